@@ -1,0 +1,87 @@
+"""Indicators: what is measured, which way is better, and how values aggregate over regions and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DIRECTIONS = ("higher", "lower", "band")
+REGION_AGGS = ("sum", "mean", "wmean", "min", "max", "none")
+TIME_AGGS = ("sum", "last", "mean")
+FREQUENCIES = {"Y": "year", "S": "half-year", "Q": "quarter", "M": "month", "W": "week", "D": "day"}
+FREQUENCY_ALIASES = {"year": "Y", "annual": "Y", "yearly": "Y", "half": "S", "half-year": "S", "quarter": "Q",
+                     "quarterly": "Q", "month": "M", "monthly": "M", "week": "W", "weekly": "W", "day": "D",
+                     "daily": "D"}
+# Approximate length of one reporting interval, for staleness.
+FREQUENCY_DAYS = {"Y": 366, "S": 184, "Q": 92, "M": 31, "W": 7, "D": 1}
+
+
+class IndicatorError(ValueError):
+    def __init__(self, code: str, field_: str, message: str):
+        self.code, self.field = code, field_
+        super().__init__(message)
+
+
+@dataclass
+class Indicator:
+    """An indicator definition.  A formula indicator is numerator / denominator x factor, computed at
+    every region and period from its rolled-up components (a ratio of sums, never a mean of ratios)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    frequency: str = "M"
+    direction: str = "higher"
+    region_agg: str = "sum"
+    time_agg: str = "sum"
+    decimals: int = 1
+    weight: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    factor: float | None = None
+    band_low: float | None = None
+    band_high: float | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    cluster: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    nodes: list[str] = field(default_factory=list)  # "plan:node" references
+    synthetic: bool = False
+    source: str | None = None
+    status: str | None = None
+    description: str | None = None
+
+    @property
+    def is_formula(self) -> bool:
+        return bool(self.numerator)
+
+    @property
+    def cumulative(self) -> bool:
+        """Progress accumulates over the period (a sum over time): judged against elapsed time."""
+        return self.time_agg == "sum" and not self.is_formula
+
+    def check(self) -> list[tuple[str, str]]:
+        """Problems with the definition as (field, message); empty when it is sound."""
+        out = []
+        if self.direction not in DIRECTIONS:
+            out.append(("direction", f"direction must be one of {', '.join(DIRECTIONS)}"))
+        if self.region_agg not in REGION_AGGS:
+            out.append(("region_agg", f"region_agg must be one of {', '.join(REGION_AGGS)}"))
+        if self.time_agg not in TIME_AGGS:
+            out.append(("time_agg", f"time_agg must be one of {', '.join(TIME_AGGS)}"))
+        if self.frequency not in FREQUENCIES:
+            out.append(("frequency", f"frequency must be one of {', '.join(FREQUENCIES)}"))
+        if self.region_agg == "wmean" and not self.weight:
+            out.append(("weight", "a weighted mean needs a weight indicator"))
+        if bool(self.numerator) != bool(self.denominator):
+            out.append(("denominator", "a formula needs both numerator and denominator"))
+        if self.direction == "band" and (self.band_low is None or self.band_high is None):
+            out.append(("band_low", "direction 'band' needs band_low and band_high"))
+        return out
+
+
+def normalise_frequency(value: str) -> str:
+    v = (value or "").strip()
+    if v.upper() in FREQUENCIES:
+        return v.upper()
+    return FREQUENCY_ALIASES.get(v.lower(), v)

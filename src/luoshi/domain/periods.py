@@ -1,0 +1,258 @@
+"""Reporting periods: parse, format, contain, and measure how much of one has elapsed.
+
+Canonical forms: ``2024`` (year), ``2024S1`` (half), ``2024Q1`` (quarter),
+``2024-03`` (month; ``202403`` is accepted), ``2024W05`` (ISO week) and
+``2024-03-15`` (day).  Every period also has an integer key, sortable within
+a type, that the store uses instead of the string.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import total_ordering
+
+# Type letters, ordered from coarsest to finest; the digit is part of the integer key.
+YEAR, HALF, QUARTER, MONTH, WEEK, DAY = "Y", "S", "Q", "M", "W", "D"
+TYPES = (YEAR, HALF, QUARTER, MONTH, WEEK, DAY)
+TYPE_DIGIT = {t: i for i, t in enumerate(TYPES)}
+TYPE_NAMES = {YEAR: "year", HALF: "half-year", QUARTER: "quarter", MONTH: "month", WEEK: "week", DAY: "day"}
+# Calendar types nest: day in month in quarter in half in year.  ISO weeks nest in nothing but themselves.
+NESTED = (YEAR, HALF, QUARTER, MONTH, DAY)
+
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+_PATTERNS = [
+    (re.compile(r"^(\d{4})$"), YEAR),
+    (re.compile(r"^(\d{4})[-_ ]?[SsHh]([12])$"), HALF),
+    (re.compile(r"^(\d{4})[-_ ]?[Qq]([1-4])$"), QUARTER),
+    (re.compile(r"^(\d{4})-(\d{1,2})$"), MONTH),
+    (re.compile(r"^(\d{4})(\d{2})$"), MONTH),
+    (re.compile(r"^(\d{4})-?[Ww](\d{2})$"), WEEK),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), DAY),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), DAY),
+]
+
+
+class PeriodError(ValueError):
+    """A text that is not a period; the message names the input."""
+
+    code = "bad-period"
+
+    def __init__(self, text: object, reason: str = ""):
+        self.text = text
+        detail = f": {reason}" if reason else ""
+        super().__init__(
+            f"not a period: {text!r}{detail} (expected 2024, 2024S1, 2024Q1, 2024-03, 202403, 2024W05 or 2024-03-15)"
+        )
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One reporting period: a type letter, a year and a 1-based index within the year."""
+
+    type: str
+    year: int
+    index: int = 1
+
+    def __post_init__(self):
+        if self.type not in TYPE_DIGIT:
+            raise PeriodError(f"{self.type}{self.year}", "unknown period type")
+        if not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise PeriodError(self.year, f"year outside {MIN_YEAR}-{MAX_YEAR}")
+        if not 1 <= self.index <= _count_in_year(self.type, self.year):
+            raise PeriodError(f"{self.year}{self.type}{self.index}", f"no {TYPE_NAMES[self.type]} {self.index} in {self.year}")
+
+    # --- formatting -------------------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        t, y, i = self.type, self.year, self.index
+        if t == YEAR:
+            return f"{y}"
+        if t == HALF:
+            return f"{y}S{i}"
+        if t == QUARTER:
+            return f"{y}Q{i}"
+        if t == MONTH:
+            return f"{y}-{i:02d}"
+        if t == WEEK:
+            return f"{y}W{i:02d}"
+        d = self.start
+        return d.isoformat()
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def key(self) -> int:
+        """Integer key: year * 10000 + type digit * 1000 + index (sortable within a type)."""
+        return self.year * 10000 + TYPE_DIGIT[self.type] * 1000 + self.index
+
+    @classmethod
+    def from_key(cls, key: int) -> "Period":
+        year, rest = divmod(int(key), 10000)
+        digit, index = divmod(rest, 1000)
+        if digit >= len(TYPES):
+            raise PeriodError(key, "not a period key")
+        return cls(TYPES[digit], year, index)
+
+    # --- calendar ---------------------------------------------------------------------------
+    @property
+    def start(self) -> date:
+        t, y, i = self.type, self.year, self.index
+        if t == YEAR:
+            return date(y, 1, 1)
+        if t == HALF:
+            return date(y, 6 * (i - 1) + 1, 1)
+        if t == QUARTER:
+            return date(y, 3 * (i - 1) + 1, 1)
+        if t == MONTH:
+            return date(y, i, 1)
+        if t == WEEK:
+            return date.fromisocalendar(y, i, 1)
+        return date(y, 1, 1) + timedelta(days=i - 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the period (inclusive)."""
+        t, y, i = self.type, self.year, self.index
+        if t == YEAR:
+            return date(y, 12, 31)
+        if t in (HALF, QUARTER, MONTH):
+            months = {HALF: 6, QUARTER: 3, MONTH: 1}[t]
+            last_month = months * i
+            return date(y, last_month, calendar.monthrange(y, last_month)[1])
+        if t == WEEK:
+            return self.start + timedelta(days=6)
+        return self.start
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def elapsed(self, at: date) -> float:
+        """Share of the period's days fully passed by the end of ``at`` (0 before it starts, 1 from its last day)."""
+        if at < self.start:
+            return 0.0
+        if at >= self.end:
+            return 1.0
+        return ((at - self.start).days + 1) / self.days
+
+    def contains(self, other: "Period") -> bool:
+        """True when ``other`` lies wholly inside this period (a period contains itself)."""
+        return self.start <= other.start and other.end <= self.end
+
+    def ancestor(self, type_: str) -> "Period":
+        """The period of a coarser calendar type that contains this one."""
+        if type_ == self.type:
+            return self
+        if self.type == WEEK or type_ == WEEK or TYPE_DIGIT[type_] > TYPE_DIGIT[self.type]:
+            raise PeriodError(self.code, f"a {TYPE_NAMES[self.type]} is not inside a single {TYPE_NAMES[type_]}")
+        return containing(self.start, type_)
+
+    def ancestors(self) -> list["Period"]:
+        """Every coarser calendar period containing this one, finest first (empty for a week)."""
+        if self.type == WEEK:
+            return []
+        coarser = [t for t in reversed(NESTED) if TYPE_DIGIT[t] < TYPE_DIGIT[self.type]]
+        return [self.ancestor(t) for t in coarser]
+
+    def children(self, type_: str) -> list["Period"]:
+        """The periods of a finer calendar type that make up this one."""
+        if type_ == WEEK or self.type == WEEK or TYPE_DIGIT[type_] < TYPE_DIGIT[self.type]:
+            raise PeriodError(self.code, f"cannot split a {TYPE_NAMES[self.type]} into {TYPE_NAMES[type_]}s")
+        out, d = [], self.start
+        while d <= self.end:
+            p = containing(d, type_)
+            out.append(p)
+            d = p.end + timedelta(days=1)
+        return out
+
+    def previous(self) -> "Period":
+        """The period of the same type just before this one."""
+        return containing(self.start - timedelta(days=1), self.type)
+
+    def next(self) -> "Period":
+        return containing(self.end + timedelta(days=1), self.type)
+
+    def __lt__(self, other: "Period") -> bool:
+        return (self.start, -self.days) < (other.start, -other.days)
+
+
+def _count_in_year(type_: str, year: int) -> int:
+    if type_ == YEAR:
+        return 1
+    if type_ == HALF:
+        return 2
+    if type_ == QUARTER:
+        return 4
+    if type_ == MONTH:
+        return 12
+    if type_ == WEEK:
+        return date(year, 12, 28).isocalendar()[1]
+    return 366 if calendar.isleap(year) else 365
+
+
+def containing(d: date, type_: str) -> Period:
+    """The period of the given type that contains day ``d``."""
+    if type_ == YEAR:
+        return Period(YEAR, d.year)
+    if type_ == HALF:
+        return Period(HALF, d.year, 1 if d.month <= 6 else 2)
+    if type_ == QUARTER:
+        return Period(QUARTER, d.year, (d.month - 1) // 3 + 1)
+    if type_ == MONTH:
+        return Period(MONTH, d.year, d.month)
+    if type_ == WEEK:
+        iso = d.isocalendar()
+        return Period(WEEK, iso[0], iso[1])
+    return Period(DAY, d.year, d.timetuple().tm_yday)
+
+
+def parse(text: object) -> Period:
+    """Parse a period in any accepted spelling; raise PeriodError naming the input otherwise."""
+    if isinstance(text, Period):
+        return text
+    if isinstance(text, date):
+        return containing(text, DAY)
+    if isinstance(text, int) and not isinstance(text, bool):
+        text = str(text)
+    if not isinstance(text, str):
+        raise PeriodError(text, "not text")
+    s = text.strip()
+    for pattern, type_ in _PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        nums = [int(g) for g in m.groups()]
+        try:
+            if type_ == DAY:
+                return containing(date(*nums), DAY)
+            if type_ == YEAR:
+                return Period(YEAR, nums[0])
+            return Period(type_, nums[0], nums[1])
+        except (ValueError, PeriodError) as exc:
+            reason = str(exc) if not isinstance(exc, PeriodError) else str(exc).split(": ", 1)[-1].split(" (")[0]
+            raise PeriodError(text, reason) from None
+    raise PeriodError(text)
+
+
+def normalise(text: object) -> str:
+    """The canonical spelling of a period."""
+    return parse(text).code
+
+
+def period_type(text: object) -> str:
+    return parse(text).type
+
+
+def all_periods(first_year: int, last_year: int) -> list[Period]:
+    """Every period of every type in the given years (used to build the period dimension)."""
+    out: list[Period] = []
+    for y in range(first_year, last_year + 1):
+        for t in TYPES:
+            out.extend(Period(t, y, i) for i in range(1, _count_in_year(t, y) + 1))
+    return out

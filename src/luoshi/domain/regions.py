@@ -1,0 +1,59 @@
+"""Administrative regions: levels, GB/T 2260 codes, and the versioned tree of who belongs to whom."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+LEVELS = ("province", "city", "county", "town", "village")
+DEPTH = {name: i + 1 for i, name in enumerate(LEVELS)}
+# The kinds in the bundled divisions file, mapped to the five levels.
+KIND_LEVEL = {
+    "province": "province", "prefecture_city": "city", "city": "city",
+    "district": "county", "county": "county", "county_level_city": "county", "autonomous_county": "county",
+    "town": "town", "township": "town", "subdistrict": "town", "village": "village", "community": "village",
+}
+LEVEL_NAMES = {
+    "province": ("省", "province"), "city": ("市", "city"), "county": ("县区", "county"),
+    "town": ("镇街", "town"), "village": ("村居", "village"),
+}
+CODE_RE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+OPEN_END = date(9999, 12, 31)
+
+
+def valid_code(code: str) -> bool:
+    """GB/T 2260 six-digit codes, or the 9/12-digit statistical codes used below county level."""
+    return bool(CODE_RE.match(code or ""))
+
+
+@dataclass(frozen=True)
+class Link:
+    """Region ``child`` belongs to ``parent`` from ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""
+
+    child: str
+    parent: str | None
+    valid_from: date
+    valid_to: date | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+def parent_at(links: list[Link], child: str, day: date) -> str | None:
+    """The parent of ``child`` on ``day``, or None when the region did not exist then."""
+    for link in links:
+        if link.child == child and link.covers(day):
+            return link.parent
+    return None
+
+
+def ancestors_at(links: list[Link], child: str, day: date) -> list[str]:
+    """Parent, grandparent, ... of ``child`` on ``day`` (nearest first)."""
+    out, seen = [], {child}
+    cur = parent_at(links, child, day)
+    while cur is not None and cur not in seen:
+        out.append(cur)
+        seen.add(cur)
+        cur = parent_at(links, cur, day)
+    return out

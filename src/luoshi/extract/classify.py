@@ -1,0 +1,92 @@
+"""Classifying a number: target, quantified task, reported outcome, or not a commitment.
+
+Tense is read from three places, strongest first: an explicit year before or after the
+document's year, the words of the clause and sentence (将 / will versus 了 / grew), and the
+section the sentence sits in (a work report's review versus its plan for the year).
+"""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.extract.cues import tense
+from luoshi.extract.lexicon import Entry
+from luoshi.extract.model import NONE, OUTCOME, TARGET, TASK
+from luoshi.extract.numbers import Quantity
+from luoshi.extract.segment import PLAN, REVIEW
+from luoshi.extract.units import TIME_UNITS
+
+_TARGET_UNITS = {"%", "pp", "CNY", "USD", "tonne", "kWh", "TEU"}
+_ACTION = re.compile(
+    r"推动|推进|建设|新建|建成|改造|培育|实施|打造|开工|培训|引进|招引|种植|造林|完成|新增|提供|增加|发放|开展|"
+    r"创建|认定|支持|扶持|整治|修复|安排|部署|落地|投产|筹集|改建|扩建|新开|开通|"
+    r"\b(?:promote|push|build|construct|complete|renovate|upgrade|train|attract|cultivate|plant|launch|add|"
+    r"create|provide|support|transform|develop|establish|set up|open|renew|retrofit|help|consolidate|"
+    r"implement|arrange|start|introduce)\w*", re.I)
+_PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|\blast year\b|\bin the past\b|"
+                          r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
+_FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
+                            r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
+
+
+def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
+             doc_year: int | None, year: int | str | None, year_inferred: bool, lang: str,
+             entry: Entry | None, comparator: str) -> tuple[str, str | None]:
+    """(class, reason) for quantity ``q`` of ``sentence``; reason explains a 'none'."""
+    if q.reason:
+        return NONE, q.reason
+    if q.unit in TIME_UNITS:
+        return NONE, "duration-or-count-of-times" if q.unit != "session" else "ordinal"
+    if q.unit is None:
+        return NONE, "no-unit"
+    direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang)
+    if direction < 0:
+        return OUTCOME, None
+    return _target_or_task(q, sentence, clause, entry), None
+
+
+def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
+                  lang: str) -> str:
+    """Class of an 'in step with economic growth' statement, which has no number."""
+    q = Quantity(0, 0, None, "%")
+    d = _direction(q, sentence, (0, len(sentence)), section_kind, doc_year, year, year_inferred, "in_step", lang)
+    return OUTCOME if d < 0 else TARGET
+
+
+def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
+               doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str) -> float:
+    c0, c1 = clause
+    head = sentence[:c1]
+    score = 0.0
+    if isinstance(year, int) and doc_year and not year_inferred:
+        score += 3 if year > doc_year else -3 if year < doc_year else 0
+    elif isinstance(year, str) and doc_year:  # a period: forward if it ends after the document
+        end = int(year[-4:])
+        score += 3 if end > doc_year else -2
+    if year_inferred and isinstance(year, int) and doc_year and year < doc_year:
+        score -= 2
+    score += 1.5 * tense(sentence[c0:c1]) + tense(head)
+    if _PAST_STRONG.search(sentence[c0:c1]):
+        score -= 1.5
+    if _FUTURE_STRONG.search(head):
+        score += 1
+    if section_kind == PLAN:
+        score += 2
+    elif section_kind == REVIEW:
+        score -= 2.5
+    if comparator in ("around", "range") and lang == "zh":
+        score += 0.5
+    if score == 0:
+        return 1 if comparator in ("around", "range", "at_most", "in_step") else -1
+    return score
+
+
+def _target_or_task(q: Quantity, sentence: str, clause: tuple[int, int], entry: Entry | None) -> str:
+    if entry is not None:
+        return TASK if entry.cls == TASK else TARGET
+    if q.unit in _TARGET_UNITS:
+        return TARGET
+    c0, c1 = clause
+    if _ACTION.search(sentence, c0, q.start) or _ACTION.search(sentence, q.end, c1):
+        return TASK
+    return TARGET

@@ -1,0 +1,164 @@
+"""Words around a number that say how it is meant: comparator, strength, tense and time.
+
+Each finder returns the match's span (relative to the sentence) so that every field keeps
+its offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cue:
+    value: str | int
+    start: int
+    end: int
+    inferred: bool = False
+
+
+# --- comparators ------------------------------------------------------------------------------
+_CMP_AFTER_ZH = [("以上", "at_least"), ("及以上", "at_least"), ("以内", "at_most"), ("以下", "at_most"),
+                 ("左右", "around"), ("上下", "around")]
+_CMP_AFTER_EN = re.compile(r"^\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
+                           r"(or so))\b", re.I)
+_CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超)|(不超过|不高于|控制在|低于|少于|降至|降到)|"
+                            r"(约|大约|大概|近|接近|将近)")
+_CMP_BEFORE_EN = re.compile(
+    r"\b(?:(at least|no less than|not less than|more than|over|above|exceed(?:s|ed|ing)?|surpass(?:es|ed)?|"
+    r"upwards of|in excess of|top(?:ped)?)|(at most|no more than|not more than|within|below|under|less than|"
+    r"not exceed|capped at|keep(?:ing)? .{0,20} below|fewer than)|(about|around|approximately|roughly|some|"
+    r"nearly|close to|almost|an estimated|estimated at))\s+(?:the\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
+_IN_STEP = re.compile(r"与(?:经济增长|经济发展|地区生产总值增长)(?:基本)?同步|(?:basically\s+)?in (?:step|line|tandem) with "
+                      r"(?:the )?(?:economic growth|the economy|economic development|GDP growth)|keep pace with "
+                      r"(?:economic growth|the economy)", re.I)
+
+
+def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) -> Cue:
+    """The comparator of the quantity at [start, end) in sentence ``s``; 'exact' when unmarked."""
+    if is_range:
+        return Cue("range", start, end)
+    tail = s[end:end + 6]
+    for word, cmp_ in _CMP_AFTER_ZH:
+        if tail.startswith(word):
+            return Cue(cmp_, end, end + len(word))
+    m = _CMP_AFTER_EN.match(s, end)
+    if m and m.end() - end < 14:
+        kind = "at_least" if m.group(1) else "at_most" if m.group(2) else "around"
+        return Cue(kind, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end())
+    head_start = max(clause_start, start - 40)
+    head = s[head_start:start]
+    m = _CMP_BEFORE_EN.search(head)
+    if m:
+        kind = "at_least" if m.group(1) else "at_most" if m.group(2) else "around"
+        word = next(g for g in m.groups() if g)
+        return Cue(kind, head_start + m.start(), head_start + m.start() + len(word))
+    zh_head = s[max(clause_start, start - 6):start]
+    best = None
+    for m in _CMP_BEFORE_ZH.finditer(zh_head):
+        best = m
+    if best is not None:
+        base = max(clause_start, start - 6)
+        kind = "at_least" if best.group(1) else "at_most" if best.group(2) else "around"
+        if kind == "at_most" and best.group(0) == "控制在" and not s[end:end + 2] in ("以内", "以下"):
+            kind = "at_most"
+        return Cue(kind, base + best.start(), base + best.end())
+    return Cue("exact", start, start)
+
+
+def in_step(s: str) -> list[re.Match]:
+    return list(_IN_STEP.finditer(s))
+
+
+# --- strength ---------------------------------------------------------------------------------
+_STRENGTH = re.compile(r"(确保|保证|务必|ensure[sd]?|make sure|guarantee)|(力争|争取|努力|奋力|strive[sd]?|striving|"
+                       r"endeavou?r|seek(?:s|ing)? to|try to)|(预期|预计|expect(?:s|ed)?|project(?:s|ed)?|forecast)",
+                       re.I)
+
+
+def strength(s: str, start: int, clause_start: int) -> Cue | None:
+    """The nearest strength word before the quantity in the sentence (确保 / 力争 / 预期)."""
+    best = None
+    for m in _STRENGTH.finditer(s, 0, start):
+        best = m
+    if best is None:
+        return None
+    kind = "ensure" if best.group(1) else "strive" if best.group(2) else "expected"
+    return Cue(kind, best.start(), best.end())
+
+
+# --- tense ------------------------------------------------------------------------------------
+_FUTURE = re.compile(
+    r"将|要|力争|确保|争取|预期目标|目标|计划|拟|今年|明年|到20\d\d年|到\d{4}年|力求|努力|推动|推进|加快|实施|开展|"
+    r"\b(?:will|shall|aims?|aiming|targets?|targeted|goal|plans?|planned|planning|strive|striving|seeks?|"
+    r"expected to|is set to|are set to|set a|sets|should|must|by 20\d\d|this year|next year|going to|"
+    r"is to|are to|to be|intends?|vows?|pledged?|promote|launch|build)\b",
+    re.I)
+_PAST = re.compile(
+    r"了|已经|已|累计|比上年|去年|上年|过去一年|过去五年|五年来|近年来|一年来|迈上|取得|实现了|完成了|"
+    r"\b(?:grew|rose|increased|reached|exceeded|hit|totall?ed|was|were|had|achieved|jumped|climbed|"
+    r"expanded|fell|dropped|declined|surpassed|completed|added|created|attracted|built|has been|have been|"
+    r"last year|in the past|over the past|registered|recorded|posted|stood at|amounted to|boasts?|have|has|"
+    r"came in|went up|edged up|narrowed|widened|ranked)\b",
+    re.I)
+
+
+def tense(text: str) -> int:
+    """+1 when the words look forward, -1 when they look back, 0 when they do not say."""
+    f = len(_FUTURE.findall(text))
+    p = len(_PAST.findall(text))
+    return (f > p) - (p > f)
+
+
+# --- time -------------------------------------------------------------------------------------
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到]\s?((?:19|20)\d\d)\s?年?|"
+                     r"(十四五|十五五|十三五|1[345]th Five-Year Plan)|"
+                     r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to) ((?:19|20)\d\d)\b", re.I)
+_FIVE_YEAR = {"十三五": "2016-2020", "十四五": "2021-2025", "十五五": "2026-2030", "13th": "2016-2020",
+              "14th": "2021-2025", "15th": "2026-2030"}
+_YEAR_MENTION = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?:年|\b)(?!\s?[%—–\-~]\s?\d)")
+_BASELINE_BEFORE = re.compile(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
+                              re.I)
+_RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
+             (re.compile(r"明年|next year", re.I), 1),
+             (re.compile(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
+
+
+def explicit_time(s: str, start: int) -> Cue | None:
+    """The year or period a quantity refers to, from the sentence (nearest before it, else after)."""
+    cands: list[Cue] = []
+    for m in _PERIOD.finditer(s):
+        if m.group(3):
+            key = m.group(3)[:4].rstrip("t") if m.group(3)[0].isdigit() else m.group(3)
+            key = next((k for k in _FIVE_YEAR if m.group(3).startswith(k)), key)
+            cands.append(Cue(_FIVE_YEAR[key], m.start(), m.end()))
+        elif m.group(1):
+            cands.append(Cue(f"{m.group(1)}-{m.group(2)}", m.start(), m.end()))
+        else:
+            cands.append(Cue(f"{m.group(4)}-{m.group(5)}", m.start(), m.end()))
+    for m in _YEAR_MENTION.finditer(s):
+        if any(c.start <= m.start() < c.end for c in cands):
+            continue
+        if _BASELINE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
+            continue
+        cands.append(Cue(int(m.group(1)), m.start(1), m.end()))
+    if not cands:
+        return None
+    before = [c for c in cands if c.start < start]
+    return max(before, key=lambda c: c.start) if before else min(cands, key=lambda c: c.start)
+
+
+def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
+    """'this year', 明年, last year, resolved against the document's year (flagged inferred)."""
+    if doc_year is None:
+        return None
+    best = None
+    for rx, off in _RELATIVE:
+        for m in rx.finditer(s):
+            if best is None or (m.start() < start and (best[0].start() > start or m.start() > best[0].start())):
+                best = (m, off)
+    if best is None:
+        return None
+    m, off = best
+    return Cue(doc_year + off, m.start(), m.end(), inferred=True)

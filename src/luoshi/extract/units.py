@@ -1,0 +1,53 @@
+"""Units of quantities: what may follow a number in Chinese or English, normalised to one vocabulary.
+
+The vocabulary is dimensional: the counted thing (enterprises, projects, schools) belongs to the
+subject, so every plain count is ``count``.  Values are scaled to base units (110万人 ->
+1,100,000 person; 1.3万亿元 -> 1.3e12 CNY).
+"""
+
+from __future__ import annotations
+
+PERCENT, PP, CNY, USD = "%", "pp", "CNY", "USD"
+PERSON, COUNT, HOUSEHOLD = "person", "count", "household"
+TONNE, KM, KM2, M2, MU, HA, KW, KWH, TEU = "tonne", "km", "km2", "m2", "mu", "ha", "kW", "kWh", "TEU"
+# Units that mark a number as not a quantity of anything the plan measures.
+TIME_UNITS = {"year", "month", "day", "hour", "times", "age", "session", "ordinal"}
+UNITS = (PERCENT, PP, CNY, USD, PERSON, COUNT, HOUSEHOLD, TONNE, KM, KM2, M2, MU, HA, KW, KWH, TEU,
+         "person-time", "m3", *sorted(TIME_UNITS))
+
+# Chinese unit words after a number (with an optional magnitude before them), longest first.
+ZH_UNITS: list[tuple[str, str, float]] = sorted([
+    ("个百分点", PP, 1), ("百分点", PP, 1), ("%", PERCENT, 1),
+    ("元人民币", CNY, 1), ("美元", USD, 1), ("元", CNY, 1),
+    ("人次", "person-time", 1), ("万人次", "person-time", 1e4), ("人", PERSON, 1), ("名", PERSON, 1),
+    ("位", PERSON, 1),
+    ("家", COUNT, 1), ("个", COUNT, 1), ("项", COUNT, 1), ("所", COUNT, 1), ("座", COUNT, 1), ("条", COUNT, 1),
+    ("台", COUNT, 1), ("辆", COUNT, 1), ("套", COUNT, 1), ("张", COUNT, 1), ("宗", COUNT, 1), ("场", COUNT, 1),
+    ("处", COUNT, 1), ("艘", COUNT, 1), ("架", COUNT, 1), ("栋", COUNT, 1), ("间", COUNT, 1), ("批", COUNT, 1),
+    ("件", COUNT, 1), ("块", COUNT, 1), ("片", COUNT, 1), ("种", COUNT, 1), ("款", COUNT, 1), ("支", COUNT, 1),
+    ("户", HOUSEHOLD, 1),
+    ("吨", TONNE, 1), ("公斤", TONNE, 1e-3), ("平方公里", KM2, 1), ("公里", KM, 1), ("千米", KM, 1),
+    ("平方米", M2, 1), ("立方米", "m3", 1), ("亩", MU, 1), ("公顷", HA, 1),
+    ("千瓦时", KWH, 1), ("度电", KWH, 1), ("千瓦", KW, 1), ("标准箱", TEU, 1), ("标箱", TEU, 1),
+    ("周年", "year", 1), ("年", "year", 1), ("个月", "month", 1), ("月", "month", 1), ("日", "day", 1),
+    ("天", "day", 1), ("小时", "hour", 1), ("次", "times", 1), ("倍", "times", 1), ("岁", "age", 1),
+    ("届", "session", 1),
+], key=lambda u: -len(u[0]))
+
+# English unit words after a number (and its scale word); matched on lower-case text.
+EN_UNITS: list[tuple[str, str, float]] = sorted([
+    ("percentage points", PP, 1), ("percentage point", PP, 1), ("percent", PERCENT, 1),
+    ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("%", PERCENT, 1),
+    ("yuan", CNY, 1), ("rmb", CNY, 1), ("us dollars", USD, 1), ("dollars", USD, 1), ("usd", USD, 1),
+    ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
+    ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
+    ("households", HOUSEHOLD, 1),
+    ("tonnes", TONNE, 1), ("tons", TONNE, 1), ("metric tons", TONNE, 1), ("kilometers", KM, 1),
+    ("kilometres", KM, 1), ("km", KM, 1), ("square kilometers", KM2, 1), ("square kilometres", KM2, 1),
+    ("square meters", M2, 1), ("square metres", M2, 1), ("mu", MU, 1), ("hectares", HA, 1),
+    ("kilowatts", KW, 1), ("kw", KW, 1), ("kilowatt-hours", KWH, 1), ("kwh", KWH, 1), ("teu", TEU, 1),
+    ("years", "year", 1), ("year", "year", 1), ("months", "month", 1), ("days", "day", 1),
+    ("times", "times", 1), ("hours", "hour", 1),
+], key=lambda u: -len(u[0]))
+
+EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "usd": USD}

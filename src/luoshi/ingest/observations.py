@@ -1,0 +1,163 @@
+"""Reading observations (and targets) from CSV, checked against the catalog, with a problem report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from luoshi.domain.periods import NESTED, TYPE_DIGIT, TYPE_NAMES, PeriodError, parse
+from luoshi.domain.problems import Report
+from luoshi.domain.rules import normalise_comparator
+from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
+from luoshi.ingest.tables import number, read_csv
+
+STATES = ("draft", "submitted", "approved")
+
+
+def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future: bool = False):
+    """Indicator, region and period of one row, or None after reporting what is wrong."""
+    ok = True
+    for col in ("indicator", "region", "period"):
+        if not r.get(col):
+            report.add("missing-value", row=n, field=col, column=col)
+            ok = False
+    if not ok:
+        return None
+    ind: IndicatorRef | None = catalog.indicators.get(r["indicator"])
+    reg: RegionRef | None = catalog.regions.get(r["region"])
+    if ind is None:
+        report.add("unknown-indicator", row=n, field="indicator", value=r["indicator"])
+    if reg is None:
+        report.add("unknown-region", row=n, field="region", value=r["region"])
+    try:
+        period = parse(r["period"])
+    except PeriodError:
+        report.add("bad-period", row=n, field="period", value=r["period"])
+        return None
+    if ind is None or reg is None:
+        return None
+    if period.type != ind.frequency and not (
+        period.type in NESTED and ind.frequency in NESTED and TYPE_DIGIT[period.type] < TYPE_DIGIT[ind.frequency]
+    ):
+        report.add("wrong-frequency", row=n, field="period", value=r["period"], got=TYPE_NAMES[period.type],
+                   indicator=ind.code, expected=TYPE_NAMES[ind.frequency])
+        return None
+    if not allow_future and period.start > catalog.today:
+        report.add("future-period", row=n, field="period", value=r["period"])
+        return None
+    if period.end < reg.valid_from or (reg.valid_to is not None and period.start >= reg.valid_to):
+        report.add("region-not-valid", row=n, field="region", value=reg.code, period=period.code)
+        return None
+    return ind, reg, period
+
+
+def read_observations(path: str | Path, catalog: Catalog, report: Report) -> list[dict]:
+    rows = read_csv(path, report, required=("indicator", "region", "period", "value"))
+    out, seen = [], {}
+    for n, r in rows:
+        key = check_key(n, r, catalog, report)
+        if key is None:
+            continue
+        ind, reg, period = key
+        value = number(r.get("value", ""))
+        if value is None:
+            if r.get("value", "").strip():
+                report.add("not-a-number", row=n, field="value", value=r["value"])
+            else:
+                report.add("missing-value", row=n, field="value", column="value")
+            continue
+        unit = (r.get("unit") or "").strip()
+        if unit and unit != ind.unit:
+            report.add("wrong-unit", row=n, field="unit", value=unit, indicator=ind.code, expected=ind.unit)
+            continue
+        if (ind.min_value is not None and value < ind.min_value) or (ind.max_value is not None and value > ind.max_value):
+            report.add("out-of-range", row=n, field="value", value=value, indicator=ind.code,
+                       low=ind.min_value if ind.min_value is not None else "-inf",
+                       high=ind.max_value if ind.max_value is not None else "inf")
+            continue
+        state = (r.get("state") or "").strip() or None
+        if state and state not in STATES:
+            report.add("bad-value", row=n, field="state", column="state", value=state, detail=f"one of {', '.join(STATES)}")
+            continue
+        k = (ind.iid, reg.rid, period.key)
+        if k in seen:
+            report.add("duplicate-row", row=n, field="period", other=seen[k])
+            continue
+        seen[k] = n
+        out.append({"iid": ind.iid, "rid": reg.rid, "pkey": period.key, "value": value, "state": state,
+                    "comment": r.get("comment") or None, "source": r.get("source") or None, "row": n})
+    return out
+
+
+def read_targets(path: str | Path, catalog: Catalog, report: Report) -> list[dict]:
+    rows = read_csv(path, report, required=("indicator", "region", "period", "comparator"))
+    out, seen = [], {}
+    for n, r in rows:
+        key = check_key(n, r, catalog, report, allow_future=True)
+        if key is None:
+            continue
+        ind, reg, period = key
+        try:
+            comp = normalise_comparator(r["comparator"])
+        except ValueError:
+            report.add("bad-comparator", row=n, field="comparator", value=r["comparator"])
+            continue
+        nums = {}
+        bad = False
+        for col in ("value", "value_high", "tolerance", "baseline_value"):
+            text = (r.get(col) or "").strip()
+            nums[col] = number(text)
+            if text and nums[col] is None:
+                report.add("not-a-number", row=n, field=col, value=text)
+                bad = True
+        if bad:
+            continue
+        step = (r.get("step_indicator") or "").strip() or None
+        if comp == "in_step":
+            if not step:
+                report.add("missing-value", row=n, field="step_indicator", column="step_indicator")
+                continue
+            if step not in catalog.indicators:
+                report.add("unknown-indicator", row=n, field="step_indicator", value=step)
+                continue
+        elif nums["value"] is None:
+            report.add("missing-value", row=n, field="value", column="value")
+            continue
+        if comp == "between" and (nums["value_high"] is None or nums["value_high"] < nums["value"]):
+            report.add("bad-value", row=n, field="value_high", column="value_high", value=r.get("value_high"),
+                       detail="'between' needs value_high >= value")
+            continue
+        k = (ind.iid, reg.rid, period.key)
+        if k in seen:
+            report.add("duplicate-row", row=n, field="period", other=seen[k])
+            continue
+        seen[k] = n
+        trajectory = []
+        for part in filter(None, (r.get("trajectory") or "").split(";")):
+            pcode, _, val = part.partition("=")
+            try:
+                tp = parse(pcode)
+            except PeriodError:
+                report.add("bad-period", row=n, field="trajectory", value=pcode)
+                continue
+            v = number(val)
+            if v is None or not period.contains(tp):
+                report.add("bad-value", row=n, field="trajectory", column="trajectory", value=part,
+                           detail="each step is PERIOD=VALUE inside the target period")
+                continue
+            trajectory.append((tp.key, v))
+        baseline_period = (r.get("baseline_period") or "").strip() or None
+        if baseline_period:
+            try:
+                baseline_period = parse(baseline_period).code
+            except PeriodError:
+                report.add("bad-period", row=n, field="baseline_period", value=baseline_period)
+                continue
+        out.append({"iid": ind.iid, "rid": reg.rid, "pkey": period.key, "comparator": comp, "value": nums["value"],
+                    "value_high": nums["value_high"], "tolerance": nums["tolerance"], "step_indicator": step,
+                    "baseline_value": nums["baseline_value"], "baseline_period": baseline_period,
+                    "plan_id": r.get("plan") or None, "strength": r.get("strength") or None,
+                    "document": r.get("document") or None, "quote": r.get("quote") or None,
+                    "source": r.get("source") or None, "status": r.get("status") or None,
+                    "synthetic": (r.get("synthetic") or "").lower() in ("1", "true", "yes"),
+                    "trajectory": trajectory, "row": n})
+    return out

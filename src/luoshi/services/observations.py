@@ -1,0 +1,148 @@
+"""Recording observations and targets.  A new value never overwrites an old one: every revision is
+kept in ``observations``; ``obs_current`` points at the latest and the latest approved; the rollup
+is updated incrementally in the same transaction, so a value is visible as soon as it is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+
+from luoshi.analytics import rollup
+from luoshi.domain.problems import InputError, Report
+from luoshi.ingest.catalog import Catalog
+from luoshi.ingest.observations import read_observations, read_targets
+from luoshi.store.db import Database
+
+SYNTHETIC_SOURCE = "synthetic-demo"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def record(db: Database, rows: list[dict], *, state: str = "approved", by: str | None = None,
+           source: str | None = None, import_id: str | None = None, basis: str = "approved",
+           refresh: bool = True) -> dict:
+    """Store rows (iid, rid, pkey, value, optional state/comment/source) as new revisions.
+
+    Rows whose value and state equal the current revision are left alone ("unchanged").
+    Returns counts of added, revised and unchanged values.
+    """
+    if not rows:
+        return {"added": 0, "revised": 0, "unchanged": 0}
+    now = _now()
+    incoming = pa.table({  # noqa: F841 - scanned by name
+        "iid": pa.array([r["iid"] for r in rows], pa.int32()),
+        "rid": pa.array([r["rid"] for r in rows], pa.int32()),
+        "pkey": pa.array([r["pkey"] for r in rows], pa.int32()),
+        "value": pa.array([r["value"] for r in rows], pa.float64()),
+        "state": pa.array([r.get("state") or state for r in rows], pa.string()),
+        "source": pa.array([r.get("source") or source for r in rows], pa.string()),
+        "comment": pa.array([r.get("comment") for r in rows], pa.string()),
+    })
+    with db.write() as con:
+        con.execute("CREATE OR REPLACE TEMP TABLE _in AS SELECT * FROM incoming")
+        return _apply(con, by=by, now=now, import_id=import_id, basis=basis, refresh=refresh)
+
+
+def _apply(con, *, by, now, import_id, basis, refresh) -> dict:
+    """Apply the rows in temp table _in (iid, rid, pkey, value, state, source, comment)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _new AS
+        SELECT i.*, c.revisions, c.latest_value, c.latest_state, c.approved_value, c.approved_oid,
+               nextval('observation_ids') AS oid
+        FROM _in i LEFT JOIN obs_current c ON c.iid = i.iid AND c.rid = i.rid AND c.pkey = i.pkey
+        WHERE c.revisions IS NULL OR c.latest_value IS DISTINCT FROM i.value OR c.latest_state <> i.state
+    """)
+    total = con.execute("SELECT count(*) FROM _in").fetchone()[0]
+    added, revised = con.execute(
+        "SELECT count(*) FILTER (WHERE revisions IS NULL), count(*) FILTER (WHERE revisions IS NOT NULL) FROM _new"
+    ).fetchone()
+    con.execute("""
+        INSERT INTO observations
+        SELECT oid, iid, rid, pkey, value, state, coalesce(revisions, 0) + 1, ?, ?, source, comment, ?
+        FROM _new
+    """, [by, now, import_id])
+    con.execute("""
+        DELETE FROM obs_current c
+        WHERE EXISTS (SELECT 1 FROM _new n WHERE n.iid = c.iid AND n.rid = c.rid AND n.pkey = c.pkey)
+    """)
+    con.execute(f"""
+        INSERT INTO obs_current
+        SELECT iid, rid, pkey, oid, value, state, coalesce(revisions, 0) + 1,
+               CASE WHEN state = 'approved' THEN oid ELSE approved_oid END,
+               CASE WHEN state = 'approved' THEN value ELSE approved_value END,
+               source, CAST((pkey // 1000) % 10 AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
+        FROM _new
+    """)
+    stats = None
+    if refresh and (added or revised):
+        stats = rollup.incremental(con, "_new", basis)
+    return {"added": added, "revised": revised, "unchanged": total - added - revised,
+            "rollup_seconds": stats.seconds if stats else 0.0}
+
+
+def bulk_load(db: Database, table_sql: str, *, state: str = "approved", source: str | None = None,
+              by: str | None = None) -> int:
+    """Load many first revisions at once (demo, benchmarks) from a SQL relation with columns
+    iid, rid, pkey, value; the caller runs a full rollup afterwards."""
+    now = _now()
+    with db.write() as con:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk AS SELECT iid, rid, pkey, value, "
+                    f"nextval('observation_ids') AS oid FROM ({table_sql})")
+        con.execute("INSERT INTO observations SELECT oid, iid, rid, pkey, value, ?, 1, ?, ?, ?, NULL, NULL FROM _bulk",
+                    [state, by, now, source])
+        approved = state == "approved"
+        con.execute("""
+            INSERT INTO obs_current SELECT iid, rid, pkey, oid, value, ?, 1,
+                CASE WHEN ? THEN oid END, CASE WHEN ? THEN value END, ?,
+                CAST((pkey // 1000) % 10 AS TINYINT), ?
+            FROM _bulk ORDER BY pkey
+        """, [state, approved, approved, source, source == SYNTHETIC_SOURCE])
+        n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
+        con.execute("DROP TABLE _bulk")
+    return n
+
+
+def import_observations(db: Database, catalog: Catalog, path: str | Path, *, state: str = "approved",
+                        by: str | None = None, basis: str = "approved", dry_run: bool = False) -> dict:
+    """Read, validate and store a plain observations CSV, all or nothing."""
+    report = Report(file=str(path))
+    rows = read_observations(path, catalog, report)
+    if not report.ok:
+        raise InputError(report)
+    result = {"file": str(path), "rows": len(rows), "dry_run": dry_run}
+    if not dry_run:
+        result |= record(db, rows, state=state, by=by, source=f"import:{Path(path).name}", basis=basis)
+    return result
+
+
+def load_targets(db: Database, catalog: Catalog, path: str | Path) -> dict:
+    report = Report(file=str(path))
+    rows = read_targets(path, catalog, report)
+    plans = {r["id"] for r in db.all("SELECT id FROM plans")}
+    for r in rows:
+        if r["plan_id"] and r["plan_id"] not in plans:
+            report.add("unknown-plan", row=r["row"], field="plan", value=r["plan_id"])
+    if not report.ok:
+        raise InputError(report)
+    now = _now()
+    with db.write() as con:
+        for r in rows:
+            old = con.execute("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
+                              [r["iid"], r["rid"], r["pkey"]]).fetchone()
+            if old:
+                con.execute("DELETE FROM target_trajectory WHERE tid = ?", [old[0]])
+                con.execute("DELETE FROM targets WHERE tid = ?", [old[0]])
+            tid = con.execute(
+                "INSERT INTO targets (iid, rid, pkey, comparator, value, value_high, tolerance, step_indicator, "
+                "baseline_value, baseline_period, plan_id, strength, document, quote, source, status, synthetic, "
+                "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING tid",
+                [r["iid"], r["rid"], r["pkey"], r["comparator"], r["value"], r["value_high"], r["tolerance"],
+                 r["step_indicator"], r["baseline_value"], r["baseline_period"], r["plan_id"], r["strength"],
+                 r["document"], r["quote"], r["source"], r["status"], r["synthetic"], now]).fetchone()[0]
+            for pkey, value in r["trajectory"]:
+                con.execute("INSERT INTO target_trajectory VALUES (?,?,?)", [tid, pkey, value])
+    return {"file": str(path), "targets": len(rows)}

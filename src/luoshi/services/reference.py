@@ -1,0 +1,182 @@
+"""Loading reference data into a workspace: regions, plans, indicators, clusters.  Each load is one
+transaction: a file with any error changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from luoshi.domain.problems import InputError, Report
+from luoshi.domain.regions import DEPTH
+from luoshi.ingest.indicators import read_indicators
+from luoshi.ingest.plans import read_plans
+from luoshi.ingest.regions import read_regions
+from luoshi.store.db import Database
+
+
+def load_regions(db: Database, path: str | Path) -> dict:
+    report = Report(file=str(path))
+    known = {r["code"] for r in db.all("SELECT code FROM regions")}
+    records = read_regions(path, report, known)
+    if not report.ok:
+        raise InputError(report)
+    with db.write() as con:
+        next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
+        ids = {r["code"]: r["rid"] for r in db.all("SELECT code, rid FROM regions")}
+        added = 0
+        for rec in records:
+            if rec["code"] not in ids:
+                ids[rec["code"]] = next_rid
+                next_rid += 1
+                added += 1
+            rid = ids[rec["code"]]
+            con.execute("DELETE FROM regions WHERE rid = ?", [rid])
+            con.execute(
+                "INSERT INTO regions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [rid, rec["code"], rec["level"], rec["depth"], rec["kind"], rec["name_zh"], rec["name_en"],
+                 rec["short_zh"], rec["valid_from"], rec["valid_to"], rec["synthetic"], rec["source"], rec["status"]])
+            con.execute("DELETE FROM region_links WHERE rid = ? AND valid_from = ?", [rid, rec["valid_from"]])
+            con.execute("INSERT INTO region_links VALUES (?,?,?,?)",
+                        [rid, ids.get(rec["parent"]) if rec["parent"] else None, rec["valid_from"], rec["valid_to"]])
+    return {"file": str(path), "regions": len(records), "added": added}
+
+
+def bulk_regions(db: Database, records: list[dict]) -> None:
+    """Append many regions at once (synthetic towns and villages); codes must be new."""
+    import pyarrow as pa
+
+    with db.write() as con:
+        next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
+        ids = {r["code"]: r["rid"] for r in db.all("SELECT code, rid FROM regions")}
+        cols = {k: [] for k in ("rid", "code", "level", "depth", "kind", "name_zh", "name_en", "short_zh",
+                                "valid_from", "valid_to", "synthetic", "source", "status")}
+        links = {k: [] for k in ("rid", "parent_rid", "valid_from", "valid_to")}
+        for i, rec in enumerate(records):
+            rid = next_rid + i
+            ids[rec["code"]] = rid
+            for k in cols:
+                cols[k].append(rid if k == "rid" else rec.get(k, DEPTH[rec["level"]] if k == "depth" else None))
+            links["rid"].append(rid)
+            links["parent_rid"].append(ids[rec["parent"]])
+            links["valid_from"].append(rec["valid_from"])
+            links["valid_to"].append(rec.get("valid_to"))
+        region_rows, link_rows = pa.table(cols), pa.table(links)  # noqa: F841 - scanned by name
+        con.execute("INSERT INTO regions SELECT * FROM region_rows")
+        con.execute("INSERT INTO region_links SELECT * FROM link_rows")
+
+
+def change_regions(db: Database, *, date, kind: str, retire: list[str], create: list[dict],
+                   note: str | None = None, source: str | None = None) -> None:
+    """A split or merge on ``date``: retired regions stop (their history stays attributable);
+    new regions start under their parents.  ``create`` items: code, parent, name_zh, name_en, level."""
+    with db.write() as con:
+        for code in retire:
+            rid = con.execute("SELECT rid FROM regions WHERE code = ?", [code]).fetchone()
+            if rid is None:
+                report = Report()
+                report.add("unknown-region", field="retire", value=code)
+                raise InputError(report)
+            con.execute("UPDATE regions SET valid_to = ? WHERE rid = ?", [date, rid[0]])
+            con.execute("UPDATE region_links SET valid_to = ? WHERE rid = ? AND valid_to IS NULL", [date, rid[0]])
+        next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
+        for i, c in enumerate(create):
+            parent = con.execute("SELECT rid FROM regions WHERE code = ?", [c["parent"]]).fetchone()
+            if parent is None:
+                report = Report()
+                report.add("unknown-parent", field="parent", value=c["parent"])
+                raise InputError(report)
+            con.execute("INSERT INTO regions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [next_rid + i, c["code"], c["level"], DEPTH[c["level"]], c.get("kind", c["level"]),
+                         c["name_zh"], c["name_en"], None, date, None, c.get("synthetic", False), source, None])
+            con.execute("INSERT INTO region_links VALUES (?,?,?,NULL)", [next_rid + i, parent[0], date])
+        con.execute("INSERT INTO region_events VALUES (?,?,?,?,?,?)",
+                    [date, kind, ",".join(retire), ",".join(c["code"] for c in create), note, source])
+
+
+def load_plans(db: Database, path: str | Path) -> dict:
+    report = Report(file=str(path))
+    plans = read_plans(path, report)
+    existing_plans = {r["id"] for r in db.all("SELECT id FROM plans")} | {p.id for p in plans}
+    regions = {r["code"] for r in db.all("SELECT code FROM regions")}
+    for i, plan in enumerate(plans, start=1):
+        if plan.owner_region not in regions:
+            report.add("unknown-region", field=f"plans[{i}].owner_region", value=plan.owner_region)
+        if plan.parent_plan and plan.parent_plan not in existing_plans:
+            report.add("unknown-plan", field=f"plans[{i}].parent_plan", value=plan.parent_plan)
+    parent_nodes = {}
+    for plan in plans:
+        if plan.parent_plan:
+            codes = {n.code for p in plans if p.id == plan.parent_plan for n in p.nodes}
+            codes |= {r["code"] for r in db.all("SELECT code FROM plan_nodes WHERE plan_id = ?", [plan.parent_plan])}
+            parent_nodes[plan.id] = codes
+    for i, plan in enumerate(plans, start=1):
+        for n in plan.nodes:
+            if n.aligns_to and not plan.parent_plan:
+                report.add("bad-value", field=f"plans[{i}].nodes[{n.seq}].aligns_to", column="aligns_to",
+                           value=n.aligns_to, detail="a plan without parent_plan cannot align its nodes")
+            elif n.aligns_to and n.aligns_to not in parent_nodes.get(plan.id, set()):
+                report.add("unknown-node", field=f"plans[{i}].nodes[{n.seq}].aligns_to", value=n.aligns_to,
+                           plan=plan.parent_plan)
+    if not report.ok:
+        raise InputError(report)
+    with db.write() as con:
+        for plan in plans:
+            con.execute("DELETE FROM plans WHERE id = ?", [plan.id])
+            con.execute("DELETE FROM plan_nodes WHERE plan_id = ?", [plan.id])
+            con.execute("INSERT INTO plans VALUES (?,?,?,?,?,?,?,?,?)",
+                        [plan.id, plan.owner_region, plan.name_zh, plan.name_en, plan.parent_plan, plan.adopted,
+                         plan.status, plan.source, json.dumps(plan.rules)])
+            for n in plan.nodes:
+                con.execute("INSERT INTO plan_nodes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                            [plan.id, n.code, n.parent, n.kind, n.seq, n.title_zh, n.title_en, n.status, n.source,
+                             n.note, n.aligns_to])
+    return {"file": str(path), "plans": [p.id for p in plans], "nodes": sum(len(p.nodes) for p in plans)}
+
+
+def load_indicators(db: Database, path: str | Path) -> dict:
+    report = Report(file=str(path))
+    known = {r["code"] for r in db.all("SELECT code FROM indicators")}
+    indicators = read_indicators(path, report, known)
+    nodes = {(r["plan_id"], r["code"]) for r in db.all("SELECT plan_id, code FROM plan_nodes")}
+    for i, ind in enumerate(indicators, start=1):
+        for ref in ind.nodes:
+            plan, _, node = ref.partition(":")
+            if (plan, node) not in nodes:
+                report.add("unknown-node", field=f"indicators[{i}].nodes", value=ref, plan=plan)
+    if not report.ok:
+        raise InputError(report)
+    with db.write() as con:
+        ids = {r["code"]: r["iid"] for r in db.all("SELECT code, iid FROM indicators")}
+        next_iid = con.execute("SELECT coalesce(max(iid), 0) + 1 FROM indicators").fetchone()[0]
+        for ind in indicators:
+            if ind.code not in ids:
+                ids[ind.code] = next_iid
+                next_iid += 1
+            con.execute("DELETE FROM indicators WHERE code = ?", [ind.code])
+            con.execute("DELETE FROM indicator_nodes WHERE indicator_code = ?", [ind.code])
+            con.execute(
+                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [ids[ind.code], ind.code, ind.name_zh, ind.name_en, ind.unit, ind.decimals, ind.direction,
+                 ind.band_low, ind.band_high, ind.frequency, ind.region_agg, ind.weight, ind.time_agg,
+                 ind.numerator, ind.denominator, ind.factor, ind.min_value, ind.max_value, ind.cluster,
+                 json.dumps(ind.aliases, ensure_ascii=False), ind.synthetic, ind.source, ind.status,
+                 ind.description])
+            for ref in ind.nodes:
+                plan, _, node = ref.partition(":")
+                con.execute("INSERT INTO indicator_nodes VALUES (?,?,?)", [ind.code, plan, node])
+    return {"file": str(path), "indicators": len(indicators)}
+
+
+def load_clusters(db: Database, path: str | Path) -> dict:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with db.write() as con:
+        con.execute("DELETE FROM clusters")
+        for n, r in enumerate(rows, start=1):
+            code = f"C{int(r['seq']):02d}" if r["group"] == "20_strategic_clusters" else f"L{n:02d}"
+            ctype = r["type"].split(" ")[0]
+            con.execute("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        [code, r["group"], int(r["seq"]) if r["seq"] else None, ctype, r["name_zh"], r["name_en"],
+                         r["date_designated"], r["status"], r["source"], r["note"]])
+    return {"file": str(path), "clusters": len(rows)}
