@@ -174,8 +174,11 @@ def load_clusters(db: Database, path: str | Path) -> dict:
     with db.write() as con:
         con.execute("DELETE FROM clusters")
         for n, r in enumerate(rows, start=1):
-            code = f"C{int(r['seq']):02d}" if r["group"] == "20_strategic_clusters" else f"L{n:02d}"
             ctype = r["type"].split(" ")[0]
+            if r["group"] == "20_strategic_clusters":
+                code = f"{'P' if 'pillar' in ctype else 'E'}{int(r['seq']):02d}"
+            else:
+                code = f"L{n:02d}"
             con.execute("INSERT INTO clusters VALUES (?,?,?,?,?,?,?,?,?,?)",
                         [code, r["group"], int(r["seq"]) if r["seq"] else None, ctype, r["name_zh"], r["name_en"],
                          r["date_designated"], r["status"], r["source"], r["note"]])

@@ -8,7 +8,7 @@ import pyarrow as pa
 from luoshi.domain.periods import Period, all_periods
 from luoshi.store.migrations import migration
 
-PERIOD_YEARS = (1990, 2060)
+PERIOD_YEARS = (2000, 2040)
 _CHAIN_UP = {"D": "M", "M": "Q", "Q": "S", "S": "Y"}
 
 

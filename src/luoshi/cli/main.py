@@ -1,0 +1,277 @@
+"""The `luoshi` command: a thin shell that parses options, calls the Workspace and renders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from luoshi.cli.render import console, emit, fail, light_text, name_of
+from luoshi.domain.problems import InputError
+from luoshi.workspace import ENV_DB, SETTINGS, NotFound, Workspace, default_path
+
+app = typer.Typer(help="luoshi (落实): track a cascaded development plan — targets, reports, judgement.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+load_app = typer.Typer(help="Load reference files (regions, plans, indicators, targets).", no_args_is_help=True)
+import_app = typer.Typer(help="Import reported values.", no_args_is_help=True)
+app.add_typer(load_app, name="load")
+app.add_typer(import_app, name="import")
+
+STATE: dict = {"db": None}
+
+
+@app.callback()
+def main_options(db: Optional[str] = typer.Option(None, "--db", help=f"workspace file (env {ENV_DB}; "
+                                                                        f"default ./luoshi.duckdb)")):
+    STATE["db"] = db
+
+
+def workspace(must_exist: bool = True) -> Workspace:
+    path = STATE["db"] or default_path()
+    try:
+        return Workspace.open(path) if must_exist else Workspace.create(path)
+    except FileNotFoundError as exc:
+        fail("no-workspace", str(exc))
+
+
+def run(fn, *args, **kw):
+    """Call into the workspace, turning data problems and unknown names into clean exits."""
+    try:
+        return fn(*args, **kw)
+    except InputError as exc:
+        fail("invalid-input", f"{len(exc.report.errors)} problem(s) in {exc.report.file or 'input'}",
+             problems=[p.to_dict() for p in exc.report.problems])
+    except NotFound as exc:
+        fail(exc.code, str(exc))
+
+
+def parse_date(text: Optional[str]) -> Optional[date]:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail("bad-date", f"{text!r} is not a date (YYYY-MM-DD)")
+
+
+# --- set-up -------------------------------------------------------------------------------------
+@app.command()
+def init(bundled: bool = typer.Option(True, help="load the bundled Guangdong data")):
+    """Create (or migrate) a workspace, with the bundled real data."""
+    ws = workspace(must_exist=False)
+    if bundled and not ws.db.scalar("SELECT count(*) FROM regions"):
+        from luoshi.data.bundle import load_bundled
+        run(load_bundled, ws)
+    emit(ws.summary(), title="workspace")
+
+
+@app.command()
+def demo(today: Optional[str] = typer.Option(None, help="pretend today is this date (YYYY-MM-DD)"),
+         fresh: bool = typer.Option(True, help="replace an existing workspace file")):
+    """Build the demo workspace: bundled real data plus a deterministic synthetic dataset, then print its status."""
+    from luoshi.data.demo import build_demo
+
+    path = Path(STATE["db"] or default_path())
+    if fresh and path.exists():
+        path.unlink()
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    ws = Workspace.create(path, today=parse_date(today))
+    with console.status("building the demo workspace (synthetic data, labelled synthetic-demo)…"):
+        info = build_demo(ws)
+    console.print(f"[bold]demo workspace[/] {path}: {info['observations']:,} synthetic observations, "
+                  f"{info['targets']:,} targets, rollup {info['rollup_rows']:,} rows in {info['rollup_seconds']} s")
+    show_status(ws, "gd-1310", None, None, ws.today, as_json=False)
+
+
+# --- loading ------------------------------------------------------------------------------------
+@load_app.command("regions")
+def load_regions(file: Path):
+    """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to])."""
+    emit(run(workspace().load_regions, file))
+
+
+@load_app.command("plan")
+def load_plan(file: Path):
+    """Plan YAML (docs/plan-format.md)."""
+    emit(run(workspace().load_plans, file))
+
+
+@load_app.command("indicators")
+def load_indicators(file: Path):
+    """Indicator YAML (docs/indicator-format.md)."""
+    emit(run(workspace().load_indicators, file))
+
+
+@load_app.command("targets")
+def load_targets(file: Path):
+    """Targets CSV (indicator, region, period, comparator, value[, value_high, tolerance, ...])."""
+    emit(run(workspace().load_targets, file))
+
+
+@import_app.command("observations")
+def import_observations(file: Path,
+                        state: str = typer.Option("approved", help="state of the imported values"),
+                        dry_run: bool = typer.Option(False, "--dry-run", help="validate only"),
+                        as_json: bool = typer.Option(False, "--json")):
+    """Observations CSV (indicator, region, period, value[, unit, comment, source]); all or nothing."""
+    emit(run(workspace().import_observations, file, state=state, dry_run=dry_run), as_json=as_json)
+
+
+# --- reading ------------------------------------------------------------------------------------
+def show_status(ws, plan, region, period, at, as_json):
+    data = run(ws.status, plan, region, period, at)
+    if as_json:
+        emit(data, as_json=True)
+        return
+    from rich.tree import Tree
+
+    reg = data["region"]
+    synthetic = ws.db.scalar("SELECT count(*) FROM obs_current WHERE synthetic") > 0
+    root = Tree(f"[bold]{plan}[/] · {name_of(reg)} · {data['period']} · as of {data['at']}"
+                + ("  [magenta](includes SYNTHETIC demo data)[/]" if synthetic else ""))
+
+    def add(branch, node):
+        label = (f"{light_text(node['light'])} [bold]{node['code']}[/] {name_of(node, 'title')}"
+                 f" [dim]({node['status']})[/]")
+        b = branch.add(label)
+        for i in node["indicators"]:
+            val = "—" if i["value"] is None else f"{i['value']:.{i['decimals']}f}"
+            tgt = "" if i["target"] is None else f" / target {i['target']:.{i['decimals']}f}"
+            att = "" if i["attainment"] is None else f" · {i['attainment']:.0f}%"
+            exp = "" if i["expected"] is None else f" · pace {i['expected']:.0f}%"
+            syn = " [magenta]synthetic[/]" if i["synthetic"] else ""
+            b.add(f"{light_text(i['light'])} {i['code']} {name_of(i)}: {val} {i['unit']}{tgt}{att}{exp}"
+                  f" · {i['category']}{syn}")
+        for c in node["children"]:
+            add(b, c)
+
+    for n in data["nodes"]:
+        add(root, n)
+    console.print(root)
+    console.print("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
+
+
+@app.command()
+def status(plan: str = typer.Option("gd-1310", help="plan id"),
+           region: Optional[str] = typer.Option(None, help="region code (default: the plan's owner)"),
+           period: Optional[str] = typer.Option(None, help="target period (default: the year of --at)"),
+           at: Optional[str] = typer.Option(None, help="as-of date (default: today)"),
+           as_json: bool = typer.Option(False, "--json")):
+    """The plan tree with value, target, attainment, expected pace, category and light per node and indicator."""
+    ws = workspace()
+    show_status(ws, plan, region, period, parse_date(at) or ws.today, as_json)
+
+
+@app.command()
+def rank(indicator: list[str] = typer.Argument(..., help="one indicator, or several for a composite"),
+         level: str = typer.Option("city", help="city or county"),
+         within: Optional[str] = typer.Option(None, help="parent region code (default: the province)"),
+         period: str = typer.Option(..., help="period, e.g. 2025 or 2025Q3"),
+         weight: Optional[list[float]] = typer.Option(None, help="composite weights, one per indicator"),
+         as_json: bool = typer.Option(False, "--json")):
+    """Rank sibling regions on an indicator or a weighted composite, with rank change since the previous period."""
+    data = run(workspace().rank, indicator, level=level, within=within, period=period, weights=weight)
+    if as_json:
+        emit(data, as_json=True)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{' + '.join(indicator)} · {level} · {data['period']} (vs {data['previous_period']})")
+    for col in ("rank", "change", "region", "value", "score"):
+        t.add_column(col, justify="right" if col != "region" else "left")
+    for r in data["rows"]:
+        ch = r["change"]
+        arrow = "" if ch is None else ("↑" + str(ch) if ch > 0 else "↓" + str(-ch) if ch < 0 else "→")
+        t.add_row(str(r["rank"] or "—"), arrow, f"{name_of(r)} {r['code']}" + (" *" if r["synthetic"] else ""),
+                  "—" if r["value"] is None else f"{r['value']:.2f}", "—" if r["score"] is None else f"{r['score']:.1f}")
+    console.print(t)
+    if any(r["synthetic"] for r in data["rows"]):
+        console.print("[magenta]* synthetic demo data[/]")
+
+
+@app.command()
+def coverage(plan: str = typer.Argument("gd-1310"), as_json: bool = typer.Option(False, "--json")):
+    """Cascade coverage: parent plan nodes x child plans/regions, with the gaps."""
+    data = run(workspace().coverage, plan)
+    if as_json:
+        emit(data, as_json=True)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"cascade coverage of {plan} (✓ aligned/targets/data · gaps in red)")
+    t.add_column("node")
+    for c in data["columns"]:
+        t.add_column(c["code"][:4] + ("*" if c["plan"] else ""), justify="center")
+    for row in data["rows"]:
+        cells = []
+        for c in row["cells"]:
+            mark = "A" if c["aligned_nodes"] else "-"
+            mark += "T" if c["targets"] else "-"
+            mark += "D" if c["indicators_with_data"] else "-"
+            cells.append(f"[red]{mark}[/]" if c["gaps"] else f"[green]{mark}[/]")
+        t.add_row(row["node"], *cells)
+    console.print(t)
+    console.print("A aligned node in the region's own plan · T targets · D data · * region has a child plan")
+
+
+@app.command()
+def export(what: str = typer.Argument(..., help="observations or rollup"),
+           fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
+           output: Path = typer.Option(..., "-o", "--output", help="file to write")):
+    """Export every observation revision, or the rollup, to CSV or Parquet."""
+    n = run(workspace().export, what, fmt, output)
+    emit({"file": str(output), "rows": n})
+
+
+@app.command()
+def indicators(as_json: bool = typer.Option(False, "--json")):
+    """List indicators with unit, frequency and aggregation rules."""
+    rows = workspace().indicators()
+    keep = ("code", "name_zh", "name_en", "unit", "frequency", "direction", "region_agg", "time_agg", "status")
+    emit([{k: r[k] for k in keep} for r in rows], as_json=as_json, title="indicators")
+
+
+@app.command()
+def settings(as_json: bool = typer.Option(False, "--json")):
+    """Show the workspace settings and their meaning."""
+    ws = workspace()
+    emit([{"setting": k, "value": ws.setting(k), "default": d, "help": h} for k, (d, h) in SETTINGS.items()],
+         as_json=as_json, title="settings")
+
+
+def _register_extensions() -> None:
+    """Sub-apps of other areas (documents, reporting, tasks, web) register here when present."""
+    for module, name in (("luoshi.cli.docs", "docs"),):
+        try:
+            mod = __import__(module, fromlist=["app"])
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        app.add_typer(mod.app, name=name)
+    for module in ("luoshi.cli.web", "luoshi.cli.reporting", "luoshi.cli.tasks"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The bundled real data: Guangdong's divisions, the 1310 plan and its cascades, indicators, the
+20 strategic industrial clusters, and the provincial targets and outcomes of the work reports."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+DATA = resources.files("luoshi.data")
+FILES = {
+    "regions": "divisions_guangdong.csv",
+    "plans": "plans.yaml",
+    "indicators": "indicators.yaml",
+    "clusters": "industrial_clusters.csv",
+    "targets": "targets_gd.csv",
+    "outcomes": "outcomes_gd.csv",
+}
+
+
+def path(name: str) -> str:
+    return str(DATA / FILES.get(name, name))
+
+
+def load_bundled(ws) -> dict:
+    """Load every bundled file into the workspace, in dependency order."""
+    out = {
+        "regions": ws.load_regions(path("regions")),
+        "plans": ws.load_plans(path("plans")),
+        "indicators": ws.load_indicators(path("indicators")),
+        "clusters": ws.load_clusters(path("clusters")),
+        "targets": ws.load_targets(path("targets")),
+    }
+    out["outcomes"] = ws.import_observations(path("outcomes"), state="approved", by="luoshi-bundle")
+    return out

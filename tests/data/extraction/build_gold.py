@@ -1,0 +1,126 @@
+"""Build gold.jsonl from the hand annotations in annotations/*.ann (run by hand after editing them).
+
+Each annotation line is ``snippet | class | subject | value | unit | comparator | strength | year |
+scope | indicator | plan node``; the snippet is text copied from the document with the value
+(or, for an in-step statement, the in-step phrase) in [brackets] (or ⟦⟧ when the text has
+brackets), optionally ending in ``@n`` for its n-th occurrence.  This script only turns the
+snippets into character offsets; it does not use luoshi's extractor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).parent
+FIELDS = ["class", "subject", "value", "unit", "comparator", "strength", "year", "scope", "indicator",
+          "plan_node"]
+
+
+def sentence_bounds(text: str, a: int, b: int) -> tuple[int, int]:
+    """Sentence around [a, b): from after the previous 。！？ / '. ' / newline to the next one."""
+    start = a
+    while start > 0 and text[start - 1] != "\n" and text[start - 1] not in "。！？" and \
+            not (text[start - 1] == " " and start >= 2 and text[start - 2] in ".!?" and _en_end(text, start - 2)):
+        start -= 1
+    end = b
+    while end < len(text) and text[end] != "\n":
+        if text[end] in "。！？":
+            end += 1
+            break
+        if text[end] in ".!?" and (end + 1 == len(text) or text[end + 1] in " \n") and _en_end(text, end):
+            end += 1
+            break
+        end += 1
+    while text[start] == " ":
+        start += 1
+    return start, end
+
+
+def _en_end(text: str, i: int) -> bool:
+    word = re.search(r"([A-Za-z]+)$", text[max(0, i - 5):i])
+    return not (word and word.group(1) in ("No", "Feb", "Jan", "Mr", "Dr", "St"))
+
+
+def parse_value(v: str):
+    if v == "-":
+        return None
+    if "," in v:
+        lo, hi = v.split(",")
+        return [float(lo), float(hi)]
+    return float(v)
+
+
+def main() -> int:
+    docs = {d["id"]: d for d in json.loads((HERE / "documents.json").read_text(encoding="utf-8"))}
+    out = []
+    errors = 0
+    for doc_id, meta in docs.items():
+        raw = (HERE / "docs" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        assert all(len(unicodedata.normalize("NFKC", c)) == 1 for c in raw), doc_id  # 1:1, offsets survive
+        # Offsets are into the stored (normalised) text; for these documents NFKC maps 1:1.
+        text = "".join(unicodedata.normalize("NFKC", c) for c in raw)
+        for n, line in enumerate((HERE / "annotations" / f"{doc_id}.ann").read_text(encoding="utf-8").splitlines()):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = [p.strip() for p in line.split(" | ")]
+            snippet = line.split(" | ")[0]
+            occurrence = 1
+            m = re.search(r"@(\d+)$", snippet)
+            if m:
+                occurrence, snippet = int(m.group(1)), snippet[:m.start()]
+            open_, close = ("⟦", "⟧") if "⟦" in snippet else ("[", "]")
+            i, j = snippet.index(open_), snippet.index(close)
+            plain = unicodedata.normalize("NFKC", snippet[:i] + snippet[i + 1:j] + snippet[j + 1:])
+            hits = [k.start() for k in re.finditer(re.escape(plain), text)]
+            if len(hits) < occurrence or (len(hits) > 1 and not m):
+                print(f"{doc_id}:{n + 1}: snippet found {len(hits)} times: {plain!r}", file=sys.stderr)
+                errors += 1
+                continue
+            at = hits[occurrence - 1]
+            a, b = at + i, at + j - 1
+            rec = dict(zip(FIELDS, parts[1:]))
+            s0, s1 = sentence_bounds(text, a, b)
+            subj = None
+            if rec["subject"] != "-":
+                rec["subject"] = unicodedata.normalize("NFKC", rec["subject"])
+                k = text.find(rec["subject"], s0, s1)
+                if k < 0:
+                    print(f"{doc_id}:{n + 1}: subject {rec['subject']!r} not in sentence", file=sys.stderr)
+                    errors += 1
+                    continue
+                subj = {"start": k, "end": k + len(rec["subject"]), "text": rec["subject"]}
+            year = rec["year"]
+            out.append({
+                "id": f"{doc_id}#{len([o for o in out if o['document'] == doc_id]) + 1}",
+                "document": doc_id, "split": meta["split"], "lang": meta["lang"],
+                "sentence": [s0, s1], "span": [a, b], "span_text": text[a:b], "class": rec["class"],
+                "subject": subj, "value": parse_value(rec["value"]),
+                "unit": None if rec["unit"] == "-" else rec["unit"],
+                "comparator": None if rec["comparator"] == "-" else rec["comparator"],
+                "strength": None if rec["strength"] == "-" else rec["strength"],
+                "year": None if year == "-" else (int(year) if year.isdigit() else year),
+                "scope": None if rec["scope"] == "-" else rec["scope"],
+                "indicator": None if rec["indicator"] == "-" else rec["indicator"],
+                "plan_node": None if rec["plan_node"] == "-" else rec["plan_node"],
+            })
+    if errors:
+        return 1
+    with open(HERE / "gold.jsonl", "w", encoding="utf-8") as f:
+        for rec in out:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    by = {}
+    for r in out:
+        key = (r["split"], r["lang"], r["class"])
+        by[key] = by.get(key, 0) + 1
+    print(len(out), "statements")
+    for k in sorted(by):
+        print(*k, by[k])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
