@@ -8,7 +8,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from luoshi.analytics import rollup
+from luoshi.analytics import regional, rollup
 from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
@@ -160,6 +160,11 @@ class Workspace:
     def load_regions(self, path) -> dict:
         return reference.load_regions(self.db, path)
 
+    def change_regions(self, **kw) -> None:
+        """A split or merge on a date (see services.reference.change_regions); the rollup follows."""
+        reference.change_regions(self.db, **kw)
+        self.rollup_full()
+
     def load_plans(self, path) -> dict:
         return reference.load_plans(self.db, path)
 
@@ -255,6 +260,36 @@ class Workspace:
             WHERE r.iid = ? AND r.rid = ? AND p.type = ? ORDER BY r.pkey
         """, [ind["iid"], reg["rid"], t])
 
+    # --- dashboard queries (web) ------------------------------------------------------------
+    def region_table(self, indicator: str, parent: str, period: str | None = None, at: date | None = None,
+                     plan_id: str = "gd-1310") -> list[dict]:
+        """The children of ``parent`` judged on one indicator (value, target, attainment, light...)."""
+        at = at or self.today
+        ind, reg = self.indicator(indicator), self.region(parent)
+        p = self.period(period) if period else containing(at, "Y")
+        return regional.indicator_by_region(self.db.cursor(), iid=ind["iid"], parent_rid=reg["rid"], period=p,
+                                            at=at, rules=self.rules(plan_id))
+
+    def sparklines(self, region: str, start: date, end: date) -> dict[str, list[dict]]:
+        """Each indicator's values for a region between two dates, at the indicator's own frequency."""
+        return regional.sparklines(self.db.cursor(), rid=self.region(region)["rid"], start=start, end=end)
+
+    def targets(self, indicator: str, region: str) -> list[dict]:
+        """Every target of an indicator in a region, with its trajectory."""
+        return regional.targets_of(self.db.cursor(), iid=self.indicator(indicator)["iid"],
+                                   rid=self.region(region)["rid"])
+
+    def targets_outcomes(self) -> list[dict]:
+        """Targets from documents (work reports) with their reported outcomes and met / not met."""
+        return regional.targets_outcomes(self.db.cursor())
+
+    def data_version(self) -> tuple:
+        """Changes whenever observations, targets, plans or regions change (a cache key for readers)."""
+        return self.db.cursor().execute(
+            "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
+            " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
+            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators)").fetchone()
+
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision) or the rollup to CSV or Parquet; returns the row count."""
         queries = {
@@ -279,6 +314,12 @@ class Workspace:
         cur = self.db.cursor()
         cur.execute(f"COPY ({queries[what]}) TO '{target}' ({opts})")
         return cur.execute(f"SELECT count(*) FROM ({queries[what]})").fetchone()[0]
+
+    @property
+    def documents(self):
+        """Policy documents and the commitments extracted from them (services/documents.py)."""
+        from luoshi.services.documents import DocumentService
+        return DocumentService(self.db)
 
     def summary(self) -> dict:
         q = self.db.scalar

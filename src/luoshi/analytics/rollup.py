@@ -70,101 +70,111 @@ def _prepare(con: duckdb.DuckDBPyConnection, basis: str) -> None:
     """)
 
 
-def _scope(alias: str, scoped: bool, key: tuple[str, str, str] | None = None) -> str:
-    """SQL restricting output keys to the affected set (a semi-join on _scope) when incremental."""
-    if not scoped:
-        return ""
+def _scoped(alias: str, key: tuple[str, str, str] | None = None) -> str:
+    """SQL restricting output keys to the affected set (a semi-join on _scope)."""
     i, r, p = key or (f"{alias}.iid", f"{alias}.rid", f"{alias}.pkey")
     return f" AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {i} AND s.rid = {r} AND s.pkey = {p})"
 
 
-def _not_present(i: str, r: str, p: str, ptype: int) -> str:
-    return (f" AND NOT EXISTS (SELECT 1 FROM rollup x WHERE x.ptype = {ptype} AND x.iid = {i} "
-            f"AND x.rid = {r} AND x.pkey = {p})")
+def _absent(table: str, i: str, r: str, p: str) -> str:
+    return f" AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.iid = {i} AND x.rid = {r} AND x.pkey = {p})"
 
 
-def _range(con, scoped: bool, ptype: int, col: str = "pkey", alias: str = "r") -> str:
-    """A pkey range predicate for the affected keys of one type: lets DuckDB skip row groups."""
-    if not scoped:
-        return ""
-    lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _scope WHERE ptype = ?", [ptype]).fetchone()
-    if lo is None:
-        return " AND false"
-    return f" AND {alias}.{col} BETWEEN {lo} AND {hi}"
+_COLS = "iid, rid, pkey, ptype, value, src, n_reporting, synthetic"
 
 
-def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> None:
-    for t in ORDER:
+def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> list[str]:
+    """Compute every value of every period type into _v_<type>; returns the tables written."""
+    done: list[str] = []
+    types = ORDER
+    if scoped:
+        present = {r[0] for r in con.execute("SELECT DISTINCT ptype FROM _scope").fetchall()}
+        types = [t for t in ORDER if TYPE_DIGIT[t] in present]
+    for t in types:
         g = TYPE_DIGIT[t]
-        if scoped and not con.execute("SELECT count(*) FROM _scope WHERE ptype = ?", [g]).fetchone()[0]:
-            continue
         t0 = time.perf_counter()
+        v = f"_v_{t}"
+        scope = (lambda a, k=None: _scoped(a, k)) if scoped else (lambda a, k=None: "")
+        # The values a step reads: this type's values so far, plus (incremental) the unchanged inputs.
+        cur = f"(SELECT {_COLS} FROM {v} UNION ALL SELECT {_COLS} FROM _ctx WHERE ptype = {g})" if scoped else v
         # 1. reported values
         con.execute(f"""
-            INSERT INTO rollup
-            SELECT b.iid, b.rid, b.pkey, b.ptype, b.value, {SRC_REPORTED}, NULL, b.synthetic
-            FROM _base b WHERE b.ptype = {g} {_range(con, scoped, g, alias='b')} {_scope('b', scoped)}
-            ORDER BY b.pkey
+            CREATE OR REPLACE TEMP TABLE {v} AS
+            SELECT b.iid, b.rid, b.pkey, CAST(b.ptype AS TINYINT) AS ptype, b.value,
+                   CAST({SRC_REPORTED} AS TINYINT) AS src, CAST(NULL AS INTEGER) AS n_reporting, b.synthetic
+            FROM _base b WHERE b.ptype = {g} {scope('b')}
         """)
         # 2. over time, from the same region's values one step finer
         if t in FINER:
             f = TYPE_DIGIT[FINER[t]]
-            src_range = _range(con, scoped, f, alias="r")
-            con.execute(f"""
-                INSERT INTO rollup
-                SELECT r.iid, r.rid, p.parent_key, {g},
-                       CASE i.time_agg WHEN 'sum' THEN sum(r.value) WHEN 'mean' THEN avg(r.value)
-                                       ELSE arg_max(r.value, r.pkey) END,
-                       {SRC_TIME}, arg_max(r.n_reporting, r.pkey), bool_or(r.synthetic)
-                FROM rollup r JOIN periods p ON p.key = r.pkey JOIN _ind i ON i.iid = r.iid
-                WHERE r.ptype = {f} AND NOT i.formula {src_range}
-                  {_scope('r', scoped, ('r.iid', 'r.rid', 'p.parent_key'))}
-                  {_not_present('r.iid', 'r.rid', 'p.parent_key', g)}
-                GROUP BY r.iid, r.rid, p.parent_key, i.time_agg
-                ORDER BY p.parent_key
-            """)
+            fv = f"_v_{FINER[t]}"
+            finer = [f"SELECT {_COLS} FROM {fv}"] if fv in done else []
+            if scoped:
+                finer.append(f"SELECT {_COLS} FROM _ctx WHERE ptype = {f}")
+            if finer:
+                con.execute(f"""
+                    INSERT INTO {v}
+                    SELECT r.iid, r.rid, p.parent_key, {g},
+                           CASE i.time_agg WHEN 'sum' THEN sum(r.value) WHEN 'mean' THEN avg(r.value)
+                                           ELSE arg_max(r.value, r.pkey) END,
+                           {SRC_TIME}, arg_max(r.n_reporting, r.pkey), bool_or(r.synthetic)
+                    FROM ({' UNION ALL '.join(finer)}) r JOIN periods p ON p.key = r.pkey
+                    JOIN _ind i ON i.iid = r.iid
+                    WHERE NOT i.formula {scope('r', ('r.iid', 'r.rid', 'p.parent_key'))}
+                      {_absent(v, 'r.iid', 'r.rid', 'p.parent_key')}
+                    GROUP BY r.iid, r.rid, p.parent_key, i.time_agg
+                """)
         # 3. over child regions, deepest parents first
-        src_range = _range(con, scoped, g, alias="r")
         for depth in DEPTHS:
             link = ("JOIN periods p ON p.key = r.pkey "
                     f"JOIN _links l ON l.rid = r.rid AND l.parent_depth = {depth} "
                     "AND l.valid_from <= p.start AND p.start < l.valid_to ")
-            keep = (f"{_scope('r', scoped, ('r.iid', 'l.parent_rid', 'r.pkey'))}"
-                    f"{_not_present('r.iid', 'l.parent_rid', 'r.pkey', g)}")
+            keep = (f"{scope('r', ('r.iid', 'l.parent_rid', 'r.pkey'))}"
+                    f"{_absent(v, 'r.iid', 'l.parent_rid', 'r.pkey')}")
             con.execute(f"""
-                INSERT INTO rollup
+                INSERT INTO {v}
                 SELECT r.iid, l.parent_rid, r.pkey, {g},
                        CASE i.region_agg WHEN 'sum' THEN sum(r.value) WHEN 'mean' THEN avg(r.value)
                                          WHEN 'min' THEN min(r.value) ELSE max(r.value) END,
                        {SRC_REGION}, count(r.value), bool_or(r.synthetic)
-                FROM rollup r {link} JOIN _ind i ON i.iid = r.iid
-                WHERE r.ptype = {g} AND i.region_agg IN ('sum', 'mean', 'min', 'max') AND NOT i.formula
-                  {src_range} {keep}
+                FROM {cur} r {link} JOIN _ind i ON i.iid = r.iid
+                WHERE i.region_agg IN ('sum', 'mean', 'min', 'max') AND NOT i.formula {keep}
                 GROUP BY r.iid, l.parent_rid, r.pkey, i.region_agg
             """)
             con.execute(f"""
-                INSERT INTO rollup
+                INSERT INTO {v}
                 SELECT r.iid, l.parent_rid, r.pkey, {g},
                        sum(r.value * w.value) / nullif(sum(w.value), 0),
                        {SRC_REGION}, count(r.value), bool_or(r.synthetic)
-                FROM rollup r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
-                JOIN rollup w ON w.ptype = {g} AND w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
-                WHERE r.ptype = {g} AND NOT i.formula AND w.value IS NOT NULL {src_range} {keep}
+                FROM {cur} r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
+                JOIN {cur} w ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
+                WHERE NOT i.formula AND w.value IS NOT NULL {keep}
                 GROUP BY r.iid, l.parent_rid, r.pkey
             """)
         # 4. formulas from their rolled-up components
         con.execute(f"""
-            INSERT INTO rollup
+            INSERT INTO {v}
             SELECT f.iid, n.rid, n.pkey, {g}, n.value / d.value * f.factor, {SRC_FORMULA},
                    least(n.n_reporting, d.n_reporting), n.synthetic OR d.synthetic
             FROM _ind f
-            JOIN rollup n ON n.ptype = {g} AND n.iid = f.num_iid
-            JOIN rollup d ON d.ptype = {g} AND d.iid = f.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-            WHERE f.formula AND d.value <> 0 {_range(con, scoped, g, alias='n')}
-              {_scope('n', scoped, ('f.iid', 'n.rid', 'n.pkey'))}
-              {_not_present('f.iid', 'n.rid', 'n.pkey', g)}
+            JOIN {cur} n ON n.iid = f.num_iid
+            JOIN {cur} d ON d.iid = f.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+            WHERE f.formula AND d.value <> 0 {scope('n', ('f.iid', 'n.rid', 'n.pkey'))}
+              {_absent(v, 'f.iid', 'n.rid', 'n.pkey')}
         """)
+        done.append(v)
         stats.steps[t] = round(time.perf_counter() - t0, 3)
+    return done
+
+
+def _union(tables: list[str]) -> str:
+    return " UNION ALL ".join(f"SELECT {_COLS} FROM {t}" for t in tables) or \
+        f"SELECT {_COLS} FROM rollup WHERE false"
+
+
+def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
+    for t in tables + ["_ctx", "_need"]:
+        con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats:
@@ -172,8 +182,12 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     stats = RollupStats("full")
     t0 = time.perf_counter()
     _prepare(con, basis)
+    tables = _steps(con, False, stats)
+    t1 = time.perf_counter()
     con.execute("DELETE FROM rollup")
-    _steps(con, False, stats)
+    con.execute(f"INSERT INTO rollup SELECT {_COLS} FROM ({_union(tables)}) ORDER BY ptype, rid, iid, pkey")
+    stats.steps["write"] = round(time.perf_counter() - t1, 3)
+    _drop(con, tables)
     stats.rows = con.execute("SELECT count(*) FROM rollup").fetchone()[0]
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
@@ -191,15 +205,43 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
     _affected(con, changed)
     stats.affected = con.execute("SELECT count(*) FROM _scope").fetchone()[0]
     if stats.affected:
-        for ptype in con.execute("SELECT DISTINCT ptype FROM _scope").fetchall():
-            g = ptype[0]
-            con.execute(f"""
-                DELETE FROM rollup r WHERE r.ptype = {g} {_range(con, True, g, alias='r')}
-                  AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
-            """)
-        _steps(con, True, stats)
+        _context(con)
+        stats.steps["context"] = round(time.perf_counter() - t0, 3)
+        tables = _steps(con, True, stats)
+        t1 = time.perf_counter()
+        con.execute("""
+            DELETE FROM rollup r
+            WHERE EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+        """)
+        con.execute(f"INSERT INTO rollup {_union(tables)}")
+        stats.steps["write"] = round(time.perf_counter() - t1, 3)
+        _drop(con, tables)
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
+
+
+def _context(con: duckdb.DuckDBPyConnection) -> None:
+    """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
+    child regions' values (and their weights), finer periods' values, formula components."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _need AS
+        WITH kids AS (
+            SELECT s.iid, l.rid, s.pkey FROM _scope s JOIN periods p ON p.key = s.pkey
+            JOIN _links l ON l.parent_rid = s.rid AND l.valid_from <= p.start AND p.start < l.valid_to
+        )
+        SELECT iid, rid, pkey FROM kids
+        UNION SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
+              WHERE i.weight_iid IS NOT NULL
+        UNION SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey
+        UNION SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
+        UNION SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _ctx AS
+        SELECT {', '.join('r.' + c for c in _COLS.split(', '))} FROM rollup r
+        WHERE EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
+          AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+    """)
 
 
 def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:

@@ -61,6 +61,42 @@ _e("bad-date", "Bad date", "{value!r} is not a date (YYYY-MM-DD)", "{value!r} �
 _e("bad-comparator", "Bad comparator", "{value!r} is not a comparator (at_least, at_most, around, between, in_step, exact)",
    "{value!r} 不是有效的比较方式（at_least、at_most、around、between、in_step、exact）")
 
+# --- reporting workflow (imports, validation, workflow; issue 4) -------------------------------
+_e("ragged-row", "Wrong number of cells", "the row has {got} cells but the header has {expected}",
+   "该行有 {got} 个单元格，表头有 {expected} 列")
+_e("merged-cells", "Merged cells", "merged cells {range} in the data area; unmerge and fill every cell",
+   "数据区域存在合并单元格 {range}，请取消合并并逐格填写")
+_e("formula-cell", "Formula without a value", "cell {cell} holds a formula {formula!r} with no saved result; "
+   "open and save the file in Excel, or paste values", "单元格 {cell} 含公式 {formula!r} 但没有保存计算结果；"
+   "请在 Excel 中打开并保存，或粘贴为数值")
+_e("formula-value", "Formula cell read as its value", "cell {cell} holds a formula; its saved result {value} was used",
+   "单元格 {cell} 含公式，已使用其保存的结果 {value}", WARNING)
+_e("scale-in-value", "Scale word in the value", "{value!r} was read as {number} {unit} (scale {scale} applied)",
+   "{value!r} 已按 {number} {unit} 读取（换算倍数 {scale}）", WARNING)
+_e("unit-converted", "Value converted to the indicator's unit", "{value} {given} was converted to {number} {unit}",
+   "{value} {given} 已换算为 {number} {unit}", WARNING)
+_e("implausible-number", "Implausibly large number", "{value!r} is too large to be a reported value (|x| > 1e15)",
+   "{value!r} 数值过大，不可能是报送数据（绝对值 > 1e15）")
+_e("children-sum-mismatch", "Region differs from the sum of its children",
+   "{value} differs from the sum of the {n} child regions {total} by more than {tolerance:.1%}",
+   "{value} 与 {n} 个下级地区合计 {total} 相差超过 {tolerance:.1%}")
+_e("jump-without-comment", "Jump from the previous period needs a comment",
+   "{value} vs {previous} in {period}: a change of {change} exceeds {threshold}; explain it in the comment column",
+   "{value} 与上期 {period} 的 {previous} 相比变化 {change}，超过 {threshold}；请在备注栏说明原因")
+_e("jump-explained", "Jump from the previous period (explained)",
+   "{value} vs {previous} in {period}: a change of {change} exceeds {threshold}; comment: {comment}",
+   "{value} 与上期 {period} 的 {previous} 相比变化 {change}，超过 {threshold}；说明：{comment}", WARNING)
+_e("approved-exists", "Differs from an approved value", "an approved value {approved} exists for this key; "
+   "only a reviewer can revise approved data", "该项已有审核通过的数值 {approved}；只有审核人可以修订已审核数据")
+_e("period-locked", "Period is locked", "period {period} is locked for {indicator}; an admin must unlock it",
+   "{indicator} 的期间 {period} 已锁定，需由管理员解锁")
+_e("not-permitted", "Not permitted", "{user} may not {action} for region {value!r}",
+   "{user} 无权对地区 {value!r} 执行{action}")
+_e("unknown-mapping", "No mapping for a DHIS2 identifier", "no luoshi code mapped to DHIS2 {kind} {value!r}",
+   "DHIS2 {kind} {value!r} 没有对应的 luoshi 代码")
+_e("too-many-rows", "Too many rows", "more than {limit} rows; split the file", "行数超过 {limit}，请拆分文件")
+
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -134,3 +170,39 @@ class InputError(Exception):
         first = report.errors[0] if report.errors else None
         more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
         super().__init__(f"{first}{more}" if first else "invalid input")
+
+# --- tasks and projects (issue 5) ----------------------------------------------------------------
+_e("unknown-task", "Unknown task", "no task with id {value!r}", "不存在编号为 {value!r} 的任务")
+_e("unknown-project", "Unknown project", "no project with id {value!r}", "不存在编号为 {value!r} 的项目")
+_e("unknown-cluster", "Unknown cluster", "no industrial cluster with code {value!r}", "不存在代码为 {value!r} 的产业集群")
+_e("duplicate-task", "Duplicate task", "task {value!r} already exists", "任务 {value!r} 已存在")
+_e("bad-percent", "Bad percent complete", "{value!r} is not a percent between 0 and 100", "{value!r} 不是 0 到 100 之间的完成百分比")
+_e("bad-share", "Bad milestone share", "milestone {title!r}: share {value!r} is not between 0 and 100",
+   "节点 {title!r} 的工作量占比 {value!r} 不在 0 到 100 之间")
+_e("shares-over-100", "Milestone shares over 100", "milestone shares add up to {value}, more than 100",
+   "各节点工作量占比合计 {value}，超过 100")
+_e("milestone-outside-task", "Milestone outside the task",
+   "milestone {title!r} is due {value}, outside the task's {start}..{deadline}",
+   "节点 {title!r} 的时限 {value} 不在任务起止时间 {start}..{deadline} 之内")
+_e("bad-milestones", "Unreadable milestones", "cannot read milestone {value!r} (write 'YYYY-MM-DD title share%' per line)",
+   "无法识别节点 {value!r}（每行写作“YYYY-MM-DD 名称 占比%”）")
+_e("deadline-before-start", "Deadline before start", "deadline {value} is before the start {start}",
+   "完成时限 {value} 早于开始时间 {start}")
+_e("bad-month", "Bad month", "{value!r} is not a month (YYYY-MM)", "{value!r} 不是月份（YYYY-MM）")
+_e("not-lead-unit", "Not the lead unit", "{actor} of {unit} may not report on task {task}: the lead unit is {lead}",
+   "{unit} 的 {actor} 无权报送任务 {task} 的进展：牵头单位为 {lead}")
+_e("not-supervisor", "Not the supervising unit", "{actor} of {unit} may not decide on task {task}: the supervising unit is {supervisor}",
+   "{unit} 的 {actor} 无权审核任务 {task}：督办单位为 {supervisor}")
+_e("bad-task-state", "Not allowed in this state", "task {task} is {state}: cannot {action}",
+   "任务 {task} 当前状态为 {state}，不能{action}")
+_e("no-pending-request", "No pending request", "task {task} has no pending {kind} request",
+   "任务 {task} 没有待审核的{kind}申请")
+_e("extension-not-later", "Extension not later", "new deadline {value} is not after the current deadline {deadline}",
+   "新的完成时限 {value} 不晚于当前时限 {deadline}")
+_e("missing-reason", "Reason required", "a reason is required to {action}", "{action}须说明理由")
+_e("file-too-large", "Evidence file too large", "{value} is {size} bytes; the limit is {limit}",
+   "佐证材料 {value} 大小为 {size} 字节，超过上限 {limit}")
+_e("file-type-not-allowed", "Evidence type not allowed", "{value}: type {media_type!r} is not allowed ({allowed})",
+   "佐证材料 {value} 的类型 {media_type!r} 不允许（允许：{allowed}）")
+_e("percent-decreased", "Percent complete went down", "percent complete falls from {previous} to {value}",
+   "完成百分比由 {previous} 降至 {value}", WARNING)

@@ -90,6 +90,11 @@ def read_observations(path: str | Path, catalog: Catalog, report: Report) -> lis
 
 def read_targets(path: str | Path, catalog: Catalog, report: Report) -> list[dict]:
     rows = read_csv(path, report, required=("indicator", "region", "period", "comparator"))
+    return check_targets(rows, catalog, report)
+
+
+def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report) -> list[dict]:
+    """Targets from rows already read (row number, {column: text}), from any file format."""
     out, seen = [], {}
     for n, r in rows:
         key = check_key(n, r, catalog, report, allow_future=True)

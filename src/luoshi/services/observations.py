@@ -84,14 +84,19 @@ def _apply(con, *, by, now, import_id, basis, refresh) -> dict:
             "rollup_seconds": stats.seconds if stats else 0.0}
 
 
-def bulk_load(db: Database, table_sql: str, *, state: str = "approved", source: str | None = None,
+def bulk_load(db: Database, rows: "str | pa.Table", *, state: str = "approved", source: str | None = None,
               by: str | None = None) -> int:
-    """Load many first revisions at once (demo, benchmarks) from a SQL relation with columns
-    iid, rid, pkey, value; the caller runs a full rollup afterwards."""
+    """Load many first revisions at once (demo, benchmarks) from an Arrow table or a SQL query with
+    columns iid, rid, pkey, value; the caller runs a full rollup afterwards."""
     now = _now()
     with db.write() as con:
+        if isinstance(rows, str):
+            relation = f"({rows})"
+        else:
+            con.register("_bulk_src", rows)
+            relation = "_bulk_src"
         con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk AS SELECT iid, rid, pkey, value, "
-                    f"nextval('observation_ids') AS oid FROM ({table_sql})")
+                    f"nextval('observation_ids') AS oid FROM {relation}")
         con.execute("INSERT INTO observations SELECT oid, iid, rid, pkey, value, ?, 1, ?, ?, ?, NULL, NULL FROM _bulk",
                     [state, by, now, source])
         approved = state == "approved"
@@ -103,6 +108,8 @@ def bulk_load(db: Database, table_sql: str, *, state: str = "approved", source: 
         """, [state, approved, approved, source, source == SYNTHETIC_SOURCE])
         n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
         con.execute("DROP TABLE _bulk")
+        if not isinstance(rows, str):
+            con.unregister("_bulk_src")
     return n
 
 

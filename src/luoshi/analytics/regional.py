@@ -1,0 +1,120 @@
+"""Queries for the dashboard: one indicator judged across sibling regions, recent series of every
+indicator of a region (sparklines), an indicator's targets with their trajectories, and the real
+work-report targets set against their outcomes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from luoshi.analytics.judgement import judge
+from luoshi.domain.periods import Period
+from luoshi.domain.rules import Rules, attainment
+
+_PTYPE = ("CASE {f} WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3 "
+          "WHEN 'W' THEN 4 ELSE 5 END")
+
+
+def _rows(cur) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid: int, period: Period, at: date,
+                        rules: Rules) -> list[dict]:
+    """The children of ``parent_rid`` (as linked on ``at``) judged on one indicator for ``period``:
+    value so far, target, attainment, expected pace, category, light, completeness, synthetic."""
+    kids = """SELECT l.rid FROM region_links l WHERE l.parent_rid = ?
+              AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)"""
+    judge(con, at, rules, where=f" AND t.iid = ? AND t.pkey = ? AND t.rid IN ({kids})",
+          params=[iid, period.key, parent_rid, at, at], table="_jreg")
+    ptype = _PTYPE.format(f="(SELECT frequency FROM indicators WHERE iid = r.iid)")
+    cur = con.execute(f"""
+        WITH kids AS (
+            SELECT r.rid, r.code, r.name_zh, r.name_en, r.level, r.synthetic AS region_synthetic
+            FROM regions r JOIN region_links l ON l.rid = r.rid
+            WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+        ),
+        latest AS (
+            SELECT r.rid, arg_max(r.value, p."end") AS value, max(p."end") AS data_through,
+                   arg_max(r.synthetic, p."end") AS synthetic, arg_max(r.n_reporting, p."end") AS n_reporting
+            FROM rollup r JOIN periods p ON p.key = r.pkey
+            WHERE r.iid = ? AND r.rid IN (SELECT rid FROM kids) AND p.start >= ? AND p."end" <= least(?, ?)
+              AND r.ptype = {ptype}
+            GROUP BY r.rid
+        ),
+        grand AS (
+            SELECT l.parent_rid AS rid, count(*) AS n FROM region_links l
+            WHERE l.parent_rid IN (SELECT rid FROM kids) AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            GROUP BY l.parent_rid
+        )
+        SELECT k.code, k.name_zh, k.name_en, k.level,
+               coalesce(j.value, l.value) AS value, j.target, j.attainment, j.expected, j.progress, j.shortfall,
+               coalesce(j.category, 'no_data') AS category, coalesce(j.light, 'grey') AS light, j.met,
+               coalesce(j.data_through, l.data_through) AS data_through, coalesce(j.stale, false) AS stale,
+               coalesce(j.synthetic, l.synthetic, false) OR k.region_synthetic AS synthetic,
+               l.n_reporting, coalesce(g.n, 0) AS n_expected
+        FROM kids k LEFT JOIN _jreg j ON j.rid = k.rid LEFT JOIN latest l ON l.rid = k.rid
+        LEFT JOIN grand g ON g.rid = k.rid
+        ORDER BY k.code
+    """, [parent_rid, at, at, iid, period.start, period.end, at, at, at])
+    return _rows(cur)
+
+
+def sparklines(con: duckdb.DuckDBPyConnection, *, rid: int, start: date, end: date) -> dict[str, list[dict]]:
+    """Each indicator's values for one region at its own frequency, periods inside [start, end]."""
+    cur = con.execute(f"""
+        SELECT i.code AS indicator, p.code AS period, r.value, r.synthetic
+        FROM rollup r JOIN indicators i ON i.iid = r.iid JOIN periods p ON p.key = r.pkey
+        WHERE r.rid = ? AND r.ptype = {_PTYPE.format(f='i.frequency')} AND p.start >= ? AND p."end" <= ?
+        ORDER BY i.code, r.pkey
+    """, [rid, start, end])
+    out: dict[str, list[dict]] = {}
+    for row in _rows(cur):
+        out.setdefault(row.pop("indicator"), []).append(row)
+    return out
+
+
+def targets_of(con: duckdb.DuckDBPyConnection, *, iid: int, rid: int) -> list[dict]:
+    """Every target of one indicator in one region, oldest first, with its trajectory points."""
+    targets = _rows(con.execute("""
+        SELECT t.tid, p.code AS period, p.start, p."end", t.comparator, t.value, t.value_high, t.tolerance,
+               t.baseline_value, t.baseline_period, t.strength, t.document, t.quote, t.source, t.status, t.synthetic
+        FROM targets t JOIN periods p ON p.key = t.pkey
+        WHERE t.iid = ? AND t.rid = ? ORDER BY p.start, p.days DESC
+    """, [iid, rid]))
+    traj = _rows(con.execute("""
+        SELECT tj.tid, p.code AS period, p."end", tj.value FROM target_trajectory tj
+        JOIN periods p ON p.key = tj.pkey WHERE tj.tid IN (SELECT tid FROM targets WHERE iid = ? AND rid = ?)
+        ORDER BY p."end"
+    """, [iid, rid]))
+    for t in targets:
+        t["trajectory"] = [{"period": x["period"], "end": x["end"], "value": x["value"]}
+                           for x in traj if x["tid"] == t["tid"]]
+    return targets
+
+
+def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The targets taken from documents (not synthetic) with the outcome reported for the same
+    indicator, region and period by a non-synthetic source, and whether it was met."""
+    rows = _rows(con.execute("""
+        SELECT p.year, p.code AS period, i.code AS indicator, i.name_zh, i.name_en, i.unit, i.decimals, i.direction,
+               r.code AS region, r.name_zh AS region_zh, r.name_en AS region_en,
+               t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.quote,
+               t.source, t.status, p."end" AS period_end,
+               CASE WHEN c.synthetic THEN NULL ELSE coalesce(c.approved_value, c.latest_value) END AS outcome,
+               CASE WHEN c.synthetic THEN NULL ELSE c.source END AS outcome_source
+        FROM targets t JOIN indicators i ON i.iid = t.iid JOIN regions r ON r.rid = t.rid
+        JOIN periods p ON p.key = t.pkey
+        LEFT JOIN obs_current c ON c.iid = t.iid AND c.rid = t.rid AND c.pkey = t.pkey
+        WHERE NOT t.synthetic AND t.document IS NOT NULL
+        ORDER BY p.year DESC, r.code, i.iid
+    """))
+    for r in rows:
+        r["attainment"], r["met"] = None, None
+        if r["outcome"] is not None and r["target"] is not None:
+            att, met = attainment(r["outcome"], r["comparator"], r["target"], r["value_high"], r["tolerance"],
+                                  r["direction"])
+            r["attainment"], r["met"] = round(att, 2), bool(met)
+    return rows

@@ -1,0 +1,100 @@
+"""Roles and what they allow, scoped to a region subtree (and optionally to indicators).
+
+Pure rules, no I/O: an ``Actor`` holds resolved grants (the region ids of each grant's subtree)
+and answers ``can(action, rid, iid)``.  Without any user configured the local CLI acts as
+``Actor.local()``, a single user allowed everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("admin", "reviewer", "reporter", "viewer")
+ACTIONS = ("read", "report", "approve", "lock", "unlock", "manage")
+ROLE_ACTIONS = {
+    "admin": frozenset(ACTIONS),
+    "reviewer": frozenset({"read", "report", "approve"}),
+    "reporter": frozenset({"read", "report"}),
+    "viewer": frozenset({"read"}),
+}
+# Approval is by a reviewer of an ancestor region: the grant's own region is excluded.
+STRICT_BELOW = frozenset({"approve"})
+# Highest state each action may set on an observation.
+STATE_ACTION = {"draft": "report", "submitted": "report", "approved": "approve", "locked": "lock"}
+
+
+class Denied(PermissionError):
+    """An action outside the caller's role or scope (HTTP 403, CLI exit 3)."""
+
+    code = "not-permitted"
+
+    def __init__(self, user: str, action: str, target: str = ""):
+        self.user, self.action, self.target = user, action, target
+        super().__init__(f"{user} may not {action}{' ' + target if target else ''}")
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    region_code: str
+    root_rid: int
+    rids: frozenset[int]                 # the subtree, root included
+    iids: frozenset[int] | None = None   # None: every indicator
+
+
+@dataclass
+class Actor:
+    name: str
+    grants: list[Grant] = field(default_factory=list)
+    superuser: bool = False               # the local single user when no users exist
+    token_id: str | None = None
+
+    @classmethod
+    def local(cls) -> "Actor":
+        return cls("local", superuser=True)
+
+    def can(self, action: str, rid: int | None = None, iid: int | None = None) -> bool:
+        if self.superuser:
+            return True
+        for g in self.grants:
+            if action not in ROLE_ACTIONS[g.role]:
+                continue
+            if rid is not None:
+                if rid not in g.rids:
+                    continue
+                if action in STRICT_BELOW and g.role != "admin" and rid == g.root_rid:
+                    continue
+            if iid is not None and g.iids is not None and iid not in g.iids:
+                continue
+            return True
+        return False
+
+    def rids(self, action: str) -> set[int] | None:
+        """Region ids where ``action`` is allowed (None: everywhere)."""
+        if self.superuser:
+            return None
+        out: set[int] = set()
+        for g in self.grants:
+            if action in ROLE_ACTIONS[g.role]:
+                out |= g.rids - ({g.root_rid} if action in STRICT_BELOW and g.role != "admin" else set())
+        return out
+
+    def iids(self, action: str) -> set[int] | None:
+        """Indicator ids where ``action`` is allowed somewhere (None: no indicator restriction)."""
+        if self.superuser:
+            return None
+        out: set[int] = set()
+        for g in self.grants:
+            if action in ROLE_ACTIONS[g.role]:
+                if g.iids is None:
+                    return None
+                out |= g.iids
+        return out
+
+    def require(self, action: str, rid: int | None = None, iid: int | None = None, target: str = "") -> None:
+        if not self.can(action, rid, iid):
+            raise Denied(self.name, action, target)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.superuser or any(g.role == "admin" for g in self.grants)

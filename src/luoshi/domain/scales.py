@@ -1,0 +1,32 @@
+"""Scale words and units: 万 (10^4), 亿 (10^8) and friends, so that a value given as "1.2万" or
+in 人 for an indicator kept in 万人 is converted explicitly (and reported), never guessed."""
+
+from __future__ import annotations
+
+# Longest first so that 万亿 is not read as 万 + 亿.
+SCALES = (("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("亿", 1e8), ("万", 1e4), ("千", 1e3), ("百", 1e2))
+PERCENT = ("%", "％")
+# Units whose first character is a scale word but which are units in their own right.
+WHOLE_UNITS = ("百分点", "千克", "千米", "百分比")
+
+
+def split_unit(unit: str | None) -> tuple[float, str]:
+    """(scale, base unit): 亿元 -> (1e8, 元), 万千瓦 -> (1e7, 瓦), % -> (1, %), 家 -> (1, 家)."""
+    u = (unit or "").strip().replace("％", "%")
+    scale = 1.0
+    while u and u not in WHOLE_UNITS:
+        for word, factor in SCALES:
+            if u.startswith(word) and len(u) > len(word):
+                scale *= factor
+                u = u[len(word):]
+                break
+        else:
+            break
+    return scale, u
+
+
+def scale_of_word(word: str | None) -> float:
+    for w, factor in SCALES:
+        if word == w:
+            return factor
+    return 1.0

@@ -1,0 +1,216 @@
+"""Reading an import file (CSV, XLSX or JSON) into one table of text cells with the row number a
+person sees, so that every format is validated by the same set-based checks.
+
+The table has ``row_no`` (header = row 1 in CSV/XLSX; item number in JSON), ``sheet`` and one text
+column per known field.  Problems with the file itself go to the report; an unreadable file gives
+None, never an exception.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from luoshi.domain.problems import Report
+from luoshi.ingest.columns import REQUIRED, field_of, fields_for
+from luoshi.ingest.tables import MAX_BYTES, decode
+
+FORMATS = ("csv", "xlsx", "json")
+MAX_ROWS = 5_000_000
+
+
+def detect_format(path: str | Path, data: bytes | None = None) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("xlsx", "xlsm"):
+        return "xlsx"
+    if suffix == "json":
+        return "json"
+    if data is not None and data[:2] == b"PK":
+        return "xlsx"
+    return "csv"
+
+
+def build_table(kind: str, header: list, rows: list[tuple[int, str | None, list]], report: Report) -> pa.Table | None:
+    """Map a header and rows of cells to the standard text table; reports missing columns."""
+    known = fields_for(kind)
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = field_of(h, known)
+        if name and name not in index:
+            index[name] = i
+    for col in REQUIRED[kind]:
+        if col not in index:
+            report.add("missing-column", row=1, field=col, column=col)
+    if not report.ok:
+        return None
+    cols: dict[str, list] = {"row_no": [], "sheet": []}
+    for name in known:
+        cols[name] = []
+    for n, sheet, cells in rows:
+        cols["row_no"].append(n)
+        cols["sheet"].append(sheet)
+        for name in known:
+            i = index.get(name)
+            v = cells[i] if i is not None and i < len(cells) else None
+            cols[name].append(None if v is None else str(v))
+    return pa.table({k: pa.array(v, pa.int32() if k == "row_no" else pa.string()) for k, v in cols.items()})
+
+
+def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+    decoded = decode(data)
+    if decoded is None:
+        report.add("bad-format", format="CSV text", detail="binary data or unknown encoding (use UTF-8 or GB18030)")
+        return None
+    text, enc = decoded
+    if enc == "utf-8-sig":
+        raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    else:
+        raw = text.encode("utf-8")
+    first = next((ln for ln in text.splitlines() if ln.strip()), None)
+    if first is None:
+        report.add("empty-file")
+        return None
+    try:
+        header = [h.strip() for h in next(csv.reader([first.lstrip("\ufeff")]))]
+    except (csv.Error, StopIteration) as exc:
+        report.add("bad-format", format="CSV", detail=str(exc))
+        return None
+    header_line = text.splitlines().index(first) + 1
+    names = [f"c{i}" for i in range(len(header))]
+    skipped: list[int] = []
+
+    def invalid(row):
+        if row.number is not None:
+            skipped.append(row.number)
+        if (row.text or "").strip(" ,\t\r\n"):
+            report.add("ragged-row", row=row.number, got=row.actual_columns, expected=row.expected_columns)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_line, use_threads=False,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=invalid, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, csv.Error) as exc:
+        report.add("bad-format", format="CSV", detail=str(exc).splitlines()[0][:200] if str(exc) else "unreadable")
+        return None
+    known = fields_for(kind)
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = field_of(h, known)
+        if name and name not in index:
+            index[name] = i
+    for col in REQUIRED[kind]:
+        if col not in index:
+            report.add("missing-column", row=header_line, field=col, column=col)
+    if not report.ok and not report.rows_read and any(p.code == "missing-column" for p in report.problems):
+        return None
+    # numbers as a person counts lines: records follow the header, skipping the lines pyarrow skipped
+    n_rows = table.num_rows
+    skip = set(skipped)
+    numbers, nxt = [], header_line + 1
+    while len(numbers) < n_rows:
+        while nxt in skip:
+            nxt += 1
+        numbers.append(nxt)
+        nxt += 1
+    cols = {"row_no": pa.array(numbers, pa.int32()), "sheet": pa.nulls(n_rows, pa.string())}
+    for name in known:
+        cols[name] = table.column(index[name]) if name in index else pa.nulls(n_rows, pa.string())
+    return _drop_blank(pa.table(cols), known, report)
+
+
+def _drop_blank(table: pa.Table, known, report: Report) -> pa.Table | None:
+    """Remove rows with every cell empty (they keep their numbers for the rows after them)."""
+    import pyarrow.compute as pc
+
+    mask = None
+    for name in known:
+        col = pc.fill_null(pc.utf8_trim_whitespace(table.column(name)), "")
+        m = pc.not_equal(col, "")
+        mask = m if mask is None else pc.or_(mask, m)
+    table = table.filter(mask)
+    report.rows_read = table.num_rows
+    if table.num_rows == 0:
+        report.add("empty-file")
+        return None
+    if table.num_rows > MAX_ROWS:
+        report.add("too-many-rows", limit=MAX_ROWS)
+        return None
+    return table
+
+
+def read_json_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+    decoded = decode(data)
+    if decoded is None:
+        report.add("bad-format", format="JSON", detail="not UTF-8 text")
+        return None
+    try:
+        doc = json.loads(decoded[0])
+    except (ValueError, RecursionError) as exc:
+        report.add("bad-format", format="JSON", detail=str(exc)[:200])
+        return None
+    items = doc.get(kind, doc.get("rows")) if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        report.add("bad-format", format="JSON", detail=f"expected a list of objects or {{\"{kind}\": [...]}}")
+        return None
+    known = fields_for(kind)
+    rows = []
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            report.add("bad-format", row=n, format="JSON", detail="each item must be an object")
+            continue
+        cells = {field_of(k, known): v for k, v in item.items()}
+        rows.append((n, None, [_text(cells.get(name)) for name in known]))
+    if not rows:
+        if report.ok:
+            report.add("empty-file")
+        return None
+    table = build_table(kind, list(known), rows, report)
+    return None if table is None else _drop_blank(table, known, report)
+
+
+def _text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def read_table(path: str | Path, kind: str, report: Report, fmt: str | None = None) -> pa.Table | None:
+    """Any supported file as the standard text table (None after reporting why not)."""
+    p = Path(path)
+    if not p.is_file():
+        report.add("file-not-found", path=str(path))
+        return None
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            report.add("unreadable-file", detail=f"larger than {MAX_BYTES // 2**20} MB")
+            return None
+        data = p.read_bytes()
+    except OSError as exc:
+        report.add("unreadable-file", detail=str(exc))
+        return None
+    fmt = fmt or detect_format(p, data)
+    if fmt == "xlsx":
+        from luoshi.ingest.xlsx import read_xlsx_table
+        table = read_xlsx_table(data, kind, report)
+        return None if table is None else _drop_blank(table, fields_for(kind), report)
+    if fmt == "json":
+        return read_json_table(data, kind, report)
+    return read_csv_table(data, kind, report)

@@ -1,0 +1,290 @@
+"""Set-based validation of an observations table (the text table of ingest/readers.py).
+
+Every rule is one SQL statement over the whole table, run by DuckDB with the catalogue tables
+joined in — no per-row Python — so a million rows validate in seconds.  The result is a table of
+problems (row_no, sheet, field, code, params as JSON) and a table of candidate rows (``_cand``)
+with ids and the value converted to the indicator's unit.  Cross-row rules (duplicates in the file,
+region vs the sum of its children, jump against the previous period, approved data, locks, scope)
+run on the candidates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+
+from luoshi.domain.periods import PeriodError, parse
+from luoshi.domain.problems import CATALOGUE, Problem, Report, problem
+from luoshi.domain.scales import split_unit
+
+STATES = ("draft", "submitted", "approved")
+MAX_ABS = 1e15
+
+
+@dataclass
+class Checks:
+    """Options of one validation run."""
+
+    today: date
+    tolerance: float = 0.01          # region vs sum of children, relative
+    jump_ratio: float = 0.5          # relative change against the previous period
+    jump_points: float = 10.0        # ... for indicators in %, in percentage points
+    allow_future: bool = False
+    scope_rids: list[int] | None = None      # writable regions (None: all)
+    scope_iids: list[int] | None = None      # writable indicators (None: all)
+    may_revise_approved: bool = False
+    locked_sql: str | None = None            # relation (iid, lstart, lend) of locked periods
+
+
+def _period_map(con, texts: list[str]) -> pa.Table:
+    out = {"text": [], "pkey": [], "ptype": [], "pstart": [], "pend": [], "pcode": []}
+    for t in texts:
+        try:
+            p = parse(t)
+            vals = (p.key, p.type, p.start, p.end, p.code)
+        except (PeriodError, ValueError, TypeError, OverflowError):
+            vals = (None,) * 5
+        for k, v in zip(("pkey", "ptype", "pstart", "pend", "pcode"), vals):
+            out[k].append(v)
+        out["text"].append(t)
+    return pa.table({"text": pa.array(out["text"], pa.string()), "pkey": pa.array(out["pkey"], pa.int32()),
+                     "ptype": pa.array(out["ptype"], pa.string()), "pstart": pa.array(out["pstart"], pa.date32()),
+                     "pend": pa.array(out["pend"], pa.date32()), "pcode": pa.array(out["pcode"], pa.string())})
+
+
+def _unit_map(texts: list[str]) -> pa.Table:
+    scales, bases = zip(*[split_unit(t) for t in texts]) if texts else ((), ())
+    return pa.table({"unit": pa.array(texts, pa.string()), "scale": pa.array(scales, pa.float64()),
+                     "base": pa.array(bases, pa.string())})
+
+
+def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks) -> None:
+    """Load the raw table as _raw and parse it into _p (one row per input row, ids joined)."""
+    con.register("_raw_arrow", raw)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _raw AS SELECT row_no, sheet,
+        nullif(trim(indicator), '') AS indicator, nullif(trim(region), '') AS region,
+        nullif(trim(period), '') AS period, nullif(trim(value), '') AS value, nullif(trim(unit), '') AS unit,
+        nullif(trim(comment), '') AS comment, nullif(trim(source), '') AS source,
+        nullif(lower(trim(state)), '') AS state FROM _raw_arrow""")
+    con.unregister("_raw_arrow")
+    texts = [r[0] for r in con.execute("SELECT DISTINCT period FROM _raw WHERE period IS NOT NULL").fetchall()]
+    con.register("_permap_arrow", _period_map(con, texts))
+    con.execute("CREATE OR REPLACE TEMP TABLE _permap AS SELECT * FROM _permap_arrow")
+    con.unregister("_permap_arrow")
+    units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM _raw WHERE unit IS NOT NULL "
+                                       "UNION SELECT DISTINCT unit FROM indicators").fetchall()]
+    con.register("_unit_arrow", _unit_map(units))
+    con.execute("CREATE OR REPLACE TEMP TABLE _units AS SELECT * FROM _unit_arrow")
+    con.unregister("_unit_arrow")
+    con.execute(r"""
+    CREATE OR REPLACE TEMP TABLE _p AS
+    WITH v AS (
+        SELECT r.*, regexp_extract(replace(replace(replace(r.value, ',', ''), '，', ''), ' ', ''),
+               '^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(万亿|千万|百万|亿|万|千|%|％)?$',
+               ['num', 'suffix']) AS m
+        FROM _raw r
+    )
+    SELECT v.row_no, v.sheet, v.indicator, v.region, v.period, v.value AS value_text, v.unit, v.comment,
+           v.source, v.state,
+           i.iid, i.code AS ind_code, i.unit AS ind_unit, i.frequency, i.min_value, i.max_value,
+           i.numerator IS NOT NULL AS formula, i.region_agg,
+           g.rid, g.valid_from, g.valid_to,
+           pm.pkey, pm.ptype, pm.pstart, pm.pend, pm.pcode,
+           TRY_CAST(nullif(v.m.num, '') AS DOUBLE) AS num, nullif(v.m.suffix, '') AS suffix,
+           iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base
+    FROM v
+    LEFT JOIN indicators i ON i.code = v.indicator
+    LEFT JOIN regions g ON g.code = v.region
+    LEFT JOIN _permap pm ON pm.text = v.period
+    LEFT JOIN _units iu ON iu.unit = i.unit
+    LEFT JOIN _units gu ON gu.unit = v.unit
+    """)
+    con.execute(r"""
+    CREATE OR REPLACE TEMP TABLE _p2 AS
+    SELECT *,
+        CASE WHEN suffix IN ('%', '％') THEN 1.0 ELSE CASE suffix WHEN '万亿' THEN 1e12 WHEN '千万' THEN 1e7
+             WHEN '百万' THEN 1e6 WHEN '亿' THEN 1e8 WHEN '万' THEN 1e4 WHEN '千' THEN 1e3 ELSE 1.0 END END
+             AS suffix_scale,
+        coalesce((suffix IN ('%', '％') AND ind_base <> '%') OR (unit IS NOT NULL AND unit <> ind_unit
+             AND (given_base IS DISTINCT FROM ind_base)), false) AS unit_bad,
+        coalesce(unit IS NOT NULL AND unit <> ind_unit AND given_base = ind_base AND given_scale <> ind_scale,
+                 false) AS unit_conv
+    FROM _p
+    """)
+    con.execute("""
+    CREATE OR REPLACE TEMP TABLE _p3 AS
+    SELECT *, num * suffix_scale * (CASE WHEN unit_conv THEN given_scale ELSE ind_scale END) / ind_scale AS v
+    FROM _p2
+    """)
+
+
+def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
+    """(code, field, condition over _p3, params SQL) in reporting order."""
+    freq_ok = """(ptype = frequency OR (ptype IN ('Y','S','Q','M','D') AND frequency IN ('Y','S','Q','M','D')
+                  AND list_position(['Y','S','Q','M','W','D'], ptype) < list_position(['Y','S','Q','M','W','D'], frequency)))"""
+    names = "MAP {'Y':'year','S':'half-year','Q':'quarter','M':'month','W':'week','D':'day'}"
+    key_ok = "iid IS NOT NULL AND rid IS NOT NULL AND pkey IS NOT NULL"
+    today = checks.today.isoformat()
+    rules = [
+        ("missing-value", "indicator", "indicator IS NULL", "json_object('column', 'indicator')"),
+        ("missing-value", "region", "region IS NULL", "json_object('column', 'region')"),
+        ("missing-value", "period", "period IS NULL", "json_object('column', 'period')"),
+        ("unknown-indicator", "indicator", "indicator IS NOT NULL AND iid IS NULL", "json_object('value', indicator)"),
+        ("unknown-region", "region", "region IS NOT NULL AND rid IS NULL", "json_object('value', region)"),
+        ("bad-period", "period", "period IS NOT NULL AND pkey IS NULL", "json_object('value', period)"),
+        ("wrong-frequency", "period", f"{key_ok} AND NOT {freq_ok}",
+         f"json_object('value', period, 'got', {names}[ptype], 'indicator', ind_code, 'expected', {names}[frequency])"),
+        ("region-not-valid", "region", f"{key_ok} AND {freq_ok} AND (pend < valid_from OR (valid_to IS NOT NULL AND pstart >= valid_to))",
+         "json_object('value', region, 'period', pcode)"),
+        ("missing-value", "value", "value_text IS NULL", "json_object('column', 'value')"),
+        ("not-a-number", "value", "value_text IS NOT NULL AND num IS NULL", "json_object('value', value_text)"),
+        ("implausible-number", "value", f"num IS NOT NULL AND (isinf(num) OR isnan(num) OR abs(v) > {MAX_ABS} OR abs(num) > {MAX_ABS})",
+         "json_object('value', value_text)"),
+        ("wrong-unit", "unit", "iid IS NOT NULL AND unit_bad",
+         "json_object('value', coalesce(unit, suffix), 'indicator', ind_code, 'expected', ind_unit)"),
+        ("out-of-range", "value", f"iid IS NOT NULL AND num IS NOT NULL AND NOT unit_bad AND abs(v) <= {MAX_ABS} "
+         "AND (v < min_value OR v > max_value)",
+         "json_object('value', v, 'indicator', ind_code, 'low', coalesce(CAST(min_value AS TEXT), '-inf'), "
+         "'high', coalesce(CAST(max_value AS TEXT), 'inf'))"),
+        ("bad-value", "state", f"state IS NOT NULL AND state NOT IN {STATES}",
+         f"json_object('column', 'state', 'value', state, 'detail', 'one of {', '.join(STATES)}')"),
+        # warnings: the conversion actually applied, so nothing is guessed silently
+        ("scale-in-value", "value", "iid IS NOT NULL AND num IS NOT NULL AND suffix NOT IN ('%', '％') AND NOT unit_bad",
+         "json_object('value', value_text, 'number', v, 'unit', ind_unit, 'scale', suffix)"),
+        ("unit-converted", "unit", "iid IS NOT NULL AND num IS NOT NULL AND unit_conv AND NOT unit_bad",
+         "json_object('value', num * suffix_scale, 'given', unit, 'number', v, 'unit', ind_unit)"),
+    ]
+    if not checks.allow_future:
+        rules.insert(7, ("future-period", "period", f"{key_ok} AND {freq_ok} AND pstart > DATE '{today}'",
+                         "json_object('value', period)"))
+    if checks.scope_rids is not None:
+        rules.append(("not-permitted", "region", f"rid IS NOT NULL AND rid NOT IN (SELECT rid FROM _scope_rids)",
+                      "json_object('user', '{user}', 'action', 'report', 'value', region)"))
+    if checks.scope_iids is not None:
+        rules.append(("not-permitted", "indicator", "iid IS NOT NULL AND iid NOT IN (SELECT iid FROM _scope_iids)",
+                      "json_object('user', '{user}', 'action', 'report', 'value', region)"))
+    return rules
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, *, user: str = "local",
+               skip_rows: set[int] | frozenset = frozenset()) -> None:
+    """Validate ``raw``; leaves temp tables _prob (problems) and _cand (valid candidate rows)."""
+    prepare(con, raw, checks)
+    for name, ids in (("_scope_rids", checks.scope_rids), ("_scope_iids", checks.scope_iids)):
+        if ids is not None:
+            col = "rid" if name == "_scope_rids" else "iid"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({col} INTEGER)")
+            if ids:
+                con.executemany(f"INSERT INTO {name} VALUES (?)", [[i] for i in ids])
+    order = {}
+    parts = []
+    for k, (code, fld, cond, params) in enumerate(_rules(checks)):
+        order.setdefault(code, k)
+        params = params.replace("{user}", user.replace("'", "''"))
+        parts.append(f"SELECT row_no, sheet, '{fld}' AS field, '{code}' AS code, CAST({params} AS TEXT) AS params, "
+                     f"{k} AS k FROM _p3 WHERE {cond}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _prob AS " + " UNION ALL ".join(parts))
+    if skip_rows:
+        con.execute("CREATE OR REPLACE TEMP TABLE _skip (row_no INTEGER)")
+        con.executemany("INSERT INTO _skip VALUES (?)", [[r] for r in sorted(skip_rows)])
+        con.execute("DELETE FROM _prob WHERE row_no IN (SELECT row_no FROM _skip)")
+    errors = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE _cand AS
+    SELECT row_no, sheet, iid, rid, pkey, ptype, pstart, pend, pcode, v AS value, state, comment, source,
+           region_agg, formula, ind_base, ind_code, region
+    FROM _p3
+    WHERE row_no NOT IN (SELECT row_no FROM _prob WHERE code IN {errors})
+      {"AND row_no NOT IN (SELECT row_no FROM _skip)" if skip_rows else ""}
+    """)
+    _cross_row(con, checks)
+
+
+def _add(con, sql: str) -> None:
+    con.execute("INSERT INTO _prob " + sql)
+
+
+def _cross_row(con, checks: Checks) -> None:
+    # duplicates in the file: later rows with the key of an earlier one
+    _add(con, """SELECT row_no, sheet, 'period', 'duplicate-row', CAST(json_object('other', first) AS TEXT), 100
+                 FROM (SELECT row_no, sheet, min(row_no) OVER (PARTITION BY iid, rid, pkey) AS first FROM _cand)
+                 WHERE row_no <> first""")
+    con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'duplicate-row')")
+    if checks.locked_sql:
+        _add(con, f"""SELECT DISTINCT c.row_no, c.sheet, 'period', 'period-locked',
+                      CAST(json_object('period', c.pcode, 'indicator', c.ind_code) AS TEXT), 101
+                      FROM _cand c JOIN ({checks.locked_sql}) l ON l.iid = c.iid
+                      AND c.pstart >= l.lstart AND c.pend <= l.lend""")
+    if not checks.may_revise_approved:
+        _add(con, """SELECT c.row_no, c.sheet, 'value', 'approved-exists',
+                     CAST(json_object('approved', o.approved_value) AS TEXT), 102
+                     FROM _cand c JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
+                     WHERE o.approved_oid IS NOT NULL AND o.approved_value IS DISTINCT FROM c.value""")
+    # region against the sum of its children (sum indicators), when every child has a value
+    _add(con, f"""
+        WITH kids AS (
+            SELECT c.row_no, c.sheet, c.value, count(*) AS n,
+                   sum(coalesce(f.value, o.latest_value)) AS total, count(coalesce(f.value, o.latest_value)) AS have
+            FROM _cand c
+            JOIN region_links l ON l.parent_rid = c.rid AND l.valid_from <= c.pstart
+                 AND (l.valid_to IS NULL OR c.pstart < l.valid_to)
+            LEFT JOIN _cand f ON f.iid = c.iid AND f.pkey = c.pkey AND f.rid = l.rid
+            LEFT JOIN obs_current o ON o.iid = c.iid AND o.pkey = c.pkey AND o.rid = l.rid
+            WHERE c.region_agg = 'sum' AND NOT c.formula
+            GROUP BY c.row_no, c.sheet, c.value
+        )
+        SELECT row_no, sheet, 'value', 'children-sum-mismatch',
+               CAST(json_object('value', value, 'n', n, 'total', total, 'tolerance', {checks.tolerance}) AS TEXT), 103
+        FROM kids WHERE have = n AND abs(value - total) > {checks.tolerance} * greatest(abs(total), 1e-9)""")
+    # jump against the previous period of the same type (from the file, else the stored latest value)
+    _add(con, f"""
+        WITH prevkey AS (
+            SELECT key, lag(key) OVER (PARTITION BY type ORDER BY key) AS prev,
+                   lag(code) OVER (PARTITION BY type ORDER BY key) AS prev_code
+            FROM periods WHERE type IN (SELECT DISTINCT ptype FROM _cand)
+        ), j AS (
+            SELECT c.row_no, c.sheet, c.value, c.comment, c.ind_base, pk.prev_code,
+                   coalesce(f.value, o.latest_value) AS previous
+            FROM _cand c JOIN prevkey pk ON pk.key = c.pkey
+            LEFT JOIN _cand f ON f.iid = c.iid AND f.rid = c.rid AND f.pkey = pk.prev
+            LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = pk.prev
+        ), big AS (
+            SELECT *, CASE WHEN ind_base = '%' THEN abs(value - previous) > {checks.jump_points}
+                           ELSE previous <> 0 AND abs(value / previous - 1) > {checks.jump_ratio} END AS jumped
+            FROM j WHERE previous IS NOT NULL
+        )
+        SELECT row_no, sheet, 'value', CASE WHEN comment IS NULL THEN 'jump-without-comment' ELSE 'jump-explained' END,
+               CAST(json_object('value', value, 'previous', previous, 'period', prev_code,
+                    'change', CASE WHEN ind_base = '%' THEN printf('%+.1f points', value - previous)
+                                   ELSE printf('%+.0f%%', 100 * (value / previous - 1)) END,
+                    'threshold', CASE WHEN ind_base = '%' THEN '{checks.jump_points:g} points'
+                                      ELSE '{checks.jump_ratio:.0%}' END,
+                    'comment', coalesce(comment, '')) AS TEXT), 104
+        FROM big WHERE jumped""")
+    errors = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
+    con.execute(f"DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code IN {errors})")
+
+
+def collect(con, report: Report, limit: int | None = None) -> dict:
+    """Copy the first problems into the report (ordered by row) and count them all."""
+    limit = limit or report.limit
+    rows = con.execute(f"SELECT row_no, sheet, field, code, params FROM _prob ORDER BY row_no, k LIMIT {int(limit)}").fetchall()
+    for row_no, sheet, fld, code, params in rows:
+        report.extend([problem_from(code, row_no, sheet, fld, params, report.file)])
+    counts = dict(con.execute("SELECT code, count(*) FROM _prob GROUP BY code ORDER BY code").fetchall())
+    return counts
+
+
+def problem_from(code: str, row_no, sheet, fld, params: str | None, file: str | None) -> Problem:
+    kw = json.loads(params) if params else {}
+    kw = {k: ("" if v is None else v) for k, v in kw.items()}
+    try:
+        return problem(code, file=file, row=row_no, field=fld, sheet=sheet, **kw)
+    except (KeyError, ValueError, IndexError):
+        et = CATALOGUE[code]
+        return Problem(code=code, message=f"{et.title}: {kw}", message_zh=et.title, file=file, row=row_no,
+                       field=fld, sheet=sheet, severity=et.severity)

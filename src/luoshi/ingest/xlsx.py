@@ -1,0 +1,171 @@
+"""Reading an XLSX sheet into the standard text table.
+
+Merged cells in the data area and formula cells are reported explicitly: a formula with a saved
+result is read as that result with a warning (the reporter sees what was taken); one without a
+saved result is an error.  The fast path reads values only; the sheet's XML is scanned once for
+``<mergeCell>`` and ``<f>`` so that formulas are looked at only in files that have them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+
+import pyarrow as pa
+
+from luoshi.domain.problems import Report
+from luoshi.ingest.columns import REQUIRED, field_of, fields_for
+
+DATA_SHEETS = ("data", "数据", "observations", "targets", "填报")
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+_RANGE = re.compile(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
+
+
+def _cell_text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def _pick_sheet(wb):
+    for ws in wb.worksheets:
+        if ws.title.strip().lower() in DATA_SHEETS:
+            return ws
+    return wb.worksheets[0] if wb.worksheets else None
+
+
+def read_xlsx_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for corrupt files; any of them is a report
+        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        return None
+    try:
+        ws = _pick_sheet(wb)
+        if ws is None:
+            report.add("empty-file")
+            return None
+        sheet = ws.title
+        xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
+        rows_iter = ws.iter_rows(values_only=True)
+        header, header_row = None, 0
+        for n, cells in enumerate(rows_iter, start=1):
+            if cells and any(c is not None and str(c).strip() for c in cells):
+                header, header_row = list(cells), n
+                break
+        if header is None:
+            report.add("empty-file", sheet=sheet)
+            return None
+        known = fields_for(kind)
+        index: dict[str, int] = {}
+        for i, h in enumerate(header):
+            name = field_of(h, known)
+            if name and name not in index:
+                index[name] = i
+        for col in REQUIRED[kind]:
+            if col not in index:
+                report.add("missing-column", sheet=sheet, row=header_row, field=col, column=col)
+        if not report.ok:
+            return None
+        want = [(name, index.get(name)) for name in known]
+        cols: dict[str, list] = {name: [] for name in known}
+        numbers = []
+        for n, cells in enumerate(rows_iter, start=header_row + 1):
+            if not cells:
+                continue
+            numbers.append(n)
+            width = len(cells)
+            for name, i in want:
+                cols[name].append(_cell_text(cells[i]) if i is not None and i < width else None)
+    except Exception as exc:  # a corrupt sheet part: report, do not crash
+        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        return None
+    finally:
+        wb.close()
+    col_of = {i: name for name, i in index.items()}
+    if xml is not None:
+        _check_merged(xml, header_row, col_of, sheet, report)
+        if b"<f>" in xml or b"<f " in xml:
+            _check_formulas(data, sheet, header_row, col_of, numbers, cols, report)
+    table = {"row_no": pa.array(numbers, pa.int32()), "sheet": pa.array([sheet] * len(numbers), pa.string())}
+    table |= {name: pa.array(v, pa.string()) for name, v in cols.items()}
+    return pa.table(table)
+
+
+def _sheet_xml(data: bytes, path: str | None) -> bytes | None:
+    if not path:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return z.read(path.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _check_merged(xml: bytes, header_row: int, col_of: dict, sheet: str, report: Report) -> None:
+    for m in _MERGE.finditer(xml):
+        ref = m.group(1).decode()
+        parts = _RANGE.match(ref)
+        if not parts:
+            continue
+        c1, r1, c2, r2 = parts.group(1), int(parts.group(2)), parts.group(3) or parts.group(1), int(parts.group(4) or parts.group(2))
+        if r2 <= header_row:
+            continue  # merged title or header cells are fine
+        fields = [col_of[i] for i in range(_col_index(c1), _col_index(c2) + 1) if i in col_of]
+        if not fields:
+            continue
+        for r in range(max(r1, header_row + 1), r2 + 1):
+            report.add("merged-cells", sheet=sheet, row=r, field=fields[0], range=ref)
+
+
+def _check_formulas(data: bytes, sheet: str, header_row: int, col_of: dict, numbers: list[int],
+                    cols: dict[str, list], report: Report) -> None:
+    """Second pass, only for files with formulas: report each formula cell in a known column."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        pos = {n: k for k, n in enumerate(numbers)}
+        for n, cells in enumerate(wb[sheet].iter_rows(values_only=True), start=1):
+            if n <= header_row or not cells:
+                continue
+            for i, name in col_of.items():
+                v = cells[i] if i < len(cells) else None
+                if not (isinstance(v, str) and v.startswith("=")):
+                    continue
+                cell = f"{_letters(i)}{n}"
+                k = pos.get(n)
+                cached = cols[name][k] if k is not None else None
+                if cached is None:
+                    report.add("formula-cell", sheet=sheet, row=n, field=name, cell=cell, formula=v)
+                else:
+                    report.add("formula-value", sheet=sheet, row=n, field=name, cell=cell, value=cached)
+    finally:
+        wb.close()
+
+
+def _letters(i: int) -> str:
+    s, i = "", i + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s

@@ -1,0 +1,112 @@
+"""Judgement at chosen dates, including exactly on each threshold; the SQL twin is held to the
+reference definition in domain.rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from luoshi.domain.periods import parse
+from luoshi.domain.rules import Rules, judge
+
+AT = date(2024, 4, 15)  # data through March; the monthly cutoff is 2024-03-31
+
+
+@pytest.mark.parametrize("value,category,light", [
+    (90.01, "on_pace", "green"),   # 9.99 points behind
+    (90, "behind", "yellow"),      # exactly 10 behind: yellow starts
+    (70, "behind", "yellow"),      # exactly 30 behind: still yellow
+    (69.99, "behind", "red"),      # more than 30 behind
+    (110, "ahead", "green"),       # exactly 10 ahead
+    (109.99, "on_pace", "green"),
+])
+def test_thresholds_on_a_level_target(tiny_ws, tmp_path, value, category, light):
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\npeak,900101,2024,at_least,100\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "peak", "region": "900101", "period": "2024-03", "value": value}])
+    [j] = tiny_ws.judge_all(at=AT)
+    assert (j["category"], j["light"]) == (category, light)
+    ref = judge(value=value, target=100, comparator="at_least", period=parse("2024"), at=AT, frequency="M",
+                cumulative=False)
+    assert (ref.category, ref.light) == (category, light)
+    assert j["shortfall"] == pytest.approx(ref.shortfall)
+
+
+def test_cumulative_pace_uses_elapsed_share(tiny_ws, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\njobs,900101,2024,at_least,360\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": m, "value": x}
+                    for m, x in (("2024-01", 10), ("2024-02", 20), ("2024-03", 30), ("2024-04", 500))])
+    [j] = tiny_ws.judge_all(at=AT)  # April is not over: only Jan-Mar count
+    assert j["value"] == 60
+    assert j["expected"] == pytest.approx(91 / 366 * 100)  # Jan 1 - Mar 31 of a leap year
+    assert j["progress"] == pytest.approx(60 / 360 * 100)
+    assert j["shortfall"] == pytest.approx(91 / 366 * 100 - 60 / 360 * 100)
+    assert (j["category"], j["light"]) == ("on_pace", "green")
+    [late] = tiny_ws.judge_all(at=date(2024, 5, 1))  # April counted: 560 >= 360, done early
+    assert (late["category"], late["light"]) == ("done", "green")
+
+
+def test_calendar_basis_and_overdue(tiny_ws, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\njobs,900101,2024Q1,at_least,100\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": 40}])
+    [j] = tiny_ws.judge_all(at=date(2024, 4, 1))
+    assert (j["category"], j["light"]) == ("overdue", "red")
+    ref = judge(value=40, target=100, comparator="at_least", period=parse("2024Q1"), at=date(2024, 2, 15),
+                frequency="M", cumulative=True, rules=Rules(pace_basis="calendar"))
+    assert ref.expected == pytest.approx(46 / 91 * 100)
+    assert ref.shortfall == pytest.approx(46 / 91 * 100 - 40)
+
+
+def test_trajectory_sets_the_expected_pace(tiny_ws, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value,trajectory\n"
+                 "jobs,900102,2024,at_least,100,2024Q1=30;2024Q2=60\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "jobs", "region": "900102", "period": m, "value": 5}
+                    for m in ("2024-01", "2024-02", "2024-03")])
+    [j] = tiny_ws.judge_all(at=AT)
+    assert j["expected"] == pytest.approx(30.0)
+    assert j["shortfall"] == pytest.approx(15.0)
+    assert (j["category"], j["light"]) == ("behind", "yellow")
+
+
+@pytest.mark.parametrize("comparator,extra,value,met,light", [
+    ("at_most", "", 5.0, True, "green"),
+    ("at_most", "", 8.0, False, "yellow"),     # 5/8 = 62.5% ... 37.5 behind would be red; see below
+    ("around", ",,0.5", 5.4, True, "green"),
+    ("around", ",,0.5", 6.5, False, "yellow"),  # 1.0 outside the band of 5 +- 0.5: 10 points
+    ("between", ",6", 5.5, True, "green"),
+    ("between", ",6", 4.0, False, "yellow"),   # 1 below 5: 20 points
+])
+def test_comparators(tiny_ws, tmp_path, comparator, extra, value, met, light):
+    row = f"price,900101,2024,{comparator},5{extra or ''}"
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value,value_high,tolerance\n" + row + "\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "price", "region": "900101", "period": "2024-03", "value": value}])
+    [j] = tiny_ws.judge_all(at=AT)
+    ref = judge(value=value, target=5, comparator=comparator, period=parse("2024"), at=AT, frequency="M",
+                cumulative=False, direction="lower", high=6 if comparator == "between" else None,
+                tolerance=0.5 if comparator == "around" else None)
+    assert j["met"] == met == ref.met
+    assert j["light"] == ref.light
+    if comparator != "at_most" or met:
+        assert j["light"] == light
+
+
+def test_no_data_and_stale(tiny_ws, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\njobs,900101,2024,at_least,100\n"
+                 "jobs,900102,2024,at_least,100\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": 50}])
+    judged = {j["rid"]: j for j in tiny_ws.judge_all(at=AT)}
+    rid = {r["code"]: r["rid"] for r in tiny_ws.db.all("SELECT code, rid FROM regions")}
+    assert judged[rid["900102"]]["category"] == "no_data" and judged[rid["900102"]]["light"] == "grey"
+    assert judged[rid["900101"]]["stale"]  # January data only, 75 days before mid-April
