@@ -23,6 +23,10 @@ _ACTION = re.compile(
     r"\b(?:promote|push|build|construct|complete|renovate|upgrade|train|attract|cultivate|plant|launch|add|"
     r"create|provide|support|transform|develop|establish|set up|open|renew|retrofit|help|consolidate|"
     r"implement|arrange|start|introduce)\w*", re.I)
+_ATTENDANCE = re.compile(r"出席|列席|应到|实到|与会|参会|\battend(?:ed|ing)?\b|\bpresent at\b", re.I)
+# "全省122个县（市、区）、1609个乡镇": counting every division of a region describes it, commits nothing
+_ALL_OF = re.compile(r"(?:全省|全市|全县|全国)(?:[\d.万]+个[^，,。；;]{1,8}[、和及])*$")
+_DIVISION_AFTER = re.compile(r"(?:县|市|区|镇|乡|村|街道|社区|行政村|乡镇)")
 _PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|\blast year\b|\bin the past\b|"
                           r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
 _FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
@@ -31,7 +35,7 @@ _FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年|明�
 
 def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
              doc_year: int | None, year: int | str | None, year_inferred: bool, lang: str,
-             entry: Entry | None, comparator: str) -> tuple[str, str | None]:
+             entry: Entry | None, comparator: str, doc_kind: str | None = None) -> tuple[str, str | None]:
     """(class, reason) for quantity ``q`` of ``sentence``; reason explains a 'none'."""
     if q.reason:
         return NONE, q.reason
@@ -39,22 +43,29 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "duration-or-count-of-times" if q.unit != "session" else "ordinal"
     if q.unit is None:
         return NONE, "no-unit"
-    direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang)
+    if q.unit == "person" and _ATTENDANCE.search(sentence):
+        return NONE, "attendance"
+    if _ALL_OF.search(sentence, 0, q.start) and _DIVISION_AFTER.match(sentence, q.end):
+        return NONE, "scope-description"
+    direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang,
+                           doc_kind)
     if direction < 0:
         return OUTCOME, None
     return _target_or_task(q, sentence, clause, entry), None
 
 
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
-                  lang: str) -> str:
+                  lang: str, doc_kind: str | None = None) -> str:
     """Class of an 'in step with economic growth' statement, which has no number."""
     q = Quantity(0, 0, None, "%")
-    d = _direction(q, sentence, (0, len(sentence)), section_kind, doc_year, year, year_inferred, "in_step", lang)
+    d = _direction(q, sentence, (0, len(sentence)), section_kind, doc_year, year, year_inferred, "in_step", lang,
+                   doc_kind)
     return OUTCOME if d < 0 else TARGET
 
 
 def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
-               doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str) -> float:
+               doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str,
+               doc_kind: str | None) -> float:
     c0, c1 = clause
     head = sentence[:c1]
     score = 0.0
@@ -76,8 +87,10 @@ def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind
         score -= 2.5
     if comparator in ("around", "range") and lang == "zh":
         score += 0.5
+    if doc_kind == "plan":  # an action plan looks forward unless it says otherwise
+        score += 1.5
     if score == 0:
-        return 1 if comparator in ("around", "range", "at_most", "in_step") else -1
+        return 1 if comparator in ("around", "range", "at_most", "at_least", "in_step") else -1
     return score
 
 

@@ -21,7 +21,7 @@ class Cue:
 # --- comparators ------------------------------------------------------------------------------
 _CMP_AFTER_ZH = [("以上", "at_least"), ("及以上", "at_least"), ("以内", "at_most"), ("以下", "at_most"),
                  ("左右", "around"), ("上下", "around")]
-_CMP_AFTER_EN = re.compile(r"^\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
+_CMP_AFTER_EN = re.compile(r"\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
                            r"(or so))\b", re.I)
 _CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超)|(不超过|不高于|控制在|低于|少于|降至|降到)|"
                             r"(约|大约|大概|近|接近|将近)")
@@ -40,6 +40,12 @@ def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) 
     if is_range:
         return Cue("range", start, end)
     tail = s[end:end + 6]
+    paren = re.match(r"[(（][^)）]{1,4}[)）]", s[end:end + 6])
+    if paren:
+        end2 = end + paren.end()
+        for word, cmp_ in _CMP_AFTER_ZH:
+            if s.startswith(word, end2):
+                return Cue(cmp_, end2, end2 + len(word))
     for word, cmp_ in _CMP_AFTER_ZH:
         if tail.startswith(word):
             return Cue(cmp_, end, end + len(word))
@@ -72,16 +78,18 @@ def in_step(s: str) -> list[re.Match]:
 
 
 # --- strength ---------------------------------------------------------------------------------
-_STRENGTH = re.compile(r"(确保|保证|务必|ensure[sd]?|make sure|guarantee)|(力争|争取|努力|奋力|strive[sd]?|striving|"
-                       r"endeavou?r|seek(?:s|ing)? to|try to)|(预期|预计|expect(?:s|ed)?|project(?:s|ed)?|forecast)",
-                       re.I)
+_STRENGTH = re.compile(r"(确保|保证|务必|\bensure[sd]?\b|\bmake sure\b|\bguarantee)|(力争|争取|努力|奋力|\bstrive[sd]?\b|"
+                       r"\bstriving\b|\bendeavou?r|\bseek(?:s|ing)? to\b|\btry to\b)|(预期|预计|\bexpect(?:s|ed)?\b|"
+                       r"\bprojected\b|\bforecast)", re.I)
 
 
 def strength(s: str, start: int, clause_start: int) -> Cue | None:
-    """The nearest strength word before the quantity in the sentence (确保 / 力争 / 预期)."""
+    """The nearest strength word before the quantity: in its clause, or in a lead-in before a colon."""
     best = None
     for m in _STRENGTH.finditer(s, 0, start):
-        best = m
+        between = s[m.end():start]
+        if not re.search(r"[，,；;。]", between) or re.search(r"[：:]", between):
+            best = m
     if best is None:
         return None
     kind = "ensure" if best.group(1) else "strive" if best.group(2) else "expected"
@@ -98,7 +106,7 @@ _FUTURE = re.compile(
 _PAST = re.compile(
     r"了|已经|已|累计|比上年|去年|上年|过去一年|过去五年|五年来|近年来|一年来|迈上|取得|实现了|完成了|"
     r"\b(?:grew|rose|increased|reached|exceeded|hit|totall?ed|was|were|had|achieved|jumped|climbed|"
-    r"expanded|fell|dropped|declined|surpassed|completed|added|created|attracted|built|has been|have been|"
+    r"expanded|fell|dropped|declined|surpassed|completed|(?<!-)added|created|attracted|built|has been|have been|"
     r"last year|in the past|over the past|registered|recorded|posted|stood at|amounted to|boasts?|have|has|"
     r"came in|went up|edged up|narrowed|widened|ranked)\b",
     re.I)
@@ -117,7 +125,7 @@ _PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到]\s?((?:19|2
                      r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to) ((?:19|20)\d\d)\b", re.I)
 _FIVE_YEAR = {"十三五": "2016-2020", "十四五": "2021-2025", "十五五": "2026-2030", "13th": "2016-2020",
               "14th": "2021-2025", "15th": "2026-2030"}
-_YEAR_MENTION = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?:年|\b)(?!\s?[%—–\-~]\s?\d)")
+_YEAR_MENTION = re.compile(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?!\s?[%—–\-~]\s?\d)")
 _BASELINE_BEFORE = re.compile(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
                               re.I)
 _RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
@@ -146,7 +154,11 @@ def explicit_time(s: str, start: int) -> Cue | None:
     if not cands:
         return None
     before = [c for c in cands if c.start < start]
-    return max(before, key=lambda c: c.start) if before else min(cands, key=lambda c: c.start)
+    if before:
+        return max(before, key=lambda c: c.start)
+    # a year after the number counts only within the same clause ("增长5%，到2025年" does not)
+    after = [c for c in cands if c.start >= start and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
+    return min(after, key=lambda c: c.start) if after else None
 
 
 def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:

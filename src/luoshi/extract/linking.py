@@ -12,7 +12,7 @@ import re
 from luoshi.extract.lexicon import ENTRIES, NODES, Entry, Node
 from luoshi.extract.model import Link
 
-INDICATOR_THRESHOLD = 0.55
+INDICATOR_THRESHOLD = 0.5
 NODE_THRESHOLD = 0.5
 
 
@@ -61,11 +61,18 @@ class Linker:
             in_clause = c0 <= m.start() and m.end() <= c1
             if not in_clause and m.start() >= c1:
                 continue
+            if _in_share(text, m.start(), m.end(), qpos, c1) and alias in _GDP_WORDS:
+                continue  # "占地区生产总值比重", "3.26 percent of GDP": GDP is the denominator
             length = len(alias) if lang == "zh" else len(alias.split()) * 2.5
-            base = min(1.0, 0.45 + 0.09 * length)
+            base = min(1.0, 0.55 + 0.08 * length)
             dist = abs(qpos - m.end()) if m.end() <= qpos else abs(m.start() - qpos) * 1.5
-            prox = 1.0 if in_clause else 0.75
-            prox *= 1.0 if dist < 30 else 0.9 if dist < 80 else 0.8
+            prox = 1.0 if in_clause else 0.85
+            lo, hi = (m.end(), qpos) if m.end() <= qpos else (qpos, m.start())
+            if lang == "en" and " and " in text[lo:hi]:
+                prox *= 0.8  # "add X places and build 50,000 units of Y": X belongs to another number
+            elif lang == "zh" and not in_clause and re.search(r"[，,；;]", text[lo:hi]):
+                prox *= 0.7  # a full clause away ("、" lists share a subject, "，" clauses do not)
+            prox *= 1.0 if dist < 30 else 0.9 if dist < 80 else 0.75
             for e in by_alias.get(alias, ()):
                 if unit is not None and unit not in e.units:
                     if not (unit == "person-time" and "person" in e.units):
@@ -84,18 +91,27 @@ class Linker:
     def node(self, headings: list[str], sentence: str, indicator: Link | None, lang: str) -> Link:
         """Plan node: nearest heading with a node keyword, else the indicator's node, else similarity."""
         rx, kw_nodes = self._node_rx[lang]
+        if _MAIN_TARGETS.search(sentence):
+            return Link("G", 0.9, "structure", [("G", 1.0)])
+        default = None
+        if indicator is not None and indicator.code:
+            e = next((e for e in self.entries if e.code == indicator.code), None)
+            if e is not None and e.node:
+                default = Link(e.node, 0.85 * max(indicator.score, 0.7), "indicator-default",
+                               [(e.node, indicator.score)])
         for h in reversed(headings):
             hits = _node_hits(h.lower() if lang == "en" else h, rx, kw_nodes)
             if hits:
                 ranked = sorted(hits.items(), key=lambda kv: -kv[1])
                 code, s = ranked[0]
-                if len(ranked) == 1 or s > ranked[1][1]:
-                    return Link(code, min(0.95, 0.7 + 0.1 * s), "heading", ranked[:3])
-        if indicator is not None and indicator.code:
-            e = next((e for e in self.entries if e.code == indicator.code), None)
-            if e is not None and e.node:
-                return Link(e.node, 0.85 * max(indicator.score, 0.7), "indicator-default",
-                            [(e.node, indicator.score)])
+                if code == "G" and default is not None:
+                    break  # a generic "main targets and tasks" heading says less than the indicator
+                if len(ranked) > 1 and s == ranked[1][1]:  # a tie: the breakthrough is more specific
+                    ranked.sort(key=lambda kv: (-kv[1], not kv[0].startswith("B")))
+                    code = ranked[0][0]
+                return Link(code, min(0.95, 0.7 + 0.1 * s), "heading", ranked[:3])
+        if default is not None:
+            return default
         hits = _node_hits(sentence.lower() if lang == "en" else sentence, rx, kw_nodes)
         if not hits:
             return Link(None, 0.0, "none")
@@ -106,6 +122,20 @@ class Linker:
         if score < NODE_THRESHOLD:
             return Link(None, score, "abstain", ranked)
         return Link(code, score, "similarity", ranked)
+
+
+_MAIN_TARGETS = re.compile(r"主要预期目标|主要目标是|main (?:expected )?targets|major targets", re.I)
+_GDP_WORDS = {"地区生产总值", "生产总值", "GDP", "gdp", "gross domestic product"}
+_SHARE_ZH = re.compile(r"占$")
+_SHARE_AFTER = re.compile(r"^(?:的)?(?:比重|比例|share)")
+
+
+def _in_share(text: str, a: int, b: int, qpos: int, c1: int) -> bool:
+    """Whether the GDP mention at [a, b) is the denominator of a share, not the subject."""
+    if text[max(0, a - 1):a] == "占" or _SHARE_AFTER.match(text[b:b + 4]):
+        return True
+    before = text[max(0, a - 12):a].lower()
+    return a > qpos and ("of" in before.split()[-1:] or "share of" in before or "proportion of" in before)
 
 
 def _group(kws: list[tuple[str, str]]) -> dict[str, list[str]]:

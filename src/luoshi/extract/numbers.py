@@ -39,7 +39,7 @@ _CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _CORE = re.compile(
     rf"(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
-    rf"|(?P<num>(?<![\d.,]){_NUM})"
+    rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
     rf"|(?P<cn>{_CN})"
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)",
     re.I)
@@ -62,20 +62,21 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", re.compile(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                              r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                              r"thinking|specific deployment|arrangements))")),
-    ("identifier", re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)")),
+    ("identifier", re.compile(r"(?<![A-Za-z])(?!(?:CNY|RMB|USD)\d)[A-Za-z]+\d+(?:\.\d+)?|\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)")),
     ("ratio", re.compile(r"\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?")),
 ]
+_EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
 _EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s"}
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
-_RANGE_SEP = re.compile(r"^\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
-_EN_NOUN = re.compile(r"^\s+(?:(?:new|more|additional|other|major|key|urban|rural|industrial|high-tech|"
-                      r"[a-z]+(?:-[a-z]+)?)\s+){0,3}?([a-z]+)", re.I)
+_RANGE_SEP = re.compile(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
                  "tourists", "graduates", "employees", "professionals"}
 _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
                             r"more than\s+|over\s+)?$", re.I)
+_NUMBER_OF = re.compile(r"\bnumber of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
-              "than", "this", "that", "which", "per", "year-on-year", "over", "compared"}
+              "than", "this", "that", "which", "per", "year-on-year", "over", "compared", "is", "are", "was",
+              "were", "will", "has", "have", "had", "be"}
 
 
 def find_quantities(s: str, lang: str) -> list[Quantity]:
@@ -88,6 +89,10 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
             if any(q.start <= m.start() < q.end for q in masks):
                 continue
             masks.append(Quantity(m.start(), m.end(), None, reason=reason, year=_year_in(m.group(0))))
+    if lang == "en":
+        for m in _EN_TITLE_QUOTE.finditer(s):
+            if sum(w[:1].isupper() for w in m.group(1).split()) >= 3:
+                masks.append(Quantity(m.start(1), m.end(1), None, reason="plan-name"))
     out: list[Quantity] = list(masks)
     for m in _CORE.finditer(s):
         if any(q.start <= m.start() < q.end for q in masks):
@@ -138,14 +143,15 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if v is None:
         return None
     q = Quantity(start, end, v, num_end=end)
-    ccy = _EN_CCY.search(s, 0, start)
+    ccy = _EN_CCY.search(s, max(0, start - 5), start)
     if ccy:
         q.start = ccy.start()
         q.unit = EN_CURRENCY_PREFIX.get(ccy.group(0).strip().lower())
     q = _unit_after(s, q, lang)
-    if q.unit is None and "," not in raw and "." not in raw and _YEAR.fullmatch(raw):
+    year_shape = not ccy and q.scale == 1 and "," not in raw and "." not in raw and _YEAR.fullmatch(raw)
+    if year_shape and (q.unit is None or (lang == "en" and q.unit == COUNT)):
         q.reason, q.year = "year", int(raw)
-    elif q.unit == "year" and _YEAR.fullmatch(raw) and s[q.num_end:q.num_end + 1] == "年":
+    elif year_shape and q.unit == "year" and s[q.num_end:q.num_end + 1] == "年":
         q.reason, q.year, q.end = "year", int(raw), q.num_end + 1
     return q
 
@@ -189,16 +195,21 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
 
 
 def _english_count_unit(s: str, start: int, pos: int) -> str | None:
-    m = _EN_NOUN.match(s, pos)
-    if m:
-        word = m.group(1).lower()
-        if word in _PERSON_NOUNS:
-            return PERSON
-        first = s[pos:].split(None, 1)[0].lower().strip(",.;") if s[pos:].strip() else ""
-        if first not in _NOT_NOUNS and first.isalpha():
+    if pos < len(s) and s[pos] == " ":
+        words = [w.lower().strip(",.;:()") for w in s[pos:pos + 60].split()[:4]]
+        if words and words[0].replace("-", "").isalpha() and words[0] not in _NOT_NOUNS:
+            for w in words:
+                if w in _PERSON_NOUNS:
+                    return PERSON
+                if w in ("years", "times", "days", "months", "hours", "am", "pm", "a.m", "p.m"):
+                    return "year" if w == "years" else "hour" if w in ("am", "pm", "a.m", "p.m") else "times"
+                if not w.replace("-", "").isalpha() or w in _NOT_NOUNS:
+                    break
             return COUNT
     if _PERSON_BEFORE.search(s, 0, start):
         return PERSON
+    if _NUMBER_OF.search(s, 0, start):
+        return COUNT
     return None
 
 

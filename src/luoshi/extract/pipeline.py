@@ -80,7 +80,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         if q.reason is None and q.unit is not None:
             link = linker.indicator(s, clause, q.start, q.unit, lang)
             entry = BY_CODE.get(link.code) if link.code else None
-        cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value)
+        cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value,
+                               meta.kind)
         if cls == NONE:
             if keep_none:
                 results.append(Statement(NONE, sent_span, _span(sent, q.start, q.end), q.value, q.value_high,
@@ -98,7 +99,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         results.append(st)
     for m in in_step(s):
         year, year_inf, year_span = _time(s, m.start(), doc_year)
-        cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang)
+        cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang, meta.kind)
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
         clause = clause_bounds(s, m.start(), lang)
@@ -126,7 +127,7 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
     subj = subject_span(s, clause, qstart, qend, lang, after)
     if subj:
         st.subject = _span(sent, *subj)
-    hit = regions.scope(s, qstart, meta.issuer)
+    hit = regions.scope(s, qstart, meta.issuer, clause[0])
     if hit:
         st.scope, st.scope_inferred = hit.code, hit.inferred
         if not hit.inferred:

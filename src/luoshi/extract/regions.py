@@ -57,7 +57,7 @@ class RegionMatcher:
         alts = sorted(names, key=len, reverse=True)
         self.rx = re.compile("|".join(re.escape(a) for a in alts)) if alts else None
 
-    def scope(self, s: str, start: int, issuer: str | None) -> ScopeHit | None:
+    def scope(self, s: str, start: int, issuer: str | None, clause_start: int = 0) -> ScopeHit | None:
         """The region a quantity at ``start`` in sentence ``s`` is about."""
         best: ScopeHit | None = None
         if self.rx is not None:
@@ -65,8 +65,8 @@ class RegionMatcher:
                 best = ScopeHit(self.names[m.group(0)], m.start(), m.end(), False)
         for m in _NATIONAL.finditer(s, 0, start):
             if best is None or m.start() > best.start:
-                # "national" as an adjective of a plan ("national strategy") is far from the number
-                if start - m.end() < 40:
+                # "全国第一" in an earlier clause ranks the region, it does not change the scope
+                if m.start() >= clause_start and start - m.end() < 40:
                     best = ScopeHit("100000", m.start(), m.end(), False)
         for m in _SELF.finditer(s, 0, start):
             if issuer and (best is None or m.start() > best.start):

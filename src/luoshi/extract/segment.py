@@ -23,7 +23,7 @@ _REVIEW_CUES = re.compile(
     r"\breview\b|\bpast (?:year|five years)\b|\blast year\b|\bachievements?\b|\bin retrospect\b|\blooking back\b",
     re.I)
 _PLAN_CUES = re.compile(
-    r"工作安排|总体要求|预期目标|主要目标|目标任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
+    r"工作安排|总体要求|预期目标|主要目标|目标任务|工作目标|主要任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
     r"(?:19|20)\d\d年(?:的)?(?:工作|主要|目标|重点)|"
     r"\btargets?\b|\btasks?\b|\bpriorities\b|\bplans? for\b|\bwork for\b|\bgoals?\b|\bthis year\b|"
     r"\barrangements?\b|\bnext steps?\b|\bthe year ahead\b",

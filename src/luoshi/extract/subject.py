@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # Clause delimiters; a comma between digits (9,000) is not one.
-_ZH_DELIM = re.compile(r"[，；：、;:。！？]|,(?!\d{3})")
+_ZH_DELIM = re.compile(r"[，；：、;:。！？]|(?<!\d),|,(?!\d{3}(?!\d))")
 _EN_DELIM = re.compile(r";|:|,(?!\d{3})\s|\band\s+(?=[a-z]+(?:'s)?\s+(?:grew|rose|increased|fell|will|to)\b)|"
                        r"\s(?:—|–|-)\s")
 

@@ -24,7 +24,7 @@ ZH_UNITS: list[tuple[str, str, float]] = sorted([
     ("家", COUNT, 1), ("个", COUNT, 1), ("项", COUNT, 1), ("所", COUNT, 1), ("座", COUNT, 1), ("条", COUNT, 1),
     ("台", COUNT, 1), ("辆", COUNT, 1), ("套", COUNT, 1), ("张", COUNT, 1), ("宗", COUNT, 1), ("场", COUNT, 1),
     ("处", COUNT, 1), ("艘", COUNT, 1), ("架", COUNT, 1), ("栋", COUNT, 1), ("间", COUNT, 1), ("批", COUNT, 1),
-    ("件", COUNT, 1), ("块", COUNT, 1), ("片", COUNT, 1), ("种", COUNT, 1), ("款", COUNT, 1), ("支", COUNT, 1),
+    ("件", COUNT, 1), ("株", COUNT, 1), ("棵", COUNT, 1), ("块", COUNT, 1), ("片", COUNT, 1), ("种", COUNT, 1), ("款", COUNT, 1), ("支", COUNT, 1),
     ("户", HOUSEHOLD, 1),
     ("吨", TONNE, 1), ("公斤", TONNE, 1e-3), ("平方公里", KM2, 1), ("公里", KM, 1), ("千米", KM, 1),
     ("平方米", M2, 1), ("立方米", "m3", 1), ("亩", MU, 1), ("公顷", HA, 1),

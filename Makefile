@@ -1,0 +1,40 @@
+# luoshi — the two front-door commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DB     ?= luoshi.duckdb
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: demo test install install-test browser bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+
+# Debian's chromium drives the browser tests (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+demo: install
+	$(BIN)/luoshi --db $(DB) demo
+	@if $(BIN)/luoshi serve --help >/dev/null 2>&1; then \
+	  echo "serving the demo workspace at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
+	  $(BIN)/luoshi --db $(DB) serve --host $(HOST) --port $(PORT); fi
+
+test: install-test browser
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python bench/scale.py --size M
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache

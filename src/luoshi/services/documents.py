@@ -1,0 +1,335 @@
+"""Policy documents: add, extract quantified commitments, review them, and use them.
+
+Accepting a commitment turns it into a target (a target or a quantified task with a known
+indicator) or an outcome observation, with provenance pointing back to the document and the
+character offsets of the sentence and value.  Every write goes through the database's writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from luoshi.domain.problems import InputError, Report
+from luoshi.extract import DocumentMeta, extract_text
+from luoshi.extract.lexicon import BY_CODE
+from luoshi.ingest.documents import read_document
+from luoshi.services import observations
+from luoshi.store.db import Database
+
+KINDS = ("speech", "work-report", "communique", "plan", "news")
+STATUSES = ("proposed", "accepted", "edited", "rejected")
+# extraction lexicon code -> bundled indicator code, where they differ
+CODE_MAP = {"tech_transformation": "tech_transform", "digital_transformation": "digital_transform",
+            "retail_sales_growth": "retail_growth", "fdi": "foreign_capital",
+            "offshore_wind": "offshore_wind_capacity", "talent_attraction": "talent_introduced"}
+# indicator unit -> (extraction unit, factor): value_in_indicator_unit = base_value / factor
+UNIT_FACTORS = {"亿元": ("CNY", 1e8), "万亿元": ("CNY", 1e12), "元": ("CNY", 1), "万元": ("CNY", 1e4),
+                "万人": ("person", 1e4), "人": ("person", 1), "万人次": ("person-time", 1e4),
+                "万吨": ("tonne", 1e4), "吨": ("tonne", 1), "万亩": ("mu", 1e4), "亩": ("mu", 1),
+                "万千瓦": ("kW", 1e4), "家": ("count", 1), "个": ("count", 1), "张": ("count", 1),
+                "%": ("%", 1), "百分点": ("pp", 1)}
+_CMP = {"range": "between"}
+EDITABLE = ("class", "value", "value_high", "unit", "comparator", "strength", "period", "scope", "indicator",
+            "plan_node", "subject")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class DocumentService:
+    """Documents and commitments of one workspace."""
+
+    def __init__(self, db: Database, plan_id: str = "gd-1310"):
+        self.db = db
+        self.plan_id = plan_id
+
+    # --- documents ---------------------------------------------------------------------------
+    def add(self, path: str | Path, *, title: str | None = None, doc_date: str | None = None,
+            issuer: str | None = None, kind: str | None = None, by: str | None = None,
+            extract: bool = True) -> dict:
+        """Read, normalise and store a document (once per distinct text), then extract from it."""
+        text, fmt, report = read_document(path)
+        self._check_meta(report, doc_date, issuer, kind)
+        if not report.ok:
+            raise InputError(report)
+        return self.add_text(text, title=title or Path(path).stem, filename=Path(path).name, fmt=fmt,
+                             doc_date=doc_date, issuer=issuer, kind=kind, by=by, extract=extract)
+
+    def add_text(self, text: str, *, title: str | None = None, filename: str | None = None, fmt: str = "txt",
+                 doc_date: str | None = None, issuer: str | None = None, kind: str | None = None,
+                 by: str | None = None, extract: bool = True) -> dict:
+        result = extract_text(text, DocumentMeta(doc_date, issuer, kind))
+        norm = result.normalised
+        sha = hashlib.sha256(norm.text.encode("utf-8")).hexdigest()
+        existing = self.db.one("SELECT did FROM documents WHERE sha256 = ?", [sha])
+        if existing:
+            return {"did": existing["did"], "duplicate": True, "language": result.language,
+                    "commitments": self.db.scalar("SELECT count(*) FROM commitments WHERE did = ?",
+                                                  [existing["did"]])}
+        with self.db.write() as con:
+            did = con.execute(
+                "INSERT INTO documents (sha256, title, filename, format, language, issuer, doc_date, kind, "
+                "original_text, text, offsets, added_by, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "RETURNING did",
+                [sha, title, filename, fmt, result.language, issuer, doc_date, kind, text, norm.text,
+                 json.dumps(norm.to_dict()), by, _now()]).fetchone()[0]
+            n = self._store_statements(con, did, result) if extract else 0
+        return {"did": did, "duplicate": False, "language": result.language, "commitments": n}
+
+    def _check_meta(self, report: Report, doc_date, issuer, kind) -> None:
+        if doc_date:
+            try:
+                date.fromisoformat(doc_date)
+            except ValueError:
+                report.add("bad-date", field="date", value=doc_date)
+        if kind and kind not in KINDS:
+            report.add("bad-value", field="kind", column="kind", value=kind, detail=f"one of {', '.join(KINDS)}")
+        if issuer and not self.db.one("SELECT 1 AS x FROM regions WHERE code = ?", [issuer]):
+            report.add("unknown-region", field="issuer", value=issuer)
+
+    def extract(self, did: int) -> int:
+        """Extract again; proposals not yet reviewed are replaced, reviewed ones are kept."""
+        doc = self._doc(did)
+        result = extract_text(doc["original_text"], DocumentMeta(
+            doc["doc_date"].isoformat() if doc["doc_date"] else None, doc["issuer"], doc["kind"], doc["language"]))
+        with self.db.write() as con:
+            con.execute("DELETE FROM commitments WHERE did = ? AND status = 'proposed'", [did])
+            return self._store_statements(con, did, result)
+
+    def _store_statements(self, con, did: int, result) -> int:
+        reviewed = {r[0] for r in con.execute(
+            "SELECT value_start FROM commitments WHERE did = ? AND status <> 'proposed'", [did]).fetchall()}
+        n = 0
+        for st in result.commitments:
+            if st.value_span and st.value_span.start in reviewed:
+                continue
+            sp = st.spans()
+
+            def pos(name):
+                s = sp.get(name)
+                return (s.start, s.end) if s else (None, None)
+
+            ind, node = st.indicator, st.plan_node
+            con.execute(
+                "INSERT INTO commitments (did, class, sentence_start, sentence_end, value, value_high, unit, "
+                "value_start, value_end, comparator, comparator_start, comparator_end, strength, strength_start, "
+                "strength_end, subject, subject_start, subject_end, period, period_inferred, period_start, "
+                "period_end, scope, scope_inferred, scope_start, scope_end, section, section_kind, indicator, "
+                "indicator_score, indicator_method, plan_node, node_score, node_method, proposed_indicator) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [did, st.cls, st.sentence.start, st.sentence.end, st.value, st.value_high, st.unit, *pos("value"),
+                 st.comparator, *pos("comparator"), st.strength, *pos("strength"),
+                 st.subject.text if st.subject else None, *pos("subject"),
+                 None if st.year is None else str(st.year), st.year_inferred, *pos("year"),
+                 st.scope, st.scope_inferred, *pos("scope"), st.section, st.section_kind,
+                 ind.code if ind else None, ind.score if ind else None, ind.method if ind else None,
+                 node.code if node else None, node.score if node else None, node.method if node else None,
+                 json.dumps(st.proposed_indicator, ensure_ascii=False) if st.proposed_indicator else None])
+            n += 1
+        con.execute("UPDATE documents SET extracted_at = ? WHERE did = ?", [_now(), did])
+        return n
+
+    def documents(self) -> list[dict]:
+        return self.db.all(
+            "SELECT d.did, d.title, d.language, d.issuer, d.doc_date, d.kind, length(d.text) AS chars, "
+            "count(c.cid) AS commitments, count(c.cid) FILTER (WHERE c.status = 'proposed') AS proposed "
+            "FROM documents d LEFT JOIN commitments c USING (did) GROUP BY ALL ORDER BY d.did")
+
+    def _doc(self, did: int) -> dict:
+        doc = self.db.one("SELECT * FROM documents WHERE did = ?", [did])
+        if doc is None:
+            from luoshi.workspace import NotFound
+            raise NotFound("document", str(did))
+        return doc
+
+    # --- review ------------------------------------------------------------------------------
+    def commitments(self, did: int | None = None, status: str | None = None) -> list[dict]:
+        """Proposals with the sentence and every field's span (offsets into the document text and
+        into the sentence), ready for a page to highlight."""
+        where, params = [], []
+        if did is not None:
+            where.append("c.did = ?")
+            params.append(did)
+        if status:
+            where.append("c.status = ?")
+            params.append(status)
+        rows = self.db.all(
+            "SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c JOIN documents d USING (did) "
+            + (("WHERE " + " AND ".join(where)) if where else "") + " ORDER BY c.did, c.sentence_start, c.value_start",
+            params)
+        return [_public(r) for r in rows]
+
+    def commitment(self, cid: int) -> dict:
+        rows = self.db.all("SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c "
+                           "JOIN documents d USING (did) WHERE cid = ?", [cid])
+        if not rows:
+            from luoshi.workspace import NotFound
+            raise NotFound("commitment", str(cid))
+        return _public(rows[0])
+
+    def edit(self, cid: int, by: str | None = None, **fields) -> dict:
+        """Correct fields of a proposal (status becomes 'edited')."""
+        self.commitment(cid)
+        bad = [k for k in fields if k not in EDITABLE]
+        if bad:
+            report = Report(file=f"commitment {cid}")
+            for k in bad:
+                report.add("bad-value", field=k, column=k, value=fields[k], detail=f"editable: {', '.join(EDITABLE)}")
+            raise InputError(report)
+        fields = {k: v for k, v in fields.items() if v is not None}
+        if not fields:
+            return self.commitment(cid)
+        sets = ", ".join(f'"{k}" = ?' for k in fields)
+        with self.db.write() as con:
+            con.execute(f"UPDATE commitments SET {sets}, status = 'edited', reviewed_by = ?, reviewed_at = ? "
+                        f"WHERE cid = ?", [*fields.values(), by, _now(), cid])
+        return self.commitment(cid)
+
+    def reject(self, cid: int, by: str | None = None, note: str | None = None) -> dict:
+        self.commitment(cid)
+        with self.db.write() as con:
+            con.execute("UPDATE commitments SET status = 'rejected', reviewed_by = ?, reviewed_at = ?, note = ? "
+                        "WHERE cid = ?", [by, _now(), note, cid])
+        return self.commitment(cid)
+
+    def accept(self, cid: int, by: str | None = None) -> dict:
+        """Turn a proposal into a target (target, or task with a known indicator) or an outcome observation."""
+        c = self.commitment(cid)
+        report = Report(file=f"commitment {cid}")
+        ind = self._indicator(c["indicator"]) if c["indicator"] else None
+        if ind is None:
+            report.add("unknown-indicator", field="indicator", value=c["indicator"])
+        region = self.db.one("SELECT rid FROM regions WHERE code = ?", [c["scope"]]) if c["scope"] else None
+        if region is None:
+            report.add("unknown-region", field="scope", value=c["scope"])
+        year = (c["period"] or "")[-4:]
+        period = self.db.one("SELECT key FROM periods WHERE code = ?", [year]) if year.isdigit() else None
+        if period is None:
+            report.add("bad-period", field="period", value=c["period"])
+        value = value_high = None
+        if ind is not None and c["comparator"] != "in_step":
+            value, value_high = self._convert(c, ind, report)
+        if not report.ok:
+            raise InputError(report)
+        provenance = json.dumps({"document": c["did"], "commitment": cid, "sentence": c["sentence"]["span"],
+                                 "value": c["spans"].get("value")}, ensure_ascii=False)
+        out = {"cid": cid, "class": c["class"]}
+        with self.db.write() as con:
+            if c["class"] in ("target", "task"):
+                if con.execute("SELECT 1 FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
+                               [ind["iid"], region["rid"], period["key"]]).fetchone():
+                    report.add("duplicate-row", field="target", other=f"{ind['code']} {c['scope']} {year}")
+                    raise InputError(report)
+                tid = con.execute(
+                    "INSERT INTO targets (iid, rid, pkey, comparator, value, value_high, plan_id, strength, document, "
+                    "quote, source, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING tid",
+                    [ind["iid"], region["rid"], period["key"], _CMP.get(c["comparator"], c["comparator"]), value,
+                     value_high, self.plan_id, c["strength"], f"document:{c['did']}", c["sentence"]["text"],
+                     provenance, "accepted", _now()]).fetchone()[0]
+                con.execute("UPDATE commitments SET status = 'accepted', target_id = ?, reviewed_by = ?, "
+                            "reviewed_at = ? WHERE cid = ?", [tid, by, _now(), cid])
+                out["target_id"] = tid
+            else:
+                observations.record(self.db, [{"iid": ind["iid"], "rid": region["rid"], "pkey": period["key"],
+                                               "value": value, "source": provenance,
+                                               "comment": c["sentence"]["text"][:500]}],
+                                    state="approved", by=by, source=provenance)
+                oid = con.execute("SELECT latest_oid FROM obs_current WHERE iid = ? AND rid = ? AND pkey = ?",
+                                  [ind["iid"], region["rid"], period["key"]]).fetchone()[0]
+                con.execute("UPDATE commitments SET status = 'accepted', observation_id = ?, reviewed_by = ?, "
+                            "reviewed_at = ? WHERE cid = ?", [oid, by, _now(), cid])
+                out["observation_id"] = oid
+        return out
+
+    def _indicator(self, code: str) -> dict | None:
+        for c in (code, CODE_MAP.get(code)):
+            if c:
+                row = self.db.one("SELECT iid, code, unit FROM indicators WHERE code = ?", [c])
+                if row:
+                    return row
+        return None
+
+    @staticmethod
+    def _convert(c: dict, ind: dict, report: Report) -> tuple[float | None, float | None]:
+        base_unit, factor = UNIT_FACTORS.get(ind["unit"], (None, 1))
+        if c["value"] is None:
+            return None, None
+        if base_unit is not None and c["unit"] != base_unit:
+            report.add("wrong-unit", field="unit", value=c["unit"], indicator=ind["code"], expected=ind["unit"])
+            return None, None
+        hi = c["value_high"] / factor if c["value_high"] is not None else None
+        return c["value"] / factor, hi
+
+    # --- use ---------------------------------------------------------------------------------
+    def outcomes(self) -> list[dict]:
+        """Targets vs outcomes across documents: for each indicator, scope and year, the target stated
+        in one document and the outcome stated in a later one, with met / not met."""
+        rows = self.db.all("""
+            WITH t AS (
+                SELECT c.indicator, c.scope, c.period, c.comparator, c.value, c.value_high, c.unit, c.did, c.cid,
+                       d.doc_date, row_number() OVER (PARTITION BY c.indicator, c.scope, c.period
+                                                      ORDER BY d.doc_date DESC NULLS LAST, c.cid) AS rn
+                FROM commitments c JOIN documents d USING (did)
+                WHERE c.class = 'target' AND c.status IN ('accepted', 'edited', 'proposed')
+                  AND c.indicator IS NOT NULL AND c.period IS NOT NULL),
+            o AS (
+                SELECT c.indicator, c.scope, c.period, c.value, c.unit, c.did, c.cid, d.doc_date,
+                       row_number() OVER (PARTITION BY c.indicator, c.scope, c.period
+                                          ORDER BY d.doc_date DESC NULLS LAST, c.cid) AS rn
+                FROM commitments c JOIN documents d USING (did)
+                WHERE c.class = 'outcome' AND c.status IN ('accepted', 'edited', 'proposed')
+                  AND c.indicator IS NOT NULL AND c.period IS NOT NULL)
+            SELECT t.indicator, t.scope, t.period AS year, t.comparator, t.value AS target, t.value_high AS target_high,
+                   t.unit, t.did AS target_document, t.cid AS target_commitment,
+                   o.value AS outcome, o.did AS outcome_document, o.cid AS outcome_commitment
+            FROM t LEFT JOIN o ON o.indicator = t.indicator AND o.scope IS NOT DISTINCT FROM t.scope
+                 AND o.period = t.period AND o.rn = 1 AND o.unit IS NOT DISTINCT FROM t.unit
+            WHERE t.rn = 1 ORDER BY t.period, t.indicator, t.scope
+        """)
+        for r in rows:
+            r["met"] = met(r["comparator"], r["target"], r["target_high"], r["outcome"],
+                           lower_is_better=r["indicator"] in LOWER_IS_BETTER)
+            e = BY_CODE.get(r["indicator"])
+            r["name_zh"], r["name_en"] = (e.name_zh, e.name_en) if e else (None, None)
+        return rows
+
+
+LOWER_IS_BETTER = {"cpi", "unemployment_rate"}  # their targets are ceilings
+
+
+def met(comparator: str | None, target: float | None, high: float | None, outcome: float | None,
+        lower_is_better: bool = False) -> bool | None:
+    """Whether an outcome meets a target; None when it cannot be judged."""
+    if outcome is None or target is None:
+        return None
+    if comparator == "at_most" or lower_is_better:
+        return outcome <= (high if comparator == "range" and high is not None else target) + \
+            (0.5 if comparator == "around" else 0)
+    if comparator == "range":
+        return outcome >= target  # the lower end is the commitment; the upper end is an aspiration
+    if comparator == "around":
+        return outcome >= target - 0.5 if abs(target) < 100 else outcome >= target * 0.98
+    return outcome >= target  # at_least, exact: a growth or output target is met when reached
+
+
+def _public(r: dict) -> dict:
+    text = r.pop("doc_text")
+    s0, s1 = r["sentence_start"], r["sentence_end"]
+    spans = {}
+    for name in ("value", "comparator", "strength", "subject", "period", "scope"):
+        a, b = r.pop(f"{name}_start"), r.pop(f"{name}_end")
+        if a is not None and b is not None and b > a:
+            spans[name] = {"start": a, "end": b, "text": text[a:b], "in_sentence": [a - s0, b - s0]}
+    r.pop("sentence_start"), r.pop("sentence_end")
+    r["sentence"] = {"span": [s0, s1], "text": text[s0:s1]}
+    r["spans"] = spans
+    if r.get("proposed_indicator"):
+        r["proposed_indicator"] = json.loads(r["proposed_indicator"])
+    for k in ("reviewed_at",):
+        if r.get(k) is not None:
+            r[k] = r[k].isoformat()
+    return r
