@@ -62,7 +62,7 @@ def read_csv(path: str | Path, report: Report, required: tuple[str, ...] = ()) -
             continue
         rows.append((n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
     report.rows_read = len(rows)
-    if not rows:
+    if not rows and report.ok:
         report.add("empty-file")
     return rows
 
