@@ -6,7 +6,7 @@ DB     ?= luoshi.duckdb
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install install-test browser bench docs clean
+.PHONY: demo test install install-test browser postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ demo: install
 test: install-test browser
 	$(BIN)/python -m pytest -q
 
-bench: install-test
+# The scale benchmark runs PostgreSQL (Debian's package) as a baseline, started by the script itself.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; fi; }
+
+bench: install-test postgres
 	$(BIN)/python bench/scale.py --size M
 
 clean:
