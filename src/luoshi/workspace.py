@@ -19,6 +19,7 @@ from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.services import observations, reference
 from luoshi.store.db import Database
+from luoshi.store.schema import rollup_view_sql
 
 DEFAULT_DB = "luoshi.duckdb"
 ENV_DB = "LUOSHI_DB"
@@ -26,6 +27,11 @@ SETTINGS = {
     # name: (default, help) — read by the CLI (`luoshi settings`) and docs/settings.md
     "value_basis": ("approved", "which revision the rollups use: 'approved' (latest approved) or 'latest'"),
     "language": ("zh", "default language of names in CLI output: 'zh' or 'en'"),
+    # reporting workflow (services/reporting.py)
+    "children_tolerance": ("0.01", "imports: largest relative gap between a region and the sum of its children"),
+    "jump_ratio": ("0.5", "imports: relative change against the previous period that needs a comment"),
+    "jump_points": ("10", "imports: change in percentage points (indicators in %) that needs a comment"),
+    "approval_bottom_up": ("false", "approve a region only after its child regions ('true' or 'false')"),
 }
 
 
@@ -49,7 +55,9 @@ class Workspace:
         self.path = str(path or default_path())
         self.db = Database(self.path, read_only=read_only)
         if not read_only:
-            self.db.migrate()
+            ran = self.db.migrate()
+            if "0002_rollup_view" in ran and self.db.scalar("SELECT count(*) FROM obs_current"):
+                self.set_setting("value_basis", self.setting("value_basis"))
         self._today = today
 
     @classmethod
@@ -86,6 +94,17 @@ class Workspace:
             raise NotFound("setting", name, f"known: {', '.join(SETTINGS)}")
         with self.db.write() as con:
             con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, value])
+            if name == "value_basis":  # the rollup view and its derived values follow the basis
+                if value not in ("approved", "latest"):
+                    raise NotFound("value basis", value, "approved or latest")
+                con.execute(rollup_view_sql(value))
+                rollup.full(con, value)
+
+    @property
+    def reporting(self):
+        """Imports, approval, locks, audit and users (services/reporting.py)."""
+        from luoshi.services.reporting import Reporting
+        return Reporting(self)
 
     # --- lookups ------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
@@ -202,6 +221,13 @@ class Workspace:
         if not report.ok:
             raise InputError(report)
         return observations.record(self.db, out, basis=self.setting("value_basis"), **kw)
+
+    @property
+    def tasks(self):
+        """Tasks and projects (services.taskdesk)."""
+        from luoshi.services.taskdesk import TaskDesk
+
+        return TaskDesk(self)
 
     # --- analytics ----------------------------------------------------------------------------
     def rollup_full(self) -> rollup.RollupStats:

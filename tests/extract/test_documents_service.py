@@ -6,7 +6,6 @@ import pytest
 
 from luoshi.domain.problems import InputError
 from luoshi.services.documents import DocumentService, met
-from luoshi.store import migrations
 from luoshi.store.db import Database
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "documents"
@@ -23,10 +22,8 @@ REPORT_2025 = """一、2024年工作回顾
 @pytest.fixture()
 def svc(tmp_path):
     db = Database(tmp_path / "docs.duckdb")
-    migrations.registered()
-    with db.write() as con:  # only the core schema and ours: other areas' migrations are not needed here
-        for id_ in ("0001_core", "0050_documents"):
-            migrations._REGISTRY[id_](con)
+    db.migrate()
+    with db.write() as con:
         con.execute("INSERT INTO regions (rid, code, level, depth, name_zh, name_en, valid_from) VALUES "
                     "(1, '440000', 'province', 0, '广东省', 'Guangdong', DATE '1988-01-01')")
         con.execute("INSERT INTO indicators (iid, code, name_zh, name_en, unit, direction, frequency, region_agg, "

@@ -66,8 +66,11 @@ def _cutoffs(con: duckdb.DuckDBPyConnection, at: date, basis: str) -> None:
 
 
 def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, where: str = "",
-          params: list | None = None, table: str = "_judgement") -> str:
+          params: list | None = None, table: str = "_judgement", rollup_filter: str = "") -> str:
     """Judge the targets matching ``where`` (SQL over alias t: targets) into temp table ``table``.
+
+    ``rollup_filter`` (SQL over alias r: rollup, constants only) narrows the rollup rows read — for
+    one region and year it lets DuckDB skip most of the table.
 
     Columns: tid, iid, rid, pkey, target, value, data_through, expected, progress, shortfall,
     attainment, met, category, light, stale, synthetic.
@@ -75,10 +78,11 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     con.execute(_MACROS)
     _cutoffs(con, at, rules.pace_basis)
     growth = rules.pace_method == "growth"
+    rf = f"AND {rollup_filter}" if rollup_filter else ""
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
     WITH t AS (
-        SELECT t.*, i.frequency, i.time_agg, i.direction, (i.numerator IS NOT NULL) AS formula,
+        SELECT t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction, (i.numerator IS NOT NULL) AS formula,
                n.iid AS num_iid, d.iid AS den_iid, coalesce(i.factor, 1.0) AS factor,
                s.iid AS step_iid, p.start, p."end", p.days, c.cutoff
         FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey
@@ -100,12 +104,12 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
              AND r.ptype = CASE si.frequency WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3
                                              WHEN 'W' THEN 4 ELSE 5 END
         JOIN periods sp ON sp.key = r.pkey
-        WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL
+        WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL {rf}
     ),
     whole AS (  -- once the period is over, its own rolled-up value (a reported annual figure wins)
         SELECT s.tid, s.role, r.value, s."end" AS send, r.synthetic FROM series s
         JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey = s.pkey
-        WHERE s."end" < ? AND r.value IS NOT NULL
+        WHERE s."end" < ? AND r.value IS NOT NULL {rf}
     ),
     agg AS (
         SELECT tid, role,
@@ -125,7 +129,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
                CASE WHEN t.formula THEN num.value / nullif(den.value, 0) * t.factor ELSE main.value END AS v,
                CASE WHEN t.formula THEN least(num.data_through, den.data_through) ELSE main.data_through END
                    AS data_through,
-               coalesce(main.synthetic, num.synthetic OR den.synthetic, false) AS synthetic,
+               coalesce(main.synthetic, num.synthetic OR den.synthetic, false) OR t.target_synthetic AS synthetic,
                CASE WHEN t.comparator = 'in_step' THEN step.value ELSE t.value END AS tv,
                (SELECT value FROM target_trajectory tj JOIN periods tp ON tp.key = tj.pkey
                  WHERE tj.tid = t.tid AND tp."end" <= t.cutoff ORDER BY tp."end" DESC LIMIT 1) AS interim,

@@ -53,7 +53,7 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
                coalesce(j.value, l.value) AS value, j.target, j.attainment, j.expected, j.progress, j.shortfall,
                coalesce(j.category, 'no_data') AS category, coalesce(j.light, 'grey') AS light, j.met,
                coalesce(j.data_through, l.data_through) AS data_through, coalesce(j.stale, false) AS stale,
-               coalesce(j.synthetic, l.synthetic, false) OR k.region_synthetic AS synthetic,
+               coalesce(j.synthetic, false) OR coalesce(l.synthetic, false) OR k.region_synthetic AS synthetic,
                l.n_reporting, coalesce(g.n, 0) AS n_expected
         FROM kids k LEFT JOIN _jreg j ON j.rid = k.rid LEFT JOIN latest l ON l.rid = k.rid
         LEFT JOIN grand g ON g.rid = k.rid

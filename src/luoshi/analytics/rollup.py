@@ -11,28 +11,50 @@ The value of (indicator, region, period) is, in order of precedence:
 A formula indicator (numerator / denominator x factor) is never aggregated: at every region and
 period it is computed from its rolled-up components, so a ratio is a ratio of sums.
 
-Periods are processed finest first and, within a period type, child regions before parents, so
-every input of a step is final when the step runs.  The same steps recompute a subset: for an
-incremental update they are restricted to the keys affected by a change (its ancestors over
-regions and periods, and the indicators derived from it), which is closed upward, so rows outside
-it are unchanged and rows inside it are rebuilt from final inputs.
+The ``rollup`` the rest of luoshi reads is a view: the reported values themselves (never copied)
+plus the table ``rollup_derived``, which this module writes.
+
+The work is one statement per (period type, region depth), finest type first and deepest regions
+first, so every input of a step is final when the step runs.  Each step reads only what it needs:
+the base values of its own type and depth, its regions' values one period type finer, and the
+values of the child regions linked to them (region links are turned into period-key ranges per
+type, so no date arithmetic happens per row).  A child's value that is itself an aggregate over
+time is not an input of its parent's aggregate over regions: a child with finer values has given
+its parent finer values already, and the parent's own aggregate over time takes precedence.
+Steps write temporary tables; ``rollup_derived`` is written once at the end.  (Nothing is
+INSERTed step by step into one table inside the transaction: with DuckDB 2.0.0 a large insert
+following earlier inserts into the same table could stay invisible to the rest of the
+transaction.)
+
+An incremental update runs the same steps restricted to the keys affected by a change — the
+upward closure over regions, periods and derived indicators — reading the unchanged inputs of
+those keys from the rollup, then replaces exactly those keys.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import TYPE_DIGIT
+from luoshi.domain.periods import MAX_YEAR, TYPE_DIGIT, TYPES, containing
 
-# Period types in processing order (finest first) and the type each is derived from over time.
-ORDER = ("D", "W", "M", "Q", "S", "Y")
-FINER = {"M": "D", "Q": "M", "S": "Q", "Y": "S"}
-DEPTHS = (4, 3, 2, 1)  # parent depths: town, county, city, province
-
+ORDER = ("D", "W", "M", "Q", "S", "Y")  # processing order, finest first
+FINER = {"M": "D", "Q": "M", "S": "Q", "Y": "S"}  # the type each is derived from over time
+# The key of the next coarser period, by arithmetic on the key (year*10000 + type*1000 + index).
+UP = {
+    "M": "(r.pkey // 10000) * 10000 + 2000 + ((r.pkey % 1000) - 1) // 3 + 1",  # month -> quarter
+    "Q": "(r.pkey // 10000) * 10000 + 1000 + ((r.pkey % 1000) - 1) // 2 + 1",  # quarter -> half
+    "S": "(r.pkey // 10000) * 10000 + 1",                                      # half -> year
+}
 SRC_REPORTED, SRC_TIME, SRC_REGION, SRC_FORMULA = 0, 1, 2, 3
+TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.value, r.pkey)"}
+REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
+COLS = ("iid", "rid", "pkey", "ptype", "value", "src", "n_reporting", "synthetic")
+_C = ", ".join(COLS)
+NO_END = 2**31 - 1
 
 
 @dataclass
@@ -44,9 +66,20 @@ class RollupStats:
     steps: dict = field(default_factory=dict)
 
 
+def _first_key_from(day: date | None, type_: str) -> int:
+    """The key of the first period of a type starting on or after ``day`` (links as key ranges)."""
+    if day is None:
+        return NO_END
+    if day.year < 1000:
+        return 0
+    if day.year >= MAX_YEAR:
+        return NO_END
+    p = containing(day, type_)
+    return p.key if p.start >= day else p.next().key
+
+
 def _prepare(con: duckdb.DuckDBPyConnection, basis: str) -> None:
-    """Temporary helper tables: indicator rules by id, links with parent depth, the base values."""
-    value_col = "approved_value" if basis == "approved" else "latest_value"
+    """Temporary helper tables: indicator rules by id, and region links as key ranges per type."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _ind AS
         SELECT i.iid, i.region_agg, i.time_agg, (i.numerator IS NOT NULL) AS formula,
@@ -56,124 +89,167 @@ def _prepare(con: duckdb.DuckDBPyConnection, basis: str) -> None:
         LEFT JOIN indicators n ON n.code = i.numerator
         LEFT JOIN indicators d ON d.code = i.denominator
     """)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _links AS
-        SELECT l.rid, l.parent_rid, l.valid_from, coalesce(l.valid_to, DATE '9999-12-31') AS valid_to,
-               p.depth AS parent_depth
-        FROM region_links l JOIN regions p ON p.rid = l.parent_rid
+    dates = {r[0] for r in con.execute("SELECT valid_from FROM region_links UNION SELECT valid_to FROM region_links")
+             .fetchall()}
+    con.execute("CREATE OR REPLACE TEMP TABLE _dkey (day DATE, ptype TINYINT, key INTEGER)")
+    rows = [(d, TYPE_DIGIT[t], _first_key_from(d, t)) for d in dates if d is not None for t in TYPES]
+    if rows:
+        con.executemany("INSERT INTO _dkey VALUES (?, ?, ?)", rows)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _lk AS
+        SELECT l.rid, l.parent_rid, c.depth AS cdepth, p.depth AS pdepth, f.ptype, f.key AS kfrom,
+               coalesce(t.key, {NO_END}) AS kto,
+               l.valid_from, coalesce(l.valid_to, DATE '9999-12-31') AS valid_to
+        FROM region_links l JOIN regions c ON c.rid = l.rid JOIN regions p ON p.rid = l.parent_rid
+        JOIN _dkey f ON f.day = l.valid_from
+        LEFT JOIN _dkey t ON t.day = l.valid_to AND t.ptype = f.ptype
         WHERE l.parent_rid IS NOT NULL
     """)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW _base AS
-        SELECT iid, rid, pkey, ptype, {value_col} AS value, synthetic
-        FROM obs_current WHERE {value_col} IS NOT NULL
-    """)
 
 
-def _scoped(alias: str, key: tuple[str, str, str] | None = None) -> str:
-    """SQL restricting output keys to the affected set (a semi-join on _scope)."""
-    i, r, p = key or (f"{alias}.iid", f"{alias}.rid", f"{alias}.pkey")
-    return f" AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {i} AND s.rid = {r} AND s.pkey = {p})"
+def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
+    """_b: the base values with their region's depth — all of them, or only the affected keys."""
+    value_col = "approved_value" if basis == "approved" else "latest_value"
+    select = (f"SELECT o.iid, o.rid, o.pkey, o.ptype, o.{value_col} AS value, {SRC_REPORTED}::TINYINT AS src, "
+              f"NULL::INTEGER AS n_reporting, o.synthetic, g.depth "
+              f"FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL")
+    if scoped:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select}
+            AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)""")
+        select = "SELECT * FROM _bs"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
 
 
-def _absent(table: str, i: str, r: str, p: str) -> str:
-    return f" AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.iid = {i} AND x.rid = {r} AND x.pkey = {p})"
+def _source(g: int, depth: int, made: set, scoped: bool, based: set) -> str | None:
+    """Every value of one type and depth known so far: reported ones, the step's derived ones
+    (if computed), and (incremental) the unchanged context rows; None when there is nothing."""
+    parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
+    if (g, depth) in made:
+        parts.append(f"SELECT {_C} FROM _d{g}_{depth}")
+    if scoped:
+        parts.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
+    return f"({' UNION ALL '.join(parts)})" if parts else None
 
 
-_COLS = "iid, rid, pkey, ptype, value, src, n_reporting, synthetic"
+def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: bool, based: set) -> None:
+    """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
+    else over child regions; then formulas."""
+    g = TYPE_DIGIT[t]
+    in_scope = (lambda i, r, p: f" AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {i} AND s.rid = {r} "
+                f"AND s.pkey = {p})") if scoped else (lambda i, r, p: "")
+    absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
+    reported = (g, depth) in based
+    ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if reported else
+            f"R AS (SELECT {_C} FROM _b WHERE false)"]
+    have = ["R"]
+    derived = []
+    f = FINER.get(t)
+    src = _source(TYPE_DIGIT[f], depth, made, scoped, based) if f else None
+    if src:
+        up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
+        branches = " UNION ALL ".join(f"""
+            SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
+                   arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic
+            FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND i.time_agg = '{rule}'
+            WHERE NOT i.formula
+            GROUP BY r.iid, r.rid, {up}""" for rule, fn in TIME_FN.items())
+        ctes.append(f"""T AS MATERIALIZED (
+            SELECT a.* FROM ({branches}) a
+            WHERE {absent.format(t='R', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
+        have.append("T")
+        derived.append("T")
+    sources = [x for x in (_source(g, c, made, scoped, based) for c in child_depths) if x]
+    if sources:
+        child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
+        link = (f"JOIN _lk l ON l.rid = r.rid AND l.ptype = {g} AND l.pdepth = {depth} "
+                "AND r.pkey >= l.kfrom AND r.pkey < l.kto")
+        known = " UNION ALL ".join(f"SELECT iid, rid, pkey FROM {p}" for p in have)
+        branches = " UNION ALL ".join(f"""
+            SELECT r.iid, l.parent_rid AS rid, r.pkey, {g}::TINYINT AS ptype, {fn} AS value,
+                   {SRC_REGION}::TINYINT AS src, count(r.value)::INTEGER AS n_reporting,
+                   bool_or(r.synthetic) AS synthetic
+            FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = '{rule}'
+            WHERE NOT i.formula
+            GROUP BY r.iid, l.parent_rid, r.pkey""" for rule, fn in REGION_FN.items())
+        # A child's value aggregated over time is not an input: a child with finer values has
+        # already given its parent finer values, and the parent's own aggregate over time wins.
+        ctes.append(f"KA AS ({child})")
+        ctes.append(f"K AS MATERIALIZED (SELECT * FROM KA WHERE src <> {SRC_TIME})")
+        ctes.append(f"""G AS MATERIALIZED (
+            SELECT a.* FROM ({branches}
+                UNION ALL
+                SELECT r.iid, l.parent_rid, r.pkey, {g}::TINYINT, sum(r.value * w.value) / nullif(sum(w.value), 0),
+                       {SRC_REGION}::TINYINT, count(r.value)::INTEGER, bool_or(r.synthetic)
+                FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
+                JOIN KA w ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
+                WHERE NOT i.formula AND w.value IS NOT NULL
+                GROUP BY r.iid, l.parent_rid, r.pkey) a
+            WHERE {absent.format(t=f'({known})', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
+        have.append("G")
+        derived.append("G")
+    comps = [f"SELECT {_C} FROM {p}" for p in have]
+    if scoped:  # formula components may be unchanged rows of this type and depth
+        comps.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
+    ctes.append(f"V AS ({' UNION ALL '.join(comps)})")
+    ctes.append(f"""F AS (
+        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
+               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
+               n.synthetic OR d.synthetic AS synthetic
+        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
+        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+        WHERE fi.formula AND d.value <> 0
+          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey)
+          {in_scope('fi.iid', 'n.rid', 'n.pkey')})""")
+    derived.append("F")
+    body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _d{g}_{depth} AS WITH {', '.join(ctes)} {body}")
 
 
 def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> list[str]:
-    """Compute every value of every period type into _v_<type>; returns the tables written."""
-    done: list[str] = []
-    types = ORDER
+    depths = sorted((r[0] for r in con.execute("SELECT DISTINCT depth FROM regions").fetchall()), reverse=True)
+    pairs = con.execute("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk").fetchall()
+    kids = {}
+    for g, p, c in pairs:
+        kids.setdefault((g, p), set()).add(c)
+    todo, present = set(), set()
     if scoped:
-        present = {r[0] for r in con.execute("SELECT DISTINCT ptype FROM _scope").fetchall()}
-        types = [t for t in ORDER if TYPE_DIGIT[t] in present]
-    for t in types:
+        todo = {(r[0], r[1]) for r in con.execute(
+            "SELECT DISTINCT s.ptype, g.depth FROM _scope s JOIN regions g ON g.rid = s.rid").fetchall()}
+    based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
+    present = {g for g, _ in based}
+    made: set[tuple[int, int]] = set()
+    for t in ORDER:
         g = TYPE_DIGIT[t]
+        finer = FINER.get(t)
+        if not scoped and g not in present and not any(m[0] == TYPE_DIGIT.get(finer) for m in made):
+            continue
         t0 = time.perf_counter()
-        v = f"_v_{t}"
-        scope = (lambda a, k=None: _scoped(a, k)) if scoped else (lambda a, k=None: "")
-        # The values a step reads: this type's values so far, plus (incremental) the unchanged inputs.
-        cur = f"(SELECT {_COLS} FROM {v} UNION ALL SELECT {_COLS} FROM _ctx WHERE ptype = {g})" if scoped else v
-        # 1. reported values
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {v} AS
-            SELECT b.iid, b.rid, b.pkey, CAST(b.ptype AS TINYINT) AS ptype, b.value,
-                   CAST({SRC_REPORTED} AS TINYINT) AS src, CAST(NULL AS INTEGER) AS n_reporting, b.synthetic
-            FROM _base b WHERE b.ptype = {g} {scope('b')}
-        """)
-        # 2. over time, from the same region's values one step finer
-        if t in FINER:
-            f = TYPE_DIGIT[FINER[t]]
-            fv = f"_v_{FINER[t]}"
-            finer = [f"SELECT {_COLS} FROM {fv}"] if fv in done else []
-            if scoped:
-                finer.append(f"SELECT {_COLS} FROM _ctx WHERE ptype = {f}")
-            if finer:
-                con.execute(f"""
-                    INSERT INTO {v}
-                    SELECT r.iid, r.rid, p.parent_key, {g},
-                           CASE i.time_agg WHEN 'sum' THEN sum(r.value) WHEN 'mean' THEN avg(r.value)
-                                           ELSE arg_max(r.value, r.pkey) END,
-                           {SRC_TIME}, arg_max(r.n_reporting, r.pkey), bool_or(r.synthetic)
-                    FROM ({' UNION ALL '.join(finer)}) r JOIN periods p ON p.key = r.pkey
-                    JOIN _ind i ON i.iid = r.iid
-                    WHERE NOT i.formula {scope('r', ('r.iid', 'r.rid', 'p.parent_key'))}
-                      {_absent(v, 'r.iid', 'r.rid', 'p.parent_key')}
-                    GROUP BY r.iid, r.rid, p.parent_key, i.time_agg
-                """)
-        # 3. over child regions, deepest parents first
-        for depth in DEPTHS:
-            link = ("JOIN periods p ON p.key = r.pkey "
-                    f"JOIN _links l ON l.rid = r.rid AND l.parent_depth = {depth} "
-                    "AND l.valid_from <= p.start AND p.start < l.valid_to ")
-            keep = (f"{scope('r', ('r.iid', 'l.parent_rid', 'r.pkey'))}"
-                    f"{_absent(v, 'r.iid', 'l.parent_rid', 'r.pkey')}")
-            con.execute(f"""
-                INSERT INTO {v}
-                SELECT r.iid, l.parent_rid, r.pkey, {g},
-                       CASE i.region_agg WHEN 'sum' THEN sum(r.value) WHEN 'mean' THEN avg(r.value)
-                                         WHEN 'min' THEN min(r.value) ELSE max(r.value) END,
-                       {SRC_REGION}, count(r.value), bool_or(r.synthetic)
-                FROM {cur} r {link} JOIN _ind i ON i.iid = r.iid
-                WHERE i.region_agg IN ('sum', 'mean', 'min', 'max') AND NOT i.formula {keep}
-                GROUP BY r.iid, l.parent_rid, r.pkey, i.region_agg
-            """)
-            con.execute(f"""
-                INSERT INTO {v}
-                SELECT r.iid, l.parent_rid, r.pkey, {g},
-                       sum(r.value * w.value) / nullif(sum(w.value), 0),
-                       {SRC_REGION}, count(r.value), bool_or(r.synthetic)
-                FROM {cur} r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
-                JOIN {cur} w ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
-                WHERE NOT i.formula AND w.value IS NOT NULL {keep}
-                GROUP BY r.iid, l.parent_rid, r.pkey
-            """)
-        # 4. formulas from their rolled-up components
-        con.execute(f"""
-            INSERT INTO {v}
-            SELECT f.iid, n.rid, n.pkey, {g}, n.value / d.value * f.factor, {SRC_FORMULA},
-                   least(n.n_reporting, d.n_reporting), n.synthetic OR d.synthetic
-            FROM _ind f
-            JOIN {cur} n ON n.iid = f.num_iid
-            JOIN {cur} d ON d.iid = f.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-            WHERE f.formula AND d.value <> 0 {scope('n', ('f.iid', 'n.rid', 'n.pkey'))}
-              {_absent(v, 'f.iid', 'n.rid', 'n.pkey')}
-        """)
-        done.append(v)
+        for d in depths:
+            if scoped and (g, d) not in todo:
+                continue
+            _step(con, t, d, sorted(kids.get((g, d), ())), made, scoped, based)
+            made.add((g, d))
         stats.steps[t] = round(time.perf_counter() - t0, 3)
-    return done
+    return [f"_d{g}_{d}" for g, d in sorted(made)]
 
 
-def _union(tables: list[str]) -> str:
-    return " UNION ALL ".join(f"SELECT {_COLS} FROM {t}" for t in tables) or \
-        f"SELECT {_COLS} FROM rollup WHERE false"
+def _write(con: duckdb.DuckDBPyConnection, tables: list[str], order: str = "") -> int:
+    """Insert the step tables into rollup_derived in one statement, and check that the rows arrived."""
+    union = " UNION ALL ".join(f"SELECT {_C} FROM {t}" for t in tables)
+    if not union:
+        return 0
+    expected = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
+    before = con.execute("SELECT count(*) FROM rollup_derived").fetchone()[0]
+    con.execute(f"INSERT INTO rollup_derived SELECT {_C} FROM ({union}) {order}")
+    after = con.execute("SELECT count(*) FROM rollup_derived").fetchone()[0]
+    if after - before != expected:
+        raise RuntimeError(f"rollup write lost rows: {after - before} of {expected} visible")
+    return expected
 
 
 def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    for t in tables + ["_ctx", "_need"]:
+    con.execute("DROP VIEW IF EXISTS _b")
+    for t in tables + ["_bs", "_ctx", "_need", "_scope", "_next", "_frontier"]:
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -182,13 +258,16 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     stats = RollupStats("full")
     t0 = time.perf_counter()
     _prepare(con, basis)
+    _base(con, basis, scoped=False)
     tables = _steps(con, False, stats)
     t1 = time.perf_counter()
-    con.execute("DELETE FROM rollup")
-    con.execute(f"INSERT INTO rollup SELECT {_COLS} FROM ({_union(tables)}) ORDER BY ptype, rid, iid, pkey")
+    con.execute("DELETE FROM rollup_derived")
+    # Sorted by period key: a year's periods of every type are then contiguous, so the dashboard's
+    # and the incremental update's key-range filters skip most of the table.
+    _write(con, tables, "ORDER BY pkey")
+    stats.rows = con.execute("SELECT count(*) FROM rollup").fetchone()[0]
     stats.steps["write"] = round(time.perf_counter() - t1, 3)
     _drop(con, tables)
-    stats.rows = con.execute("SELECT count(*) FROM rollup").fetchone()[0]
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
@@ -205,15 +284,17 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
     _affected(con, changed)
     stats.affected = con.execute("SELECT count(*) FROM _scope").fetchone()[0]
     if stats.affected:
+        _base(con, basis, scoped=True)
         _context(con)
         stats.steps["context"] = round(time.perf_counter() - t0, 3)
         tables = _steps(con, True, stats)
         t1 = time.perf_counter()
-        con.execute("""
-            DELETE FROM rollup r
-            WHERE EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+        lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _scope").fetchone()
+        con.execute(f"""
+            DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {lo} AND {hi}
+              AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
         """)
-        con.execute(f"INSERT INTO rollup {_union(tables)}")
+        stats.rows = _write(con, tables)
         stats.steps["write"] = round(time.perf_counter() - t1, 3)
         _drop(con, tables)
     stats.seconds = round(time.perf_counter() - t0, 3)
@@ -226,8 +307,8 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _need AS
         WITH kids AS (
-            SELECT s.iid, l.rid, s.pkey FROM _scope s JOIN periods p ON p.key = s.pkey
-            JOIN _links l ON l.parent_rid = s.rid AND l.valid_from <= p.start AND p.start < l.valid_to
+            SELECT s.iid, l.rid, s.pkey FROM _scope s
+            JOIN _lk l ON l.parent_rid = s.rid AND l.ptype = s.ptype AND s.pkey >= l.kfrom AND s.pkey < l.kto
         )
         SELECT iid, rid, pkey FROM kids
         UNION SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
@@ -236,17 +317,19 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
         UNION SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
         UNION SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
     """)
+    lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _need").fetchone()
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
-        SELECT {', '.join('r.' + c for c in _COLS.split(', '))} FROM rollup r
-        WHERE EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
+        SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
+        WHERE r.pkey BETWEEN {lo if lo is not None else 0} AND {hi if hi is not None else -1}
+          AND EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
           AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
     """)
 
 
 def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
-    """The upward closure of the changed keys: ancestor regions (as linked at each period's start),
-    coarser periods, and indicators that use a changed one as weight or formula component."""
+    """The upward closure of the changed keys: ancestor regions (as linked in each period), coarser
+    periods, and indicators that use a changed one as weight or formula component."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _scope AS
         SELECT DISTINCT c.iid, c.rid, c.pkey, CAST((c.pkey // 1000) % 10 AS TINYINT) AS ptype FROM {changed} c
@@ -257,8 +340,8 @@ def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
             CREATE OR REPLACE TEMP TABLE _next AS
             WITH f AS (SELECT * FROM {frontier}),
             up AS (
-                SELECT f.iid, l.parent_rid AS rid, f.pkey FROM f JOIN periods p ON p.key = f.pkey
-                JOIN _links l ON l.rid = f.rid AND l.valid_from <= p.start AND p.start < l.valid_to
+                SELECT f.iid, l.parent_rid AS rid, f.pkey FROM f
+                JOIN _lk l ON l.rid = f.rid AND l.ptype = f.ptype AND f.pkey >= l.kfrom AND f.pkey < l.kto
                 UNION ALL
                 SELECT f.iid, f.rid, p.parent_key FROM f JOIN periods p ON p.key = f.pkey
                 WHERE p.parent_key IS NOT NULL
@@ -271,6 +354,9 @@ def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
         """)
         if not con.execute("SELECT count(*) FROM _next").fetchone()[0]:
             break
-        con.execute("INSERT INTO _scope SELECT * FROM _next")
+        # (tables are rebuilt rather than appended to: see the module note on DuckDB 2.0.0)
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope2 AS SELECT * FROM _scope UNION ALL SELECT * FROM _next")
+        con.execute("DROP TABLE _scope")
+        con.execute("ALTER TABLE _scope2 RENAME TO _scope")
         con.execute("CREATE OR REPLACE TEMP TABLE _frontier AS SELECT * FROM _next")
         frontier = "_frontier"

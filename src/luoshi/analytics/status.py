@@ -20,14 +20,16 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
     """One row per indicator for a region and period: value so far, target and judgement (if any)."""
     where = " AND t.rid = ? AND t.pkey = ?"
     params: list = [rid, period.key]
-    judge(con, at, rules, where=where, params=params, table="_jr")
+    # every period inside ``period`` has a key in this range (keys are year * 10000 + ...)
+    keys = f"r.pkey BETWEEN {period.start.year * 10000} AND {period.end.year * 10000 + 9999}"
+    judge(con, at, rules, where=where, params=params, table="_jr", rollup_filter=f"r.rid = {int(rid)} AND {keys}")
     iid_filter = f"WHERE i.iid IN ({','.join(str(int(i)) for i in iids)})" if iids else ""
     rows = con.execute(f"""
         WITH latest AS (  -- for indicators without a target: the latest value inside the period
             SELECT r.iid, arg_max(r.value, p."end") AS value, max(p."end") AS data_through,
                    arg_max(r.synthetic, p."end") AS synthetic
             FROM rollup r JOIN periods p ON p.key = r.pkey
-            WHERE r.rid = ? AND p.start >= ? AND p."end" <= least(?, ?)
+            WHERE r.rid = ? AND p.start >= ? AND p."end" <= least(?, ?) AND {keys}
               AND r.ptype = CASE (SELECT frequency FROM indicators WHERE iid = r.iid)
                   WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3 WHEN 'W' THEN 4 ELSE 5 END
             GROUP BY r.iid
@@ -38,7 +40,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         ),
         comp AS (
             SELECT r.iid, arg_max(r.n_reporting, p."end") AS n_reporting FROM rollup r JOIN periods p ON p.key = r.pkey
-            WHERE r.rid = ? AND p.start >= ? AND p."end" <= least(?, ?) GROUP BY r.iid
+            WHERE r.rid = ? AND p.start >= ? AND p."end" <= least(?, ?) AND {keys} GROUP BY r.iid
         )
         SELECT i.iid, i.code, i.name_zh, i.name_en, i.unit, i.decimals, i.direction, i.frequency, i.status,
                coalesce(j.value, l.value) AS value, j.target, j.attainment, j.expected, j.progress, j.shortfall,

@@ -112,13 +112,41 @@ def load_targets(file: Path):
     emit(run(workspace().load_targets, file))
 
 
+def _import(kind: str, file: Path, mode: str, dry_run: bool, state: Optional[str], fmt: Optional[str],
+            user: Optional[str], as_json: bool) -> None:
+    from luoshi.cli.reporting import acting, guarded, show_import
+
+    ws = workspace()
+    result = guarded(lambda: ws.reporting.import_file(file, actor=acting(ws, user), kind=kind, mode=mode,
+                                                      dry_run=dry_run, state=state, fmt=fmt))
+    show_import(result, as_json)
+
+
+MODE_HELP = "all-or-nothing (default: any error stores nothing) or accept-valid (store valid rows, keep rejected ones)"
+
+
 @import_app.command("observations")
 def import_observations(file: Path,
-                        state: str = typer.Option("approved", help="state of the imported values"),
-                        dry_run: bool = typer.Option(False, "--dry-run", help="validate only"),
+                        mode: str = typer.Option("all-or-nothing", help=MODE_HELP),
+                        dry_run: bool = typer.Option(False, "--dry-run", help="validate only, write nothing"),
+                        state: Optional[str] = typer.Option(None, help="draft, submitted or approved (default: "
+                                                            "approved for the local single user, else submitted)"),
+                        fmt: Optional[str] = typer.Option(None, "--format", help="csv, xlsx or json (default: by name)"),
+                        user: Optional[str] = typer.Option(None, "--as", help="acting user (env LUOSHI_USER)"),
                         as_json: bool = typer.Option(False, "--json")):
-    """Observations CSV (indicator, region, period, value[, unit, comment, source]); all or nothing."""
-    emit(run(workspace().import_observations, file, state=state, dry_run=dry_run), as_json=as_json)
+    """Observations from CSV (UTF-8/GB18030), XLSX or JSON: indicator, region, period, value[, unit, comment, source, state]."""
+    _import("observations", file, mode, dry_run, state, fmt, user, as_json)
+
+
+@import_app.command("targets")
+def import_targets(file: Path,
+                   mode: str = typer.Option("all-or-nothing", help=MODE_HELP),
+                   dry_run: bool = typer.Option(False, "--dry-run", help="validate only, write nothing"),
+                   fmt: Optional[str] = typer.Option(None, "--format", help="csv, xlsx or json (default: by name)"),
+                   user: Optional[str] = typer.Option(None, "--as", help="acting user (env LUOSHI_USER)"),
+                   as_json: bool = typer.Option(False, "--json")):
+    """Targets from CSV, XLSX or JSON: indicator, region, period, comparator, value[, value_high, ...]."""
+    _import("targets", file, mode, dry_run, None, fmt, user, as_json)
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -56,12 +57,12 @@ def emit(data, *, as_json: bool = False, title: str | None = None) -> None:
 
 def fail(code: str, message: str, problems: list[dict] | None = None) -> None:
     """Exit non-zero with a stable error code; data problems listed with file, row, field."""
-    err_console.print(f"[red]error[/] [bold]{code}[/]: {message}")
+    err_console.print(f"[red]error[/] [bold]{code}[/]: {escape(message)}")
     for p in (problems or [])[:50]:
         where = ":".join(str(p[k]) for k in ("file", "sheet") if p.get(k))
         row = f" row {p['row']}" if p.get("row") else ""
         field = f" field {p['field']}" if p.get("field") else ""
-        err_console.print(f"  {where}{row}{field}: [bold]{p['code']}[/]: {p['message']}")
+        err_console.print(f"  {escape(where + row + field)}: [bold]{p['code']}[/]: {escape(p['message'])}")
     if problems and len(problems) > 50:
         err_console.print(f"  … and {len(problems) - 50} more")
     raise typer.Exit(2)

@@ -13,6 +13,7 @@ FILES = {
     "clusters": "industrial_clusters.csv",
     "targets": "targets_gd.csv",
     "outcomes": "outcomes_gd.csv",
+    "units": "units.csv",
 }
 
 
@@ -29,5 +30,7 @@ def load_bundled(ws) -> dict:
         "clusters": ws.load_clusters(path("clusters")),
         "targets": ws.load_targets(path("targets")),
     }
+    from luoshi.services.units import load_units  # responsible units: provincial departments, city governments
+    out["units"] = load_units(ws.db, path("units"))
     out["outcomes"] = ws.import_observations(path("outcomes"), state="approved", by="luoshi-bundle")
     return out

@@ -178,8 +178,15 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     n = bulk_load(ws.db, pa.table(obs), state="approved", source=SYNTHETIC_SOURCE, by="luoshi-demo")
     _write_targets(ws, targets)
     stats = ws.rollup_full()
-    return {"observations": n, "targets": len(targets), "rollup_rows": stats.rows, "rollup_seconds": stats.seconds,
+    info = {"observations": n, "targets": len(targets), "rollup_rows": stats.rows, "rollup_seconds": stats.seconds,
             "today": today.isoformat()}
+    if bundled:
+        from luoshi.data.demo_documents import load_demo_documents
+        from luoshi.data.demo_tasks import build_task_demo
+
+        info.update(build_task_demo(ws))
+        info.update(load_demo_documents(ws))
+    return info
 
 
 def _write_targets(ws, targets: dict) -> None:

@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 
 from luoshi.data.bundle import path
-from luoshi.domain.tasks import Milestone
+from luoshi.domain.tasks import Milestone, report_due
 from luoshi.services.task_flow import Actor
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.services.units import load_units
@@ -120,17 +120,16 @@ def _tasks(rng: random.Random, today: date) -> list[dict]:
                         "source": SOURCE, "source_kind": "synthetic", "lead_unit": lead, "co_units": co,
                         "supervisor_unit": "gd-gov-office", "leader": None, "region_code": "440000",
                         "start_date": start, "deadline": deadline, "milestones": ms, "indicators": [],
-                        "synthetic": True})
+                        "synthetic": True, "created_on": start})
     return out
 
 
-def _play(desk: TaskDesk, rng: random.Random, t: dict, today: date, office: Actor) -> None:
-    """Monthly reports from the start up to today; some tasks lag, some finish early, some get extended."""
-    lead = Actor(f"demo-{t['lead_unit']}", t["lead_unit"])
+def _play(rng: random.Random, t: dict, today: date) -> tuple[list[tuple], dict[int, date]]:
+    """Monthly reports from the start up to today: some tasks lag, some finish early, some miss a report."""
     speed = rng.choice([0.55, 0.8, 0.95, 1.0, 1.05, 1.2, 1.4])
     late_reporter = rng.random() < 0.2
     span = (t["deadline"] - t["start_date"]).days + 1
-    pct = 0.0
+    pct, rows, done = 0.0, [], {}
     for m in _months(t["start_date"], today):
         end = min(_month_end(m), t["deadline"] + timedelta(days=60))
         on = end + timedelta(days=rng.choice([2, 3, 4]) if not late_reporter else rng.choice([3, 8, 12]))
@@ -140,27 +139,35 @@ def _play(desk: TaskDesk, rng: random.Random, t: dict, today: date, office: Acto
             continue  # a missed report
         share = min(1.0, ((end - t["start_date"]).days + 1) / span)
         pct = max(pct, min(100.0, round(share * 100 * speed + rng.uniform(-4, 4))))
-        done = {ms.seq: min(ms.due + timedelta(days=rng.randrange(0, 10)), on) for ms in t["milestones"]
-                if ms.due <= end and speed >= 0.8}
-        desk.report(t["id"], lead, percent=pct, on=on, period=f"{m.year:04d}-{m.month:02d}",
-                    text="按计划推进（合成）" if speed >= 0.95 else "进度偏慢（合成）",
-                    problems="" if speed >= 0.95 else "要素保障不足（合成）",
-                    next_steps="继续推进（合成）", milestones_done={k: v for k, v in done.items()})
+        for ms in t["milestones"]:
+            if ms.due <= end and speed >= 0.8 and ms.seq not in done:
+                done[ms.seq] = min(ms.due + timedelta(days=rng.randrange(0, 10)), on)
+        period = f"{m.year:04d}-{m.month:02d}"
+        rows.append((t["id"], period, t["lead_unit"], f"demo-{t['lead_unit']}", on, pct,
+                     "按计划推进（合成）" if speed >= 0.95 else "进度偏慢（合成）",
+                     "" if speed >= 0.95 else "要素保障不足（合成）", "继续推进（合成）", on <= report_due(period)))
         if pct >= 100:
             break
-    cur = desk.task(t["id"], at=today)
+    return rows, done
+
+
+def _decide(desk: TaskDesk, rng: random.Random, t: dict, today: date, office: Actor) -> None:
+    """Closure and extension requests through the real workflow (with its checks and audit trail)."""
+    lead = Actor(f"demo-{t['lead_unit']}", t["lead_unit"])
+    cur = desk.db.one("SELECT percent, done_on FROM tasks WHERE id = ?", [t["id"]])
     if cur["percent"] >= 100 and rng.random() < 0.7:
         desk.request_closure(t["id"], lead, on=min(today, cur["done_on"] + timedelta(days=5)))
         close = rng.random() < 0.85
         desk.decide_closure(t["id"], office, close=close, reason="" if close else "佐证材料不足（合成）",
                             on=min(today, cur["done_on"] + timedelta(days=12)))
-    elif cur["percent"] < 100 and speed < 0.9 and rng.random() < 0.4:
+    elif cur["percent"] < 60 and rng.random() < 0.5:
         ask = min(today, t["deadline"] - timedelta(days=20))
         if ask > t["start_date"]:
             desk.request_extension(t["id"], lead, new_deadline=t["deadline"] + timedelta(days=rng.choice([61, 92])),
                                    reason="受要素保障影响（合成）", on=ask)
-            desk.decide_extension(t["id"], office, approve=rng.random() < 0.75, note="同意延期（合成）"
-                                  if True else "", on=min(today, ask + timedelta(days=7)))
+            approve = rng.random() < 0.75
+            desk.decide_extension(t["id"], office, approve=approve, on=min(today, ask + timedelta(days=7)),
+                                  note="同意延期（合成）" if approve else "理由不充分（合成）")
 
 
 def _projects(rng: random.Random, today: date) -> tuple[list[dict], list[tuple]]:
@@ -192,6 +199,16 @@ def _projects(rng: random.Random, today: date) -> tuple[list[dict], list[tuple]]
     return items, money
 
 
+def _bulk(con, table: str, columns: tuple, rows: list[tuple]) -> None:
+    """Insert many rows at once through Arrow (row-by-row inserts are slow in DuckDB)."""
+    import pyarrow as pa
+
+    if not rows:
+        return
+    batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})  # noqa: F841 - scanned by name
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM batch")
+
+
 def build_task_demo(ws, seed: int = 1310) -> dict:
     """Add the synthetic task list (~100 tasks) and ~50 major projects to a workspace with the bundle loaded."""
     if not ws.db.scalar("SELECT count(*) FROM units"):
@@ -201,12 +218,25 @@ def build_task_demo(ws, seed: int = 1310) -> dict:
     desk = TaskDesk(ws)
     office = Actor("demo-督查室", "gd-gov-office")
     tasks = _tasks(rng, today)
-    desk.add_tasks(tasks, Actor.system("synthetic-demo"))
-    for t in tasks:
-        _play(desk, rng, t, today, office)
     items, money = _projects(rng, today)
-    desk.add_projects(items, Actor.system("synthetic-demo"))
-    with ws.db.write() as con:
-        con.executemany("INSERT INTO project_investment VALUES (?,?,?, 'synthetic-demo', now())", money)
+    with ws.db.write() as con:  # one transaction: the steps below join it
+        desk.add_tasks(tasks, Actor.system("synthetic-demo"))
+        reports, events = [], []
+        for t in tasks:
+            rows, done = _play(rng, t, today)
+            reports += rows
+            events += [(r[0], "report", r[3], r[2], r[4], f'{{"period": "{r[1]}", "percent": {r[5]}}}') for r in rows]
+            for seq, day in done.items():
+                con.execute("UPDATE task_milestones SET done_on = ? WHERE task_id = ? AND seq = ?", [day, t["id"], seq])
+            if rows:
+                first_done = next((r[4] for r in rows if r[5] >= 100), None)
+                con.execute("UPDATE tasks SET percent = ?, done_on = ? WHERE id = ?", [rows[-1][5], first_done, t["id"]])
+        _bulk(con, "task_reports", ("task_id", "period", "unit_code", "reported_by", "reported_on", "percent",
+                                    "text", "problems", "next_steps", "on_time"), reports)
+        _bulk(con, "task_events", ("task_id", "action", "actor", "unit_code", "on_day", "detail"), events)
+        for t in tasks:
+            _decide(desk, rng, t, today, office)
+        desk.add_projects(items, Actor.system("synthetic-demo"))
+        _bulk(con, "project_investment", ("project_id", "month", "amount"), money)
     return {"tasks": len(tasks), "projects": len(items), "investment_rows": len(money),
             "reports": ws.db.scalar("SELECT count(*) FROM task_reports")}

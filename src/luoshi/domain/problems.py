@@ -97,6 +97,20 @@ _e("unknown-mapping", "No mapping for a DHIS2 identifier", "no luoshi code mappe
 _e("too-many-rows", "Too many rows", "more than {limit} rows; split the file", "行数超过 {limit}，请拆分文件")
 
 
+# policy documents (ingest/documents.py)
+_e("binary-file", "Binary file", "the file is binary, not text: {detail}", "文件是二进制文件而非文本：{detail}")
+_e("empty-document", "Empty document", "the document holds no text", "文档中没有文字")
+_e("undecodable-text", "Undecodable text", "the text is neither UTF-8 nor GB18030: {detail}",
+   "文字既不是 UTF-8 也不是 GB18030 编码：{detail}")
+_e("no-text-layer", "No text layer", "the PDF has no text layer (a scan?); run OCR first",
+   "PDF 没有文字层（可能是扫描件），请先进行文字识别")
+_e("too-large", "File too large", "the file is {size} bytes, over the limit of {limit}",
+   "文件大小 {size} 字节，超过上限 {limit}")
+_e("unsupported-format", "Unsupported format", "cannot read {suffix!r} files (use .txt .md .html .pdf .docx)",
+   "不支持 {suffix!r} 文件（可用 .txt .md .html .pdf .docx）")
+_e("duplicate-document", "Duplicate document", "the same text is already stored as document {other}",
+   "相同文本已存为文档 {other}")
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -13,27 +13,12 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from luoshi.domain.problems import CATALOGUE, ErrorType, Report
+from luoshi.domain.problems import Report
 
 MAX_BYTES = 20 * 1024 * 1024
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
            ".pdf": "pdf", ".docx": "docx"}
 
-for _code, _title, _en, _zh in (
-    ("binary-file", "Binary file", "the file is binary, not text: {detail}", "文件是二进制文件而非文本：{detail}"),
-    ("empty-document", "Empty document", "the document holds no text", "文档中没有文字"),
-    ("undecodable-text", "Undecodable text", "the text is neither UTF-8 nor GB18030: {detail}",
-     "文字既不是 UTF-8 也不是 GB18030 编码：{detail}"),
-    ("no-text-layer", "No text layer", "the PDF has no text layer (a scan?); run OCR first",
-     "PDF 没有文字层（可能是扫描件），请先进行文字识别"),
-    ("too-large", "File too large", "the file is {size} bytes, over the limit of {limit}",
-     "文件大小 {size} 字节，超过上限 {limit}"),
-    ("unsupported-format", "Unsupported format", "cannot read {suffix!r} files (use .txt .md .html .pdf .docx)",
-     "不支持 {suffix!r} 文件（可用 .txt .md .html .pdf .docx）"),
-    ("duplicate-document", "Duplicate document", "the same text is already stored as document {other}",
-     "相同文本已存为文档 {other}"),
-):
-    CATALOGUE.setdefault(_code, ErrorType(_code, _title, _en, _zh))
 
 
 def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, str | None, Report]:

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from luoshi.domain.problems import Report
@@ -71,16 +72,16 @@ def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         raw = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     else:
         raw = text.encode("utf-8")
-    first = next((ln for ln in text.splitlines() if ln.strip()), None)
-    if first is None:
+    found = _first_line(text)
+    if found is None:
         report.add("empty-file")
         return None
+    header_line, first = found
     try:
         header = [h.strip() for h in next(csv.reader([first.lstrip("\ufeff")]))]
     except (csv.Error, StopIteration) as exc:
         report.add("bad-format", format="CSV", detail=str(exc))
         return None
-    header_line = text.splitlines().index(first) + 1
     names = [f"c{i}" for i in range(len(header))]
     skipped: list[int] = []
 
@@ -116,32 +117,46 @@ def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         return None
     # numbers as a person counts lines: records follow the header, skipping the lines pyarrow skipped
     n_rows = table.num_rows
-    skip = set(skipped)
-    numbers, nxt = [], header_line + 1
-    while len(numbers) < n_rows:
-        while nxt in skip:
-            nxt += 1
-        numbers.append(nxt)
-        nxt += 1
-    cols = {"row_no": pa.array(numbers, pa.int32()), "sheet": pa.nulls(n_rows, pa.string())}
+    numbers = pa.array(range(header_line + 1, header_line + 1 + n_rows + len(skipped)), pa.int32())
+    if skipped:
+        numbers = numbers.filter(pc.invert(pc.is_in(numbers, pa.array(skipped, pa.int32())))).slice(0, n_rows)
+    cols = {"row_no": numbers, "sheet": pa.nulls(n_rows, pa.string())}
     for name in known:
         cols[name] = table.column(index[name]) if name in index else pa.nulls(n_rows, pa.string())
     return _drop_blank(pa.table(cols), known, report)
 
 
+def _first_line(text: str) -> tuple[int, str] | None:
+    """The first line that is not blank, with its number (lines as str.splitlines counts them)."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        whole = size >= len(text)
+        for n, line in enumerate(lines if whole else lines[:-1], start=1):  # the last may be cut
+            if line.strip():
+                return n, line
+        if whole:
+            return None
+        size *= 16
+
+
 def _drop_blank(table: pa.Table, known, report: Report) -> pa.Table | None:
     """Remove rows with every cell empty (they keep their numbers for the rows after them)."""
-    import pyarrow.compute as pc
-
     mask = None
     for name in known:
+        if table.column(name).null_count == table.num_rows:
+            continue
         col = pc.fill_null(pc.utf8_trim_whitespace(table.column(name)), "")
         m = pc.not_equal(col, "")
         mask = m if mask is None else pc.or_(mask, m)
-    table = table.filter(mask)
+    if mask is None:
+        table = table.slice(0, 0)
+    elif pc.all(mask).as_py() is not True:
+        table = table.filter(mask)
     report.rows_read = table.num_rows
     if table.num_rows == 0:
-        report.add("empty-file")
+        if not any(p.row is not None for p in report.errors):  # e.g. only ragged rows: already said
+            report.add("empty-file")
         return None
     if table.num_rows > MAX_ROWS:
         report.add("too-many-rows", limit=MAX_ROWS)

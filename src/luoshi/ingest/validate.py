@@ -37,7 +37,7 @@ class Checks:
     scope_rids: list[int] | None = None      # writable regions (None: all)
     scope_iids: list[int] | None = None      # writable indicators (None: all)
     may_revise_approved: bool = False
-    locked_sql: str | None = None            # relation (iid, lstart, lend) of locked periods
+    locked_sql: str | None = None            # relation (kind, iid, lstart, lend) of locks/unlocks
 
 
 def _period_map(con, texts: list[str]) -> pa.Table:
@@ -62,64 +62,74 @@ def _unit_map(texts: list[str]) -> pa.Table:
                      "base": pa.array(bases, pa.string())})
 
 
+# A plain decimal number ("-12.5") is matched whole by the full pattern below, with no suffix and
+# nothing to remove, so it is taken as it is; only other values pay for the full pattern.
+_PLAIN = r"regexp_full_match(value, '[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)')"
+_NUMBER = (r"regexp_extract(replace(replace(replace(value, ',', ''), '，', ''), ' ', ''), "
+           r"'^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(万亿|千万|百万|亿|万|千|%|％)?$', "
+           r"['num', 'suffix'])")
+
+
 def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks) -> None:
-    """Load the raw table as _raw and parse it into _p (one row per input row, ids joined)."""
+    """Parse the raw table into _p3 (one row per input row, ids joined, value converted); _raw is
+    a view of its trimmed text cells."""
     con.register("_raw_arrow", raw)
-    con.execute("""CREATE OR REPLACE TEMP TABLE _raw AS SELECT row_no, sheet,
-        nullif(trim(indicator), '') AS indicator, nullif(trim(region), '') AS region,
-        nullif(trim(period), '') AS period, nullif(trim(value), '') AS value, nullif(trim(unit), '') AS unit,
-        nullif(trim(comment), '') AS comment, nullif(trim(source), '') AS source,
-        nullif(lower(trim(state)), '') AS state FROM _raw_arrow""")
-    con.unregister("_raw_arrow")
-    texts = [r[0] for r in con.execute("SELECT DISTINCT period FROM _raw WHERE period IS NOT NULL").fetchall()]
-    con.register("_permap_arrow", _period_map(con, texts))
-    con.execute("CREATE OR REPLACE TEMP TABLE _permap AS SELECT * FROM _permap_arrow")
-    con.unregister("_permap_arrow")
-    units = [r[0] for r in con.execute("SELECT DISTINCT unit FROM _raw WHERE unit IS NOT NULL "
-                                       "UNION SELECT DISTINCT unit FROM indicators").fetchall()]
-    con.register("_unit_arrow", _unit_map(units))
-    con.execute("CREATE OR REPLACE TEMP TABLE _units AS SELECT * FROM _unit_arrow")
-    con.unregister("_unit_arrow")
-    con.execute(r"""
-    CREATE OR REPLACE TEMP TABLE _p AS
-    WITH v AS (
-        SELECT r.*, regexp_extract(replace(replace(replace(r.value, ',', ''), '，', ''), ' ', ''),
-               '^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(万亿|千万|百万|亿|万|千|%|％)?$',
-               ['num', 'suffix']) AS m
-        FROM _raw r
-    )
-    SELECT v.row_no, v.sheet, v.indicator, v.region, v.period, v.value AS value_text, v.unit, v.comment,
-           v.source, v.state,
-           i.iid, i.code AS ind_code, i.unit AS ind_unit, i.frequency, i.min_value, i.max_value,
-           i.numerator IS NOT NULL AS formula, i.region_agg,
-           g.rid, g.valid_from, g.valid_to,
-           pm.pkey, pm.ptype, pm.pstart, pm.pend, pm.pcode,
-           TRY_CAST(nullif(v.m.num, '') AS DOUBLE) AS num, nullif(v.m.suffix, '') AS suffix,
-           iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base
-    FROM v
-    LEFT JOIN indicators i ON i.code = v.indicator
-    LEFT JOIN regions g ON g.code = v.region
-    LEFT JOIN _permap pm ON pm.text = v.period
-    LEFT JOIN _units iu ON iu.unit = i.unit
-    LEFT JOIN _units gu ON gu.unit = v.unit
-    """)
-    con.execute(r"""
-    CREATE OR REPLACE TEMP TABLE _p2 AS
-    SELECT *,
-        CASE WHEN suffix IN ('%', '％') THEN 1.0 ELSE CASE suffix WHEN '万亿' THEN 1e12 WHEN '千万' THEN 1e7
-             WHEN '百万' THEN 1e6 WHEN '亿' THEN 1e8 WHEN '万' THEN 1e4 WHEN '千' THEN 1e3 ELSE 1.0 END END
-             AS suffix_scale,
-        coalesce((suffix IN ('%', '％') AND ind_base <> '%') OR (unit IS NOT NULL AND unit <> ind_unit
-             AND (given_base IS DISTINCT FROM ind_base)), false) AS unit_bad,
-        coalesce(unit IS NOT NULL AND unit <> ind_unit AND given_base = ind_base AND given_scale <> ind_scale,
-                 false) AS unit_conv
-    FROM _p
-    """)
-    con.execute("""
-    CREATE OR REPLACE TEMP TABLE _p3 AS
-    SELECT *, num * suffix_scale * (CASE WHEN unit_conv THEN given_scale ELSE ind_scale END) / ind_scale AS v
-    FROM _p2
-    """)
+    try:
+        texts = [r[0] for r in con.execute("SELECT DISTINCT nullif(trim(period), '') AS p FROM _raw_arrow "
+                                           "WHERE p IS NOT NULL").fetchall()]
+        con.register("_permap_arrow", _period_map(con, texts))
+        con.execute("CREATE OR REPLACE TEMP TABLE _permap AS SELECT * FROM _permap_arrow")
+        con.unregister("_permap_arrow")
+        units = [r[0] for r in con.execute("SELECT DISTINCT nullif(trim(unit), '') AS u FROM _raw_arrow "
+                                           "WHERE u IS NOT NULL UNION SELECT DISTINCT unit FROM indicators").fetchall()]
+        con.register("_unit_arrow", _unit_map(units))
+        con.execute("CREATE OR REPLACE TEMP TABLE _units AS SELECT * FROM _unit_arrow")
+        con.unregister("_unit_arrow")
+        # one statement, so that the intermediate steps are never materialised
+        con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _p3 AS
+        WITH r AS (
+            SELECT row_no, sheet,
+                nullif(trim(indicator), '') AS indicator, nullif(trim(region), '') AS region,
+                nullif(trim(period), '') AS period, nullif(trim(value), '') AS value, nullif(trim(unit), '') AS unit,
+                nullif(trim(comment), '') AS comment, nullif(trim(source), '') AS source,
+                nullif(lower(trim(state)), '') AS state
+            FROM _raw_arrow
+        ), v AS (
+            SELECT r.*, CASE WHEN {_PLAIN} THEN {{'num': value, 'suffix': ''}} ELSE {_NUMBER} END AS m FROM r
+        ), p AS (
+            SELECT v.row_no, v.sheet, v.indicator, v.region, v.period, v.value AS value_text, v.unit, v.comment,
+                   v.source, v.state,
+                   i.iid, i.code AS ind_code, i.unit AS ind_unit, i.frequency, i.min_value, i.max_value,
+                   i.numerator IS NOT NULL AS formula, i.region_agg,
+                   g.rid, g.valid_from, g.valid_to,
+                   pm.pkey, pm.ptype, pm.pstart, pm.pend, pm.pcode,
+                   TRY_CAST(nullif(v.m.num, '') AS DOUBLE) AS num, nullif(v.m.suffix, '') AS suffix,
+                   iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base
+            FROM v
+            LEFT JOIN indicators i ON i.code = v.indicator
+            LEFT JOIN regions g ON g.code = v.region
+            LEFT JOIN _permap pm ON pm.text = v.period
+            LEFT JOIN _units iu ON iu.unit = i.unit
+            LEFT JOIN _units gu ON gu.unit = v.unit
+        ), p2 AS (
+            SELECT *,
+                CASE WHEN suffix IN ('%', '％') THEN 1.0 ELSE CASE suffix WHEN '万亿' THEN 1e12 WHEN '千万' THEN 1e7
+                     WHEN '百万' THEN 1e6 WHEN '亿' THEN 1e8 WHEN '万' THEN 1e4 WHEN '千' THEN 1e3 ELSE 1.0 END END
+                     AS suffix_scale,
+                coalesce((suffix IN ('%', '％') AND ind_base <> '%') OR (unit IS NOT NULL AND unit <> ind_unit
+                     AND (given_base IS DISTINCT FROM ind_base)), false) AS unit_bad,
+                coalesce(unit IS NOT NULL AND unit <> ind_unit AND given_base = ind_base AND given_scale <> ind_scale,
+                         false) AS unit_conv
+            FROM p
+        )
+        SELECT *, num * suffix_scale * (CASE WHEN unit_conv THEN given_scale ELSE ind_scale END) / ind_scale AS v
+        FROM p2
+        """)
+    finally:
+        con.unregister("_raw_arrow")
+    con.execute("""CREATE OR REPLACE TEMP VIEW _raw AS SELECT row_no, sheet, indicator, region, period,
+                   value_text AS value, unit, comment, source, state FROM _p3""")
 
 
 def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
@@ -210,15 +220,22 @@ def _add(con, sql: str) -> None:
 
 def _cross_row(con, checks: Checks) -> None:
     # duplicates in the file: later rows with the key of an earlier one
-    _add(con, """SELECT row_no, sheet, 'period', 'duplicate-row', CAST(json_object('other', first) AS TEXT), 100
-                 FROM (SELECT row_no, sheet, min(row_no) OVER (PARTITION BY iid, rid, pkey) AS first FROM _cand)
-                 WHERE row_no <> first""")
+    _add(con, """WITH d AS (SELECT iid, rid, pkey, min(row_no) AS first FROM _cand GROUP BY iid, rid, pkey
+                            HAVING count(*) > 1)
+                 SELECT c.row_no, c.sheet, 'period', 'duplicate-row', CAST(json_object('other', d.first) AS TEXT), 100
+                 FROM _cand c JOIN d ON d.iid = c.iid AND d.rid = c.rid AND d.pkey = c.pkey
+                 WHERE c.row_no <> d.first""")
     con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'duplicate-row')")
     if checks.locked_sql:
-        _add(con, f"""SELECT DISTINCT c.row_no, c.sheet, 'period', 'period-locked',
+        # relation (kind 'lock' | 'unlock', iid, lstart, lend): locked unless an unlock covers it
+        _add(con, f"""WITH l AS ({checks.locked_sql})
+                      SELECT c.row_no, c.sheet, 'period', 'period-locked',
                       CAST(json_object('period', c.pcode, 'indicator', c.ind_code) AS TEXT), 101
-                      FROM _cand c JOIN ({checks.locked_sql}) l ON l.iid = c.iid
-                      AND c.pstart >= l.lstart AND c.pend <= l.lend""")
+                      FROM _cand c WHERE EXISTS (SELECT 1 FROM l WHERE l.kind = 'lock' AND l.iid = c.iid
+                            AND c.pstart >= l.lstart AND c.pend <= l.lend)
+                        AND NOT EXISTS (SELECT 1 FROM l WHERE l.kind = 'unlock' AND l.iid = c.iid
+                            AND c.pstart >= l.lstart AND c.pend <= l.lend)""")
+        con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'period-locked')")
     if not checks.may_revise_approved:
         _add(con, """SELECT c.row_no, c.sheet, 'value', 'approved-exists',
                      CAST(json_object('approved', o.approved_value) AS TEXT), 102

@@ -2,8 +2,9 @@
 
 Merged cells in the data area and formula cells are reported explicitly: a formula with a saved
 result is read as that result with a warning (the reporter sees what was taken); one without a
-saved result is an error.  The fast path reads values only; the sheet's XML is scanned once for
-``<mergeCell>`` and ``<f>`` so that formulas are looked at only in files that have them.
+saved result is an error.  The fast path reads values only (xlsx_rows.py, openpyxl itself for files
+it does not expect); the sheet's XML is scanned once for ``<mergeCell>`` and ``<f>`` so that
+formulas are looked at only in files that have them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 import pyarrow as pa
 
 from luoshi.domain.problems import Report
+from luoshi.ingest import xlsx_rows
 from luoshi.ingest.columns import REQUIRED, field_of, fields_for
 
 DATA_SHEETS = ("data", "数据", "observations", "targets", "填报")
@@ -37,14 +39,38 @@ def _cell_text(v) -> str | None:
     return str(v)
 
 
-def _pick_sheet(wb):
-    for ws in wb.worksheets:
-        if ws.title.strip().lower() in DATA_SHEETS:
-            return ws
-    return wb.worksheets[0] if wb.worksheets else None
+def _pick_sheet(titles: list[str]) -> int | None:
+    for k, title in enumerate(titles):
+        if title.strip().lower() in DATA_SHEETS:
+            return k
+    return 0 if titles else None
 
 
 def read_xlsx_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+    mark = len(report.problems)
+    try:
+        return _read_fast(data, kind, report)
+    except Exception:  # anything unexpected: openpyxl's own reader decides, and reports
+        del report.problems[mark:]
+        return _read_openpyxl(data, kind, report)
+
+
+def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
+    book = xlsx_rows.open_book(data)
+    try:
+        k = _pick_sheet([title for title, _ in book.sheets])
+        if k is None:
+            report.add("empty-file")
+            return None
+        sheet, path = book.sheets[k]
+        xml = xlsx_rows.sheet_xml(book, path)
+        got = _collect(xlsx_rows.iter_rows(book, xml), kind, sheet, report)
+    finally:
+        book.close()
+    return None if got is None else _finish(data, xml, sheet, *got, report)
+
+
+def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
     import openpyxl
 
     try:
@@ -53,47 +79,58 @@ def read_xlsx_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     try:
-        ws = _pick_sheet(wb)
-        if ws is None:
+        k = _pick_sheet([ws.title for ws in wb.worksheets])
+        if k is None:
             report.add("empty-file")
             return None
+        ws = wb.worksheets[k]
         sheet = ws.title
         xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
-        rows_iter = ws.iter_rows(values_only=True)
-        header, header_row = None, 0
-        for n, cells in enumerate(rows_iter, start=1):
-            if cells and any(c is not None and str(c).strip() for c in cells):
-                header, header_row = list(cells), n
-                break
-        if header is None:
-            report.add("empty-file", sheet=sheet)
-            return None
-        known = fields_for(kind)
-        index: dict[str, int] = {}
-        for i, h in enumerate(header):
-            name = field_of(h, known)
-            if name and name not in index:
-                index[name] = i
-        for col in REQUIRED[kind]:
-            if col not in index:
-                report.add("missing-column", sheet=sheet, row=header_row, field=col, column=col)
-        if not report.ok:
-            return None
-        want = [(name, index.get(name)) for name in known]
-        cols: dict[str, list] = {name: [] for name in known}
-        numbers = []
-        for n, cells in enumerate(rows_iter, start=header_row + 1):
-            if not cells:
-                continue
-            numbers.append(n)
-            width = len(cells)
-            for name, i in want:
-                cols[name].append(_cell_text(cells[i]) if i is not None and i < width else None)
+        got = _collect(enumerate(ws.iter_rows(values_only=True), start=1), kind, sheet, report)
     except Exception as exc:  # a corrupt sheet part: report, do not crash
         report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     finally:
         wb.close()
+    return None if got is None else _finish(data, xml, sheet, *got, report)
+
+
+def _collect(rows, kind: str, sheet: str, report: Report):
+    """Header and text columns from (row number, values) pairs; None after reporting why not."""
+    header, header_row = None, 0
+    for n, cells in rows:
+        if cells and any(c is not None and str(c).strip() for c in cells):
+            header, header_row = list(cells), n
+            break
+    if header is None:
+        report.add("empty-file", sheet=sheet)
+        return None
+    known = fields_for(kind)
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = field_of(h, known)
+        if name and name not in index:
+            index[name] = i
+    for col in REQUIRED[kind]:
+        if col not in index:
+            report.add("missing-column", sheet=sheet, row=header_row, field=col, column=col)
+    if not report.ok:
+        return None
+    want = [(cols_k, index.get(name)) for cols_k, name in enumerate(known)]
+    cols: list[list] = [[] for _ in known]
+    numbers = []
+    for n, cells in rows:
+        if not cells:
+            continue
+        numbers.append(n)
+        width = len(cells)
+        for k, i in want:
+            cols[k].append(_cell_text(cells[i]) if i is not None and i < width else None)
+    return header_row, index, numbers, dict(zip(known, cols))
+
+
+def _finish(data: bytes, xml: bytes | None, sheet: str, header_row: int, index: dict, numbers: list,
+            cols: dict[str, list], report: Report) -> pa.Table:
     col_of = {i: name for name, i in index.items()}
     if xml is not None:
         _check_merged(xml, header_row, col_of, sheet, report)

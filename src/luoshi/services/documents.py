@@ -133,11 +133,25 @@ class DocumentService:
         con.execute("UPDATE documents SET extracted_at = ? WHERE did = ?", [_now(), did])
         return n
 
-    def documents(self) -> list[dict]:
+    def documents(self, did: int | None = None) -> list[dict]:
+        """Stored documents with the number of proposals by status (one document when ``did`` is given)."""
         return self.db.all(
             "SELECT d.did, d.title, d.language, d.issuer, d.doc_date, d.kind, length(d.text) AS chars, "
-            "count(c.cid) AS commitments, count(c.cid) FILTER (WHERE c.status = 'proposed') AS proposed "
-            "FROM documents d LEFT JOIN commitments c USING (did) GROUP BY ALL ORDER BY d.did")
+            "count(c.cid) AS commitments, count(c.cid) FILTER (WHERE c.status = 'proposed') AS proposed, "
+            "count(c.cid) FILTER (WHERE c.status = 'accepted') AS accepted, "
+            "count(c.cid) FILTER (WHERE c.status = 'edited') AS edited, "
+            "count(c.cid) FILTER (WHERE c.status = 'rejected') AS rejected, d.sha256, d.filename, d.format "
+            "FROM documents d LEFT JOIN commitments c USING (did) "
+            + ("WHERE d.did = ? " if did is not None else "") + "GROUP BY ALL ORDER BY d.did",
+            [did] if did is not None else [])
+
+    def document(self, did: int) -> dict:
+        """One document's metadata and proposal counts (no text)."""
+        rows = self.documents(did)
+        if not rows:
+            from luoshi.workspace import NotFound
+            raise NotFound("document", str(did))
+        return rows[0]
 
     def _doc(self, did: int) -> dict:
         doc = self.db.one("SELECT * FROM documents WHERE did = ?", [did])

@@ -128,3 +128,29 @@ def core(con: duckdb.DuckDBPyConnection) -> None:
             cols[k].append(v)
     period_rows = pa.table(cols)  # noqa: F841 - scanned by name below
     con.execute("INSERT INTO periods SELECT * FROM period_rows")
+
+
+def rollup_view_sql(basis: str = "approved") -> str:
+    """The rollup as the reported values (latest approved, or latest, revision) plus the derived
+    ones: reported values are not copied, only what is aggregated or computed is stored."""
+    col = "approved_value" if basis == "approved" else "latest_value"
+    return f"""
+    CREATE OR REPLACE VIEW rollup AS
+    SELECT iid, rid, pkey, ptype, {col} AS value, CAST(0 AS TINYINT) AS src, CAST(NULL AS INTEGER) AS n_reporting,
+           synthetic
+    FROM obs_current WHERE {col} IS NOT NULL
+    UNION ALL
+    SELECT iid, rid, pkey, ptype, value, src, n_reporting, synthetic FROM rollup_derived
+    """
+
+
+@migration("0002_rollup_view")
+def rollup_view(con: duckdb.DuckDBPyConnection) -> None:
+    """Store only derived values; ``rollup`` becomes a view (the workspace recomputes it after this)."""
+    con.execute("DROP TABLE rollup")
+    con.execute("""
+    CREATE TABLE rollup_derived (
+        iid INTEGER NOT NULL, rid INTEGER NOT NULL, pkey INTEGER NOT NULL, ptype TINYINT NOT NULL,
+        value DOUBLE, src TINYINT NOT NULL, n_reporting INTEGER, synthetic BOOLEAN NOT NULL DEFAULT false
+    )""")
+    con.execute(rollup_view_sql("approved"))

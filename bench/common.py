@@ -1,0 +1,120 @@
+"""Shared by the benchmarks: build a workspace from generated data, measure time and peak memory."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from luoshi.services import observations, reference
+from luoshi.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent
+BUNDLED = ROOT.parent / "src" / "luoshi" / "data"
+OUT = ROOT / "out"
+IND_FIELDS = ("code", "name_zh", "name_en", "unit", "frequency", "direction", "region_agg", "time_agg", "weight",
+              "numerator", "denominator", "factor")
+
+
+class Meter:
+    """Wall time and peak RSS of this process over a block (RSS sampled every 20 ms)."""
+
+    def __init__(self):
+        self.proc = psutil.Process()
+        self.results: dict[str, dict] = {}
+
+    @contextmanager
+    def measure(self, name: str):
+        peak = [self.proc.memory_info().rss]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.wait(0.02):
+                peak[0] = max(peak[0], self.proc.memory_info().rss)
+
+        th = threading.Thread(target=sample, daemon=True)
+        th.start()
+        t0 = time.perf_counter()
+        try:
+            yield self.results.setdefault(name, {})
+        finally:
+            secs = time.perf_counter() - t0
+            stop.set()
+            th.join()
+            peak[0] = max(peak[0], self.proc.memory_info().rss)
+            self.results[name].update(seconds=round(secs, 3), peak_rss_gb=round(peak[0] / 2**30, 3))
+
+    @staticmethod
+    def lifetime_peak_gb() -> float:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 3)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = psutil.virtual_memory().total / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GB RAM, {platform.system()} {platform.release()}, " \
+           f"Python {platform.python_version()}"
+
+
+def build_workspace(data: Path, path: Path, memory_limit: str = "3GB") -> Workspace:
+    """A fresh workspace at ``path`` holding the generated province in ``data`` (no rollup yet)."""
+    for p in (path, Path(str(path) + ".wal")):
+        if p.exists():
+            p.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ws = Workspace.create(path)
+    ws.db.con.execute(f"SET memory_limit = '{memory_limit}'")
+    ws.db.con.execute("SET preserve_insertion_order = false")
+    ws.load_regions(BUNDLED / "divisions_guangdong.csv")
+    ws.load_plans(BUNDLED / "plans.yaml")
+    regs = pq.read_table(data / "regions.parquet").to_pylist()
+    reference.bulk_regions(ws.db, [
+        {"code": r["code"], "parent": r["parent_code"], "level": r["level"], "kind": r["level"],
+         "name_zh": r["name_zh"], "name_en": r["name_en"], "valid_from": reference_from(), "synthetic": True,
+         "source": "bench/generate.py (synthetic)"} for r in regs if r["synthetic"]])
+    inds = pq.read_table(data / "indicators.parquet").to_pylist()
+    spec = path.parent / "bench_indicators.yaml"
+    spec.write_text(yaml.safe_dump({"indicators": [
+        {k: r[k] for k in IND_FIELDS if r[k] is not None} | {"synthetic": True, "status": "illustrative"}
+        for r in inds]}, allow_unicode=True), encoding="utf-8")
+    ws.load_indicators(spec)
+    glob = str(data / "observations_*.parquet")
+    observations.bulk_load(ws.db, f"""
+        SELECT i.iid, r.rid, CAST(o.pkey AS INTEGER) AS pkey, o.value FROM read_parquet('{glob}') o
+        JOIN indicators i ON i.code = o.indicator JOIN regions r ON r.code = o.region
+    """, source=observations.SYNTHETIC_SOURCE, by="bench")
+    with ws.db.write() as con:
+        con.execute(f"""
+            INSERT INTO targets (iid, rid, pkey, comparator, value, synthetic, source, status, created_at)
+            SELECT i.iid, r.rid, t.pkey, t.comparator, t.value, true, 'bench/generate.py (synthetic)', 'synthetic',
+                   now()
+            FROM read_parquet('{data / "targets.parquet"}') t
+            JOIN indicators i ON i.code = t.indicator JOIN regions r ON r.code = t.region
+        """)
+    ws.db.con.execute("CHECKPOINT")
+    return ws
+
+
+def reference_from():
+    from luoshi.ingest.regions import DEFAULT_FROM
+    return DEFAULT_FROM
+
+
+def arrow_of(cur, sql: str, params=None) -> pa.Table:
+    return cur.execute(sql, params or []).fetch_arrow_table()

@@ -1,0 +1,60 @@
+"""`luoshi serve`: the web dashboard and JSON API over a workspace."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from luoshi.cli import main as cli
+
+    @app.command()
+    def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
+              port: int = typer.Option(8000, help="port (0: any free port)"),
+              db: Optional[str] = typer.Option(None, "--db", help="workspace file (default: the global --db, "
+                                                                  "env LUOSHI_DB, ./luoshi.duckdb)"),
+              today: Optional[str] = typer.Option(None, help="pretend today is this date (YYYY-MM-DD)"),
+              cache_size: int = typer.Option(256, help="views kept in memory until the data change (0: none)"),
+              log_level: str = typer.Option("warning", help="uvicorn log level")):
+        """Serve the dashboard and the JSON API (pages at /, API at /api, reference at /docs)."""
+        import socket
+
+        import uvicorn
+
+        from luoshi.web import create_app
+
+        from luoshi.workspace import Workspace, default_path
+
+        path = db or cli.STATE["db"] or default_path()
+        try:
+            ws = Workspace.open(path, today=cli.parse_date(today))
+        except FileNotFoundError as exc:
+            cli.fail("no-workspace", str(exc))
+        from luoshi.web.auth import serve_allowed
+
+        allowed, why = serve_allowed(ws, host)
+        if not allowed:
+            ws.close()
+            cli.fail("no-users", why)
+        app_ = create_app(ws, cache_size=cache_size)
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # accepted connections inherit this; without it keep-alive responses wait ~40 ms (Nagle + delayed ACK)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            cli.fail("address-in-use", f"cannot listen on {host}:{port}: {exc.strerror}")
+        sock.listen(2048)  # accept connections (queued) from the moment the address is printed
+        bound = sock.getsockname()[1]
+        shown = f"[{host}]" if ":" in host else host
+        print(f"luoshi: serving {ws.path} at http://{shown}:{bound}/  (API /api, reference /docs; Ctrl-C stops)",
+              flush=True)
+        config = uvicorn.Config(app_, log_level=log_level, access_log=False)
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=[sock])
+        finally:
+            ws.close()

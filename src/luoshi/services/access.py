@@ -1,0 +1,263 @@
+"""Users, grants, API tokens, web sessions and login rate limiting.
+
+Passwords are hashed with Argon2id; API tokens and session ids are random, shown once and stored
+only as SHA-256 hashes (they carry 256 bits of entropy, so a slow hash adds nothing).  Every
+change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from luoshi.domain.roles import ROLES, Actor, Denied, Grant
+from luoshi.services.audit import log
+from luoshi.store.db import Database
+
+HASHER = PasswordHasher()  # argon2-cffi's default type is Argon2id
+NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+TOKEN_PREFIX = "lsk_"
+SESSION_HOURS = 12
+RATE_WINDOW = timedelta(minutes=15)
+RATE_MAX_FAILURES = 5
+
+
+class AccessError(ValueError):
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def has_users(db: Database) -> bool:
+    return bool(db.scalar("SELECT count(*) FROM users WHERE NOT disabled"))
+
+
+def subtree(db: Database, code: str) -> tuple[int, frozenset[int]]:
+    root = db.scalar("SELECT rid FROM regions WHERE code = ?", [code])
+    if root is None:
+        raise AccessError("unknown-region", f"no region with code {code!r}")
+    rows = db.all("""WITH RECURSIVE t(rid) AS (SELECT ?::INTEGER UNION
+                     SELECT l.rid FROM region_links l JOIN t ON l.parent_rid = t.rid)
+                     SELECT rid FROM t""", [root])
+    return root, frozenset(r["rid"] for r in rows)
+
+
+def _indicator_ids(db: Database, indicators: list[str] | None, nodes: list[str] | None) -> frozenset[int] | None:
+    if not indicators and not nodes:
+        return None
+    codes = set(indicators or [])
+    for node in nodes or []:
+        plan, _, code = node.partition(":")
+        codes |= {r["indicator_code"] for r in db.all(
+            "SELECT indicator_code FROM indicator_nodes WHERE plan_id = ? AND (node_code = ? OR node_code LIKE ?)",
+            [plan, code, code + ".%"])}
+    ids = {r["code"]: r["iid"] for r in db.all("SELECT code, iid FROM indicators")}
+    unknown = sorted(c for c in codes if c not in ids)
+    if unknown:
+        raise AccessError("unknown-indicator", f"no indicator {unknown[0]!r}")
+    return frozenset(ids[c] for c in codes)
+
+
+def actor(db: Database, name: str, token_id: str | None = None) -> Actor:
+    """The user with every active grant resolved to region and indicator ids."""
+    grants = []
+    for g in db.all("SELECT * FROM grants WHERE user_name = ? AND revoked_at IS NULL ORDER BY gid", [name]):
+        root, rids = subtree(db, g["region_code"])
+        iids = _indicator_ids(db, json.loads(g["indicators"] or "[]"), json.loads(g["nodes"] or "[]"))
+        grants.append(Grant(g["role"], g["region_code"], root, rids, iids))
+    if token_id:  # a token may narrow its user's grants to one role and region
+        t = db.one("SELECT role, region_code FROM api_tokens WHERE token_id = ?", [token_id])
+        if t and t["region_code"]:
+            root, rids = subtree(db, t["region_code"])
+            narrowed = []
+            for g in grants:
+                if t["role"] and ROLES.index(g.role) < ROLES.index(t["role"]):
+                    g = Grant(t["role"], g.region_code, g.root_rid, g.rids, g.iids)
+                keep = g.rids & rids
+                if keep:
+                    narrowed.append(Grant(g.role, t["region_code"] if root in g.rids else g.region_code,
+                                          root if root in g.rids else g.root_rid, frozenset(keep), g.iids))
+            grants = narrowed
+    return Actor(name, grants, token_id=token_id)
+
+
+def require_manage(db: Database, by: Actor, region_code: str | None = None) -> None:
+    if by.superuser:
+        return
+    if region_code:
+        rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region_code])
+        by.require("manage", rid, target=f"users in {region_code}")
+    elif not by.is_admin:
+        raise Denied(by.name, "manage users")
+
+
+def add_user(db: Database, name: str, password: str | None, *, by: Actor, display_name: str | None = None) -> dict:
+    require_manage(db, by)
+    if not NAME_RE.match(name or ""):
+        raise AccessError("bad-value", "user names are 2-64 letters, digits or _ . @ -")
+    if password is not None and len(password) < 10:
+        raise AccessError("weak-password", "passwords need at least 10 characters")
+    if db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
+        raise AccessError("duplicate-code", f"user {name!r} exists")
+    with db.write() as con:
+        con.execute("INSERT INTO users VALUES (?, ?, ?, ?, false)",
+                    [name, display_name, HASHER.hash(password) if password else None, now()])
+        log(con, by.name, "user-add", detail={"user": name})
+    return {"user": name, "created": True}
+
+
+def set_password(db: Database, name: str, password: str, *, by: Actor) -> None:
+    if by.name != name:
+        require_manage(db, by)
+    if len(password) < 10:
+        raise AccessError("weak-password", "passwords need at least 10 characters")
+    with db.write() as con:
+        con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [HASHER.hash(password), name])
+        log(con, by.name, "user-password", detail={"user": name})
+
+
+def grant(db: Database, name: str, role: str, region_code: str, *, by: Actor,
+          indicators: list[str] | None = None, nodes: list[str] | None = None) -> dict:
+    if role not in ROLES:
+        raise AccessError("bad-value", f"role must be one of {', '.join(ROLES)}")
+    if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
+        raise AccessError("unknown-user", f"no user {name!r}")
+    subtree(db, region_code)
+    _indicator_ids(db, indicators, nodes)
+    require_manage(db, by, region_code)
+    with db.write() as con:
+        gid = con.execute("INSERT INTO grants (user_name, role, region_code, indicators, nodes, granted_by, granted_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING gid",
+                          [name, role, region_code, json.dumps(indicators or []), json.dumps(nodes or []),
+                           by.name, now()]).fetchone()[0]
+        log(con, by.name, "grant", detail={"user": name, "role": role, "region": region_code,
+                                          "indicators": indicators or [], "nodes": nodes or []})
+    return {"grant": gid, "user": name, "role": role, "region": region_code}
+
+
+def revoke(db: Database, name: str, *, by: Actor, role: str | None = None, region_code: str | None = None) -> dict:
+    rows = db.all("SELECT gid, region_code, role FROM grants WHERE user_name = ? AND revoked_at IS NULL"
+                  + (" AND role = ?" if role else "") + (" AND region_code = ?" if region_code else ""),
+                  [name] + ([role] if role else []) + ([region_code] if region_code else []))
+    for r in rows:
+        require_manage(db, by, r["region_code"])
+    with db.write() as con:
+        for r in rows:
+            con.execute("UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE gid = ?", [now(), by.name, r["gid"]])
+            log(con, by.name, "revoke", detail={"user": name, "role": r["role"], "region": r["region_code"]})
+        # revoking every grant also ends the user's sessions and tokens
+        if not con.execute("SELECT count(*) FROM grants WHERE user_name = ? AND revoked_at IS NULL", [name]).fetchone()[0]:
+            con.execute("UPDATE web_sessions SET ended_at = ? WHERE user_name = ? AND ended_at IS NULL", [now(), name])
+    return {"user": name, "revoked": len(rows)}
+
+
+def users(db: Database) -> list[dict]:
+    return db.all("""SELECT u.name, u.display_name, u.disabled,
+                            string_agg(g.role || '@' || g.region_code, ', ' ORDER BY g.gid) AS grants
+                     FROM users u LEFT JOIN grants g ON g.user_name = u.name AND g.revoked_at IS NULL
+                     GROUP BY ALL ORDER BY u.name""")
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+def create_token(db: Database, name: str, *, by: Actor, days: int = 90, label: str | None = None,
+                 role: str | None = None, region_code: str | None = None) -> dict:
+    """A new token for ``name``; the secret is returned once and stored only as a hash."""
+    if by.name != name:
+        require_manage(db, by)
+    if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
+        raise AccessError("unknown-user", f"no user {name!r}")
+    if role and role not in ROLES:
+        raise AccessError("bad-value", f"role must be one of {', '.join(ROLES)}")
+    if region_code:
+        subtree(db, region_code)
+    if not 1 <= days <= 366:
+        raise AccessError("bad-value", "tokens expire after 1 to 366 days")
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    expires = now() + timedelta(days=days)
+    with db.write() as con:
+        con.execute("INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    [token_id, name, _sha(secret), label, role, region_code, now(), expires])
+        log(con, by.name, "token-create", detail={"user": name, "token": token_id, "expires": expires.isoformat()})
+    return {"token": f"{TOKEN_PREFIX}{token_id}_{secret}", "token_id": token_id, "user": name,
+            "expires_at": expires.isoformat(timespec="seconds")}
+
+
+def revoke_token(db: Database, token_id: str, *, by: Actor) -> dict:
+    row = db.one("SELECT user_name FROM api_tokens WHERE token_id = ?", [token_id])
+    if row is None:
+        raise AccessError("unknown-token", f"no token {token_id!r}")
+    if by.name != row["user_name"]:
+        require_manage(db, by)
+    with db.write() as con:
+        con.execute("UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", [now(), token_id])
+        log(con, by.name, "token-revoke", detail={"user": row["user_name"], "token": token_id})
+    return {"token_id": token_id, "revoked": True}
+
+
+def check_token(db: Database, token: str) -> Actor | None:
+    """The actor of a valid, unexpired, unrevoked token; None otherwise."""
+    if not token.startswith(TOKEN_PREFIX) or "_" not in token[len(TOKEN_PREFIX):]:
+        return None
+    token_id, _, secret = token[len(TOKEN_PREFIX):].partition("_")
+    row = db.one("""SELECT t.user_name, t.secret_hash FROM api_tokens t JOIN users u ON u.name = t.user_name
+                    WHERE t.token_id = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled""",
+                 [token_id, now()])
+    if row is None or not secrets.compare_digest(row["secret_hash"], _sha(secret)):
+        return None
+    return actor(db, row["user_name"], token_id=token_id)
+
+
+# --- passwords, sessions, rate limiting -------------------------------------------------------------
+def rate_limited(db: Database, who: str) -> bool:
+    n = db.scalar("SELECT count(*) FROM login_attempts WHERE who = ? AND NOT ok AND attempted_at > ?", [who, now() - RATE_WINDOW])
+    return n >= RATE_MAX_FAILURES
+
+
+def login(db: Database, name: str, password: str, client: str = "") -> dict | None:
+    """A new session (sid, csrf) for correct credentials; None otherwise.  Failures are counted
+    per user and per client address; too many in the window refuse even a correct password."""
+    keys = [f"user:{name}"] + ([f"ip:{client}"] if client else [])
+    if any(rate_limited(db, k) for k in keys):
+        raise AccessError("rate-limited", "too many failed logins; try again later")
+    row = db.one("SELECT password_hash FROM users WHERE name = ? AND NOT disabled", [name])
+    ok = False
+    try:
+        ok = bool(row and row["password_hash"] and HASHER.verify(row["password_hash"], password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    with db.write() as con:
+        for k in keys:
+            con.execute("INSERT INTO login_attempts VALUES (?, ?, ?)", [k, now(), ok])
+        if not ok:
+            return None
+        sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        con.execute("INSERT INTO web_sessions VALUES (?, ?, ?, ?, ?, NULL)",
+                    [_sha(sid), name, csrf, now(), now() + timedelta(hours=SESSION_HOURS)])
+        log(con, name, "login")
+    return {"sid": sid, "csrf": csrf, "user": name}
+
+
+def session(db: Database, sid: str) -> dict | None:
+    return db.one("""SELECT s.user_name, s.csrf FROM web_sessions s JOIN users u ON u.name = s.user_name
+                     WHERE s.sid_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND NOT u.disabled""",
+                  [_sha(sid), now()])
+
+
+def logout(db: Database, sid: str) -> None:
+    with db.write() as con:
+        con.execute("UPDATE web_sessions SET ended_at = ? WHERE sid_hash = ?", [now(), _sha(sid)])

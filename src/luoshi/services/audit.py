@@ -1,0 +1,61 @@
+"""The append-only audit log: who changed what, when, from what to what, why, in which import.
+
+Only INSERT statements touch ``audit_log`` (a test greps the source for anything else)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from luoshi.store.db import Database
+
+
+def log(con, actor: str, action: str, *, iid=None, rid=None, pkey=None, old_value=None, new_value=None,
+        old_state=None, new_state=None, reason=None, import_id=None, detail: dict | None = None) -> None:
+    con.execute("""INSERT INTO audit_log (logged_at, actor, action, iid, rid, pkey, old_value, new_value, old_state,
+                   new_state, reason, import_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [datetime.now(timezone.utc).replace(tzinfo=None), actor, action, iid, rid, pkey, old_value,
+                 new_value, old_state, new_state, reason, import_id,
+                 json.dumps(detail, ensure_ascii=False, default=str) if detail else None])
+
+
+def log_changes(con, actor: str, action: str, changed: str, *, import_id=None, reason=None) -> int:
+    """Audit every row of a temp table (iid, rid, pkey, value, state, latest_value, latest_state)."""
+    con.execute(f"""INSERT INTO audit_log (logged_at, actor, action, iid, rid, pkey, old_value, new_value, old_state,
+                    new_state, reason, import_id)
+                    SELECT ?, ?, ?, iid, rid, pkey, latest_value, value, latest_state, state, ?, ? FROM {changed}""",
+                [datetime.now(timezone.utc).replace(tzinfo=None), actor, action, reason, import_id])
+    return con.execute(f"SELECT count(*) FROM {changed}").fetchone()[0]
+
+
+def history(db: Database, *, region: str | None = None, indicator: str | None = None, period: str | None = None,
+            user: str | None = None, import_id: str | None = None, rids: set[int] | None = None,
+            limit: int = 500) -> list[dict]:
+    """Audit entries, newest first; ``rids`` limits value entries to the caller's scope (and hides
+    entries about users and grants from anyone who is not everywhere allowed)."""
+    where, params = [], []
+    if region:
+        where.append("r.code = ?")
+        params.append(region)
+    if indicator:
+        where.append("i.code = ?")
+        params.append(indicator)
+    if period:
+        where.append("p.code = ?")
+        params.append(period)
+    if user:
+        where.append("a.actor = ?")
+        params.append(user)
+    if import_id:
+        where.append("a.import_id = ?")
+        params.append(import_id)
+    if rids is not None:
+        where.append("a.rid IN (SELECT unnest(?::INTEGER[]))")
+        params.append(sorted(rids))
+    sql = f"""SELECT a.seq, a.logged_at AS at, a.actor, a.action, i.code AS indicator, r.code AS region, p.code AS period,
+                     a.old_value, a.new_value, a.old_state, a.new_state, a.reason, a.import_id, a.detail
+              FROM audit_log a LEFT JOIN indicators i ON i.iid = a.iid LEFT JOIN regions r ON r.rid = a.rid
+              LEFT JOIN periods p ON p.key = a.pkey
+              {'WHERE ' + ' AND '.join(where) if where else ''}
+              ORDER BY a.seq DESC LIMIT {int(limit)}"""
+    return db.all(sql, params)

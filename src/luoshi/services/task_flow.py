@@ -1,0 +1,263 @@
+"""Task workflow: add tasks, progress reports, extension requests and closure review, each step
+checked against who is acting and written to the task audit trail in the same transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from luoshi.domain.problems import InputError, Problem, Report, problem
+from luoshi.domain.tasks import Milestone, report_due, validate_milestones
+from luoshi.store.db import Database
+
+ADMIN, SUPERVISOR, REPORTER = "admin", "supervisor", "reporter"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a person of a unit.  ``admin`` may do anything (the CLI acts as admin)."""
+
+    name: str
+    unit: str | None = None
+    roles: frozenset = field(default_factory=frozenset)
+
+    @classmethod
+    def system(cls, name: str = "luoshi") -> "Actor":
+        return cls(name, None, frozenset({ADMIN}))
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+
+class TaskRefused(Exception):
+    """A step refused: wrong unit, wrong state, or no such task.  Carries one catalogue problem."""
+
+    def __init__(self, code: str, status: int = 409, **params):
+        self.problem: Problem = problem(code, **params)
+        self.code, self.status = code, status
+        super().__init__(self.problem.message)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def audit(con, *, action: str, actor: Actor, on: date, task_id: str | None = None,
+          project_id: str | None = None, **detail) -> None:
+    con.execute("INSERT INTO task_events (task_id, project_id, action, actor, unit_code, on_day, recorded_at, detail) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [task_id, project_id, action, actor.name, actor.unit, on, now(),
+                 json.dumps(detail, ensure_ascii=False, default=str) if detail else None])
+
+
+def get_task(db: Database, task_id: str) -> dict:
+    row = db.one("SELECT * FROM tasks WHERE id = ?", [task_id])
+    if row is None:
+        raise TaskRefused("unknown-task", 404, value=task_id)
+    return row
+
+
+def insert_tasks(db: Database, tasks: list[dict], actor: Actor, on: date) -> int:
+    """Insert validated task records (see ``task_io.check_tasks``) in one transaction."""
+    with db.write() as con:
+        for t in tasks:
+            con.execute("""INSERT INTO tasks (id, plan_id, node_code, title_zh, title_en, content, source, source_kind,
+                             source_ref, lead_unit, supervisor_unit, leader, region_code, start_date, deadline,
+                             original_deadline, synthetic, created_at)
+                           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                        [t["id"], t["plan_id"], t["node_code"], t["title_zh"], t.get("title_en"), t.get("content"),
+                         t.get("source"), t.get("source_kind"), t.get("source_ref"), t["lead_unit"],
+                         t.get("supervisor_unit"), t.get("leader"), t.get("region_code"), t["start_date"],
+                         t["deadline"], t.get("original_deadline") or t["deadline"], bool(t.get("synthetic")), now()])
+            con.execute("INSERT INTO task_units VALUES (?,?,'lead')", [t["id"], t["lead_unit"]])
+            for u in t.get("co_units", []):
+                if u != t["lead_unit"]:
+                    con.execute("INSERT INTO task_units VALUES (?,?,'co') ON CONFLICT DO NOTHING", [t["id"], u])
+            for i, m in enumerate(t.get("milestones", []), start=1):
+                con.execute("INSERT INTO task_milestones VALUES (?,?,?,?,?,?)",
+                            [t["id"], i, m.title, m.due, m.share, m.done_on])
+            for code in t.get("indicators", []):
+                con.execute("INSERT INTO task_indicators VALUES (?,?) ON CONFLICT DO NOTHING", [t["id"], code])
+            audit(con, action="create", actor=actor, on=t.get("created_on") or on, task_id=t["id"],
+                  lead_unit=t["lead_unit"],
+                  deadline=t["deadline"])
+    return len(tasks)
+
+
+def milestones_of(db: Database, task_id: str) -> list[Milestone]:
+    return [Milestone(r["seq"], r["title"], r["due"], r["share"], r["done_on"])
+            for r in db.all("SELECT * FROM task_milestones WHERE task_id = ? ORDER BY seq", [task_id])]
+
+
+def submit_report(db: Database, task_id: str, actor: Actor, *, on: date, percent: float, period: str | None = None,
+                  text: str = "", problems: str = "", next_steps: str = "",
+                  milestones_done: dict[int, date] | None = None, due_day: int = 5) -> dict:
+    """The lead unit's progress report for a month.  Only the lead unit (or an admin) may report."""
+    task = get_task(db, task_id)
+    if not actor.is_admin and actor.unit != task["lead_unit"]:
+        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
+                          lead=task["lead_unit"])
+    if task["state"] == "closed":
+        raise TaskRefused("bad-task-state", task=task_id, state=task["state"], action="report")
+    report = Report(file=f"task {task_id}")
+    try:
+        pct = float(percent)
+    except (TypeError, ValueError):
+        pct = -1.0
+    if not 0 <= pct <= 100:
+        report.add("bad-percent", field="percent", value=percent)
+    period = period or f"{on.year:04d}-{on.month:02d}"
+    if len(period) != 7 or period[4] != "-" or not period[:4].isdigit() or not period[5:].isdigit() \
+            or not 1 <= int(period[5:]) <= 12:
+        report.add("bad-month", field="period", value=period)
+    known = {m.seq for m in milestones_of(db, task_id)}
+    for seq in (milestones_done or {}):
+        if seq not in known:
+            report.add("bad-milestones", field="milestones_done", value=seq)
+    if not report.ok:
+        raise InputError(report)
+    if pct < task["percent"]:
+        report.add("percent-decreased", field="percent", value=pct, previous=task["percent"])
+    on_time = on <= report_due(period, due_day)
+    with db.write() as con:
+        rid = con.execute("""INSERT INTO task_reports (task_id, period, unit_code, reported_by, reported_on,
+                               reported_at, percent, text, problems, next_steps, milestones_done, on_time)
+                             VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id""",
+                          [task_id, period, actor.unit or task["lead_unit"], actor.name, on, now(), pct, text,
+                           problems, next_steps,
+                           json.dumps({str(k): v.isoformat() for k, v in (milestones_done or {}).items()}),
+                           on_time]).fetchone()[0]
+        for seq, day in (milestones_done or {}).items():
+            con.execute("UPDATE task_milestones SET done_on = ? WHERE task_id = ? AND seq = ?", [day, task_id, seq])
+        done_on = task["done_on"] if task["percent"] >= 100 and pct >= 100 else (on if pct >= 100 else None)
+        con.execute("UPDATE tasks SET percent = ?, done_on = ? WHERE id = ?", [pct, done_on, task_id])
+        audit(con, action="report", actor=actor, on=on, task_id=task_id, report_id=rid, period=period, percent=pct,
+              on_time=on_time, milestones_done=sorted(milestones_done or {}))
+    return {"report_id": rid, "task": task_id, "period": period, "percent": pct, "on_time": on_time,
+            "warnings": [p.to_dict() for p in report.problems]}
+
+
+def _check_supervisor(task: dict, actor: Actor) -> None:
+    if not actor.is_admin and actor.unit != task["supervisor_unit"]:
+        raise TaskRefused("not-supervisor", 403, actor=actor.name, unit=actor.unit, task=task["id"],
+                          supervisor=task["supervisor_unit"])
+
+
+def _pending(db: Database, task_id: str, kind: str) -> dict | None:
+    return db.one("SELECT * FROM task_requests WHERE task_id = ? AND kind = ? AND state = 'pending' "
+                  "ORDER BY id DESC LIMIT 1", [task_id, kind])
+
+
+def request_extension(db: Database, task_id: str, actor: Actor, *, on: date, new_deadline: date, reason: str) -> dict:
+    task = get_task(db, task_id)
+    if not actor.is_admin and actor.unit != task["lead_unit"]:
+        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
+                          lead=task["lead_unit"])
+    if task["state"] != "open" or _pending(db, task_id, "extension"):
+        raise TaskRefused("bad-task-state", task=task_id, state=task["state"] if task["state"] != "open"
+                          else "awaiting an extension decision", action="request an extension")
+    if not (reason or "").strip():
+        raise TaskRefused("missing-reason", 422, action="request an extension")
+    if new_deadline <= task["deadline"]:
+        raise TaskRefused("extension-not-later", 422, value=new_deadline, deadline=task["deadline"])
+    with db.write() as con:
+        xid = con.execute("""INSERT INTO task_requests (task_id, kind, state, requested_by, unit_code, requested_on,
+                               reason, old_deadline, new_deadline) VALUES (?, 'extension', 'pending', ?,?,?,?,?,?)
+                             RETURNING id""", [task_id, actor.name, actor.unit, on, reason, task["deadline"],
+                                               new_deadline]).fetchone()[0]
+        audit(con, action="extension-requested", actor=actor, on=on, task_id=task_id, request_id=xid,
+              new_deadline=new_deadline, reason=reason)
+    return {"request_id": xid, "task": task_id, "state": "pending", "new_deadline": new_deadline}
+
+
+def decide_extension(db: Database, task_id: str, actor: Actor, *, on: date, approve: bool, note: str = "") -> dict:
+    task = get_task(db, task_id)
+    _check_supervisor(task, actor)
+    req = _pending(db, task_id, "extension")
+    if req is None:
+        raise TaskRefused("no-pending-request", task=task_id, kind="extension")
+    if not approve and not note.strip():
+        raise TaskRefused("missing-reason", 422, action="reject an extension")
+    state = "approved" if approve else "rejected"
+    with db.write() as con:
+        con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "
+                    "decision_note = ? WHERE id = ?", [state, actor.name, actor.unit, on, note, req["id"]])
+        if approve:
+            con.execute("UPDATE tasks SET deadline = ? WHERE id = ?", [req["new_deadline"], task_id])
+        audit(con, action=f"extension-{state}", actor=actor, on=on, task_id=task_id, request_id=req["id"],
+              old_deadline=req["old_deadline"], new_deadline=req["new_deadline"], note=note)
+    return {"request_id": req["id"], "task": task_id, "state": state,
+            "deadline": req["new_deadline"] if approve else task["deadline"]}
+
+
+def request_closure(db: Database, task_id: str, actor: Actor, *, on: date, note: str = "") -> dict:
+    task = get_task(db, task_id)
+    if not actor.is_admin and actor.unit != task["lead_unit"]:
+        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
+                          lead=task["lead_unit"])
+    if task["state"] != "open" or task["percent"] < 100:
+        state = task["state"] if task["state"] != "open" else f"open at {task['percent']:g}%"
+        raise TaskRefused("bad-task-state", task=task_id, state=state, action="request closure (report 100% first)")
+    with db.write() as con:
+        cid = con.execute("""INSERT INTO task_requests (task_id, kind, state, requested_by, unit_code, requested_on,
+                               reason) VALUES (?, 'closure', 'pending', ?,?,?,?) RETURNING id""",
+                          [task_id, actor.name, actor.unit, on, note]).fetchone()[0]
+        con.execute("UPDATE tasks SET state = 'closure_requested' WHERE id = ?", [task_id])
+        audit(con, action="closure-requested", actor=actor, on=on, task_id=task_id, request_id=cid, note=note)
+    return {"request_id": cid, "task": task_id, "state": "closure_requested"}
+
+
+def decide_closure(db: Database, task_id: str, actor: Actor, *, on: date, close: bool, reason: str = "",
+                   percent: float | None = None) -> dict:
+    """Close the task, or return it to the lead unit with a reason.  A return records the
+    supervisor's assessment of the real percent complete as a report (default: the lead unit's
+    last figure below 100), so that the task is judged as not done again."""
+    task = get_task(db, task_id)
+    _check_supervisor(task, actor)
+    req = _pending(db, task_id, "closure")
+    if req is None or task["state"] != "closure_requested":
+        raise TaskRefused("no-pending-request", task=task_id, kind="closure")
+    if not close and not reason.strip():
+        raise TaskRefused("missing-reason", 422, action="return a task")
+    state = "closed" if close else "returned"
+    with db.write() as con:
+        con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "
+                    "decision_note = ? WHERE id = ?", [state, actor.name, actor.unit, on, reason, req["id"]])
+        if close:
+            con.execute("UPDATE tasks SET state = 'closed', closed_on = ? WHERE id = ?", [on, task_id])
+        else:
+            if percent is None:
+                percent = con.execute("SELECT percent FROM task_reports WHERE task_id = ? AND percent < 100 "
+                                      "ORDER BY reported_on DESC, id DESC LIMIT 1", [task_id]).fetchone()
+                percent = percent[0] if percent else 0.0
+            con.execute("""INSERT INTO task_reports (task_id, period, unit_code, reported_by, reported_on, reported_at,
+                             percent, text, on_time) VALUES (?,?,?,?,?,?,?,?, true)""",
+                        [task_id, f"{on.year:04d}-{on.month:02d}", actor.unit or task["supervisor_unit"] or "",
+                         actor.name, on, now(), percent, f"closure returned: {reason}"])
+            con.execute("UPDATE tasks SET state = 'open', percent = ?, done_on = NULL WHERE id = ?",
+                        [percent, task_id])
+        audit(con, action=f"closure-{state}", actor=actor, on=on, task_id=task_id, request_id=req["id"],
+              reason=reason, percent=percent)
+    return {"request_id": req["id"], "task": task_id, "state": state}
+
+
+def validate_task(t: dict) -> list[tuple[str, dict]]:
+    """Self-contained checks of one task record (dates, milestones)."""
+    out: list[tuple[str, dict]] = []
+    if t["deadline"] < t["start_date"]:
+        out.append(("deadline-before-start", {"value": t["deadline"].isoformat(), "start": t["start_date"].isoformat()}))
+    else:
+        out.extend(validate_milestones(t.get("milestones", []), t["start_date"], t["deadline"]))
+    return out
+
+
+def add_member(db: Database, user: str, unit: str, actor: Actor, *, on: date) -> dict:
+    """Let a web user report and decide for a unit."""
+    if db.one("SELECT code FROM units WHERE code = ?", [unit]) is None:
+        raise TaskRefused("unknown-unit", 404, value=unit)
+    with db.write() as con:
+        con.execute("INSERT INTO unit_members VALUES (?, ?) ON CONFLICT DO NOTHING", [user, unit])
+        audit(con, action="member-add", actor=actor, on=on, user=user, unit=unit)
+    return {"user": user, "unit": unit}

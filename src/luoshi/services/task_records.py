@@ -1,0 +1,104 @@
+"""Reading tasks as they stood on a date, judged: the list behind every task view."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from luoshi.domain.tasks import Milestone, TaskRules, judge_task
+from luoshi.store.db import Database
+
+_TASKS = """
+SELECT t.*,
+       coalesce((SELECT r.old_deadline FROM task_requests r
+                 WHERE r.task_id = t.id AND r.kind = 'extension' AND r.state = 'approved' AND r.decided_on > $at
+                 ORDER BY r.decided_on, r.id LIMIT 1), t.deadline) AS deadline_at,
+       (SELECT count(*) FROM task_requests r WHERE r.task_id = t.id AND r.kind = 'extension'
+                 AND r.state = 'approved' AND r.decided_on <= $at) AS extensions,
+       lu.name_zh AS lead_zh, lu.name_en AS lead_en, lu.region_code AS lead_region,
+       su.name_zh AS supervisor_zh, su.name_en AS supervisor_en,
+       n.title_zh AS node_zh, n.title_en AS node_en
+FROM tasks t
+LEFT JOIN units lu ON lu.code = t.lead_unit
+LEFT JOIN units su ON su.code = t.supervisor_unit
+LEFT JOIN plan_nodes n ON n.plan_id = t.plan_id AND n.code = t.node_code
+WHERE t.start_date <= $horizon
+ORDER BY t.id
+"""
+
+
+def breakthroughs(db: Database) -> dict[tuple[str, str], str]:
+    """(plan, node) → the code of its top-level node under the goal (breakthrough or driving force)."""
+    nodes = {(r["plan_id"], r["code"]): r for r in db.all("SELECT plan_id, code, parent_code, kind FROM plan_nodes")}
+    out = {}
+    for key, n in nodes.items():
+        cur, seen = n, set()
+        while cur["parent_code"] and cur["kind"] not in ("breakthrough", "driving_force") and cur["code"] not in seen:
+            seen.add(cur["code"])
+            cur = nodes.get((key[0], cur["parent_code"]), {"code": cur["code"], "parent_code": None, "kind": ""})
+        out[key] = cur["code"]
+    return out
+
+
+def load_tasks(db: Database, at: date, rules: TaskRules, *, horizon: date | None = None) -> list[dict]:
+    """Every task with its state on ``at`` and its judgement (``horizon``: include tasks starting up to then)."""
+    rows = db.all(_TASKS, {"at": at, "horizon": horizon or date.max})
+    if not rows:
+        return []
+    reports = defaultdict(list)
+    for r in db.all("SELECT task_id, reported_on, percent FROM task_reports WHERE reported_on <= ? "
+                    "ORDER BY task_id, reported_on, id", [at]):
+        reports[r["task_id"]].append(r)
+    milestones = defaultdict(list)
+    for m in db.all("SELECT * FROM task_milestones ORDER BY task_id, seq"):
+        milestones[m["task_id"]].append(Milestone(m["seq"], m["title"], m["due"], m["share"], m["done_on"]))
+    units = defaultdict(list)
+    for u in db.all("SELECT task_id, unit_code FROM task_units WHERE role = 'co' ORDER BY task_id, unit_code"):
+        units[u["task_id"]].append(u["unit_code"])
+    top = breakthroughs(db)
+    for t in rows:
+        percent, done_on = 0.0, None
+        for r in reports[t["id"]]:
+            percent = r["percent"]
+            if r["percent"] >= 100:
+                done_on = done_on or r["reported_on"]
+            else:
+                done_on = None
+        closed = t["state"] == "closed" and t["closed_on"] is not None and t["closed_on"] <= at
+        t["percent_at"], t["done_on_at"], t["closed_at"] = percent, done_on, closed
+        t["co_units"] = units[t["id"]]
+        t["breakthrough"] = top.get((t["plan_id"], t["node_code"]), t["node_code"])
+        t["region"] = t["region_code"] or t["lead_region"]
+        t["judgement"] = judge_task(start=t["start_date"], deadline=t["deadline_at"], at=at, percent=percent,
+                                    done_on=done_on or (t["closed_on"] if closed else None),
+                                    milestones=milestones[t["id"]], rules=rules).to_dict()
+        t["milestones"] = t["judgement"]["milestones"]
+    return rows
+
+
+def matches(t: dict, *, unit: str | None = None, node: str | None = None, region: str | None = None,
+            category: str | None = None, light: str | None = None, state: str | None = None) -> bool:
+    j = t["judgement"]
+    if unit and unit != t["lead_unit"] and unit not in t["co_units"]:
+        return False
+    if node and node not in (t["node_code"], t["breakthrough"]) and not t["node_code"].startswith(node + "."):
+        return False
+    if region and region != t["region"]:
+        return False
+    if category and category != j["category"]:
+        return False
+    if light and light != j["light"]:
+        return False
+    return not state or state == t["state"]
+
+
+def history(db: Database, task_id: str) -> dict:
+    """A task's reports, evidence, requests and audit trail, oldest first."""
+    return {
+        "reports": db.all("SELECT * FROM task_reports WHERE task_id = ? ORDER BY reported_on, id", [task_id]),
+        "evidence": db.all("SELECT id, report_id, filename, sha256, size, media_type, stored_at FROM task_evidence "
+                           "WHERE task_id = ? ORDER BY id", [task_id]),
+        "requests": db.all("SELECT * FROM task_requests WHERE task_id = ? ORDER BY id", [task_id]),
+        "events": db.all("SELECT id, action, actor, unit_code, on_day, recorded_at, detail FROM task_events "
+                         "WHERE task_id = ? ORDER BY id", [task_id]),
+    }

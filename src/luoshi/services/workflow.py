@@ -1,0 +1,154 @@
+"""The reporting workflow: draft > submitted > approved > locked, and period locks per plan.
+
+A state change is a new revision with the same value (nothing is updated in place), audited with
+who, when, old and new state and the reason.  Approval is by a reviewer of an ancestor region;
+with ``bottom_up`` a region is approved only after the values of its child regions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from luoshi.domain.periods import parse
+from luoshi.domain.roles import Actor, Denied
+from luoshi.services import observations
+from luoshi.services.audit import log, log_changes
+from luoshi.store.db import Database
+
+TRANSITIONS = {  # action: (from states, to state, permission)
+    "submit": (("draft",), "submitted", "report"),
+    "approve": (("submitted",), "approved", "approve"),
+    "return": (("submitted", "approved"), "draft", "approve"),
+}
+
+
+class WorkflowError(ValueError):
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def lock_relation(today: date) -> str:
+    """SQL relation (kind, iid, lstart, lend): explicit locks and unlocks (the latest event per plan
+    and period wins) and rule locks (periods that ended more than N days ago, per plan)."""
+    t = today.isoformat()
+    return f"""
+        WITH ev AS (SELECT plan_id, pkey, action, row_number() OVER (PARTITION BY plan_id, pkey ORDER BY done_at DESC) AS rn
+                    FROM lock_events),
+        plan_ind AS (SELECT DISTINCT n.plan_id, i.iid FROM indicator_nodes n JOIN indicators i ON i.code = n.indicator_code)
+        SELECT CASE WHEN ev.action = 'lock' THEN 'lock' ELSE 'unlock' END AS kind, pi.iid, p.start AS lstart, p."end" AS lend
+        FROM ev JOIN periods p ON p.key = ev.pkey JOIN plan_ind pi ON pi.plan_id = ev.plan_id WHERE ev.rn = 1
+        UNION ALL
+        SELECT 'lock', pi.iid, DATE '1900-01-01', DATE '{t}' - INTERVAL (r.days + 1) DAY
+        FROM lock_rules r JOIN plan_ind pi ON pi.plan_id = r.plan_id
+    """
+
+
+def transition(db: Database, actor: Actor, action: str, *, region: str | None = None, indicator: str | None = None,
+               period: str | None = None, reason: str | None = None, today: date, basis: str = "approved",
+               bottom_up: bool = False, subtree: bool = False) -> dict:
+    """Move every matching value in the caller's scope from the action's source states on."""
+    if action not in TRANSITIONS:
+        raise WorkflowError("bad-value", f"action must be one of {', '.join(TRANSITIONS)}")
+    sources, target, permission = TRANSITIONS[action]
+    if action == "return" and not reason:
+        raise WorkflowError("missing-value", "returning a value needs a reason")
+    where, params = [f"c.latest_state IN ({', '.join('?' * len(sources))})"], list(sources)
+    if region:
+        rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region])
+        if rid is None:
+            raise WorkflowError("unknown-region", f"no region with code {region!r}")
+        if subtree:
+            where.append("c.rid IN (WITH RECURSIVE t(rid) AS (SELECT ?::INTEGER UNION SELECT l.rid FROM region_links l "
+                         "JOIN t ON l.parent_rid = t.rid) SELECT rid FROM t)")
+        else:
+            where.append("c.rid = ?")
+        params.append(rid)
+    if indicator:
+        where.append("c.iid = (SELECT iid FROM indicators WHERE code = ?)")
+        params.append(indicator)
+    if period:
+        where.append("c.pkey = ?")
+        params.append(parse(period).key)
+    allowed = actor.rids(permission)
+    if allowed is not None:
+        where.append("c.rid IN (SELECT unnest(?::INTEGER[]))")
+        params.append(sorted(allowed))
+    iids = actor.iids(permission)
+    if iids is not None:
+        where.append("c.iid IN (SELECT unnest(?::INTEGER[]))")
+        params.append(sorted(iids))
+    with db.write() as con:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
+            SELECT c.iid, c.rid, c.pkey, c.latest_value AS value, CAST(? AS TEXT) AS state, c.source,
+                   CAST(? AS TEXT) AS comment
+            FROM obs_current c WHERE {' AND '.join(where)}""", [target, reason] + params)
+        n = con.execute("SELECT count(*) FROM _in").fetchone()[0]
+        if n == 0 and allowed is not None and region:
+            raise Denied(actor.name, action, f"values of {region}")
+        locked = con.execute(f"""WITH l AS ({lock_relation(today)})
+            SELECT count(*) FROM _in i JOIN periods p ON p.key = i.pkey
+            WHERE EXISTS (SELECT 1 FROM l WHERE kind = 'lock' AND l.iid = i.iid AND p.start >= l.lstart AND p."end" <= l.lend)
+              AND NOT EXISTS (SELECT 1 FROM l WHERE kind = 'unlock' AND l.iid = i.iid AND p.start >= l.lstart AND p."end" <= l.lend)
+        """).fetchone()[0]
+        if locked:
+            raise WorkflowError("period-locked", f"{locked} value(s) are in a locked period; an admin must unlock it")
+        waiting = 0
+        if bottom_up and action == "approve":
+            # keep back parents whose children are not all approved yet
+            waiting = con.execute("""
+                WITH blocked AS (SELECT DISTINCT i.iid, i.rid, i.pkey FROM _in i JOIN periods p ON p.key = i.pkey
+                    JOIN region_links l ON l.parent_rid = i.rid AND l.valid_from <= p.start
+                         AND (l.valid_to IS NULL OR p.start < l.valid_to)
+                    LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
+                    WHERE c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked'))
+                SELECT count(*) FROM blocked""").fetchone()[0]
+            con.execute("""DELETE FROM _in i WHERE EXISTS (SELECT 1 FROM periods p
+                    JOIN region_links l ON l.parent_rid = i.rid AND l.valid_from <= p.start
+                         AND (l.valid_to IS NULL OR p.start < l.valid_to)
+                    LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
+                    WHERE p.key = i.pkey AND (c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked')))""")
+        out = observations.apply_staged(con, by=actor.name, now=_now(), import_id=None, basis=basis, refresh=True)
+        log_changes(con, actor.name, action, "_new", reason=reason)
+    return {"action": action, "state": target, "changed": out["added"] + out["revised"], "waiting_for_children": waiting}
+
+
+def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool = False, reason: str | None = None,
+         basis: str = "approved") -> dict:
+    """Lock (or, for an admin with a reason, unlock) a period of a plan; values change state with it."""
+    if not actor.is_admin:
+        raise Denied(actor.name, "unlock" if unlock else "lock", f"{plan_id} {period}")
+    if unlock and not reason:
+        raise WorkflowError("missing-value", "unlocking needs a reason")
+    if not db.scalar("SELECT count(*) FROM plans WHERE id = ?", [plan_id]):
+        raise WorkflowError("unknown-plan", f"no plan with id {plan_id!r}")
+    p = parse(period)
+    src, dst = ("locked", "approved") if unlock else ("approved", "locked")
+    with db.write() as con:
+        con.execute("INSERT INTO lock_events VALUES (?, ?, ?, ?, ?, ?)",
+                    [plan_id, p.key, "unlock" if unlock else "lock", actor.name, _now(), reason])
+        con.execute("""CREATE OR REPLACE TEMP TABLE _in AS
+            SELECT c.iid, c.rid, c.pkey, c.latest_value AS value, CAST(? AS TEXT) AS state, c.source,
+                   CAST(? AS TEXT) AS comment
+            FROM obs_current c JOIN periods q ON q.key = c.pkey
+            WHERE c.latest_state = ? AND q.start >= ? AND q."end" <= ?
+              AND c.iid IN (SELECT i.iid FROM indicator_nodes n JOIN indicators i ON i.code = n.indicator_code
+                            WHERE n.plan_id = ?)""", [dst, reason, src, p.start, p.end, plan_id])
+        out = observations.apply_staged(con, by=actor.name, now=_now(), import_id=None, basis=basis, refresh=True)
+        log_changes(con, actor.name, "unlock" if unlock else "lock", "_new", reason=reason)
+        log(con, actor.name, "period-unlock" if unlock else "period-lock", reason=reason,
+            detail={"plan": plan_id, "period": p.code})
+    return {"plan": plan_id, "period": p.code, "locked": not unlock, "values": out["added"] + out["revised"]}
+
+
+def set_lock_rule(db: Database, actor: Actor, plan_id: str, days: int) -> dict:
+    if not actor.is_admin:
+        raise Denied(actor.name, "set lock rules")
+    with db.write() as con:
+        con.execute("INSERT OR REPLACE INTO lock_rules VALUES (?, ?, false)", [plan_id, days])
+        log(con, actor.name, "lock-rule", detail={"plan": plan_id, "days": days})
+    return {"plan": plan_id, "lock_after_days": days}

@@ -1,0 +1,100 @@
+"""Web authentication: session cookies (HttpOnly, SameSite=Strict, Secure), CSRF on every form
+and unsafe request made with a session, bearer API tokens, and the no-users local mode.
+
+Dependencies for routes: ``actor`` (the caller, or 401), ``csrf_checked`` (the caller, after the
+CSRF check for session callers).  ``serve_allowed`` is what ``luoshi serve`` calls before binding.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+
+from fastapi import HTTPException, Request, Response
+
+from luoshi.domain.roles import Actor
+from luoshi.services import access
+
+SESSION_COOKIE = "luoshi_session"
+LOGIN_CSRF_COOKIE = "luoshi_login_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_allowed(ws, host: str) -> tuple[bool, str]:
+    """Whether ``luoshi serve`` may listen on ``host``: a non-loopback address needs at least one user."""
+    if is_loopback(host) or access.has_users(ws.db):
+        return True, ""
+    return False, (f"refusing to listen on {host}: no user exists, so anyone could write. "
+                   "Add an admin first (luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) "
+                   "or listen on 127.0.0.1")
+
+
+def _ws(request: Request):
+    return request.app.state.ws
+
+
+def _session(request: Request) -> dict | None:
+    sid = request.cookies.get(SESSION_COOKIE)
+    return access.session(_ws(request).db, sid) if sid else None
+
+
+def actor(request: Request) -> Actor:
+    """The caller: bearer token, else session cookie, else the local user while no user exists."""
+    ws = _ws(request)
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        a = access.check_token(ws.db, auth[7:].strip())
+        if a is None:
+            raise HTTPException(401, detail={"code": "bad-token", "message": "unknown, expired or revoked token"})
+        request.state.via = "token"
+        return a
+    s = _session(request)
+    if s is not None:
+        request.state.via = "session"
+        request.state.csrf = s["csrf"]
+        return access.actor(ws.db, s["user_name"])
+    if not access.has_users(ws.db):
+        request.state.via = "local"
+        return Actor.local()
+    raise HTTPException(401, detail={"code": "not-authenticated", "message": "log in or send an API token"})
+
+
+async def csrf_checked(request: Request) -> Actor:
+    """The caller, for unsafe requests: a session caller must echo the session's CSRF token
+    (header X-CSRF-Token or form field csrf_token).  Token callers send no cookies, so need none."""
+    a = actor(request)
+    if request.state.via == "session":
+        sent = request.headers.get(CSRF_HEADER)
+        if not sent and "form" in request.headers.get("content-type", ""):
+            sent = (await request.form()).get(CSRF_FIELD)
+        if not sent or not secrets.compare_digest(str(sent), request.state.csrf):
+            raise HTTPException(403, detail={"code": "csrf", "message": "missing or wrong CSRF token"})
+    return a
+
+
+def set_session_cookie(response: Response, sid: str, secure: bool) -> None:
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict", secure=secure,
+                        max_age=access.SESSION_HOURS * 3600, path="/")
+
+
+def set_login_csrf(response: Response, token: str, secure: bool) -> None:
+    """Double-submit token for the login form (there is no session yet)."""
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure, path="/")
+
+
+def secure_cookies(request: Request) -> bool:
+    """Secure cookies except on plain-http loopback (the local single-machine case and tests)."""
+    cfg = getattr(request.app.state, "secure_cookies", None)
+    if cfg is not None:
+        return bool(cfg)
+    return request.url.scheme == "https" or not is_loopback(request.url.hostname or "")

@@ -1,0 +1,238 @@
+"""The UI in Chinese (zh) and English (en): strings, names of bundled objects, and formatting of
+numbers, dates, periods and units for each language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from luoshi.domain.periods import PeriodError, parse
+
+LANGS = ("zh", "en")
+COOKIE = "lang"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (zh, en)
+    "app": ("落实 · 规划实施监测", "luoshi · plan implementation tracker"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.region": ("地区", "Regions"),
+    "nav.indicators": ("指标", "Indicators"),
+    "nav.rankings": ("比学赶超", "Rankings"),
+    "nav.coverage": ("任务分解覆盖", "Coverage"),
+    "nav.outcomes": ("目标与完成", "Targets vs outcomes"),
+    "nav.api": ("API 文档", "API docs"),
+    "lang.switch": ("English", "中文"),
+    "synthetic.banner": ("本页含合成演示数据（来源 synthetic-demo），并非真实统计。",
+                         "This page shows synthetic demo data (source synthetic-demo), not real statistics."),
+    "synthetic.tag": ("合成", "synthetic"),
+    "as_of": ("截至", "As of"),
+    "period": ("考核期", "Period"),
+    "plan": ("规划", "Plan"),
+    "region": ("地区", "Region"),
+    "apply": ("查看", "Show"),
+    "csv": ("下载 CSV", "Download CSV"),
+    "json": ("JSON", "JSON"),
+    "counts": ("分类统计", "Counts"),
+    "verification": ("表述核实", "Wording"),
+    "source": ("来源", "Source"),
+    "indicator": ("指标", "Indicator"),
+    "indicators": ("指标", "Indicators"),
+    "value": ("实际值", "Value"),
+    "target": ("目标", "Target"),
+    "attainment": ("完成度", "Attainment"),
+    "expected": ("序时进度", "Expected pace"),
+    "light": ("信号灯", "Light"),
+    "category": ("判断", "Judgement"),
+    "completeness": ("报送完整度", "Completeness"),
+    "trend": ("趋势", "Trend"),
+    "unit": ("单位", "Unit"),
+    "data_through": ("数据截至", "Data through"),
+    "children": ("下辖地区", "Subdivisions"),
+    "no_children": ("无下辖地区。", "No subdivisions."),
+    "breadcrumbs": ("层级", "Hierarchy"),
+    "chart": ("实际值与目标", "Actual against target"),
+    "chart.actual": ("实际（累计）", "Actual (year to date)"),
+    "chart.actual_level": ("实际", "Actual"),
+    "chart.target": ("目标", "Target"),
+    "chart.trajectory": ("序时/路径", "Pace / trajectory"),
+    "chart.empty": ("暂无数据。", "No data yet."),
+    "show_region": ("显示地区", "Show region"),
+    "child_table": ("各下辖地区", "By subdivision"),
+    "map": ("全省21个地级以上市（方块地图）", "The 21 cities of Guangdong (tile map)"),
+    "map.note": ("方块按地理位置大致排列，并非边界地图；颜色表示完成度。",
+                 "Tiles are placed roughly geographically; this is not a boundary map. Colour shows attainment."),
+    "map.legend": ("图例", "Legend"),
+    "rank": ("排名", "Rank"),
+    "change": ("变化", "Change"),
+    "score": ("综合得分", "Score"),
+    "previous_rank": ("上期排名", "Previous rank"),
+    "level": ("范围", "Scope"),
+    "level.city": ("全省各市", "Cities of the province"),
+    "level.county": ("某市各县区", "Counties of a city"),
+    "within": ("所属市", "City"),
+    "composite": ("综合（多指标）", "Composite (several indicators)"),
+    "composite.of": ("综合指标：", "Composite of: "),
+    "rank.vs": ("与上期比较：", "Compared with: "),
+    "coverage.legend": ("A 本地规划有对应条目 · T 有目标 · D 有数据 · 红色为缺口",
+                        "A aligned node in the local plan · T targets · D data · red marks a gap"),
+    "coverage.node": ("规划条目", "Plan node"),
+    "gap.no-plan": ("无本地规划", "no local plan"),
+    "gap.no-aligned-node": ("无对应条目", "no aligned node"),
+    "gap.no-targets": ("无目标", "no targets"),
+    "gap.no-data": ("数据不全", "data missing"),
+    "outcomes.intro": ("广东省政府工作报告提出的预期目标，以及次年报告或统计公报公布的完成情况。",
+                       "Targets set in Guangdong's government work reports and the outcomes reported a year later."),
+    "year": ("年份", "Year"),
+    "comparator": ("口径", "Comparator"),
+    "outcome": ("完成值", "Outcome"),
+    "met": ("是否完成", "Met"),
+    "met.yes": ("✔ 完成", "✔ met"),
+    "met.no": ("✘ 未完成", "✘ not met"),
+    "met.pending": ("… 待公布", "… awaiting outcome"),
+    "document": ("文件", "Document"),
+    "quote": ("原文", "Wording"),
+    "error": ("出错了", "Something went wrong"),
+    "back_home": ("返回总览", "Back to the overview"),
+    "all_indicators": ("全部指标", "All indicators"),
+    "frequency": ("频率", "Frequency"),
+    "direction": ("方向", "Direction"),
+    "direction.higher": ("越高越好", "higher is better"),
+    "direction.lower": ("越低越好", "lower is better"),
+    "direction.target": ("接近目标", "close to target"),
+    "status": ("状态", "Status"),
+    "sort.hint": ("点击表头排序", "Click a column header to sort"),
+    "none": ("—", "—"),
+    "kind.goal": ("目标", "Goal"),
+    "kind.driving_force": ("动力", "Driving force"),
+    "kind.breakthrough": ("突破", "Breakthrough"),
+    "kind.task": ("任务", "Task"),
+    "verified": ("已核实", "verified"),
+    "topic": ("仅主题", "topic only"),
+    "inferred": ("推断", "inferred"),
+    "illustrative": ("示意", "illustrative"),
+    "synthetic": ("合成", "synthetic"),
+    "cat.ahead": ("超前", "ahead"),
+    "cat.on_pace": ("序时推进", "on pace"),
+    "cat.behind": ("滞后", "behind"),
+    "cat.done": ("已完成", "done"),
+    "cat.overdue": ("逾期未完成", "overdue"),
+    "cat.no_data": ("无数据", "no data"),
+    "cat.no_target": ("未设目标", "no target"),
+    "light.green": ("绿", "green"),
+    "light.yellow": ("黄", "yellow"),
+    "light.red": ("红", "red"),
+    "light.grey": ("无", "none"),
+    "comp.at_least": ("不低于", "at least"),
+    "comp.at_most": ("不高于", "at most"),
+    "comp.around": ("左右", "around"),
+    "comp.between": ("区间", "between"),
+    "comp.in_step": ("同步", "in step with"),
+    "comp.exact": ("", ""),
+    "freq.Y": ("年", "yearly"), "freq.S": ("半年", "half-yearly"), "freq.Q": ("季", "quarterly"),
+    "freq.M": ("月", "monthly"), "freq.W": ("周", "weekly"), "freq.D": ("日", "daily"),
+    "level.name.province": ("省", "province"), "level.name.city": ("市", "city"),
+    "level.name.county": ("县区", "county"), "level.name.town": ("镇街", "town"),
+    "level.name.village": ("村居", "village"),
+    "docs.title": ("API 文档（OpenAPI）", "API reference (OpenAPI)"),
+    "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message}。",
+                   "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
+                   "Every error has the shape {status, code, message}."),
+}
+
+LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "grey": "○"}
+
+# Units of the bundled indicators in English (the Chinese unit is the stored one).
+UNITS_EN = {
+    "亿元": "100 million yuan", "万人": "10,000 persons", "万吨": "10,000 t", "家": "enterprises", "个": "",
+    "人": "persons", "张": "beds", "万千瓦": "10 MW", "万亩": "10,000 mu", "万人次": "10,000 person-times",
+    "%": "%", "μg/m³": "μg/m³",
+}
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def pick(lang: str | None) -> str:
+    return lang if lang in LANGS else "zh"
+
+
+class Translator:
+    """Strings and formatting for one language, handed to every template as ``i18n``."""
+
+    def __init__(self, lang: str):
+        self.lang = pick(lang)
+        self.zh = self.lang == "zh"
+
+    def __call__(self, key: str) -> str:
+        pair = STRINGS.get(key)
+        if pair is None:
+            return key
+        return pair[0] if self.zh else pair[1]
+
+    def name(self, obj: dict | None, prefix: str = "name") -> str:
+        """The object's name in this language (falling back to the other one)."""
+        if not obj:
+            return ""
+        first, second = (f"{prefix}_zh", f"{prefix}_en") if self.zh else (f"{prefix}_en", f"{prefix}_zh")
+        return obj.get(first) or obj.get(second) or obj.get("code", "")
+
+    def number(self, value, decimals: int = 1) -> str:
+        if value is None:
+            return "—"
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        decimals = max(0, int(decimals if decimals is not None else 1))
+        if self.zh and abs(v) >= 1e8:
+            return f"{v / 1e8:,.2f}亿"
+        if self.zh and abs(v) >= 1e5:
+            return f"{v / 1e4:,.1f}万"
+        return f"{v:,.{decimals}f}"
+
+    def percent(self, value, decimals: int = 0) -> str:
+        if value is None:
+            return "—"
+        return f"{float(value):,.{decimals}f}%"
+
+    def unit(self, unit: str | None) -> str:
+        if not unit:
+            return ""
+        return unit if self.zh else UNITS_EN.get(unit, unit)
+
+    def date(self, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value[:10])
+            except ValueError:
+                return value
+        if isinstance(value, datetime):
+            value = value.date()
+        if self.zh:
+            return f"{value.year}年{value.month}月{value.day}日"
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+    def period(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        try:
+            p = parse(code)
+        except PeriodError:
+            return str(code)
+        y, i, t = p.year, p.index, p.type
+        if self.zh:
+            return {"Y": f"{y}年", "S": f"{y}年{'上' if i == 1 else '下'}半年", "Q": f"{y}年第{i}季度",
+                    "M": f"{y}年{i}月", "W": f"{y}年第{i}周"}.get(t, self.date(p.start))
+        return {"Y": f"{y}", "S": f"{y} H{i}", "Q": f"{y} Q{i}", "M": f"{_MONTHS_EN[i - 1]} {y}",
+                "W": f"{y} week {i}"}.get(t, self.date(p.start))
+
+    def light(self, light: str | None) -> str:
+        """Symbol and word, so that a light does not rely on colour alone."""
+        light = light or "grey"
+        return f"{LIGHT_SYMBOL.get(light, '?')} {self('light.' + light)}"
+
+    def category(self, category: str | None) -> str:
+        return self(f"cat.{category or 'no_data'}")
+
+    def strings(self) -> dict[str, str]:
+        return {k: (v[0] if self.zh else v[1]) for k, v in STRINGS.items()}

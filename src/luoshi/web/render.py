@@ -1,0 +1,71 @@
+"""Server-side rendering: the Jinja2 environment, the language of a request, and small SVG helpers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from luoshi.web.i18n import COOKIE, LANGS, Translator
+
+
+def to_json(data) -> str:
+    def default(o):
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        if isinstance(o, (set, tuple)):
+            return list(o)
+        raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+    return json.dumps(data, ensure_ascii=False, default=default, separators=(",", ":"))
+
+
+def request_lang(request: Request) -> tuple[str, bool]:
+    """(language, whether it was chosen by this request's ?lang= and must be remembered)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked, True
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGS:
+        return cookie, False
+    return request.app.state.dash.default_lang if request.app.state.dash.default_lang in LANGS else "zh", False
+
+
+def sparkline(points: list, width: int = 96, height: int = 24) -> Markup:
+    """An inline SVG polyline of the values (no axes); empty when there are fewer than two."""
+    vals = [p["value"] for p in points if p.get("value") is not None]
+    if len(vals) < 2:
+        return Markup("")
+    lo, hi = min(vals), max(vals)
+    span = (hi - lo) or 1.0
+    step = (width - 4) / (len(vals) - 1)
+    pts = " ".join(f"{2 + i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in enumerate(vals))
+    last_x, last_y = pts.split(" ")[-1].split(",")
+    return Markup(f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+                  f'role="img" aria-hidden="true" data-points="{len(vals)}"><polyline points="{pts}"/>'
+                  f'<circle cx="{last_x}" cy="{last_y}" r="2"/></svg>')
+
+
+class Renderer:
+    def __init__(self, folder: Path):
+        self.env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]),
+                               trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+        self.env.globals["sparkline"] = sparkline
+        self.env.filters["tojson_safe"] = lambda d: Markup(to_json(d).replace("</", "<\\/"))
+
+    def page(self, request: Request, template: str, lang: str, **ctx) -> str:
+        i18n = Translator(lang)
+        other = "en" if lang == "zh" else "zh"
+        u = request.url.include_query_params(lang=other)
+        switch = f"{u.path}?{u.query}"
+        return self.env.get_template(template).render(
+            request=request, i18n=i18n, lang=lang, switch_url=switch, path=request.url.path,
+            query=request.url.query, **ctx)
+
+    def error(self, request: Request, status: int, code: str, message: str) -> str:
+        lang, _ = request_lang(request)
+        return self.page(request, "error.html", lang, status=status, code=code, message=message, synthetic=False)

@@ -1,0 +1,182 @@
+"""Web routes of the reporting workflow: login/logout, the import API and upload page, template
+download, approval, history and completeness.  ``install(app, ws)`` adds them to an app."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from luoshi.domain.roles import Actor, Denied
+from luoshi.services import access
+from luoshi.services.access import AccessError
+from luoshi.services.workflow import WorkflowError
+from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, csrf_checked, secure_cookies, set_login_csrf,
+                             set_session_cookie)
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+def install(app: FastAPI, ws) -> FastAPI:
+    if not hasattr(app.state, "ws"):
+        app.state.ws = ws
+    app.include_router(router)
+    return app
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
+
+
+def _call(fn):
+    try:
+        return fn()
+    except Denied as exc:
+        raise HTTPException(403, detail={"code": "not-permitted", "message": str(exc)})
+    except (AccessError, WorkflowError) as exc:
+        raise HTTPException(400, detail={"code": exc.code, "message": str(exc)})
+    except (LookupError, ValueError) as exc:
+        raise HTTPException(400, detail={"code": "bad-value", "message": str(exc)})
+
+
+# --- login ------------------------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request):
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    response = templates.TemplateResponse(request, "reporting/login.html", {"csrf": token, "error": None})
+    set_login_csrf(response, token, secure_cookies(request))
+    return response
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form("")):
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not cookie or not secrets.compare_digest(cookie, csrf_token):
+        return _error(403, "csrf", "missing or wrong CSRF token")
+    ws = request.app.state.ws
+    client = request.client.host if request.client else ""
+    try:
+        s = access.login(ws.db, username, password, client)
+    except AccessError as exc:
+        return _error(429, exc.code, str(exc))
+    if s is None:
+        return _error(401, "bad-login", "wrong user name or password")
+    response = RedirectResponse("/reporting/imports", status_code=303)
+    set_session_cookie(response, s["sid"], secure_cookies(request))
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: Actor = Depends(csrf_checked)):
+    sid = request.cookies.get(SESSION_COOKIE)
+    if sid:
+        access.logout(request.app.state.ws.db, sid)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- API --------------------------------------------------------------------------------------------
+async def _save_upload(upload: UploadFile) -> Path:
+    suffix = Path(upload.filename or "upload.csv").suffix.lower()[:6] or ".csv"
+    data = await upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise HTTPException(413, detail={"code": "unreadable-file", "message": "file too large"})
+    tmp = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
+    tmp.write(data)
+    tmp.close()
+    return Path(tmp.name)
+
+
+async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mode: str, dry_run: bool) -> dict:
+    path = await _save_upload(file)
+    try:
+        ws = request.app.state.ws
+        return _call(lambda: ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
+                                                      name=Path(file.filename or path.name).name))
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@router.post("/api/imports")
+async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
+                     mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
+                     who: Actor = Depends(csrf_checked)):
+    result = await _import(request, who, file, kind, mode, dry_run)
+    return JSONResponse(result, status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+
+
+@router.get("/api/imports")
+def api_imports(request: Request, who: Actor = Depends(actor)):
+    return _call(lambda: request.app.state.ws.reporting.imports(who))
+
+
+@router.get("/api/history")
+def api_history(request: Request, region: str | None = None, indicator: str | None = None, period: str | None = None,
+                user: str | None = None, who: Actor = Depends(actor)):
+    return _call(lambda: request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator,
+                                                                period=period, user=user))
+
+
+@router.get("/api/completeness")
+def api_completeness(request: Request, period: str, level: str = "city", who: Actor = Depends(actor)):
+    return _call(lambda: request.app.state.ws.reporting.completeness(period, actor=who, level=level))
+
+
+@router.post("/api/workflow/{action}")
+async def api_transition(request: Request, action: str, who: Actor = Depends(csrf_checked)):
+    body = await request.json() if "json" in request.headers.get("content-type", "") else {}
+    return _call(lambda: request.app.state.ws.reporting.transition(
+        action, actor=who, region=body.get("region"), indicator=body.get("indicator"), period=body.get("period"),
+        reason=body.get("reason"), subtree=bool(body.get("subtree"))))
+
+
+@router.get("/api/template")
+def api_template(request: Request, region: str, period: str, who: Actor = Depends(actor)):
+    tmp = Path(tempfile.mkdtemp()) / f"luoshi-{region}-{period}.xlsx"
+    _call(lambda: request.app.state.ws.reporting.template(region, period, tmp, actor=who))
+    return FileResponse(tmp, filename=tmp.name,
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@router.get("/api/export/sdmx")
+def api_sdmx(request: Request, who: Actor = Depends(actor)):
+    from luoshi.services.interchange import sdmx_export
+
+    tmp = Path(tempfile.mkdtemp()) / "luoshi-rollup.sdmx.csv"
+    sdmx_export(request.app.state.ws.db, tmp, actor=who)
+    return FileResponse(tmp, filename=tmp.name, media_type="application/vnd.sdmx.data+csv; version=2.0.0")
+
+
+# --- pages ------------------------------------------------------------------------------------------
+@router.get("/reporting/imports", response_class=HTMLResponse)
+def imports_page(request: Request, who: Actor = Depends(actor)):
+    ws = request.app.state.ws
+    return templates.TemplateResponse(request, "reporting/imports.html", {
+        "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": None})
+
+
+@router.post("/reporting/imports", response_class=HTMLResponse)
+async def upload_page(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
+                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
+                      who: Actor = Depends(csrf_checked)):
+    result = await _import(request, who, file, kind, mode, dry_run)
+    ws = request.app.state.ws
+    return templates.TemplateResponse(request, "reporting/imports.html", {
+        "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": result},
+        status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+
+
+@router.get("/reporting/history", response_class=HTMLResponse)
+def history_page(request: Request, region: str | None = None, indicator: str | None = None,
+                 period: str | None = None, user: str | None = None, who: Actor = Depends(actor)):
+    rows = _call(lambda: request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator,
+                                                                period=period, user=user))
+    return templates.TemplateResponse(request, "reporting/history.html", {
+        "who": who, "rows": rows, "filters": {"region": region, "indicator": indicator, "period": period, "user": user}})

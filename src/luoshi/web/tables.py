@@ -1,0 +1,73 @@
+"""Tables as CSV downloads: each API endpoint names the rows and columns of its table here."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from fastapi.responses import Response
+
+from luoshi.web import views
+
+
+def _cell(v):
+    if v is None:
+        return ""
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(round(v, 6))
+    if isinstance(v, (list, tuple)):
+        return " ".join(str(x) for x in v)
+    return str(v)
+
+
+def csv_response(rows: list[dict], filename: str, columns: list[str] | None = None) -> Response:
+    """A UTF-8 CSV (with BOM, so that Excel reads Chinese correctly) of ``rows``."""
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in columns])
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# name -> (rows from the view's payload, columns or None for all)
+REGION_COLUMNS = ["code", "name_zh", "name_en", "unit", "frequency", "value", "target", "attainment", "expected",
+                  "progress", "shortfall", "category", "light", "met", "data_through", "stale", "n_reporting",
+                  "n_expected", "synthetic"]
+CHILD_COLUMNS = ["code", "name_zh", "name_en", "level", "value", "target", "attainment", "expected", "shortfall",
+                 "category", "light", "met", "data_through", "n_reporting", "n_expected", "synthetic"]
+RANK_COLUMNS = ["rank", "previous_rank", "change", "code", "name_zh", "name_en", "value", "score", "synthetic"]
+OUTCOME_COLUMNS = ["year", "period", "indicator", "name_zh", "name_en", "unit", "region", "comparator", "target",
+                   "value_high", "outcome", "attainment", "met", "strength", "document", "quote", "source",
+                   "outcome_source", "status"]
+SERIES_COLUMNS = ["period", "date", "value", "plotted", "synthetic"]
+
+
+def table(name: str, data: dict) -> tuple[list[dict], list[str] | None]:
+    if name == "overview":
+        return views.overview_table(data), None
+    if name == "region":
+        return data["indicators"], REGION_COLUMNS
+    if name == "indicator":
+        return data["children"], CHILD_COLUMNS
+    if name == "series":
+        return data["points"], SERIES_COLUMNS
+    if name == "indicators":
+        return data["indicators"], None
+    if name == "rankings":
+        return data["rows"], RANK_COLUMNS
+    if name == "coverage":
+        return views.coverage_table(data), None
+    if name == "outcomes":
+        return data["rows"], OUTCOME_COLUMNS
+    if name == "plans":
+        return data["plans"], None
+    raise KeyError(name)

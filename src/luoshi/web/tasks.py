@@ -1,0 +1,261 @@
+"""Task and project pages (task list, task page, wall chart, scorecards, project portfolio) and
+their JSON API, including the write steps (reports with evidence, extensions, closure).
+
+``install(app)`` adds the router and the error handler to an app made by ``create_app``.  Who may
+act: the caller from ``web.auth`` (token, session, or the local user while no user exists); an
+administrator may act for any unit, anyone else for the unit ``unit_members`` assigns them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from luoshi.services.evidence import Upload
+from luoshi.services.task_flow import Actor, TaskRefused
+from luoshi.services.taskdesk import TaskDesk
+from luoshi.web import auth
+from luoshi.web.pages import page
+from luoshi.web.render import to_json
+
+router = APIRouter()
+api = APIRouter(prefix="/api", tags=["tasks"])
+CATEGORIES = ("ahead", "on_pace", "behind", "done", "done_early", "overdue")
+LIGHTS = ("green", "blue", "yellow", "red")
+WORDS = {  # category and light names for both languages
+    "ahead": ("超前", "ahead"), "on_pace": ("序时推进", "on pace"), "behind": ("滞后", "behind"),
+    "done": ("已完成", "done"), "done_early": ("提前完成", "done early"), "overdue": ("逾期", "overdue"),
+    "green": ("绿灯", "green"), "blue": ("蓝灯·临期", "blue · due soon"), "yellow": ("黄灯", "yellow"),
+    "red": ("红灯", "red"), "upcoming": ("未到期", "upcoming"), "due": ("临期", "due"),
+    "open": ("推进中", "open"), "closure_requested": ("申请销号", "closure requested"), "closed": ("已销号", "closed"),
+}
+
+
+def desk(request: Request) -> TaskDesk:
+    return TaskDesk(request.app.state.dash.ws)
+
+
+def _date(text: Optional[str]) -> Optional[date]:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TaskRefused("bad-date", 400, value=text) from None
+
+
+def task_actor(request: Request, caller=Depends(auth.csrf_checked)) -> Actor:
+    """The caller as a person of a unit (administrators act for any unit)."""
+    if caller.is_admin:
+        return Actor.system(caller.name)
+    ws = request.app.state.dash.ws
+    units = [r["unit_code"] for r in ws.db.all("SELECT unit_code FROM unit_members WHERE user_name = ? ORDER BY 1",
+                                                [caller.name])]
+    return Actor(caller.name, units[0] if units else None)
+
+
+def _ctx(request: Request) -> dict:
+    from luoshi.web.render import request_lang
+
+    lang, _ = request_lang(request)
+    pick = 0 if lang == "zh" else 1
+    return {"L": lambda zh, en: zh if pick == 0 else en, "word": lambda k: WORDS.get(k, (k, k))[pick],
+            "nm": lambda o, p="name": (o.get(f"{p}_zh") if pick == 0 else o.get(f"{p}_en")) or o.get(f"{p}_zh") or ""}
+
+
+def _filters(unit, node, region, category, light) -> dict:
+    return {"unit": unit, "node": node, "region": region, "category": category, "light": light}
+
+
+def _bar(start: date, end: date, lo: date, hi: date) -> tuple[float, float]:
+    total = (hi - lo).days + 1
+    a, b = max(start, lo), min(end, hi)
+    return round((a - lo).days / total * 100, 3), round(max((b - a).days + 1, 1) / total * 100, 3)
+
+
+def _json(data, status: int = 200) -> Response:
+    return Response(to_json(data), media_type="application/json", status_code=status)
+
+
+# --- pages ----------------------------------------------------------------------------------------
+@router.get("/tasks", response_class=HTMLResponse, include_in_schema=False)
+def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
+              region: Optional[str] = None, category: Optional[str] = None, light: Optional[str] = None,
+              at: Optional[str] = None):
+    d = desk(request)
+    rows = d.tasks(_date(at), **_filters(unit, node, region, category, light))
+    nodes = d.db.all("SELECT code, title_zh, title_en FROM plan_nodes WHERE plan_id = ? AND kind IN "
+                     "('breakthrough', 'driving_force') ORDER BY seq NULLS LAST, code", [d.plan_id])
+    regions = d.db.all("SELECT DISTINCT r.code, r.name_zh, r.name_en FROM tasks t JOIN regions r ON r.code = "
+                       "coalesce(t.region_code, (SELECT region_code FROM units WHERE code = t.lead_unit)) ORDER BY 1")
+    return page(request, "tasks/list.html", rows=rows, units=d.units(), nodes=nodes, regions=regions,
+                categories=CATEGORIES, lights=LIGHTS, f=_filters(unit, node, region, category, light),
+                at=at or "", synthetic=any(t["synthetic"] for t in rows), **_ctx(request))
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse, include_in_schema=False)
+def task_page(request: Request, task_id: str, at: Optional[str] = None):
+    t = desk(request).task(task_id, _date(at))
+    return page(request, "tasks/task.html", t=t, synthetic=t["synthetic"], **_ctx(request))
+
+
+@router.get("/wallchart", response_class=HTMLResponse, include_in_schema=False)
+def wallchart_page(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
+                   start: Optional[str] = None, end: Optional[str] = None, at: Optional[str] = None):
+    d = desk(request)
+    w = d.wallchart(_date(at), start=_date(start), end=_date(end), unit=unit, node=node)
+    lo, hi = w["from"], w["to"]
+    for row in w["rows"]:
+        for t in row["tasks"]:
+            t["left"], t["width"] = _bar(t["start"], t["deadline"], lo, hi)
+            for fl in t["flags"]:
+                fl["inside"] = lo <= fl["date"] <= hi
+                fl["left"] = _bar(fl["date"], fl["date"], lo, hi)[0]
+    today_left = _bar(w["today"], w["today"], lo, hi)[0] if lo <= w["today"] <= hi else None
+    return page(request, "tasks/wallchart.html", w=w, today_left=today_left, units=d.units(), unit=unit or "",
+                node=node or "", synthetic=w["synthetic"], **_ctx(request))
+
+
+@router.get("/scorecards", response_class=HTMLResponse, include_in_schema=False)
+def ranking_page(request: Request, at: Optional[str] = None):
+    rows = desk(request).ranking(_date(at))
+    return page(request, "tasks/ranking.html", rows=rows, synthetic=desk(request).db.scalar(
+        "SELECT bool_or(synthetic) FROM tasks"), **_ctx(request))
+
+
+@router.get("/scorecards/{unit}", response_class=HTMLResponse, include_in_schema=False)
+def scorecard_page(request: Request, unit: str, at: Optional[str] = None):
+    card = desk(request).scorecard(unit, _date(at))
+    return page(request, "tasks/scorecard.html", c=card, synthetic=card["synthetic"], **_ctx(request))
+
+
+@router.get("/projects", response_class=HTMLResponse, include_in_schema=False)
+def projects_page(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
+                  at: Optional[str] = None):
+    d = desk(request)
+    day = _date(at)
+    data = {"by_cluster": d.portfolio(at=day, by="cluster", region=region),
+            "by_region": d.portfolio(at=day, by="region", cluster=cluster),
+            "projects": d.projects(day, cluster_code=cluster, region_code=region)}
+    return page(request, "tasks/projects.html", data=data, cluster=cluster or "", region=region or "",
+                synthetic=any(p["synthetic"] for p in data["projects"]), **_ctx(request))
+
+
+# --- JSON API -------------------------------------------------------------------------------------
+@api.get("/tasks", summary="Tasks with pace judgement (filter by unit, node, region, category, light)")
+def api_tasks(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
+              region: Optional[str] = None, category: Optional[str] = None, light: Optional[str] = None,
+              at: Optional[str] = None):
+    return _json(desk(request).tasks(_date(at), **_filters(unit, node, region, category, light)))
+
+
+@api.get("/tasks/{task_id}", summary="One task with milestones, reports, evidence, requests and audit trail")
+def api_task(request: Request, task_id: str, at: Optional[str] = None):
+    return _json(desk(request).task(task_id, _date(at)))
+
+
+@api.get("/wallchart", summary="The wall chart: units x time, milestones as flags")
+def api_wallchart(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
+                  start: Optional[str] = None, end: Optional[str] = None, at: Optional[str] = None):
+    return _json(desk(request).wallchart(_date(at), start=_date(start), end=_date(end), unit=unit, node=node))
+
+
+@api.get("/scorecards", summary="Units ranked by on-time reporting and share of tasks not behind")
+def api_ranking(request: Request, at: Optional[str] = None):
+    return _json(desk(request).ranking(_date(at)))
+
+
+@api.get("/scorecards/{unit}", summary="A unit's scorecard")
+def api_scorecard(request: Request, unit: str, at: Optional[str] = None):
+    return _json(desk(request).scorecard(unit, _date(at)))
+
+
+@api.get("/doublehalf", summary="The mid-year double-half check")
+def api_doublehalf(request: Request, at: Optional[str] = None):
+    return _json(desk(request).doublehalf(_date(at)))
+
+
+@api.get("/digest", summary="Overdue, due soon, newly done and newly behind since a date")
+def api_digest(request: Request, since: str, unit: Optional[str] = None, at: Optional[str] = None):
+    return _json(desk(request).digest(_date(since), unit=unit, at=_date(at)))
+
+
+@api.get("/projects", summary="Major projects with this year's investment against the plan")
+def api_projects(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
+                 unit: Optional[str] = None, at: Optional[str] = None):
+    return _json(desk(request).projects(_date(at), cluster_code=cluster, region_code=region, lead_unit=unit))
+
+
+@api.get("/projects/portfolio", summary="Investment rolled up by cluster, region or plan node")
+def api_portfolio(request: Request, by: str = "cluster", year: Optional[int] = None, at: Optional[str] = None):
+    if by not in ("cluster", "region", "node"):
+        raise TaskRefused("bad-value", 400, column="by", value=by, detail="cluster, region or node")
+    return _json(desk(request).portfolio(year=year, at=_date(at), by=by))
+
+
+@api.get("/projects/{project_id}", summary="One project with months and milestones")
+def api_project(request: Request, project_id: str, at: Optional[str] = None):
+    return _json(desk(request).project(project_id, _date(at)))
+
+
+@api.post("/tasks/{task_id}/reports", summary="Submit a progress report (lead unit), with evidence files")
+async def api_report(request: Request, task_id: str, percent: float = Form(...), period: Optional[str] = Form(None),
+                     text: str = Form(""), problems: str = Form(""), next_steps: str = Form(""),
+                     files: list[UploadFile] = File(default=[]), who: Actor = Depends(task_actor)):
+    uploads = [Upload(f.filename or "file", await f.read()) for f in files if f.filename]
+    out = desk(request).report(task_id, who, percent=percent, period=period, text=text, problems=problems,
+                               next_steps=next_steps, uploads=uploads)
+    return _json(out, 201)
+
+
+class ExtensionIn(BaseModel):
+    new_deadline: date
+    reason: str
+
+
+class DecisionIn(BaseModel):
+    approve: bool
+    note: str = ""
+    percent: Optional[float] = None
+
+
+@api.post("/tasks/{task_id}/extension", summary="Request an extension (lead unit)")
+def api_extension(request: Request, task_id: str, body: ExtensionIn, who: Actor = Depends(task_actor)):
+    return _json(desk(request).request_extension(task_id, who, new_deadline=body.new_deadline, reason=body.reason),
+                 201)
+
+
+@api.post("/tasks/{task_id}/extension/decision", summary="Approve or reject an extension (supervising unit)")
+def api_extension_decision(request: Request, task_id: str, body: DecisionIn, who: Actor = Depends(task_actor)):
+    return _json(desk(request).decide_extension(task_id, who, approve=body.approve, note=body.note))
+
+
+@api.post("/tasks/{task_id}/closure", summary="Request closure after reporting 100% (lead unit)")
+def api_closure(request: Request, task_id: str, who: Actor = Depends(task_actor)):
+    return _json(desk(request).request_closure(task_id, who), 201)
+
+
+@api.post("/tasks/{task_id}/closure/decision", summary="Close the task or return it with a reason (supervisor)")
+def api_closure_decision(request: Request, task_id: str, body: DecisionIn, who: Actor = Depends(task_actor)):
+    return _json(desk(request).decide_closure(task_id, who, close=body.approve, reason=body.note,
+                                              percent=body.percent))
+
+
+def install(app: FastAPI) -> None:
+    """Add the task pages and API to an app from ``create_app``."""
+    if not hasattr(app.state, "ws"):
+        app.state.ws = app.state.dash.ws
+    app.include_router(api)
+    app.include_router(router)
+
+    @app.exception_handler(TaskRefused)
+    async def refused(request: Request, exc: TaskRefused):
+        body = {"status": exc.status, "code": exc.code, "message": exc.problem.message,
+                "message_zh": exc.problem.message_zh}
+        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse(body, status_code=exc.status)
+        html = request.app.state.renderer.error(request, exc.status, exc.code, exc.problem.message)
+        return HTMLResponse(html, status_code=exc.status)

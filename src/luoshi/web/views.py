@@ -1,0 +1,265 @@
+"""What each page shows, as plain data: built from the workspace, returned as JSON by the API and
+rendered by the templates.  Bad query values raise ``BadQuery`` (400); unknown names raise the
+workspace's ``NotFound`` (404)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from luoshi.domain.periods import Period, PeriodError, containing, parse
+from luoshi.web.tilemap import TILES
+from luoshi.workspace import NotFound, Workspace
+
+LEVELS = ("city", "county")
+# The composite used on the rankings page when no indicator list is given: the headline
+# growth indicators of the work reports, equally weighted.
+COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", "trade_growth",
+             "budget_revenue_growth", "income_growth")
+
+
+class BadQuery(ValueError):
+    """A malformed query value (400), with a stable code."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def parse_at(ws: Workspace, text: str | None) -> date:
+    if not text:
+        return ws.today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadQuery("bad-date", f"at={text!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-30") from None
+
+
+def parse_period(ws: Workspace, text: str | None, at: date) -> Period:
+    if not text:
+        return containing(at, "Y")
+    try:
+        p = parse(text)
+    except PeriodError as exc:
+        raise BadQuery("bad-period", str(exc)) from None
+    if not ws.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
+        raise NotFound("period", text, "the workspace holds periods from 2000 to 2040")
+    return p
+
+
+def _any_synthetic(rows) -> bool:
+    return any(bool(r.get("synthetic")) for r in rows)
+
+
+def _region_brief(r: dict) -> dict:
+    return {k: r.get(k) for k in ("code", "name_zh", "name_en", "level", "synthetic")}
+
+
+def plans(ws: Workspace) -> dict:
+    return {"plans": [{k: p[k] for k in ("id", "owner_region", "name_zh", "name_en", "parent_plan", "adopted",
+                                         "status", "source")} for p in ws.plans()]}
+
+
+def overview(ws: Workspace, *, plan: str = "gd-1310", region: str | None = None, period: str | None = None,
+             at: str | None = None) -> dict:
+    day = parse_at(ws, at)
+    plan_row = ws.plan(plan)
+    p = parse_period(ws, period, day)
+    data = ws.status(plan, region, p.code, day)
+    flat = []
+
+    def walk(nodes, depth):
+        for n in nodes:
+            flat.append((n, depth))
+            walk(n["children"], depth + 1)
+
+    walk(data["nodes"], 0)
+    data["plan_info"] = {k: plan_row[k] for k in ("id", "owner_region", "name_zh", "name_en", "parent_plan",
+                                                  "adopted", "status", "source")}
+    data["plans"] = plans(ws)["plans"]
+    data["synthetic"] = any(_any_synthetic(n["indicators"]) for n, _ in flat)
+    return data
+
+
+def overview_table(data: dict) -> list[dict]:
+    rows = []
+
+    def walk(nodes, depth):
+        for n in nodes:
+            rows.append({"code": n["code"], "parent": n["parent"], "depth": depth, "kind": n["kind"],
+                         "title_zh": n["title_zh"], "title_en": n["title_en"], "verification": n["status"],
+                         "light": n["light"], "share_behind": n["share_behind"], **n["counts"],
+                         "indicators": " ".join(i["code"] for i in n["indicators"]), "source": n["source"]})
+            walk(n["children"], depth + 1)
+
+    walk(data["nodes"], 0)
+    return rows
+
+
+def region(ws: Workspace, code: str, *, period: str | None = None, at: str | None = None,
+           plan: str = "gd-1310") -> dict:
+    day = parse_at(ws, at)
+    reg = ws.region(code)
+    p = parse_period(ws, period, day)
+    ws.plan(plan)
+    rows = ws.region_indicators(code, p.code, day, plan)
+    spark_start = date(day.year - 2, 1, 1)
+    spark = ws.sparklines(code, spark_start, day)
+    for r in rows:
+        points = spark.get(r["code"], [])
+        r["sparkline"] = [{"period": s["period"], "value": s["value"]} for s in points]
+        # a row built on synthetic values is synthetic even when its target is not
+        r["synthetic"] = bool(r["synthetic"]) or any(s["synthetic"] for s in points if s["period"] >= p.code[:4])
+        r.pop("iid", None)
+    children = [_region_brief(c) for c in ws.children(code, day)]
+    return {"region": _region_brief(reg), "path": [_region_brief(r) for r in ws.region_path(code, day)],
+            "children": children, "period": p.code, "at": day.isoformat(), "plan": plan, "indicators": rows,
+            "synthetic": bool(reg["synthetic"]) or _any_synthetic(rows)}
+
+
+def indicator_list(ws: Workspace) -> dict:
+    keep = ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction", "region_agg", "time_agg",
+            "numerator", "denominator", "status", "source", "synthetic")
+    synthetic = {r["code"] for r in ws.db.all(
+        "SELECT DISTINCT i.code FROM obs_current c JOIN indicators i ON i.iid = c.iid WHERE c.synthetic")}
+    rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic} for r in ws.indicators()]
+    return {"indicators": rows, "synthetic": bool(synthetic)}
+
+
+def _cumulative(ind: dict) -> bool:
+    return ind["time_agg"] == "sum" and not ind["numerator"]
+
+
+def chart(ws: Workspace, ind: dict, region_code: str, day: date) -> dict:
+    """The actual series (year to date for flows), the targets as steps and the pace or trajectory."""
+    series = [s for s in ws.series(ind["code"], region_code) if s["end"] <= day]
+    cum = _cumulative(ind)
+    points, running, year = [], 0.0, None
+    for s in series:
+        if s["value"] is None:
+            continue
+        end = s["end"]
+        if cum:
+            if end.year != year:
+                running, year = 0.0, end.year
+            running += s["value"]
+        points.append({"period": s["period"], "date": end.isoformat(), "value": s["value"],
+                       "plotted": round(running, 6) if cum else s["value"], "synthetic": bool(s["synthetic"])})
+    targets, pace = [], []
+    for t in ws.targets(ind["code"], region_code):
+        if t["value"] is None:
+            continue
+        targets.append({"period": t["period"], "start": t["start"].isoformat(), "end": t["end"].isoformat(),
+                        "comparator": t["comparator"], "value": t["value"], "synthetic": bool(t["synthetic"]),
+                        "source": t["source"]})
+        if t["trajectory"]:
+            pace.extend({"date": x["end"].isoformat(), "value": x["value"], "period": x["period"]}
+                        for x in t["trajectory"])
+        elif cum:
+            pace.append({"date": (t["start"] - timedelta(days=1)).isoformat(), "value": 0.0, "period": t["period"]})
+            pace.append({"date": t["end"].isoformat(), "value": t["value"], "period": t["period"]})
+        elif t["baseline_value"] is not None:
+            pace.append({"date": t["start"].isoformat(), "value": t["baseline_value"], "period": t["period"]})
+            pace.append({"date": t["end"].isoformat(), "value": t["value"], "period": t["period"]})
+    return {"region": region_code, "cumulative": cum, "points": points, "targets": targets, "pace": pace,
+            "synthetic": _any_synthetic(points) or _any_synthetic(targets)}
+
+
+def indicator(ws: Workspace, code: str, *, region: str | None = None, period: str | None = None,
+              at: str | None = None, plan: str = "gd-1310") -> dict:
+    day = parse_at(ws, at)
+    ind = ws.indicator(code)
+    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    reg = ws.region(region or province)
+    p = parse_period(ws, period, day)
+    ws.plan(plan)
+    table = ws.region_table(code, reg["code"], p.code, day, plan)
+    cities = table if reg["code"] == province else ws.region_table(code, province, p.code, day, plan)
+    by_code = {c["code"]: c for c in cities}
+    tiles = []
+    for t in TILES:
+        c = by_code.get(t["code"], {})
+        tiles.append(t | {"name_zh": c.get("name_zh"), "name_en": c.get("name_en"), "value": c.get("value"),
+                          "attainment": c.get("attainment"), "light": c.get("light", "grey"),
+                          "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
+    info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
+                                "region_agg", "time_agg", "numerator", "denominator", "status", "source",
+                                "description")}
+    ch = chart(ws, ind, reg["code"], day)
+    return {"indicator": info, "region": _region_brief(reg),
+            "path": [_region_brief(r) for r in ws.region_path(reg["code"], day)],
+            "period": p.code, "at": day.isoformat(), "chart": ch, "children": table, "map": tiles,
+            "synthetic": ch["synthetic"] or _any_synthetic(table) or _any_synthetic(tiles)}
+
+
+def series(ws: Workspace, code: str, *, region: str | None = None, at: str | None = None) -> dict:
+    day = parse_at(ws, at)
+    ind = ws.indicator(code)
+    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    reg = ws.region(region or province)
+    ch = chart(ws, ind, reg["code"], day)
+    return {"indicator": ind["code"], "region": _region_brief(reg), **ch}
+
+
+def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = "city", within: str | None = None,
+             period: str | None = None, weight: list[str] | None = None, at: str | None = None) -> dict:
+    day = parse_at(ws, at)
+    if level not in LEVELS:
+        raise BadQuery("bad-level", f"level={level!r}: use one of {', '.join(LEVELS)}")
+    names = [c for c in (indicator or []) if c] or list(COMPOSITE)
+    composite = len(names) > 1
+    weights = None
+    if weight:
+        try:
+            weights = [float(w) for w in weight]
+        except ValueError:
+            raise BadQuery("bad-weight", f"weight={weight!r}: weights must be numbers") from None
+        if len(weights) != len(names):
+            raise BadQuery("bad-weight", f"{len(weights)} weight(s) for {len(names)} indicator(s)")
+        if any(w < 0 for w in weights) or not sum(weights):
+            raise BadQuery("bad-weight", "weights must be non-negative and not all zero")
+    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    if level == "city":
+        within = within or province
+    elif not within or within == province:  # counties of the first city unless one is named
+        within = ws.children(province, day)[0]["code"]
+    parent = ws.region(within)
+    p = parse_period(ws, period, day)
+    data = ws.rank(names, level=level, within=parent["code"], period=p.code, weights=weights)
+    for r in data["rows"]:
+        r.pop("rid", None)
+    inds = [ws.indicator(c) for c in names]
+    data["indicator_info"] = [{k: i[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "direction")}
+                              for i in inds]
+    data["composite"] = composite
+    data["within_region"] = _region_brief(parent)
+    data["cities"] = [_region_brief(c) for c in ws.children(province, day)]
+    data["all_indicators"] = [{k: i[k] for k in ("code", "name_zh", "name_en")} for i in ws.indicators()]
+    data["at"] = day.isoformat()
+    data["synthetic"] = _any_synthetic(data["rows"])
+    return data
+
+
+def coverage(ws: Workspace, *, plan: str = "gd-1310") -> dict:
+    data = ws.coverage(plan)
+    data["plans"] = plans(ws)["plans"]
+    return data
+
+
+def coverage_table(data: dict) -> list[dict]:
+    rows = []
+    for row in data["rows"]:
+        for c in row["cells"]:
+            rows.append({"node": row["node"], "title_zh": row["title_zh"], "title_en": row["title_en"],
+                         "region": c["region"], "plan": c["plan"], "aligned_nodes": " ".join(c["aligned_nodes"]),
+                         "targets": c["targets"], "indicators_with_data": c["indicators_with_data"],
+                         "indicators": c["indicators"], "gaps": " ".join(c["gaps"])})
+    return rows
+
+
+def outcomes(ws: Workspace) -> dict:
+    rows = ws.targets_outcomes()
+    years = sorted({r["year"] for r in rows}, reverse=True)
+    summary = {y: {"met": sum(1 for r in rows if r["year"] == y and r["met"] is True),
+                   "not_met": sum(1 for r in rows if r["year"] == y and r["met"] is False),
+                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None)} for y in years}
+    return {"rows": rows, "years": years, "summary": summary, "synthetic": False}

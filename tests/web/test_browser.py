@@ -1,0 +1,141 @@
+"""The dashboard in a real browser (Debian's chromium via Playwright) against `luoshi serve`.
+
+Selectors use data-* attributes.  Every page must load without console errors and without a
+request to any host but the server.  In CI a missing browser fails the run (LUOSHI_CI=1)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators", "/indicators/tech_transform",
+         "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
+         "/coverage", "/outcomes", "/docs"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("LUOSHI_CI") or os.environ.get("CI"):
+            pytest.fail(f"chromium missing at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"chromium missing at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Console errors, page errors and off-host requests seen by one page."""
+
+    def __init__(self, page, base):
+        self.errors, self.offhost, self.host = [], [], urlsplit(base).netloc
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", self._request)
+
+    def _request(self, req):
+        parts = urlsplit(req.url)
+        if parts.scheme not in ("data", "about", "blob") and parts.netloc != self.host:
+            self.offhost.append(req.url)
+
+    def clean(self):
+        assert self.errors == [], self.errors
+        assert self.offhost == [], self.offhost
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    pg = ctx.new_page()
+    pg.watch = Watch(pg, server)
+    yield pg
+    ctx.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_page_loads_cleanly_at_desktop_and_phone_width(browser, server, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, base_url=server)
+    pg = ctx.new_page()
+    watch = Watch(pg, server)
+    for url in PAGES:
+        resp = pg.goto(url)
+        assert resp.status == 200, url
+        assert pg.locator("[data-lang-switch]").count() == 1, url
+        overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{url} overflows by {overflow}px at {width}px"
+    watch.clean()
+    ctx.close()
+
+
+def test_language_switch_is_remembered(page):
+    page.goto("/")
+    assert page.locator("html").get_attribute("data-lang") == "zh"
+    page.click("[data-lang-switch]")
+    assert page.locator("html").get_attribute("data-lang") == "en"
+    assert "Overview" in page.locator("[data-nav=overview]").inner_text()
+    page.click("[data-nav=rankings]")
+    assert page.locator("html").get_attribute("data-lang") == "en"
+    assert "Guangzhou" in page.locator("[data-row='440100']").inner_text()
+    page.click("[data-lang-switch]")
+    assert page.locator("html").get_attribute("data-lang") == "zh"
+    assert "广州市" in page.locator("[data-row='440100']").inner_text()
+    page.watch.clean()
+
+
+def test_drill_down_province_city_county(page):
+    page.goto("/")
+    page.click("[data-region-link='440000']")
+    assert page.locator("[data-region]").get_attribute("data-region") == "440000"
+    page.click("[data-child-region='440100']")
+    assert page.locator("[data-region]").get_attribute("data-region") == "440100"
+    assert page.locator("[data-breadcrumbs] [data-crumb]").count() == 2
+    assert page.locator("[data-synthetic-banner]").count() == 1
+    row = page.locator("[data-row='tech_transform']")
+    assert "●" in row.inner_text()  # the light carries a symbol, not colour alone
+    page.click("[data-child-region='440103']")
+    crumbs = page.locator("[data-breadcrumbs] [data-crumb]")
+    assert [crumbs.nth(i).get_attribute("data-crumb") for i in range(crumbs.count())] == ["440000", "440100", "440103"]
+    assert page.locator("[data-row='tech_transform'] svg.spark").count() == 1
+    page.watch.clean()
+
+
+def test_sort_a_table(page):
+    page.goto("/indicators/tech_transform?region=440100")
+    first = lambda: page.locator("[data-table=child-regions] tbody tr").first.get_attribute("data-row")  # noqa: E731
+    header = page.locator("[data-table=child-regions] th[data-sort-key=value]")
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert first() == "440103"  # 200 < 300; regions without a value sort last
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert first() == "440104"
+    page.watch.clean()
+
+
+def test_indicator_chart_data_and_region_switch(page):
+    page.goto("/indicators/tech_transform")
+    chart = page.locator("[data-chart][data-ready=true]")
+    assert chart.get_attribute("data-region") == "440000"
+    page.select_option("[data-region-switch]", "440300")
+    page.wait_for_url("**region=440300**")
+    chart = page.locator("[data-chart][data-ready=true]")
+    assert chart.get_attribute("data-region") == "440300"
+    points = page.locator("[data-chart] circle[data-point]")
+    values = {points.nth(i).get_attribute("data-point"): float(points.nth(i).get_attribute("data-value"))
+              for i in range(points.count())}
+    assert values["2025-05"] == 200.0 and values["2025-01"] == 40.0  # year to date
+    assert float(page.locator("[data-chart] line[data-target='2025']").get_attribute("data-value")) == 800.0
+    tile = page.locator("[data-tilemap] [data-tile='440300']")
+    assert tile.get_attribute("data-light") == "yellow"
+    assert page.locator("[data-tilemap] [data-tile]").count() == 21
+    page.watch.clean()
