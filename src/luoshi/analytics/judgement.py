@@ -13,8 +13,8 @@ from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import TYPE_DIGIT
-from luoshi.domain.rules import Rules
+from luoshi.domain.periods import TYPES
+from luoshi.domain.rules import Rules, pace_cutoff
 
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO lu_ratio(v, t) AS
@@ -47,22 +47,20 @@ CREATE OR REPLACE TEMP MACRO lu_met(v, comp, t, hi, tol, dir) AS
 """
 
 
-def _cutoffs(con: duckdb.DuckDBPyConnection, at: date, basis: str) -> None:
-    """Per reporting frequency, the day up to which progress is expected."""
-    rows = []
-    for freq, digit in TYPE_DIGIT.items():
-        if basis == "calendar" or freq == "D":
-            rows.append((freq, at))
-            continue
-        end = con.execute("SELECT \"end\" FROM periods WHERE type = ? AND start <= ? ORDER BY key DESC LIMIT 1",
-                          [freq, at]).fetchone()
-        if end and end[0] <= at:
-            rows.append((freq, at))
-        else:
-            prev = con.execute("SELECT max(\"end\") FROM periods WHERE type = ? AND \"end\" < ?", [freq, at]).fetchone()
-            rows.append((freq, prev[0]))
-    con.execute("CREATE OR REPLACE TEMP TABLE _cutoff (freq TEXT, cutoff DATE)")
-    con.executemany("INSERT INTO _cutoff VALUES (?, ?)", rows)
+def _cutoffs(at: date, basis: str) -> str:
+    """Per reporting frequency, the day up to which progress is expected (a VALUES list)."""
+    return ", ".join(f"('{freq}', DATE '{pace_cutoff(freq, at, basis).isoformat()}')" for freq in TYPES)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: list):
+    """Run a statement that uses the judgement macros, defining them on this connection first if needed."""
+    try:
+        return con.execute(sql, params)
+    except duckdb.CatalogException as exc:
+        if "lu_" not in str(exc):
+            raise
+        con.execute(_MACROS)
+        return con.execute(sql, params)
 
 
 def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, where: str = "",
@@ -75,13 +73,12 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     Columns: tid, iid, rid, pkey, target, value, data_through, expected, progress, shortfall,
     attainment, met, category, light, stale, synthetic.
     """
-    con.execute(_MACROS)
-    _cutoffs(con, at, rules.pace_basis)
     growth = rules.pace_method == "growth"
     rf = f"AND {rollup_filter}" if rollup_filter else ""
-    con.execute(f"""
+    _execute(con, f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
-    WITH t AS (
+    WITH _cutoff(freq, cutoff) AS (VALUES {_cutoffs(at, rules.pace_basis)}),
+    t AS (
         SELECT t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction, (i.numerator IS NOT NULL) AS formula,
                n.iid AS num_iid, d.iid AS den_iid, coalesce(i.factor, 1.0) AS factor,
                s.iid AS step_iid, p.start, p."end", p.days, c.cutoff

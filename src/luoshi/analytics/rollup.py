@@ -303,27 +303,43 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
 
 def _context(con: duckdb.DuckDBPyConnection) -> None:
     """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
-    child regions' values (and their weights), finer periods' values, formula components."""
-    con.execute("""
+    child regions' values (and their weights), finer periods' values, formula components.
+
+    Children's values aggregated over time are never inputs of a parent's aggregate over regions
+    (see the module note), so children are listed key by key only where that matters: for types
+    with nothing finer, and for the weights of weighted means; other children's values of coarser
+    types are found by one filtered scan."""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _need AS
         WITH kids AS (
             SELECT s.iid, l.rid, s.pkey FROM _scope s
             JOIN _lk l ON l.parent_rid = s.rid AND l.ptype = s.ptype AND s.pkey >= l.kfrom AND s.pkey < l.kto
+            WHERE s.ptype IN ({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})
+               OR s.iid IN (SELECT iid FROM _ind WHERE region_agg = 'wmean')
         )
         SELECT iid, rid, pkey FROM kids
-        UNION SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
+        UNION ALL SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
               WHERE i.weight_iid IS NOT NULL
-        UNION SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey
-        UNION SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
-        UNION SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
+        UNION ALL SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey
+        UNION ALL SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
+        UNION ALL SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
     """)
     lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _need").fetchone()
+    lo, hi = (lo, hi) if lo is not None else (0, -1)
+    coarse = f"({TYPE_DIGIT['Q']}, {TYPE_DIGIT['S']}, {TYPE_DIGIT['Y']})"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
         SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
-        WHERE r.pkey BETWEEN {lo if lo is not None else 0} AND {hi if hi is not None else -1}
+        WHERE r.pkey BETWEEN {lo} AND {hi}
           AND EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
           AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+        UNION ALL  -- children's own (not time-aggregated) values of coarser types
+        SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
+        JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto
+        WHERE r.ptype IN {coarse} AND r.src <> {SRC_TIME} AND r.pkey BETWEEN {lo} AND {hi}
+          AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = l.parent_rid AND s.pkey = r.pkey)
+          AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+          AND NOT EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
     """)
 
 

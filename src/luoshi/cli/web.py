@@ -52,7 +52,9 @@ def register(app: typer.Typer) -> None:
         shown = f"[{host}]" if ":" in host else host
         print(f"luoshi: serving {ws.path} at http://{shown}:{bound}/  (API /api, reference /docs; Ctrl-C stops)",
               flush=True)
-        config = uvicorn.Config(app_, log_level=log_level, access_log=False)
+        # uvloop and httptools (dependencies) parse and schedule several times faster than the
+        # pure-Python defaults; uvicorn falls back to those where the fast ones cannot load.
+        config = uvicorn.Config(app_, log_level=log_level, access_log=False, loop="auto", http="auto")
         server = uvicorn.Server(config)
         try:
             server.run(sockets=[sock])

@@ -65,7 +65,7 @@ def normalise_comparator(text: str) -> str:
     raise ValueError(f"{text!r} is not a comparator ({', '.join(COMPARATORS)})")
 
 
-def pace_cutoff(period: Period, frequency: str, at: date, basis: str = "reported") -> date:
+def pace_cutoff(frequency: str, at: date, basis: str = "reported") -> date:
     """The day up to which progress is expected: ``at`` itself, or the end of the last reporting
     period of the indicator's frequency that is complete by ``at``."""
     if basis == "calendar" or frequency == "D":
@@ -75,7 +75,7 @@ def pace_cutoff(period: Period, frequency: str, at: date, basis: str = "reported
 
 
 def expected_share(period: Period, frequency: str, at: date, rules: Rules) -> float:
-    return period.elapsed(pace_cutoff(period, frequency, at, rules.pace_basis))
+    return period.elapsed(pace_cutoff(frequency, at, rules.pace_basis))
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,18 @@ def field_of(header: object, known: tuple[str, ...]) -> str | None:
 
 def fields_for(kind: str) -> tuple[str, ...]:
     return OBSERVATION_FIELDS if kind == "observations" else TARGET_FIELDS
+
+
+def column_index(header: list, kind: str, required: tuple[str, ...], report, *, row: int, sheet=None) -> dict[str, int]:
+    """Which cell of a header row holds each standard field (first match wins); a missing required
+    field is reported against the header row."""
+    known = fields_for(kind)
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        name = field_of(h, known)
+        if name and name not in index:
+            index[name] = i
+    for col in required:
+        if col not in index:
+            report.add("missing-column", sheet=sheet, row=row, field=col, column=col)
+    return index

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from luoshi.domain.problems import Report
-from luoshi.ingest.columns import REQUIRED, field_of, fields_for
+from luoshi.ingest.columns import REQUIRED, column_index, field_of, fields_for
 from luoshi.ingest.tables import MAX_BYTES, decode
 
 FORMATS = ("csv", "xlsx", "json")
@@ -39,14 +39,7 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
 def build_table(kind: str, header: list, rows: list[tuple[int, str | None, list]], report: Report) -> pa.Table | None:
     """Map a header and rows of cells to the standard text table; reports missing columns."""
     known = fields_for(kind)
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = field_of(h, known)
-        if name and name not in index:
-            index[name] = i
-    for col in REQUIRED[kind]:
-        if col not in index:
-            report.add("missing-column", row=1, field=col, column=col)
+    index = column_index(header, kind, REQUIRED[kind], report, row=1)
     if not report.ok:
         return None
     cols: dict[str, list] = {"row_no": [], "sheet": []}
@@ -105,14 +98,7 @@ def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         report.add("bad-format", format="CSV", detail=str(exc).splitlines()[0][:200] if str(exc) else "unreadable")
         return None
     known = fields_for(kind)
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = field_of(h, known)
-        if name and name not in index:
-            index[name] = i
-    for col in REQUIRED[kind]:
-        if col not in index:
-            report.add("missing-column", row=header_line, field=col, column=col)
+    index = column_index(header, kind, REQUIRED[kind], report, row=header_line)
     if not report.ok and not report.rows_read and any(p.code == "missing-column" for p in report.problems):
         return None
     # numbers as a person counts lines: records follow the header, skipping the lines pyarrow skipped

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from luoshi.domain.problems import Report
 from luoshi.ingest import xlsx_rows
-from luoshi.ingest.columns import REQUIRED, field_of, fields_for
+from luoshi.ingest.columns import REQUIRED, column_index, fields_for
 
 DATA_SHEETS = ("data", "数据", "observations", "targets", "填报")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
@@ -106,14 +106,7 @@ def _collect(rows, kind: str, sheet: str, report: Report):
         report.add("empty-file", sheet=sheet)
         return None
     known = fields_for(kind)
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        name = field_of(h, known)
-        if name and name not in index:
-            index[name] = i
-    for col in REQUIRED[kind]:
-        if col not in index:
-            report.add("missing-column", sheet=sheet, row=header_row, field=col, column=col)
+    index = column_index(header, kind, REQUIRED[kind], report, row=header_row, sheet=sheet)
     if not report.ok:
         return None
     want = [(cols_k, index.get(name)) for cols_k, name in enumerate(known)]

@@ -13,6 +13,7 @@ from luoshi.analytics import rollup
 from luoshi.domain.problems import InputError, Report
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.observations import read_observations, read_targets
+from luoshi.services.targets import store_targets
 from luoshi.store.db import Database
 
 SYNTHETIC_SOURCE = "synthetic-demo"
@@ -137,7 +138,9 @@ def import_observations(db: Database, catalog: Catalog, path: str | Path, *, sta
     return result
 
 
-def load_targets(db: Database, catalog: Catalog, path: str | Path) -> dict:
+def load_targets(db: Database, catalog: Catalog, path: str | Path, *, by: str = "local") -> dict:
+    """Read, validate and store a targets CSV, all or nothing; a target replaces the previous one
+    for its key (the audit log keeps the old value)."""
     report = Report(file=str(path))
     rows = read_targets(path, catalog, report)
     plans = {r["id"] for r in db.all("SELECT id FROM plans")}
@@ -146,21 +149,6 @@ def load_targets(db: Database, catalog: Catalog, path: str | Path) -> dict:
             report.add("unknown-plan", row=r["row"], field="plan", value=r["plan_id"])
     if not report.ok:
         raise InputError(report)
-    now = _now()
     with db.write() as con:
-        for r in rows:
-            old = con.execute("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
-                              [r["iid"], r["rid"], r["pkey"]]).fetchone()
-            if old:
-                con.execute("DELETE FROM target_trajectory WHERE tid = ?", [old[0]])
-                con.execute("DELETE FROM targets WHERE tid = ?", [old[0]])
-            tid = con.execute(
-                "INSERT INTO targets (iid, rid, pkey, comparator, value, value_high, tolerance, step_indicator, "
-                "baseline_value, baseline_period, plan_id, strength, document, quote, source, status, synthetic, "
-                "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING tid",
-                [r["iid"], r["rid"], r["pkey"], r["comparator"], r["value"], r["value_high"], r["tolerance"],
-                 r["step_indicator"], r["baseline_value"], r["baseline_period"], r["plan_id"], r["strength"],
-                 r["document"], r["quote"], r["source"], r["status"], r["synthetic"], now]).fetchone()[0]
-            for pkey, value in r["trajectory"]:
-                con.execute("INSERT INTO target_trajectory VALUES (?,?,?)", [tid, pkey, value])
+        store_targets(con, rows, by=by, import_id=None)
     return {"file": str(path), "targets": len(rows)}
