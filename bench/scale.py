@@ -1,6 +1,6 @@
 """Province-scale benchmark: luoshi against pandas and PostgreSQL on the same data, in one run.
 
-    python bench/scale.py --size M            (S, M or L; writes bench/RESULTS.md)
+    python bench/scale.py --size M            (S, M or L; writes bench/RESULTS.md for M, RESULTS-<size>.md otherwise)
 
 Measures (a) full rollup plus judgement, (b) an incremental update after 10,000 new or revised
 observations through ``services.observations.record`` (the import path), (c) dashboard queries
@@ -380,7 +380,8 @@ def write_results(size: str, nobs: int, R: dict) -> None:
         lines.append(f"| PostgreSQL COPY load | {R['postgres_load']['seconds']} s | |")
     lines += ["", f"Process lifetime peak RSS: {R['lifetime_peak_rss_gb']} GB (includes the pandas baseline).",
               "", f"Rollup steps (s): {a['steps']}", ""]
-    (ROOT / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    # size M is the reference run (make bench); other sizes are kept beside it
+    (ROOT / ("RESULTS.md" if size == "M" else f"RESULTS-{size}.md")).write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
 
