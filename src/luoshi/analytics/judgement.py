@@ -78,7 +78,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     _execute(con, f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
     WITH _cutoff(freq, cutoff) AS (VALUES {_cutoffs(at, rules.pace_basis)}),
-    t AS (
+    t AS MATERIALIZED (
         SELECT t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction, (i.numerator IS NOT NULL) AS formula,
                n.iid AS num_iid, d.iid AS den_iid, coalesce(i.factor, 1.0) AS factor,
                s.iid AS step_iid, p.start, p."end", p.days, c.cutoff
@@ -88,7 +88,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
         JOIN _cutoff c ON c.freq = i.frequency
         WHERE true {where}
     ),
-    series AS (  -- the series whose value so far is needed: the indicator, formula parts, step indicator
+    series AS MATERIALIZED (  -- the series whose value so far is needed: the indicator, formula parts, step indicator
         SELECT tid, rid, pkey, start, "end", 'main' AS role, iid AS siid FROM t WHERE NOT formula
         UNION ALL SELECT tid, rid, pkey, start, "end", 'num', num_iid FROM t WHERE formula
         UNION ALL SELECT tid, rid, pkey, start, "end", 'den', den_iid FROM t WHERE formula
@@ -115,7 +115,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
                max(send) AS data_through, bool_or(synthetic) AS synthetic
         FROM sub GROUP BY tid, role
     ),
-    val AS (
+    val AS MATERIALIZED (
         SELECT coalesce(w.tid, a.tid) AS tid, coalesce(w.role, a.role) AS role,
                coalesce(w.value, a.value) AS value, coalesce(w.send, a.data_through) AS data_through,
                coalesce(w.synthetic, a.synthetic) AS synthetic
