@@ -26,12 +26,15 @@ def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]],
                 FROM regions r JOIN region_links l ON l.rid = r.rid
                 WHERE r.level = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
                   AND l.rid IN (
-                    WITH RECURSIVE d(rid) AS (
-                        SELECT rid FROM region_links WHERE parent_rid = ?
-                          AND valid_from <= ? AND (valid_to IS NULL OR ? < valid_to)
+                    WITH RECURSIVE d(rid) AS (  -- descendants, no deeper than the level ranked
+                        SELECT l1.rid FROM region_links l1 JOIN regions g1 ON g1.rid = l1.rid
+                        WHERE l1.parent_rid = ? AND l1.valid_from <= ? AND (l1.valid_to IS NULL OR ? < l1.valid_to)
+                          AND g1.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1)
                         UNION
                         SELECT l2.rid FROM region_links l2 JOIN d ON l2.parent_rid = d.rid
-                          AND l2.valid_from <= ? AND (l2.valid_to IS NULL OR ? < l2.valid_to))
+                        JOIN regions g2 ON g2.rid = l2.rid
+                        WHERE l2.valid_from <= ? AND (l2.valid_to IS NULL OR ? < l2.valid_to)
+                          AND g2.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1))
                     SELECT rid FROM d)
             ),
             vals AS (
@@ -53,7 +56,8 @@ def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]],
                    bool_or(coalesce(sc.synthetic, false)) OR any_value(s.synthetic) AS synthetic
             FROM sib s LEFT JOIN scored sc ON sc.rid = s.rid
             GROUP BY s.rid, s.code, s.name_zh, s.name_en
-        """, [level, p.start, p.start, parent_rid, p.start, p.start, p.start, p.start, p.key]).fetchall()
+        """, [level, p.start, p.start, parent_rid, p.start, p.start, level, p.start, p.start, level,
+              p.key]).fetchall()
         single = len(indicators) == 1
         direction = con.execute("SELECT direction FROM indicators WHERE iid = ?", [indicators[0][0]]).fetchone()[0]
         def key(r):
