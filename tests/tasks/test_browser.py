@@ -3,12 +3,8 @@ real `luoshi serve` over the synthetic demo task list.  Selectors are data-* att
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from datetime import date
 
 import pytest
@@ -16,10 +12,9 @@ import pytest
 from luoshi.data.demo_tasks import build_task_demo
 from luoshi.workspace import Workspace
 
+from ..serving import chromium, serve
+
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 TODAY = date(2025, 9, 15)
 
 
@@ -30,38 +25,14 @@ def server(base_file, tmp_path_factory):
     ws = Workspace.open(db, today=TODAY)
     build_task_demo(ws)
     ws.close()
-    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(db), "--port", "0",
-                             "--today", TODAY.isoformat(), "--cache-size", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url, deadline = None, time.monotonic() + 60
-    while url is None and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-        url = m.group(1) if m else None
-    if url is None:
-        proc.kill()
-        raise RuntimeError(f"luoshi serve did not start: {proc.stderr.read()}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(db, TODAY, "--cache-size", "0") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("LUOSHI_CI") or os.environ.get("CI"):
-            pytest.fail(f"chromium missing at {CHROMIUM}")
-        pytest.skip(f"chromium missing at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

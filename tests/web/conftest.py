@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import sys
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +10,7 @@ from fastapi.testclient import TestClient
 from luoshi.web import create_app
 from luoshi.workspace import Workspace
 
+from ..serving import serve
 from . import fixtures
 
 
@@ -40,22 +37,5 @@ def server(web_db, tmp_path_factory):
     """`luoshi serve` in a subprocess on a free port, over a copy of the fixture workspace."""
     copy = tmp_path_factory.mktemp("served") / "served.duckdb"
     shutil.copy(web_db, copy)
-    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(copy), "--port", "0",
-                             "--today", fixtures.TODAY.isoformat()],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline, url = time.monotonic() + 60, None
-    while time.monotonic() < deadline and url is None:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-        url = m.group(1) if m else None
-    if url is None:
-        proc.kill()
-        raise RuntimeError(f"luoshi serve did not start: {proc.stderr.read()}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(copy, fixtures.TODAY) as url:
+        yield url

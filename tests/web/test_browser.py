@@ -5,17 +5,14 @@ request to any host but the server.  In CI a missing browser fails the run (LUOS
 
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 
+from ..serving import chromium
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators", "/indicators/tech_transform",
          "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
          "/coverage", "/outcomes", "/docs"]
@@ -23,15 +20,8 @@ PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicat
 
 @pytest.fixture(scope="module")
 def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("LUOSHI_CI") or os.environ.get("CI"):
-            pytest.fail(f"chromium missing at {CHROMIUM} (apt-get install -y chromium)")
-        pytest.skip(f"chromium missing at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Watch:

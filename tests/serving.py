@@ -1,0 +1,62 @@
+"""Shared by the browser tests: a real `luoshi serve` on a free port, and Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def serve(db: Path, today: date, *options: str) -> Iterator[str]:
+    """`luoshi serve` over ``db`` in a subprocess on a free loopback port; yields its base URL."""
+    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(db), "--port", "0",
+                             "--today", today.isoformat(), *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url, deadline = None, time.monotonic() + 60
+    while url is None and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+        url = m.group(1) if m else None
+    if url is None:
+        proc.kill()
+        raise RuntimeError(f"luoshi serve did not start: {proc.stderr.read()}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium():
+    """Debian's chromium driven by Playwright; in CI a missing browser fails rather than skips."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("LUOSHI_CI") or os.environ.get("CI"):
+            pytest.fail(f"chromium missing at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"chromium missing at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
