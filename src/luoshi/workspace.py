@@ -14,7 +14,7 @@ from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
 from luoshi.domain.periods import PeriodError, containing, parse
-from luoshi.domain.problems import InputError, Report
+from luoshi.domain.problems import InputError, NotFound, Report
 from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.services import observations, reference
@@ -33,15 +33,6 @@ SETTINGS = {
     "jump_points": ("10", "imports: change in percentage points (indicators in %) that needs a comment"),
     "approval_bottom_up": ("false", "approve a region only after its child regions ('true' or 'false')"),
 }
-
-
-class NotFound(LookupError):
-    """An unknown region, indicator, plan or period asked for by a caller (not a data-file problem)."""
-
-    def __init__(self, kind: str, value: str, hint: str = ""):
-        self.kind, self.value = kind, value
-        self.code = f"unknown-{kind}"
-        super().__init__(f"no {kind} {value!r}{'; ' + hint if hint else ''}")
 
 
 def default_path() -> str:

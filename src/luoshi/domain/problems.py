@@ -220,3 +220,12 @@ _e("file-type-not-allowed", "Evidence type not allowed", "{value}: type {media_t
    "佐证材料 {value} 的类型 {media_type!r} 不允许（允许：{allowed}）")
 _e("percent-decreased", "Percent complete went down", "percent complete falls from {previous} to {value}",
    "完成百分比由 {previous} 降至 {value}", WARNING)
+
+
+class NotFound(LookupError):
+    """An unknown region, indicator, plan or period asked for by a caller (not a data-file problem)."""
+
+    def __init__(self, kind: str, value: str, hint: str = ""):
+        self.kind, self.value = kind, value
+        self.code = f"unknown-{kind.replace(' ', '-')}"
+        super().__init__(f"no {kind} {value!r}{'; ' + hint if hint else ''}")

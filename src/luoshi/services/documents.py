@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from luoshi.domain.problems import InputError, Report
+from luoshi.domain.problems import InputError, NotFound, Report
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.ingest.documents import read_document
@@ -149,14 +149,12 @@ class DocumentService:
         """One document's metadata and proposal counts (no text)."""
         rows = self.documents(did)
         if not rows:
-            from luoshi.workspace import NotFound
             raise NotFound("document", str(did))
         return rows[0]
 
     def _doc(self, did: int) -> dict:
         doc = self.db.one("SELECT * FROM documents WHERE did = ?", [did])
         if doc is None:
-            from luoshi.workspace import NotFound
             raise NotFound("document", str(did))
         return doc
 
@@ -181,7 +179,6 @@ class DocumentService:
         rows = self.db.all("SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c "
                            "JOIN documents d USING (did) WHERE cid = ?", [cid])
         if not rows:
-            from luoshi.workspace import NotFound
             raise NotFound("commitment", str(cid))
         return _public(rows[0])
 
