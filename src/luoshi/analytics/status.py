@@ -28,9 +28,9 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         WITH latest AS (  -- for indicators without a target: the latest value inside the period
             SELECT r.iid, arg_max(r.value, p."end") AS value, max(p."end") AS data_through,
                    arg_max(r.synthetic, p."end") AS synthetic
-            FROM rollup r JOIN periods p ON p.key = r.pkey
+            FROM rollup r JOIN periods p ON p.key = r.pkey JOIN indicators fi ON fi.iid = r.iid
             WHERE r.rid = ? AND p.start >= ? AND p."end" <= least(?, ?) AND {keys}
-              AND r.ptype = CASE (SELECT frequency FROM indicators WHERE iid = r.iid)
+              AND r.ptype = CASE fi.frequency
                   WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3 WHEN 'W' THEN 4 ELSE 5 END
             GROUP BY r.iid
         ),
