@@ -228,10 +228,8 @@ class Workspace:
     def judge_all(self, at: date | None = None, plan_id: str | None = None) -> list[dict]:
         """Judge every target at ``at`` (the whole hierarchy, one SQL statement)."""
         at = at or self.today
-        cur = self.db.cursor()
-        table = judge(cur, at, self.rules(plan_id))
-        return [dict(zip([d[0] for d in c.description], row)) for c in [cur.execute(f"SELECT * FROM {table}")]
-                for row in c.fetchall()]
+        table = judge(self.db.cursor(), at, self.rules(plan_id))
+        return self.db.all(f"SELECT * FROM {table}")
 
     def status(self, plan_id: str = "gd-1310", region: str | None = None, period: str | None = None,
                at: date | None = None) -> dict:

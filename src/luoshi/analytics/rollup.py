@@ -211,7 +211,7 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
     kids = {}
     for g, p, c in pairs:
         kids.setdefault((g, p), set()).add(c)
-    todo, present = set(), set()
+    todo = set()
     if scoped:
         todo = {(r[0], r[1]) for r in con.execute(
             "SELECT DISTINCT s.ptype, g.depth FROM _scope s JOIN regions g ON g.rid = s.rid").fetchall()}
