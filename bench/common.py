@@ -106,6 +106,7 @@ def build_workspace(data: Path, path: Path, memory_limit: str = "3GB") -> Worksp
                    now()
             FROM read_parquet('{data / "targets.parquet"}') t
             JOIN indicators i ON i.code = t.indicator JOIN regions r ON r.code = t.region
+            ORDER BY r.rid, t.pkey  -- as a province's target files arrive: region by region
         """)
     ws.db.con.execute("CHECKPOINT")
     return ws

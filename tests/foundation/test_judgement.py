@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import random
+
 import pytest
 
+from luoshi.analytics.judgement import judge as sql_judge
+from luoshi.analytics.status import indicator_judgements
 from luoshi.domain.periods import parse
 from luoshi.domain.rules import Rules, judge
 
@@ -110,3 +114,65 @@ def test_no_data_and_stale(tiny_ws, tmp_path):
     rid = {r["code"]: r["rid"] for r in tiny_ws.db.all("SELECT code, rid FROM regions")}
     assert judged[rid["900102"]]["category"] == "no_data" and judged[rid["900102"]]["light"] == "grey"
     assert judged[rid["900101"]]["stale"]  # January data only, 75 days before mid-April
+
+
+def _random_targets_and_values(ws, tmp_path, seed: int) -> None:
+    """Targets of every comparator (with baselines, trajectories, an in-step indicator and a
+    formula) and monthly values with gaps, at random, over the tiny province."""
+    rng = random.Random(seed)
+    regions = ["900000", "900100", "900200", "900101", "900102", "900201"]
+    periods = ["2024", "2024S1", "2024Q2", "2024-05", "2024W20"]
+    lines = ["indicator,region,period,comparator,value,value_high,tolerance,step_indicator,baseline_value,trajectory"]
+    for ind in ("jobs", "price", "pop", "growth", "share", "peak", "local"):
+        for region in regions:
+            for period in rng.sample(periods[:4], 2):
+                comp = rng.choice(["at_least", "at_most", "around", "between", "in_step", "exact"])
+                value = rng.choice([0, 5, 40, 300, 1000])
+                high = value + rng.choice([0, 10, 200]) if comp == "between" else ""
+                tol = rng.choice(["", 0.5, 5]) if comp in ("around", "in_step") else ""
+                step = rng.choice(["jobs", "pop"]) if comp == "in_step" else ""
+                base = rng.choice(["", "", 10, 200]) if comp in ("at_least", "at_most", "exact") else ""
+                traj = "2024Q1=30;2024Q2=60" if period == "2024" and rng.random() < 0.3 and comp != "in_step" else ""
+                lines.append(f"{ind},{region},{period},{comp},{value},{high},{tol},{step},{base},{traj}")
+    f = tmp_path / f"targets-{seed}.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws.load_targets(f)
+    rows = []
+    for ind in ("jobs", "price", "pop", "growth", "num", "den", "peak", "local"):
+        for region in ("900101", "900102", "900201"):
+            for m in range(1, 13):
+                if rng.random() < 0.8:
+                    rows.append({"indicator": ind, "region": region, "period": f"2024-{m:02d}",
+                                 "value": rng.choice([0.0, 1.5, 4.0, 25.0, rng.uniform(-5, 150)])})
+    rows.append({"indicator": "jobs", "region": "900100", "period": "2024", "value": 700.0})  # a reported annual value
+    ws.record(rows)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_one_region_judged_in_python_equals_the_sql_twin(tiny_ws, tmp_path, seed):
+    """A region's page judges its targets with domain.rules; judge_all does it in SQL for all."""
+    _random_targets_and_values(tiny_ws, tmp_path, seed)
+    periods = {r["key"]: r["code"] for r in tiny_ws.db.all("SELECT key, code FROM periods")}
+    compared = 0
+    con = tiny_ws.db.cursor()
+    for at in (date(2024, 2, 10), AT, date(2024, 6, 30), date(2024, 9, 3), date(2025, 2, 1)):
+        for rules in (Rules(), Rules(pace_basis="calendar", pace_method="growth", stale_grace_days=20)):
+            sql = {(j["rid"], j["pkey"], j["iid"]): j for j in tiny_ws.db.all(f"SELECT * FROM {sql_judge(con, at, rules)}")}
+            pages = {}
+            for rid, pkey in {(k[0], k[1]) for k in sql}:
+                for row in indicator_judgements(con, rid=rid, period=parse(periods[pkey]), at=at, rules=rules):
+                    if row["tid"] is not None:
+                        pages[(rid, pkey, row["iid"])] = row
+            assert pages.keys() == sql.keys()
+            for key, s in sql.items():
+                p = pages[key]
+                for field in ("category", "light", "met", "stale", "synthetic", "tid"):
+                    assert p[field] == s[field], (at, key, field, p, s)
+                for field in ("value", "target", "attainment", "expected", "progress", "shortfall"):
+                    assert (p[field] is None) == (s[field] is None), f"{at} {key} {field} {p} {s}"
+                    if s[field] is not None:
+                        assert p[field] == pytest.approx(s[field], rel=1e-9, abs=1e-9), (at, key, field, p, s)
+                if s["value"] is not None:
+                    assert p["data_through"] == s["data_through"], (at, key)
+                compared += 1
+    assert compared > 300

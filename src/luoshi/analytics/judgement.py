@@ -14,7 +14,7 @@ from datetime import date
 import duckdb
 
 from luoshi.domain.periods import TYPES
-from luoshi.domain.rules import Rules, pace_cutoff
+from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
 
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO lu_ratio(v, t) AS
@@ -174,8 +174,12 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
             (met_full AND (over OR (cum AND NOT lower))) AS done
         FROM p
     )
-    SELECT tid, iid, rid, pkey, tv AS target, v AS value, data_through, expected, progress, shortfall,
-           attainment, coalesce(met_goal, met_full) AS met, synthetic,
+    SELECT tid, iid, rid, pkey, tv AS target, v AS value, data_through, expected,
+           -- without a value (or a step to keep with) there is nothing to measure
+           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN progress END AS progress,
+           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN shortfall END AS shortfall,
+           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN attainment END AS attainment,
+           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN coalesce(met_goal, met_full) END AS met, synthetic,
            CASE WHEN v IS NULL OR tv IS NULL THEN 'no_data' WHEN done THEN 'done' WHEN over THEN 'overdue'
                 WHEN shortfall >= {rules.yellow} THEN 'behind' WHEN shortfall <= -{rules.ahead} THEN 'ahead'
                 ELSE 'on_pace' END AS category,
@@ -183,8 +187,8 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
                 WHEN shortfall < {rules.yellow} THEN 'green' WHEN shortfall <= {rules.red} THEN 'yellow'
                 ELSE 'red' END AS light,
            (data_through IS NOT NULL AND date_diff('day', data_through, ?) >
-              CASE frequency WHEN 'Y' THEN 366 WHEN 'S' THEN 184 WHEN 'Q' THEN 92 WHEN 'M' THEN 31 WHEN 'W' THEN 7
-                   ELSE 1 END + {int(rules.stale_grace_days)}) AS stale
+              CASE frequency {' '.join(f"WHEN '{f}' THEN {d}" for f, d in STALE_AFTER_DAYS.items())} END
+              + {int(rules.stale_grace_days)}) AS stale
         FROM s
     """, (params or []) + [at, at, at, at])
     return table

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 
 from luoshi.domain.periods import Period
+
+
+def siblings(con: duckdb.DuckDBPyConnection, *, parent_rid: int, level: str, days: list[date]) -> dict:
+    """For each day, the regions of ``level`` under ``parent_rid`` as linked on that day:
+    {day: [(rid, code, name_zh, name_en, synthetic), ...]}.  The links of the regions no deeper
+    than the level are read in one query and walked down from the parent here."""
+    days_sql = ", ".join(f"(DATE '{d.isoformat()}')" for d in days)
+    children: dict[tuple, list] = {}
+    for day, parent, *region in con.execute(f"""
+            SELECT x.day, l.parent_rid, r.rid, r.code, r.name_zh, r.name_en, r.synthetic, r.level
+            FROM (VALUES {days_sql}) x(day)
+            JOIN region_links l ON l.valid_from <= x.day AND (l.valid_to IS NULL OR x.day < l.valid_to)
+            JOIN regions r ON r.rid = l.rid
+            WHERE r.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1)""", [level]).fetchall():
+        children.setdefault((day, parent), []).append(region)
+    out: dict = {}
+    for day in days:
+        found, todo, seen = [], [parent_rid], set()
+        while todo:
+            for rid, code, name_zh, name_en, synthetic, lvl in children.get((day, todo.pop()), ()):
+                if rid not in seen:
+                    seen.add(rid)
+                    todo.append(rid)
+                    if lvl == level:
+                        found.append((rid, code, name_zh, name_en, synthetic))
+        out[day] = found
+    return out
 
 
 def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]], parent_rid: int, level: str,
@@ -15,69 +44,64 @@ def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]],
     mean of each indicator's min-max score (0-100, 100 = best among the siblings).
     Rank change = previous period's rank - this rank (positive: moved up).
     """
-    spec = ", ".join(f"({iid}, {float(w)})" for iid, w in indicators)
     periods = [period, period.previous()]
+    regions = siblings(con, parent_rid=parent_rid, level=level, days=[p.start for p in periods])
+    iids = [int(i) for i, _ in indicators]
+    directions = dict(con.execute(f"SELECT iid, direction FROM indicators WHERE iid IN ({','.join(map(str, iids))})")
+                      .fetchall())
+    rids = {r[0] for rs in regions.values() for r in rs}
+    values: dict[tuple, tuple] = {}  # (pkey, iid, rid) -> (value, synthetic)
+    if rids:
+        for pkey, iid, rid, value, synthetic in con.execute(f"""
+                SELECT pkey, iid, rid, value, synthetic FROM rollup
+                WHERE pkey IN ({periods[0].key}, {periods[1].key}) AND iid IN ({','.join(map(str, iids))})
+                  AND rid IN ({','.join(map(str, sorted(rids)))})""").fetchall():
+            values[(pkey, iid, rid)] = (value, synthetic)
+    first = min(iids)  # the value shown beside a composite score
     out = {}
     for p in periods:
-        rows = con.execute(f"""
-            WITH spec(iid, weight) AS (VALUES {spec}),
-            sib AS (
-                SELECT DISTINCT r.rid, r.code, r.name_zh, r.name_en, r.synthetic
-                FROM regions r JOIN region_links l ON l.rid = r.rid
-                WHERE r.level = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
-                  AND l.rid IN (
-                    WITH RECURSIVE d(rid) AS (  -- descendants, no deeper than the level ranked
-                        SELECT l1.rid FROM region_links l1 JOIN regions g1 ON g1.rid = l1.rid
-                        WHERE l1.parent_rid = ? AND l1.valid_from <= ? AND (l1.valid_to IS NULL OR ? < l1.valid_to)
-                          AND g1.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1)
-                        UNION
-                        SELECT l2.rid FROM region_links l2 JOIN d ON l2.parent_rid = d.rid
-                        JOIN regions g2 ON g2.rid = l2.rid
-                        WHERE l2.valid_from <= ? AND (l2.valid_to IS NULL OR ? < l2.valid_to)
-                          AND g2.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1))
-                    SELECT rid FROM d)
-            ),
-            vals AS (
-                SELECT s.rid, sp.iid, sp.weight, ro.value, i.direction, ro.synthetic
-                FROM sib s CROSS JOIN spec sp JOIN indicators i ON i.iid = sp.iid
-                LEFT JOIN rollup ro ON ro.iid = sp.iid AND ro.rid = s.rid AND ro.pkey = ?
-            ),
-            scored AS (
-                SELECT *, CASE WHEN max(value) OVER w = min(value) OVER w THEN 100.0
-                    WHEN direction = 'lower' THEN (max(value) OVER w - value) / (max(value) OVER w - min(value) OVER w) * 100
-                    ELSE (value - min(value) OVER w) / (max(value) OVER w - min(value) OVER w) * 100 END AS score
-                FROM vals WINDOW w AS (PARTITION BY iid)
-            )
-            SELECT s.rid, s.code, s.name_zh, s.name_en,
-                   CASE WHEN count(sc.value) = 0 THEN NULL
-                        ELSE sum(sc.score * sc.weight) FILTER (WHERE sc.value IS NOT NULL)
-                             / sum(sc.weight) FILTER (WHERE sc.value IS NOT NULL) END AS score,
-                   any_value(sc.value) FILTER (WHERE sc.iid = (SELECT min(iid) FROM spec)) AS value,
-                   bool_or(coalesce(sc.synthetic, false)) OR any_value(s.synthetic) AS synthetic
-            FROM sib s LEFT JOIN scored sc ON sc.rid = s.rid
-            GROUP BY s.rid, s.code, s.name_zh, s.name_en
-        """, [level, p.start, p.start, parent_rid, p.start, p.start, level, p.start, p.start, level,
-              p.key]).fetchall()
+        sibs = regions[p.start]
+        scores: dict[int, list[tuple[float, float]]] = {r[0]: [] for r in sibs}
+        for iid, weight in indicators:
+            got = {r[0]: values[(p.key, iid, r[0])][0] for r in sibs if (p.key, iid, r[0]) in values}
+            present = [v for v in got.values() if v is not None]
+            if not present:
+                continue
+            lo, hi = min(present), max(present)
+            for rid, v in got.items():
+                if v is None:
+                    continue
+                score = 100.0 if hi == lo else \
+                    ((hi - v) if directions[iid] == "lower" else (v - lo)) / (hi - lo) * 100
+                scores[rid].append((score, float(weight)))
+        rows = []
+        for rid, code, name_zh, name_en, synthetic in sibs:
+            s = scores[rid]
+            composite = sum(x * w for x, w in s) / sum(w for _, w in s) if s and sum(w for _, w in s) else None
+            value = values.get((p.key, first, rid), (None, False))[0]
+            synthetic = bool(synthetic) or any(values.get((p.key, i, rid), (None, False))[1] for i in iids)
+            rows.append((rid, code, name_zh, name_en, composite, value, synthetic))
         single = len(indicators) == 1
-        direction = con.execute("SELECT direction FROM indicators WHERE iid = ?", [indicators[0][0]]).fetchone()[0]
+        descending = not single or directions[iids[0]] != "lower"  # scores, and "higher" values: best first
+
+        def metric(r):
+            return r[5] if single else r[4]
+
         def key(r):
-            if single:
-                v = r[5]
-                return (v is None, -(v or 0) if direction != "lower" else (v or 0), r[1])
-            return (r[4] is None, -(r[4] or 0), r[1])
-        ranked = sorted(rows, key=key)
+            return metric(r) is None, -(metric(r) or 0) if descending else (metric(r) or 0), r[1]
+
         table, rank_no, last = [], 0, object()
-        for i, r in enumerate(ranked, start=1):
-            metric = r[5] if single else r[4]
-            if metric is None:
+        for i, r in enumerate(sorted(rows, key=key), start=1):
+            m = metric(r)
+            if m is None:
                 this_rank = None
-            elif metric != last:
-                rank_no, last = i, metric
+            elif m != last:
+                rank_no, last = i, m
                 this_rank = rank_no
             else:
                 this_rank = rank_no
             table.append({"rid": r[0], "code": r[1], "name_zh": r[2], "name_en": r[3],
-                          "value": r[5], "score": r[4], "rank": this_rank, "synthetic": bool(r[6])})
+                          "value": r[5], "score": r[4], "rank": this_rank, "synthetic": r[6]})
         out[p.key] = table
     prev = {r["code"]: r["rank"] for r in out[periods[1].key]}
     result = out[period.key]

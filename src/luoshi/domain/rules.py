@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
+from functools import lru_cache
 
 from luoshi.domain.periods import Period, containing
 
@@ -65,6 +66,7 @@ def normalise_comparator(text: str) -> str:
     raise ValueError(f"{text!r} is not a comparator ({', '.join(COMPARATORS)})")
 
 
+@lru_cache(maxsize=256)
 def pace_cutoff(frequency: str, at: date, basis: str = "reported") -> date:
     """The day up to which progress is expected: ``at`` itself, or the end of the last reporting
     period of the indicator's frequency that is complete by ``at``."""
@@ -107,7 +109,7 @@ def attainment(value: float, comparator: str, target: float, high: float | None 
         return _ratio(value, t), value >= t
     if comp == "at_most":
         if value <= 0:
-            return 100.0 + (0.0 if target <= 0 else 100.0), True
+            return 100.0 + (0.0 if target <= 0 else 100.0), value <= target
         return target / value * 100.0, value <= target
     if comp == "around":
         dev = max(0.0, abs(value - target) - tol)
@@ -122,7 +124,7 @@ def attainment(value: float, comparator: str, target: float, high: float | None 
     raise ValueError(f"unknown comparator {comparator!r}")
 
 
-def judge(*, value: float | None, target: float, comparator: str, period: Period, at: date,
+def judge(*, value: float | None, target: float | None, comparator: str, period: Period, at: date,
           frequency: str, cumulative: bool, direction: str = "higher", high: float | None = None,
           tolerance: float | None = None, interim: float | None = None, baseline: float | None = None,
           rules: Rules = Rules()) -> Judgement:
@@ -130,14 +132,16 @@ def judge(*, value: float | None, target: float, comparator: str, period: Period
 
     ``interim`` is the trajectory's target for the latest trajectory period ended by now, if any.
     """
-    if value is None:
-        return Judgement("no_data", "grey", None, None, None, None, None)
     share = expected_share(period, frequency, at, rules)
     over = at > period.end
     lower = comparator == "at_most" or (comparator == "exact" and direction == "lower")
-    if cumulative and comparator in ("at_least", "at_most", "exact"):
+    cumulative = cumulative and comparator in ("at_least", "at_most", "exact")
+    expected = (interim / target * 100.0 if interim is not None and target else share * 100.0) if cumulative \
+        else 100.0
+    if value is None or target is None:  # nothing reported yet, or nothing to keep in step with
+        return Judgement("no_data", "grey", None, expected, None, None, None)
+    if cumulative:
         progress = _ratio(value, target)
-        expected = (interim / target * 100.0 if interim is not None and target else share * 100.0)
         shortfall = progress - expected if lower else expected - progress
         met = value <= target if lower else value >= target
         done = met and (over or not lower)
@@ -152,7 +156,6 @@ def judge(*, value: float | None, target: float, comparator: str, period: Period
             else:
                 goal = baseline + (target - baseline) * share
         progress, met = attainment(value, comparator, goal, high, tolerance, direction)
-        expected = 100.0
         shortfall = expected - progress
         att, met_full = attainment(value, comparator, target, high, tolerance, direction)
         done = over and met_full
@@ -163,3 +166,26 @@ def judge(*, value: float | None, target: float, comparator: str, period: Period
     if over:
         return Judgement("overdue", "red", progress, expected, shortfall, False, att)
     return Judgement(rules.category(shortfall), rules.light(shortfall), progress, expected, shortfall, met, att)
+
+
+# A series is stale when its latest value is older than one reporting period plus the grace days.
+STALE_AFTER_DAYS = {"Y": 366, "S": 184, "Q": 92, "M": 31, "W": 7, "D": 1}
+
+
+def stale(data_through: date | None, at: date, frequency: str, rules: Rules = Rules()) -> bool:
+    return data_through is not None and (at - data_through).days > STALE_AFTER_DAYS[frequency] + rules.stale_grace_days
+
+
+def so_far(values: list[tuple[int, date, float, bool]], time_agg: str) -> tuple[float | None, date | None, bool]:
+    """The value of a target period so far, from the values (key, end, value, synthetic) of its
+    reporting periods that have ended: their sum, mean or last (by key) value, the end of the
+    latest of them, and whether any is synthetic."""
+    if not values:
+        return None, None, False
+    if time_agg == "sum":
+        value = sum(v[2] for v in values)
+    elif time_agg == "mean":
+        value = sum(v[2] for v in values) / len(values)
+    else:
+        value = max(values)[2]
+    return value, max(v[1] for v in values), any(v[3] for v in values)

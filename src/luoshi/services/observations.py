@@ -112,11 +112,11 @@ def bulk_load(db: Database, rows: "str | pa.Table", *, state: str = "approved", 
         con.execute("INSERT INTO observations SELECT oid, iid, rid, pkey, value, ?, 1, ?, ?, ?, NULL, NULL FROM _bulk",
                     [state, by, now, source])
         approved = state == "approved"
-        con.execute("""
+        con.execute(f"""
             INSERT INTO obs_current SELECT iid, rid, pkey, oid, value, ?, 1,
                 CASE WHEN ? THEN oid END, CASE WHEN ? THEN value END, ?,
                 CAST((pkey // 1000) % 10 AS TINYINT), ?
-            FROM _bulk ORDER BY pkey
+            FROM _bulk ORDER BY {rollup.CLUSTER}
         """, [state, approved, approved, source, source == SYNTHETIC_SOURCE])
         n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
         con.execute("DROP TABLE _bulk")
