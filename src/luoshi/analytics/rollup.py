@@ -136,12 +136,15 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: b
     """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
     else over child regions; then formulas."""
     g = TYPE_DIGIT[t]
-    in_scope = (lambda i, r, p: f" AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {i} AND s.rid = {r} "
+    in_scope = (lambda i, r, p: f" AND EXISTS (SELECT 1 FROM S s WHERE s.iid = {i} AND s.rid = {r} "
                 f"AND s.pkey = {p})") if scoped else (lambda i, r, p: "")
     absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
     reported = (g, depth) in based
     ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if reported else
             f"R AS (SELECT {_C} FROM _b WHERE false)"]
+    if scoped:  # the affected keys of this step
+        ctes.append(f"""S AS MATERIALIZED (SELECT s.iid, s.rid, s.pkey FROM _scope s JOIN regions g ON g.rid = s.rid
+                        WHERE s.ptype = {g} AND g.depth = {depth})""")
     have = ["R"]
     derived = []
     f = FINER.get(t)
@@ -313,6 +316,10 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     (see the module note), so children are listed key by key only where that matters: for types
     with nothing finer, and for the weights of weighted means; other children's values of coarser
     types are found by one filtered scan."""
+    # the days of a month are inputs only where days are reported (a month has ~30 of them)
+    daily = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE ptype = {TYPE_DIGIT['D']} LIMIT 1)"
+                        ).fetchone()[0]
+    days = "" if daily else "AND p.type <> 'D'"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _need AS
         WITH kids AS (
@@ -324,27 +331,36 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
         SELECT iid, rid, pkey FROM kids
         UNION ALL SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
               WHERE i.weight_iid IS NOT NULL
-        UNION ALL SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey
+        UNION ALL SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey {days}
         UNION ALL SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
         UNION ALL SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
     """)
-    lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _need").fetchone()
-    lo, hi = (lo, hi) if lo is not None else (0, -1)
     coarse = f"({TYPE_DIGIT['Q']}, {TYPE_DIGIT['S']}, {TYPE_DIGIT['Y']})"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
         SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
-        WHERE r.pkey BETWEEN {lo} AND {hi}
+        WHERE {_periods_in(con, '_need')}
           AND EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
           AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
         UNION ALL  -- children's own (not time-aggregated) values of coarser types
         SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
         JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto
-        WHERE r.ptype IN {coarse} AND r.src <> {SRC_TIME} AND r.pkey BETWEEN {lo} AND {hi}
+        WHERE r.ptype IN {coarse} AND r.src <> {SRC_TIME} AND {_periods_in(con, f'_scope WHERE ptype IN {coarse}')}
           AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = l.parent_rid AND s.pkey = r.pkey)
           AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
           AND NOT EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
     """)
+
+
+def _periods_in(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """A filter of r.pkey to the periods that occur in ``source``: a list of keys, which DuckDB
+    applies to the rows it scans before the joins."""
+    keys = sorted(r[0] for r in con.execute(f"SELECT DISTINCT pkey FROM {source}").fetchall())
+    if not keys:
+        return "false"
+    if len(keys) > 1000:
+        return f"r.pkey BETWEEN {keys[0]} AND {keys[-1]}"
+    return f"r.pkey IN ({', '.join(map(str, keys))})"
 
 
 def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
