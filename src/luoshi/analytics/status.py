@@ -19,9 +19,9 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
     """One row per indicator for a region and period: value so far, target and judgement (if any).
 
     One region has a hundred targets or so: they are judged here by the reference definition
-    (``domain.rules``) on the region's rolled-up values, read in one query, which is several times
-    faster than planning the set-based statement of ``analytics/judgement.py``.  The two are held
-    equal by tests/foundation/test_judgement.py."""
+    (``domain.rules``) on the region's rolled-up values, read with a few small queries, which is
+    several times faster than planning the set-based statement of ``analytics/judgement.py``.
+    The two are held equal by tests/foundation/test_judgement.py."""
     inds = sorted(con.execute("""
         SELECT iid, code, name_zh, name_en, unit, decimals, direction, frequency, status, time_agg, numerator,
                denominator, coalesce(factor, 1.0) FROM indicators""").fetchall())
@@ -54,7 +54,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)""",
                              [rid, period.start, period.start]).fetchone()[0]
 
-    def value_so_far(iid: int) -> tuple[float | None, date | None, bool]:
+    def value_so_far(iid: int) -> tuple[date | None, float | None, bool]:  # (data through, value, synthetic)
         if period.end < at and own.get(iid, (None,))[0] is not None:  # over: its own value
             return period.end, own[iid][0], own[iid][1]
         rows = [r[:4] for r in series.get((iid, TYPE_DIGIT[info[iid][7]]), ()) if r[2] is not None]
