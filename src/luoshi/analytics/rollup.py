@@ -151,6 +151,9 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: b
     src = _source(TYPE_DIGIT[f], depth, made, scoped, based) if f else None
     if src:
         up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
+        if scoped:  # small: read once for the three rules
+            ctes.append(f"FS AS MATERIALIZED (SELECT * FROM {src})")
+            src = "FS"
         branches = " UNION ALL ".join(f"""
             SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
                    arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic
@@ -165,8 +168,8 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: b
     sources = [x for x in (_source(g, c, made, scoped, based) for c in child_depths) if x]
     if sources:
         child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
-        link = (f"JOIN _lk l ON l.rid = r.rid AND l.ptype = {g} AND l.pdepth = {depth} "
-                "AND r.pkey >= l.kfrom AND r.pkey < l.kto")
+        ctes.append(f"LK AS MATERIALIZED (SELECT * FROM _lk WHERE ptype = {g} AND pdepth = {depth})")
+        link = "JOIN LK l ON l.rid = r.rid AND r.pkey >= l.kfrom AND r.pkey < l.kto"
         known = " UNION ALL ".join(f"SELECT iid, rid, pkey FROM {p}" for p in have)
         branches = " UNION ALL ".join(f"""
             SELECT r.iid, l.parent_rid AS rid, r.pkey, {g}::TINYINT AS ptype, {fn} AS value,
