@@ -3,11 +3,11 @@ light rolled up from them (worst-of, and the share of judged indicators that are
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
-from luoshi.domain.periods import TYPE_DIGIT, Period
+from luoshi.domain.periods import TYPE_DIGIT, Period, containing
 from luoshi.domain.rules import Rules, judge, pace_cutoff, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
@@ -27,26 +27,24 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                denominator, coalesce(factor, 1.0) FROM indicators""").fetchall())
     iid_of = {r[1]: r[0] for r in inds}
     info = {r[0]: r for r in inds}
-    targets = {iid: {"tid": tid, "comparator": comp, "value": value, "high": high, "tolerance": tol, "baseline": base,
-                     "synthetic": synth, "step": iid_of.get(step), "trajectory": []}
-               for tid, iid, comp, value, high, tol, base, synth, step in con.execute("""
-                   SELECT tid, iid, comparator, value, value_high, tolerance, baseline_value, synthetic, step_indicator
-                   FROM targets WHERE rid = ? AND pkey = ?""", [rid, period.key]).fetchall()}
-    if targets:
-        by_tid = {t["tid"]: t for t in targets.values()}
-        for tid, end, value in con.execute(f"""
-                SELECT tj.tid, tp."end", tj.value FROM target_trajectory tj JOIN periods tp ON tp.key = tj.pkey
-                WHERE tj.tid IN ({','.join(str(int(t)) for t in by_tid)})""").fetchall():
-            by_tid[tid]["trajectory"].append((end, value))
+    targets: dict[int, dict] = {}
+    for tid, iid, comp, value, high, tol, base, synth, step, tkey, tvalue in con.execute("""
+            SELECT t.tid, t.iid, t.comparator, t.value, t.value_high, t.tolerance, t.baseline_value, t.synthetic,
+                   t.step_indicator, tj.pkey, tj.value
+            FROM targets t LEFT JOIN target_trajectory tj ON tj.tid = t.tid
+            WHERE t.rid = ? AND t.pkey = ?""", [rid, period.key]).fetchall():
+        t = targets.setdefault(iid, {"tid": tid, "comparator": comp, "value": value, "high": high, "tolerance": tol,
+                                     "baseline": base, "synthetic": synth, "step": iid_of.get(step), "trajectory": []})
+        if tkey is not None:
+            t["trajectory"].append((Period.from_key(tkey).end, tvalue))
     # every rolled-up value of the region in the period that has ended by ``at``
     series: dict[tuple[int, int], list] = {}
     own: dict[int, tuple] = {}  # the period's own value (for a period that is over)
-    for iid, key, ptype, value, n_rep, synth, end in con.execute(f"""
-            SELECT r.iid, r.pkey, r.ptype, r.value, r.n_reporting, r.synthetic, p."end"
-            FROM rollup r JOIN periods p ON p.key = r.pkey
-            WHERE r.rid = ? AND r.pkey BETWEEN {period.start.year * 10000} AND {period.end.year * 10000 + 9999}
-              AND p.start >= ? AND p."end" <= ?""", [rid, period.start, min(period.end, at)]).fetchall():
-        series.setdefault((iid, ptype), []).append((key, end, value, synth, n_rep))
+    ends = _ended_inside(period, {r[7] for r in inds}, at)
+    for iid, key, ptype, value, n_rep, synth in con.execute(f"""
+            SELECT iid, pkey, ptype, value, n_reporting, synthetic FROM rollup
+            WHERE rid = ? AND pkey IN ({', '.join(map(str, ends)) or 'NULL'})""", [rid]).fetchall():
+        series.setdefault((iid, ptype), []).append((key, ends[key], value, synth, n_rep))
         if key == period.key:
             own[iid] = (value, synth)
     n_expected = con.execute("""
@@ -97,6 +95,22 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                     "stale": stale(through, at, freq, rules),
                     "synthetic": synthetic or t["synthetic"], "tid": t["tid"]}
         out.append(row)
+    return out
+
+
+def _ended_inside(period: Period, types: set[str], at: date) -> dict[int, date]:
+    """Key -> last day of the periods of ``types`` inside ``period`` that have ended by ``at``
+    (the period itself included once it has ended)."""
+    out = {}
+    for t in types:
+        day = period.start
+        while day <= period.end:
+            p = containing(day, t)
+            if p.start >= period.start and p.end <= min(period.end, at):
+                out[p.key] = p.end
+            day = p.end + timedelta(days=1)
+    if period.end <= at:
+        out[period.key] = period.end
     return out
 
 
