@@ -17,6 +17,7 @@ from luoshi.domain.periods import PeriodError, containing, parse
 from luoshi.domain.problems import InputError, NotFound, Report
 from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
+from luoshi.ingest.observations import check_key
 from luoshi.services import observations, reference
 from luoshi.store.db import Database
 from luoshi.store.schema import rollup_view_sql
@@ -196,17 +197,9 @@ class Workspace:
         """Store observation rows given by codes (indicator, region, period, value) as new revisions."""
         cat, report, out = self.catalog(), Report(), []
         for n, r in enumerate(rows, start=1):
-            ind, reg = cat.indicators.get(r["indicator"]), cat.regions.get(r["region"])
-            if ind is None:
-                report.add("unknown-indicator", row=n, field="indicator", value=r["indicator"])
-            if reg is None:
-                report.add("unknown-region", row=n, field="region", value=r["region"])
-            try:
-                p = parse(r["period"])
-            except PeriodError:
-                report.add("bad-period", row=n, field="period", value=r["period"])
-                continue
-            if ind and reg:
+            key = check_key(n, r, cat, report)  # the importer's checks of indicator, region and period
+            if key:
+                ind, reg, p = key
                 out.append({"iid": ind.iid, "rid": reg.rid, "pkey": p.key, "value": r["value"],
                             "state": r.get("state"), "comment": r.get("comment"), "source": r.get("source")})
         if not report.ok:
