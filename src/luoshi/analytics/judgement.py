@@ -64,17 +64,13 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: list):
 
 
 def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, where: str = "",
-          params: list | None = None, table: str = "_judgement", rollup_filter: str = "") -> str:
+          params: list | None = None, table: str = "_judgement") -> str:
     """Judge the targets matching ``where`` (SQL over alias t: targets) into temp table ``table``.
-
-    ``rollup_filter`` (SQL over alias r: rollup, constants only) narrows the rollup rows read — for
-    one region and year it lets DuckDB skip most of the table.
 
     Columns: tid, iid, rid, pkey, target, value, data_through, expected, progress, shortfall,
     attainment, met, category, light, stale, synthetic.
     """
     growth = rules.pace_method == "growth"
-    rf = f"AND {rollup_filter}" if rollup_filter else ""
     _execute(con, f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
     WITH _cutoff(freq, cutoff) AS (VALUES {_cutoffs(at, rules.pace_basis)}),
@@ -101,12 +97,12 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
              AND r.ptype = CASE si.frequency WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3
                                              WHEN 'W' THEN 4 ELSE 5 END
         JOIN periods sp ON sp.key = r.pkey
-        WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL {rf}
+        WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL
     ),
     whole AS (  -- once the period is over, its own rolled-up value (a reported annual figure wins)
         SELECT s.tid, s.role, r.value, s."end" AS send, r.synthetic FROM series s
         JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey = s.pkey
-        WHERE s."end" < ? AND r.value IS NOT NULL {rf}
+        WHERE s."end" < ? AND r.value IS NOT NULL
     ),
     agg AS (
         SELECT tid, role,
