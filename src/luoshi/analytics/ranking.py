@@ -76,8 +76,8 @@ def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]],
                 scores[rid].append((score, float(weight)))
         rows = []
         for rid, code, name_zh, name_en, synthetic in sibs:
-            s = scores[rid]
-            composite = sum(x * w for x, w in s) / sum(w for _, w in s) if s and sum(w for _, w in s) else None
+            weight = sum(w for _, w in scores[rid])
+            composite = sum(x * w for x, w in scores[rid]) / weight if weight else None
             value = values.get((p.key, first, rid), (None, False))[0]
             synthetic = bool(synthetic) or any(values.get((p.key, i, rid), (None, False))[1] for i in iids)
             rows.append((rid, code, name_zh, name_en, composite, value, synthetic))
