@@ -39,7 +39,7 @@ from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import MAX_YEAR, TYPE_DIGIT, TYPES, containing
+from luoshi.domain.periods import DAY, MAX_YEAR, TYPE_DIGIT, TYPES, containing
 
 ORDER = ("D", "W", "M", "Q", "S", "Y")  # processing order, finest first
 FINER = {"M": "D", "Q": "M", "S": "Q", "Y": "S"}  # the type each is derived from over time
@@ -121,18 +121,86 @@ def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
 
 
-def _source(g: int, depth: int, made: set, scoped: bool, based: set) -> str | None:
+def _source(g: int, depth: int, made: dict, scoped: bool, based: set) -> str | None:
     """Every value of one type and depth known so far: reported ones, the step's derived ones
     (if computed), and (incremental) the unchanged context rows; None when there is nothing."""
     parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
     if (g, depth) in made:
-        parts.append(f"SELECT {_C} FROM _d{g}_{depth}")
+        parts.append(f"SELECT {_C} FROM {made[g, depth]}")
     if scoped:
         parts.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
     return f"({' UNION ALL '.join(parts)})" if parts else None
 
 
-def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: bool, based: set) -> None:
+def _over_time(t: str, src: str, extra: str = "") -> str:
+    """The aggregates over time into type ``t`` of the values in ``src`` (one type finer), one
+    branch per rule; ``extra`` adds columns to carry (", r.depth")."""
+    g, f = TYPE_DIGIT[t], FINER[t]
+    up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
+    return " UNION ALL ".join(f"""
+        SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
+               arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic{extra}
+        FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND i.time_agg = '{rule}'
+        WHERE NOT i.formula
+        GROUP BY r.iid, r.rid, {up}{extra}""" for rule, fn in TIME_FN.items())
+
+
+def _formulas(g: int, in_scope: str, extra: str = "") -> str:
+    """Formula indicators of type ``g`` from their components in V, where R reports no value."""
+    return f"""
+        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
+               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
+               n.synthetic OR d.synthetic AS synthetic{extra.replace('r.', 'n.')}
+        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
+        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+        WHERE fi.formula AND d.value <> 0
+          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey)
+          {in_scope}"""
+
+
+def _step_all_depths(con, t: str, made: dict) -> bool:
+    """Incremental, a type derived over time: every depth in one statement into _a<type>, when
+    no affected key needs an aggregate over child regions: that fills only keys neither reported
+    nor derived over time, so without it the depths do not depend on each other.
+    Returns False (and keeps nothing) when some affected key needs it."""
+    g, fg = TYPE_DIGIT[t], TYPE_DIGIT[FINER[t]]
+    finer = [f"SELECT {_C}, depth FROM _b WHERE ptype = {fg}", f"SELECT {_C}, depth FROM _ctx WHERE ptype = {fg}"]
+    finer += [f"SELECT {_C}, {d} AS depth FROM {rel}" for (h, d), rel in made.items() if h == fg]
+    scope = "EXISTS (SELECT 1 FROM _scope s WHERE s.ptype = {g} AND s.iid = {i} AND s.rid = {r} AND s.pkey = {p})"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _a{g} AS
+        WITH R AS (SELECT {_C}, depth FROM _b WHERE ptype = {g}),
+        FS AS MATERIALIZED ({' UNION ALL '.join(finer)}),
+        T AS MATERIALIZED (
+            SELECT a.* FROM ({_over_time(t, 'FS', ', r.depth')}) a
+            WHERE NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = a.iid AND x.rid = a.rid AND x.pkey = a.pkey)
+              AND {scope.format(g=g, i='a.iid', r='a.rid', p='a.pkey')}),
+        V AS (SELECT * FROM R UNION ALL SELECT * FROM T UNION ALL SELECT {_C}, depth FROM _ctx WHERE ptype = {g})
+        SELECT * FROM T
+        UNION ALL {_formulas(g, 'AND ' + scope.format(g=g, i='fi.iid', r='n.rid', p='n.pkey'), ', r.depth')}
+    """)
+    # an affected key neither reported nor derived over time gets an aggregate over child regions
+    # only if a child has a value not derived over time: reported, or unchanged in the context
+    # (a child's own such aggregate needs the same one level further down)
+    needed = con.execute(f"""
+        WITH left_ AS (
+            SELECT s.iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid
+            WHERE s.ptype = {g} AND NOT i.formula AND i.region_agg <> 'none'
+              AND NOT EXISTS (SELECT 1 FROM _b x WHERE x.iid = s.iid AND x.rid = s.rid AND x.pkey = s.pkey)
+              AND NOT EXISTS (SELECT 1 FROM _a{g} x WHERE x.iid = s.iid AND x.rid = s.rid AND x.pkey = s.pkey)),
+        kid AS (SELECT iid, rid, pkey FROM _b WHERE ptype = {g}
+                UNION ALL SELECT iid, rid, pkey FROM _ctx WHERE ptype = {g} AND src <> {SRC_TIME})
+        SELECT count(*) FROM left_ s
+        JOIN _lk l ON l.parent_rid = s.rid AND l.ptype = {g} AND s.pkey >= l.kfrom AND s.pkey < l.kto
+        WHERE EXISTS (SELECT 1 FROM kid c WHERE c.iid = s.iid AND c.rid = l.rid AND c.pkey = s.pkey)
+    """).fetchone()[0]
+    if needed:
+        con.execute(f"DROP TABLE _a{g}")
+        return False
+    return True
+
+
+def _step(con, t: str, depth: int, child_depths: list[int], made: dict, scoped: bool, based: set) -> None:
     """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
     else over child regions; then formulas."""
     g = TYPE_DIGIT[t]
@@ -150,18 +218,11 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: b
     f = FINER.get(t)
     src = _source(TYPE_DIGIT[f], depth, made, scoped, based) if f else None
     if src:
-        up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
         if scoped:  # small: read once for the three rules
             ctes.append(f"FS AS MATERIALIZED (SELECT * FROM {src})")
             src = "FS"
-        branches = " UNION ALL ".join(f"""
-            SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
-                   arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic
-            FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND i.time_agg = '{rule}'
-            WHERE NOT i.formula
-            GROUP BY r.iid, r.rid, {up}""" for rule, fn in TIME_FN.items())
         ctes.append(f"""T AS MATERIALIZED (
-            SELECT a.* FROM ({branches}) a
+            SELECT a.* FROM ({_over_time(t, src)}) a
             WHERE {absent.format(t='R', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
         have.append("T")
         derived.append("T")
@@ -198,15 +259,7 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: set, scoped: b
     if scoped:  # formula components may be unchanged rows of this type and depth
         comps.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
     ctes.append(f"V AS ({' UNION ALL '.join(comps)})")
-    ctes.append(f"""F AS (
-        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
-               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
-               n.synthetic OR d.synthetic AS synthetic
-        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
-        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-        WHERE fi.formula AND d.value <> 0
-          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey)
-          {in_scope('fi.iid', 'n.rid', 'n.pkey')})""")
+    ctes.append(f"F AS ({_formulas(g, in_scope('fi.iid', 'n.rid', 'n.pkey'))})")
     derived.append("F")
     body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
     # A full rollup writes each step's rows in CLUSTER order, so that reading one region, or one
@@ -227,20 +280,29 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
             "SELECT DISTINCT s.ptype, g.depth FROM _scope s JOIN regions g ON g.rid = s.rid").fetchall()}
     based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
     present = {g for g, _ in based}
-    made: set[tuple[int, int]] = set()
+    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the relation holding the step's rows
+    tables = []
     for t in ORDER:
         g = TYPE_DIGIT[t]
         finer = FINER.get(t)
         if not scoped and g not in present and not any(m[0] == TYPE_DIGIT.get(finer) for m in made):
             continue
         t0 = time.perf_counter()
+        mine = sorted(d for h, d in todo if h == g)
+        # (with nothing one type finer, every key needs the aggregate over regions: no use trying)
+        derived_over_time = finer and (any(h == TYPE_DIGIT[finer] for h, _ in made) or TYPE_DIGIT[finer] in present)
+        if scoped and mine and derived_over_time and _step_all_depths(con, t, made):
+            made.update({(g, d): f"(SELECT * FROM _a{g} WHERE depth = {d})" for d in mine})
+            tables.append(f"_a{g}")
+            mine = []
         for d in depths:
-            if scoped and (g, d) not in todo:
+            if scoped and d not in mine:
                 continue
             _step(con, t, d, sorted(kids.get((g, d), ())), made, scoped, based)
-            made.add((g, d))
+            made[g, d] = f"_d{g}_{d}"
+            tables.append(f"_d{g}_{d}")
         stats.steps[t] = round(time.perf_counter() - t0, 3)
-    return [f"_d{g}_{d}" for g, d in sorted(made)]
+    return tables
 
 
 def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
@@ -259,7 +321,7 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
 
 def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
     con.execute("DROP VIEW IF EXISTS _b")
-    for t in tables + ["_bs", "_ctx", "_need", "_scope", "_next", "_frontier"]:
+    for t in tables + ["_bs", "_ctx", "_need", "_scope", "_uses"]:
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
@@ -314,45 +376,42 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
 
 def _context(con: duckdb.DuckDBPyConnection) -> None:
     """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
-    child regions' values (and their weights), finer periods' values, formula components.
+    the same region's values one period finer, child regions' values (and their weights), formula
+    components.  Each kind is found from the rows' side — the key a row is an input of must be
+    affected — in one scan of the periods concerned.
 
-    Children's values aggregated over time are never inputs of a parent's aggregate over regions
-    (see the module note), so children are listed key by key only where that matters: for types
-    with nothing finer, and for the weights of weighted means; other children's values of coarser
-    types are found by one filtered scan."""
+    A child's value aggregated over time is never an input of its parent's aggregate over regions
+    (see the module note), so of coarser types only the children's other values are read."""
     # the days of a month are inputs only where days are reported (a month has ~30 of them)
     daily = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE ptype = {TYPE_DIGIT['D']} LIMIT 1)"
                         ).fetchone()[0]
-    days = "" if daily else "AND p.type <> 'D'"
+    days = "" if daily else f"AND p.type <> '{DAY}'"
+    fine = f"({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})"
+    mine = "NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)"
+    parent = ("EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {} AND s.rid = l.parent_rid AND s.pkey = r.pkey)")
+    link = "JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _need AS
-        WITH kids AS (
-            SELECT s.iid, l.rid, s.pkey FROM _scope s
-            JOIN _lk l ON l.parent_rid = s.rid AND l.ptype = s.ptype AND s.pkey >= l.kfrom AND s.pkey < l.kto
-            WHERE s.ptype IN ({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})
-               OR s.iid IN (SELECT iid FROM _ind WHERE region_agg = 'wmean')
-        )
-        SELECT iid, rid, pkey FROM kids
-        UNION ALL SELECT i.weight_iid, k.rid, k.pkey FROM kids k JOIN _ind i ON i.iid = k.iid
-              WHERE i.weight_iid IS NOT NULL
-        UNION ALL SELECT s.iid, s.rid, p.key FROM _scope s JOIN periods p ON p.parent_key = s.pkey {days}
+        SELECT s.iid, s.rid, p.key AS pkey FROM _scope s JOIN periods p ON p.parent_key = s.pkey {days}
         UNION ALL SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
         UNION ALL SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
     """)
-    coarse = f"({TYPE_DIGIT['Q']}, {TYPE_DIGIT['S']}, {TYPE_DIGIT['Y']})"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
-        SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
-        WHERE {_periods_in(con, '_need')}
-          AND EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
-          AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
-        UNION ALL  -- children's own (not time-aggregated) values of coarser types
-        SELECT {', '.join('r.' + c for c in COLS)}, g.depth FROM rollup r JOIN regions g ON g.rid = r.rid
-        JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto
-        WHERE r.ptype IN {coarse} AND r.src <> {SRC_TIME} AND {_periods_in(con, f'_scope WHERE ptype IN {coarse}')}
-          AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = l.parent_rid AND s.pkey = r.pkey)
-          AND NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
-          AND NOT EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
+        WITH c AS MATERIALIZED (  -- one scan of the periods concerned
+            SELECT r.* FROM rollup r WHERE {_periods_in(con, '(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)')}),
+        inputs AS (
+            -- the same region's values one period finer, and formula components
+            SELECT r.* FROM c r
+            WHERE EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
+            UNION ALL  -- children's values (of coarser types, those not aggregated over time)
+            SELECT r.* FROM c r {link}
+            WHERE (r.ptype IN {fine} OR r.src <> {SRC_TIME}) AND {parent.format('r.iid')}
+            UNION ALL  -- children's weights
+            SELECT r.* FROM c r {link} JOIN _ind i ON i.weight_iid = r.iid
+            WHERE {parent.format('i.iid')})
+        SELECT DISTINCT {', '.join('r.' + c for c in COLS)}, g.depth FROM inputs r JOIN regions g ON g.rid = r.rid
+        WHERE {mine}
     """)
 
 
@@ -368,35 +427,38 @@ def _periods_in(con: duckdb.DuckDBPyConnection, source: str) -> str:
 
 
 def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
-    """The upward closure of the changed keys: ancestor regions (as linked in each period), coarser
-    periods, and indicators that use a changed one as weight or formula component."""
+    """_scope: the upward closure of the changed keys — ancestor regions (as linked in each period),
+    coarser periods, and indicators that use a changed one as weight or formula component.
+
+    Moves over regions and periods never depend on the indicator, and moves over indicators keep
+    the region and period, so the closure is the product of the two: the region-period closure
+    (one recursive statement) and each indicator's dependants (a small walk in Python)."""
+    uses: dict[int, set[int]] = {}  # indicator -> the indicators that use it
+    for iid, *parts in con.execute("SELECT iid, weight_iid, num_iid, den_iid FROM _ind").fetchall():
+        for part in parts:
+            if part is not None:
+                uses.setdefault(part, set()).add(iid)
+    pairs = []
+    for iid in (r[0] for r in con.execute(f"SELECT DISTINCT iid FROM {changed}").fetchall()):
+        seen, todo = {iid}, [iid]
+        while todo:
+            for user in uses.get(todo.pop(), ()):
+                if user not in seen:
+                    seen.add(user)
+                    todo.append(user)
+        pairs += [(iid, dep) for dep in seen]
+    values = ", ".join(f"({int(i)}, {int(d)})" for i, d in pairs) or "(NULL, NULL)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _uses AS SELECT * FROM (VALUES {values}) v(iid, dep)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _scope AS
-        SELECT DISTINCT c.iid, c.rid, c.pkey, CAST((c.pkey // 1000) % 10 AS TINYINT) AS ptype FROM {changed} c
+        WITH RECURSIVE up(iid, rid, pkey) AS (
+            SELECT DISTINCT iid, rid, pkey FROM {changed}
+            UNION
+            SELECT f.iid, m.rid, m.pkey FROM up f, LATERAL (
+                SELECT l.parent_rid AS rid, f.pkey AS pkey FROM _lk l
+                WHERE l.rid = f.rid AND l.ptype = (f.pkey // 1000) % 10 AND f.pkey >= l.kfrom AND f.pkey < l.kto
+                UNION ALL
+                SELECT f.rid, p.parent_key FROM periods p WHERE p.key = f.pkey AND p.parent_key IS NOT NULL) m)
+        SELECT DISTINCT u.dep AS iid, up.rid, up.pkey, CAST((up.pkey // 1000) % 10 AS TINYINT) AS ptype
+        FROM up JOIN _uses u ON u.iid = up.iid
     """)
-    frontier = "_scope"
-    while True:
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _next AS
-            WITH f AS (SELECT * FROM {frontier}),
-            up AS (
-                SELECT f.iid, l.parent_rid AS rid, f.pkey FROM f
-                JOIN _lk l ON l.rid = f.rid AND l.ptype = f.ptype AND f.pkey >= l.kfrom AND f.pkey < l.kto
-                UNION ALL
-                SELECT f.iid, f.rid, p.parent_key FROM f JOIN periods p ON p.key = f.pkey
-                WHERE p.parent_key IS NOT NULL
-                UNION ALL
-                SELECT i.iid, f.rid, f.pkey FROM f JOIN _ind i
-                  ON i.weight_iid = f.iid OR i.num_iid = f.iid OR i.den_iid = f.iid
-            )
-            SELECT DISTINCT u.iid, u.rid, u.pkey, CAST((u.pkey // 1000) % 10 AS TINYINT) AS ptype FROM up u
-            WHERE NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = u.iid AND s.rid = u.rid AND s.pkey = u.pkey)
-        """)
-        if not con.execute("SELECT count(*) FROM _next").fetchone()[0]:
-            break
-        # (tables are rebuilt rather than appended to: see the module note on DuckDB 2.0.0)
-        con.execute("CREATE OR REPLACE TEMP TABLE _scope2 AS SELECT * FROM _scope UNION ALL SELECT * FROM _next")
-        con.execute("DROP TABLE _scope")
-        con.execute("ALTER TABLE _scope2 RENAME TO _scope")
-        con.execute("CREATE OR REPLACE TEMP TABLE _frontier AS SELECT * FROM _next")
-        frontier = "_frontier"
