@@ -115,7 +115,7 @@ def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
               f"NULL::INTEGER AS n_reporting, o.synthetic, g.depth "
               f"FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL")
     if scoped:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select}
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select} AND {_periods_in(con, '_scope', 'o')}
             AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)""")
         select = "SELECT * FROM _bs"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
@@ -377,8 +377,8 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
 def _context(con: duckdb.DuckDBPyConnection) -> None:
     """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
     the same region's values one period finer, child regions' values (and their weights), formula
-    components.  Each kind is found from the rows' side — the key a row is an input of must be
-    affected — in one scan of the periods concerned.
+    components.  One scan reads the periods concerned; rows of finer periods and components are
+    picked by their keys, children's rows by the affected key of their parent.
 
     A child's value aggregated over time is never an input of its parent's aggregate over regions
     (see the module note), so of coarser types only the children's other values are read."""
@@ -396,6 +396,11 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
         UNION ALL SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
         UNION ALL SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
     """)
+    weights = ", ".join(str(r[0]) for r in con.execute(
+        "SELECT DISTINCT weight_iid FROM _ind WHERE weight_iid IS NOT NULL").fetchall())
+    if weights:  # children's weights (the indicators named inline: far fewer rows to join)
+        weights = f"""UNION ALL SELECT r.* FROM (SELECT * FROM c WHERE iid IN ({weights})) r {link}
+            JOIN _ind i ON i.weight_iid = r.iid WHERE {parent.format('i.iid')}"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
         WITH c AS MATERIALIZED (  -- one scan of the periods concerned
@@ -407,23 +412,21 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL  -- children's values (of coarser types, those not aggregated over time)
             SELECT r.* FROM c r {link}
             WHERE (r.ptype IN {fine} OR r.src <> {SRC_TIME}) AND {parent.format('r.iid')}
-            UNION ALL  -- children's weights
-            SELECT r.* FROM c r {link} JOIN _ind i ON i.weight_iid = r.iid
-            WHERE {parent.format('i.iid')})
+            {weights})
         SELECT DISTINCT {', '.join('r.' + c for c in COLS)}, g.depth FROM inputs r JOIN regions g ON g.rid = r.rid
         WHERE {mine}
     """)
 
 
-def _periods_in(con: duckdb.DuckDBPyConnection, source: str) -> str:
-    """A filter of r.pkey to the periods that occur in ``source``: a list of keys, which DuckDB
-    applies to the rows it scans before the joins."""
+def _periods_in(con: duckdb.DuckDBPyConnection, source: str, alias: str = "r") -> str:
+    """A filter of <alias>.pkey to the periods that occur in ``source``: a list of keys, which
+    DuckDB applies to the rows it scans before the joins."""
     keys = sorted(r[0] for r in con.execute(f"SELECT DISTINCT pkey FROM {source}").fetchall())
     if not keys:
         return "false"
     if len(keys) > 1000:
-        return f"r.pkey BETWEEN {keys[0]} AND {keys[-1]}"
-    return f"r.pkey IN ({', '.join(map(str, keys))})"
+        return f"{alias}.pkey BETWEEN {keys[0]} AND {keys[-1]}"
+    return f"{alias}.pkey IN ({', '.join(map(str, keys))})"
 
 
 def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
