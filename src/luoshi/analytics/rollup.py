@@ -377,8 +377,8 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
 def _context(con: duckdb.DuckDBPyConnection) -> None:
     """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
     the same region's values one period finer, child regions' values (and their weights), formula
-    components.  One scan reads the periods concerned; rows of finer periods and components are
-    picked by their keys, children's rows by the affected key of their parent.
+    components.  Rows of finer periods and components are picked by their keys, children's rows by
+    the affected key of their parent.
 
     A child's value aggregated over time is never an input of its parent's aggregate over regions
     (see the module note), so of coarser types only the children's other values are read."""
@@ -401,10 +401,14 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     if weights:  # children's weights (the indicators named inline: far fewer rows to join)
         weights = f"""UNION ALL SELECT r.* FROM (SELECT * FROM c WHERE iid IN ({weights})) r {link}
             JOIN _ind i ON i.weight_iid = r.iid WHERE {parent.format('i.iid')}"""
+    periods = _periods_in(con, "(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)")
+    # Few periods (a month's corrections): their rows are read once and kept for the three kinds of
+    # input.  Many (changes all over the history): they would be most of the rollup, too much to
+    # keep in memory at province scale, so each kind reads them as it goes.
+    keep = "MATERIALIZED" if periods.count(",") < 40 else "NOT MATERIALIZED"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
-        WITH c AS MATERIALIZED (  -- one scan of the periods concerned
-            SELECT r.* FROM rollup r WHERE {_periods_in(con, '(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)')}),
+        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {periods}),
         inputs AS (
             -- the same region's values one period finer, and formula components
             SELECT r.* FROM c r
