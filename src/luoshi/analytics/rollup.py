@@ -124,13 +124,14 @@ def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
 
 
-def _source(g: int, depth: int, made: dict, scoped: bool, based: set) -> str | None:
-    """Every value of one type and depth known so far: reported ones, the step's derived ones
-    (if computed), and (incremental) the unchanged context rows; None when there is nothing."""
+def _source(g: int, depth: int, made: dict, based: set, ctxd: set) -> str | None:
+    """Every value of one type and depth known so far: reported ones (if any: ``based``), the
+    step's derived ones (if computed), and (incremental) the unchanged context rows (if any:
+    ``ctxd``); None when there is nothing."""
     parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
     if (g, depth) in made:
         parts.append(f"SELECT {_C} FROM {made[g, depth]}")
-    if scoped:
+    if (g, depth) in ctxd:
         parts.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
     return f"({' UNION ALL '.join(parts)})" if parts else None
 
@@ -161,11 +162,12 @@ def _formulas(g: int, in_scope: str, extra: str = "") -> str:
           {in_scope}"""
 
 
-def _step_all_depths(con, t: str, made: dict) -> bool:
+def _step_all_depths(con, t: str, made: dict, regional: set) -> bool:
     """Incremental, a type derived over time: every depth in one statement into _a<type>, when
     no affected key needs an aggregate over child regions: that fills only keys neither reported
     nor derived over time, so without it the depths do not depend on each other.
-    Returns False (and keeps nothing) when some affected key needs it."""
+    Returns False (and keeps nothing) when some affected key needs it.  ``regional`` holds the
+    types at which any child has a value not derived over time, so that such a key may exist."""
     g, fg = TYPE_DIGIT[t], TYPE_DIGIT[FINER[t]]
     finer = [f"SELECT {_C}, depth FROM _b WHERE ptype = {fg}", f"SELECT {_C}, depth FROM _ctx WHERE ptype = {fg}"]
     finer += [f"SELECT {_C}, {d} AS depth FROM {rel}" for (h, d), rel in made.items() if h == fg]
@@ -182,6 +184,8 @@ def _step_all_depths(con, t: str, made: dict) -> bool:
         SELECT * FROM T
         UNION ALL {_formulas(g, 'AND ' + scope.format(g=g, i='fi.iid', r='n.rid', p='n.pkey'), ', r.depth')}
     """)
+    if g not in regional:
+        return True
     # an affected key neither reported nor derived over time gets an aggregate over child regions
     # only if a child has a value not derived over time: reported, or unchanged in the context
     # (a child's own such aggregate needs the same one level further down)
@@ -203,10 +207,13 @@ def _step_all_depths(con, t: str, made: dict) -> bool:
     return True
 
 
-def _step(con, t: str, depth: int, child_depths: list[int], made: dict, scoped: bool, based: set) -> None:
+def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: set, ctxd: set | None) -> None:
     """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
-    else over child regions; then formulas."""
+    else over child regions; then formulas.  ``ctxd`` is None for a full rollup, else (incremental)
+    the types and depths of the context rows."""
     g = TYPE_DIGIT[t]
+    scoped = ctxd is not None
+    ctxd = ctxd or set()
     in_scope = (lambda i, r, p: f" AND EXISTS (SELECT 1 FROM S s WHERE s.iid = {i} AND s.rid = {r} "
                 f"AND s.pkey = {p})") if scoped else (lambda i, r, p: "")
     absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
@@ -219,7 +226,7 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, scoped: 
     have = ["R"]
     derived = []
     f = FINER.get(t)
-    src = _source(TYPE_DIGIT[f], depth, made, scoped, based) if f else None
+    src = _source(TYPE_DIGIT[f], depth, made, based, ctxd) if f else None
     if src:
         if scoped:  # small: read once for the three rules
             ctes.append(f"FS AS MATERIALIZED (SELECT * FROM {src})")
@@ -229,7 +236,7 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, scoped: 
             WHERE {absent.format(t='R', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
         have.append("T")
         derived.append("T")
-    sources = [x for x in (_source(g, c, made, scoped, based) for c in child_depths) if x]
+    sources = [x for x in (_source(g, c, made, based, ctxd) for c in child_depths) if x]
     if sources:
         child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
         ctes.append(f"LK AS MATERIALIZED (SELECT * FROM _lk WHERE ptype = {g} AND pdepth = {depth})")
@@ -259,7 +266,7 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, scoped: 
         have.append("G")
         derived.append("G")
     comps = [f"SELECT {_C} FROM {p}" for p in have]
-    if scoped:  # formula components may be unchanged rows of this type and depth
+    if (g, depth) in ctxd:  # formula components may be unchanged rows of this type and depth
         comps.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
     ctes.append(f"V AS ({' UNION ALL '.join(comps)})")
     ctes.append(f"F AS ({_formulas(g, in_scope('fi.iid', 'n.rid', 'n.pkey'))})")
@@ -283,6 +290,14 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
             "SELECT DISTINCT s.ptype, g.depth FROM _scope s JOIN regions g ON g.rid = s.rid").fetchall()}
     based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
     present = {g for g, _ in based}
+    ctxd = regional = None
+    if scoped:
+        ctxd = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _ctx").fetchall()}
+        # types with a value, not derived over time, that an aggregate over regions could use
+        regional = {r[0] for r in con.execute(f"""
+            SELECT DISTINCT x.ptype FROM (SELECT iid, ptype FROM _b UNION ALL
+                                          SELECT iid, ptype FROM _ctx WHERE src <> {SRC_TIME}) x
+            JOIN _ind i ON i.iid = x.iid WHERE NOT i.formula AND i.region_agg <> 'none'""").fetchall()}
     made: dict[tuple[int, int], str] = {}  # (type, depth) -> the relation holding the step's rows
     tables = []
     for t in ORDER:
@@ -294,14 +309,14 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
         mine = sorted(d for h, d in todo if h == g)
         # (with nothing one type finer, every key needs the aggregate over regions: no use trying)
         derived_over_time = finer and (any(h == TYPE_DIGIT[finer] for h, _ in made) or TYPE_DIGIT[finer] in present)
-        if scoped and mine and derived_over_time and _step_all_depths(con, t, made):
+        if scoped and mine and derived_over_time and _step_all_depths(con, t, made, regional):
             made.update({(g, d): f"(SELECT * FROM _a{g} WHERE depth = {d})" for d in mine})
             tables.append(f"_a{g}")
             mine = []
         for d in depths:
             if scoped and d not in mine:
                 continue
-            _step(con, t, d, sorted(kids.get((g, d), ())), made, scoped, based)
+            _step(con, t, d, sorted(kids.get((g, d), ())), made, based, ctxd)
             made[g, d] = f"_d{g}_{d}"
             tables.append(f"_d{g}_{d}")
         stats.steps[t] = round(time.perf_counter() - t0, 3)
