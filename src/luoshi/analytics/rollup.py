@@ -82,8 +82,20 @@ def _first_key_from(day: date | None, type_: str) -> int:
     return p.key if p.start >= day else p.next().key
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, basis: str) -> None:
-    """Temporary helper tables: indicator rules by id, and region links as key ranges per type."""
+# what the helper tables are made of: when it has not changed, the connection's tables stand
+_MADE_OF = """SELECT (SELECT sum(hash(iid, code, region_agg, time_agg, weight_code, numerator, denominator, factor))
+                      FROM indicators),
+                     (SELECT sum(hash(rid, parent_rid, valid_from, valid_to)) FROM region_links),
+                     (SELECT sum(hash(rid, depth)) FROM regions)"""
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary helper tables: indicator rules by id, and region links as key ranges per type.
+    They are kept on the connection and made again only when indicators or regions changed."""
+    made_of = str(con.execute(_MADE_OF).fetchone())
+    kept = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_prepared'").fetchone()[0]
+    if kept and con.execute("SELECT made_of FROM _prepared").fetchone()[0] == made_of:
+        return
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _ind AS
         SELECT i.iid, i.region_agg, i.time_agg, (i.numerator IS NOT NULL) AS formula,
@@ -109,6 +121,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, basis: str) -> None:
         LEFT JOIN _dkey t ON t.day = l.valid_to AND t.ptype = f.ptype
         WHERE l.parent_rid IS NOT NULL
     """)
+    con.execute("CREATE OR REPLACE TEMP TABLE _prepared AS SELECT ? AS made_of", [made_of])
 
 
 def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
@@ -221,8 +234,7 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: s
     ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if reported else
             f"R AS (SELECT {_C} FROM _b WHERE false)"]
     if scoped:  # the affected keys of this step
-        ctes.append(f"""S AS MATERIALIZED (SELECT s.iid, s.rid, s.pkey FROM _scope s JOIN regions rg ON rg.rid = s.rid
-                        WHERE s.ptype = {g} AND rg.depth = {depth})""")
+        ctes.append(f"S AS MATERIALIZED (SELECT iid, rid, pkey FROM _scope WHERE ptype = {g} AND depth = {depth})")
     have = ["R"]
     derived = []
     f = FINER.get(t)
@@ -287,7 +299,7 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
     todo = set()
     if scoped:
         todo = {(r[0], r[1]) for r in con.execute(
-            "SELECT DISTINCT s.ptype, g.depth FROM _scope s JOIN regions g ON g.rid = s.rid").fetchall()}
+            "SELECT DISTINCT ptype, depth FROM _scope").fetchall()}
     based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
     present = {g for g, _ in based}
     ctxd = regional = None
@@ -347,7 +359,7 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     """Recompute the whole rollup table.  Call inside a write transaction."""
     stats = RollupStats("full")
     t0 = time.perf_counter()
-    _prepare(con, basis)
+    _prepare(con)
     _base(con, basis, scoped=False)
     tables = _steps(con, False, stats)
     t1 = time.perf_counter()
@@ -371,7 +383,7 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
     """
     stats = RollupStats("incremental")
     t0 = time.perf_counter()
-    _prepare(con, basis)
+    _prepare(con)
     _affected(con, changed)
     stats.affected = con.execute("SELECT count(*) FROM _scope").fetchone()[0]
     if stats.affected:
@@ -484,6 +496,6 @@ def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
                 WHERE l.rid = f.rid AND l.ptype = (f.pkey // 1000) % 10 AND f.pkey >= l.kfrom AND f.pkey < l.kto
                 UNION ALL
                 SELECT f.rid, p.parent_key FROM periods p WHERE p.key = f.pkey AND p.parent_key IS NOT NULL) m)
-        SELECT DISTINCT u.dep AS iid, up.rid, up.pkey, CAST((up.pkey // 1000) % 10 AS TINYINT) AS ptype
-        FROM up JOIN _uses u ON u.iid = up.iid
+        SELECT DISTINCT u.dep AS iid, up.rid, up.pkey, CAST((up.pkey // 1000) % 10 AS TINYINT) AS ptype, g.depth
+        FROM up JOIN _uses u ON u.iid = up.iid JOIN regions g ON g.rid = up.rid
     """)
