@@ -138,6 +138,26 @@ def test_split_and_precedence(tmp_path):
     ws.close()
 
 
+def test_helper_tables_follow_changed_rules_and_links(tmp_path):
+    """The connection keeps its helper tables between updates; a changed aggregation rule or
+    region link must still be used by the next incremental update (hand-checked values)."""
+    ws, rids, iids = _build(tmp_path / "kept.duckdb")
+    jan, flow = 20243001, iids["flow"]
+    observations.record(ws.db, [{"iid": flow, "rid": rids[t], "pkey": jan, "value": v}
+                                for t, v in (("T11", 4.0), ("T12", 6.0))])
+    k1 = "SELECT value FROM rollup WHERE iid = ? AND rid = ? AND pkey = ?"
+    assert ws.db.scalar(k1, [flow, rids["K1"], jan]) == 10.0  # sum
+    with ws.db.write() as con:
+        con.execute("UPDATE indicators SET region_agg = 'max' WHERE code = 'flow'")
+    observations.record(ws.db, [{"iid": flow, "rid": rids["T11"], "pkey": jan, "value": 5.0}])
+    assert ws.db.scalar(k1, [flow, rids["K1"], jan]) == 6.0  # max(5, 6), not the old sum 11
+    with ws.db.write() as con:
+        con.execute("UPDATE region_links SET parent_rid = ? WHERE rid = ?", [rids["K2"], rids["T12"]])
+    observations.record(ws.db, [{"iid": flow, "rid": rids["T11"], "pkey": jan, "value": 3.0}])
+    assert ws.db.scalar(k1, [flow, rids["K1"], jan]) == 3.0  # T12 is no longer K1's: not max(3, 6)
+    ws.close()
+
+
 def _diff(a: list[tuple], b: list[tuple]) -> str:
     ka, kb = {r[:3]: r for r in a}, {r[:3]: r for r in b}
     out = [f"{k}: incremental {ka.get(k)} full {kb.get(k)}" for k in sorted(set(ka) | set(kb))
