@@ -298,8 +298,7 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
         kids.setdefault((g, p), set()).add(c)
     todo = set()
     if scoped:
-        todo = {(r[0], r[1]) for r in con.execute(
-            "SELECT DISTINCT ptype, depth FROM _scope").fetchall()}
+        todo = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _scope").fetchall()}
     based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
     present = {g for g, _ in based}
     ctxd = regional = None
@@ -320,7 +319,7 @@ def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> 
         t0 = time.perf_counter()
         mine = sorted(d for h, d in todo if h == g)
         # (with nothing one type finer, every key needs the aggregate over regions: no use trying)
-        derived_over_time = finer and (any(h == TYPE_DIGIT[finer] for h, _ in made) or TYPE_DIGIT[finer] in present)
+        derived_over_time = finer and any(h == TYPE_DIGIT[finer] for h, _ in {*made, *based, *(ctxd or ())})
         if scoped and mine and derived_over_time and _step_all_depths(con, t, made, regional):
             made.update({(g, d): f"(SELECT * FROM _a{g} WHERE depth = {d})" for d in mine})
             tables.append(f"_a{g}")
