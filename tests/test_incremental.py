@@ -100,8 +100,10 @@ def _snapshot(ws: Workspace) -> list[tuple]:
     ).fetchall()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_equals_full(tmp_path, seed):
+@pytest.mark.parametrize("seed,keep", [(1, None), (2, None), (3, 0)])
+def test_incremental_equals_full(tmp_path, monkeypatch, seed, keep):
+    if keep is not None:  # the context read as it goes, as for changes all over a long history
+        monkeypatch.setattr(rollup, "KEEP_PERIODS", keep)
     rng = random.Random(seed)
     ws, rids, iids = _build(tmp_path / "inc.duckdb")
     observations.record(ws.db, _random_rows(rng, rids, iids, 400), refresh=False)

@@ -59,6 +59,7 @@ COLS = ("iid", "rid", "pkey", "ptype", "value", "src", "n_reporting", "synthetic
 _C = ", ".join(COLS)
 NO_END = 2**31 - 1
 CLUSTER = "pkey // 10000, rid"  # the order values are stored in: by year, then region
+KEEP_PERIODS = 40  # an incremental update keeps the rows of at most this many periods in memory
 
 
 @dataclass
@@ -434,7 +435,7 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     # Few periods (a month's corrections): their rows are read once and kept for the three kinds of
     # input.  Many (changes all over the history): they would be most of the rollup, too much to
     # keep in memory at province scale, so each kind reads them as it goes.
-    keep = "MATERIALIZED" if periods.count(",") < 40 else "NOT MATERIALIZED"
+    keep = "MATERIALIZED" if periods.count(",") < KEEP_PERIODS else "NOT MATERIALIZED"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
         WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {periods}),
