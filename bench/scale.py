@@ -296,7 +296,8 @@ def main() -> int:
     print("(a)", R["a_full_rollup_and_judgement"], flush=True)
     # (b): three batches of a month's corrections (other seeds, other values), reported by their
     # median, since one figure of about a second moves with the load of a shared machine; (b'): one
-    for name, spread, seeds in (("b_incremental_10k", "month", (7, 8, 9)), ("b_incremental_10k_random", "random", (7,))):
+    batches = (("b_incremental_10k", "month", (7, 8, 9)), ("b_incremental_10k_random", "random", (7,)))
+    for name, spread, seeds in batches:
         runs = []
         for seed in seeds:
             rows = incremental_batch(ws, seed=seed, spread=spread)

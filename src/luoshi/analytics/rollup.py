@@ -94,7 +94,8 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Temporary helper tables: indicator rules by id, and region links as key ranges per type.
     They are kept on the connection and made again only when indicators or regions changed."""
     made_of = str(con.execute(_MADE_OF).fetchone())
-    kept = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_prepared'").fetchone()[0]
+    kept = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_prepared'"
+                       ).fetchone()[0]
     if kept and con.execute("SELECT made_of FROM _prepared").fetchone()[0] == made_of:
         return
     con.execute("""
@@ -132,7 +133,7 @@ def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
               f"NULL::INTEGER AS n_reporting, o.synthetic, g.depth "
               f"FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL")
     if scoped:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select} AND {_periods_in(con, '_scope', 'o')}
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select} AND {_periods_in(_period_keys(con, '_scope'), 'o')}
             AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)""")
         select = "SELECT * FROM _bs"
     con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
@@ -431,14 +432,14 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     if weights:  # children's weights (the indicators named inline: far fewer rows to join)
         weights = f"""UNION ALL SELECT r.* FROM (SELECT * FROM c WHERE iid IN ({weights})) r {link}
             JOIN _ind i ON i.weight_iid = r.iid WHERE {parent.format('i.iid')}"""
-    periods = _periods_in(con, "(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)")
+    keys = _period_keys(con, "(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)")
     # Few periods (a month's corrections): their rows are read once and kept for the three kinds of
     # input.  Many (changes all over the history): they would be most of the rollup, too much to
     # keep in memory at province scale, so each kind reads them as it goes.
-    keep = "MATERIALIZED" if periods.count(",") < KEEP_PERIODS else "NOT MATERIALIZED"
+    keep = "MATERIALIZED" if len(keys) < KEEP_PERIODS else "NOT MATERIALIZED"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _ctx AS
-        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {periods}),
+        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {_periods_in(keys)}),
         inputs AS (
             -- the same region's values one period finer, and formula components
             SELECT r.* FROM c r
@@ -452,10 +453,14 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def _periods_in(con: duckdb.DuckDBPyConnection, source: str, alias: str = "r") -> str:
-    """A filter of <alias>.pkey to the periods that occur in ``source``: a list of keys, which
-    DuckDB applies to the rows it scans before the joins."""
-    keys = sorted(r[0] for r in con.execute(f"SELECT DISTINCT pkey FROM {source}").fetchall())
+def _period_keys(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
+    """The keys of the periods that occur in ``source``."""
+    return sorted(r[0] for r in con.execute(f"SELECT DISTINCT pkey FROM {source}").fetchall())
+
+
+def _periods_in(keys: list[int], alias: str = "r") -> str:
+    """A filter of <alias>.pkey to these periods: a list of keys, which DuckDB applies to the rows
+    it scans before the joins."""
     if not keys:
         return "false"
     if len(keys) > 1000:
