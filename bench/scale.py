@@ -4,10 +4,10 @@
 
 Measures (a) full rollup plus judgement, (b) an incremental update after 10,000 new or revised
 observations through ``services.observations.record`` (the import path; the median of three such
-batches), (c) dashboard queries p50/p95.  Baselines compute the same rollups: (i) pandas groupby written plainly; (ii) PostgreSQL
-started here in a temporary directory on a unix socket, loaded with COPY, with an org-unit
-structure table (one column per level) and a GROUP BY per level, the way DHIS2 builds its
-analytics tables.  Their results are checked against luoshi's rollup table.
+batches), (c) dashboard queries p50/p95.  Baselines compute the same rollups: (i) pandas groupby
+written plainly; (ii) PostgreSQL started here in a temporary directory on a unix socket, loaded
+with COPY, with an org-unit structure table (one column per level) and a GROUP BY per level, the
+way DHIS2 builds its analytics tables.  Their results are checked against luoshi's rollup table.
 
 Comparable semantics: every indicator is reported at one level, and every series reports every
 month, so luoshi's stepwise rollup (children to parent, month to quarter to half to year) equals
