@@ -41,21 +41,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 
+from luoshi.analytics.rollup_memory import Memory, Rows
+from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_REPORTED, SRC_TIME
 from luoshi.domain.periods import DAY, MAX_YEAR, TYPE_DIGIT, TYPES, containing
 
-ORDER = ("D", "W", "M", "Q", "S", "Y")  # processing order, finest first
-FINER = {"M": "D", "Q": "M", "S": "Q", "Y": "S"}  # the type each is derived from over time
 # The key of the next coarser period, by arithmetic on the key (year*10000 + type*1000 + index).
 UP = {
     "M": "(r.pkey // 10000) * 10000 + 2000 + ((r.pkey % 1000) - 1) // 3 + 1",  # month -> quarter
     "Q": "(r.pkey // 10000) * 10000 + 1000 + ((r.pkey % 1000) - 1) // 2 + 1",  # quarter -> half
     "S": "(r.pkey // 10000) * 10000 + 1",                                      # half -> year
 }
-SRC_REPORTED, SRC_TIME, SRC_REGION, SRC_FORMULA = 0, 1, 2, 3
 TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.value, r.pkey)"}
 REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
-COLS = ("iid", "rid", "pkey", "ptype", "value", "src", "n_reporting", "synthetic")
 _C = ", ".join(COLS)
 NO_END = 2**31 - 1
 CLUSTER = "pkey // 10000, rid"  # the order values are stored in: by year, then region
@@ -90,14 +89,15 @@ _MADE_OF = """SELECT (SELECT sum(hash(iid, code, region_agg, time_agg, weight_co
                      (SELECT sum(hash(rid, depth)) FROM regions)"""
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+def _prepare(con: duckdb.DuckDBPyConnection) -> str:
     """Temporary helper tables: indicator rules by id, and region links as key ranges per type.
-    They are kept on the connection and made again only when indicators or regions changed."""
+    They are kept on the connection and made again only when indicators or regions changed.
+    Returns what they are made of."""
     made_of = str(con.execute(_MADE_OF).fetchone())
     kept = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_prepared'"
                        ).fetchone()[0]
     if kept and con.execute("SELECT made_of FROM _prepared").fetchone()[0] == made_of:
-        return
+        return made_of
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _ind AS
         SELECT i.iid, i.region_agg, i.time_agg, (i.numerator IS NOT NULL) AS formula,
@@ -124,133 +124,59 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> None:
         WHERE l.parent_rid IS NOT NULL
     """)
     con.execute("CREATE OR REPLACE TEMP TABLE _prepared AS SELECT ? AS made_of", [made_of])
+    return made_of
 
 
-def _base(con: duckdb.DuckDBPyConnection, basis: str, scoped: bool) -> None:
-    """_b: the base values with their region's depth — all of them, or only the affected keys."""
+def _base(basis: str, scoped: bool) -> str:
+    """The base values with their region's depth: all of them, or only at the affected keys."""
     value_col = "approved_value" if basis == "approved" else "latest_value"
     select = (f"SELECT o.iid, o.rid, o.pkey, o.ptype, o.{value_col} AS value, {SRC_REPORTED}::TINYINT AS src, "
               f"NULL::INTEGER AS n_reporting, o.synthetic, g.depth "
               f"FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL")
     if scoped:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE _bs AS {select} AND {_periods_in(_period_keys(con, '_scope'), 'o')}
-            AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)""")
-        select = "SELECT * FROM _bs"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {select}")
+        select += " AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)"
+    return select
 
 
-def _source(g: int, depth: int, made: dict, based: set, ctxd: set) -> str | None:
-    """Every value of one type and depth known so far: reported ones (if any: ``based``), the
-    step's derived ones (if computed), and (incremental) the unchanged context rows (if any:
-    ``ctxd``); None when there is nothing."""
+def _source(g: int, depth: int, made: dict, based: set) -> str | None:
+    """Every value of one type and depth known so far: reported ones (if any: ``based``) and the
+    step's derived ones (if computed); None when there is nothing."""
     parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
     if (g, depth) in made:
         parts.append(f"SELECT {_C} FROM {made[g, depth]}")
-    if (g, depth) in ctxd:
-        parts.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
     return f"({' UNION ALL '.join(parts)})" if parts else None
 
 
-def _over_time(t: str, src: str, extra: str = "") -> str:
+def _over_time(t: str, src: str) -> str:
     """The aggregates over time into type ``t`` of the values in ``src`` (one type finer), one
-    branch per rule; ``extra`` adds columns to carry (", r.depth")."""
+    branch per rule."""
     g, f = TYPE_DIGIT[t], FINER[t]
     up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
     return " UNION ALL ".join(f"""
         SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
-               arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic{extra}
+               arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic
         FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND i.time_agg = '{rule}'
         WHERE NOT i.formula
-        GROUP BY r.iid, r.rid, {up}{extra}""" for rule, fn in TIME_FN.items())
+        GROUP BY r.iid, r.rid, {up}""" for rule, fn in TIME_FN.items())
 
 
-def _formulas(g: int, in_scope: str, extra: str = "") -> str:
-    """Formula indicators of type ``g`` from their components in V, where R reports no value."""
-    return f"""
-        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
-               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
-               n.synthetic OR d.synthetic AS synthetic{extra.replace('r.', 'n.')}
-        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
-        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-        WHERE fi.formula AND d.value <> 0
-          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey)
-          {in_scope}"""
-
-
-def _step_all_depths(con, t: str, made: dict, regional: set) -> bool:
-    """Incremental, a type derived over time: every depth in one statement into _a<type>, when
-    no affected key needs an aggregate over child regions: that fills only keys neither reported
-    nor derived over time, so without it the depths do not depend on each other.
-    Returns False (and keeps nothing) when some affected key needs it.  ``regional`` holds the
-    types at which any child has a value not derived over time, so that such a key may exist."""
-    g, fg = TYPE_DIGIT[t], TYPE_DIGIT[FINER[t]]
-    finer = [f"SELECT {_C}, depth FROM _b WHERE ptype = {fg}", f"SELECT {_C}, depth FROM _ctx WHERE ptype = {fg}"]
-    finer += [f"SELECT {_C}, {d} AS depth FROM {rel}" for (h, d), rel in made.items() if h == fg]
-    scope = "EXISTS (SELECT 1 FROM _scope s WHERE s.ptype = {g} AND s.iid = {i} AND s.rid = {r} AND s.pkey = {p})"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _a{g} AS
-        WITH R AS (SELECT {_C}, depth FROM _b WHERE ptype = {g}),
-        FS AS MATERIALIZED ({' UNION ALL '.join(finer)}),
-        T AS MATERIALIZED (
-            SELECT a.* FROM ({_over_time(t, 'FS', ', r.depth')}) a
-            WHERE NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = a.iid AND x.rid = a.rid AND x.pkey = a.pkey)
-              AND {scope.format(g=g, i='a.iid', r='a.rid', p='a.pkey')}),
-        V AS (SELECT * FROM R UNION ALL SELECT * FROM T UNION ALL SELECT {_C}, depth FROM _ctx WHERE ptype = {g})
-        SELECT * FROM T
-        UNION ALL {_formulas(g, 'AND ' + scope.format(g=g, i='fi.iid', r='n.rid', p='n.pkey'), ', r.depth')}
-    """)
-    if g not in regional:
-        return True
-    # an affected key neither reported nor derived over time gets an aggregate over child regions
-    # only if a child has a value not derived over time: reported, or unchanged in the context
-    # (a child's own such aggregate needs the same one level further down)
-    needed = con.execute(f"""
-        WITH left_ AS (
-            SELECT s.iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid
-            WHERE s.ptype = {g} AND NOT i.formula AND i.region_agg <> 'none'
-              AND NOT EXISTS (SELECT 1 FROM _b x WHERE x.iid = s.iid AND x.rid = s.rid AND x.pkey = s.pkey)
-              AND NOT EXISTS (SELECT 1 FROM _a{g} x WHERE x.iid = s.iid AND x.rid = s.rid AND x.pkey = s.pkey)),
-        kid AS (SELECT iid, rid, pkey FROM _b WHERE ptype = {g}
-                UNION ALL SELECT iid, rid, pkey FROM _ctx WHERE ptype = {g} AND src <> {SRC_TIME})
-        SELECT count(*) FROM left_ s
-        JOIN _lk l ON l.parent_rid = s.rid AND l.ptype = {g} AND s.pkey >= l.kfrom AND s.pkey < l.kto
-        WHERE EXISTS (SELECT 1 FROM kid c WHERE c.iid = s.iid AND c.rid = l.rid AND c.pkey = s.pkey)
-    """).fetchone()[0]
-    if needed:
-        con.execute(f"DROP TABLE _a{g}")
-        return False
-    return True
-
-
-def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: set, ctxd: set | None) -> None:
+def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: set) -> None:
     """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
-    else over child regions; then formulas.  ``ctxd`` is None for a full rollup, else (incremental)
-    the types and depths of the context rows."""
+    else over child regions; then formulas."""
     g = TYPE_DIGIT[t]
-    scoped = ctxd is not None
-    ctxd = ctxd or set()
-    in_scope = (lambda i, r, p: f" AND EXISTS (SELECT 1 FROM S s WHERE s.iid = {i} AND s.rid = {r} "
-                f"AND s.pkey = {p})") if scoped else (lambda i, r, p: "")
     absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
-    reported = (g, depth) in based
-    ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if reported else
+    ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if (g, depth) in based else
             f"R AS (SELECT {_C} FROM _b WHERE false)"]
-    if scoped:  # the affected keys of this step
-        ctes.append(f"S AS MATERIALIZED (SELECT iid, rid, pkey FROM _scope WHERE ptype = {g} AND depth = {depth})")
     have = ["R"]
     derived = []
     f = FINER.get(t)
-    src = _source(TYPE_DIGIT[f], depth, made, based, ctxd) if f else None
+    src = _source(TYPE_DIGIT[f], depth, made, based) if f else None
     if src:
-        if scoped:  # small: read once for the three rules
-            ctes.append(f"FS AS MATERIALIZED (SELECT * FROM {src})")
-            src = "FS"
         ctes.append(f"""T AS MATERIALIZED (
-            SELECT a.* FROM ({_over_time(t, src)}) a
-            WHERE {absent.format(t='R', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
+            SELECT a.* FROM ({_over_time(t, src)}) a WHERE {absent.format(t='R', a='a')})""")
         have.append("T")
         derived.append("T")
-    sources = [x for x in (_source(g, c, made, based, ctxd) for c in child_depths) if x]
+    sources = [x for x in (_source(g, c, made, based) for c in child_depths) if x]
     if sources:
         child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
         ctes.append(f"LK AS MATERIALIZED (SELECT * FROM _lk WHERE ptype = {g} AND pdepth = {depth})")
@@ -276,64 +202,44 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: s
                 JOIN KA w ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
                 WHERE NOT i.formula AND w.value IS NOT NULL
                 GROUP BY r.iid, l.parent_rid, r.pkey) a
-            WHERE {absent.format(t=f'({known})', a='a')} {in_scope('a.iid', 'a.rid', 'a.pkey')})""")
+            WHERE {absent.format(t=f'({known})', a='a')})""")
         have.append("G")
         derived.append("G")
-    comps = [f"SELECT {_C} FROM {p}" for p in have]
-    if (g, depth) in ctxd:  # formula components may be unchanged rows of this type and depth
-        comps.append(f"SELECT {_C} FROM _ctx WHERE ptype = {g} AND depth = {depth}")
-    ctes.append(f"V AS ({' UNION ALL '.join(comps)})")
-    ctes.append(f"F AS ({_formulas(g, in_scope('fi.iid', 'n.rid', 'n.pkey'))})")
+    ctes.append(f"V AS ({' UNION ALL '.join(f'SELECT {_C} FROM {p}' for p in have)})")
+    # formula indicators from their components, where no value is reported
+    ctes.append(f"""F AS (
+        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
+               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
+               n.synthetic OR d.synthetic AS synthetic
+        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
+        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+        WHERE fi.formula AND d.value <> 0
+          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey))""")
     derived.append("F")
     body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
-    # A full rollup writes each step's rows in CLUSTER order, so that reading one region, or one
-    # period of an indicator, touches few row groups (DuckDB skips the others by their min/max).
-    order = "" if scoped else f" ORDER BY {CLUSTER}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _d{g}_{depth} AS WITH {', '.join(ctes)} {body}{order}")
+    # Each step's rows are written in CLUSTER order, so that reading one region, or one period of
+    # an indicator, touches few row groups (DuckDB skips the others by their min/max).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _d{g}_{depth} AS WITH {', '.join(ctes)} {body} ORDER BY {CLUSTER}")
 
 
-def _steps(con: duckdb.DuckDBPyConnection, scoped: bool, stats: RollupStats) -> list[str]:
+def _steps(con: duckdb.DuckDBPyConnection, stats: RollupStats) -> list[str]:
     depths = sorted((r[0] for r in con.execute("SELECT DISTINCT depth FROM regions").fetchall()), reverse=True)
-    pairs = con.execute("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk").fetchall()
     kids = {}
-    for g, p, c in pairs:
+    for g, p, c in con.execute("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk").fetchall():
         kids.setdefault((g, p), set()).add(c)
-    todo = set()
-    if scoped:
-        todo = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _scope").fetchall()}
     based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
     present = {g for g, _ in based}
-    ctxd = regional = None
-    if scoped:
-        ctxd = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _ctx").fetchall()}
-        # types with a value, not derived over time, that an aggregate over regions could use
-        regional = {r[0] for r in con.execute(f"""
-            SELECT DISTINCT x.ptype FROM (SELECT iid, ptype FROM _b UNION ALL
-                                          SELECT iid, ptype FROM _ctx WHERE src <> {SRC_TIME}) x
-            JOIN _ind i ON i.iid = x.iid WHERE NOT i.formula AND i.region_agg <> 'none'""").fetchall()}
-    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the relation holding the step's rows
-    tables = []
+    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the table holding the step's rows
     for t in ORDER:
         g = TYPE_DIGIT[t]
-        finer = FINER.get(t)
-        if not scoped and g not in present and not any(m[0] == TYPE_DIGIT.get(finer) for m in made):
+        if g not in present and not any(m[0] == TYPE_DIGIT.get(FINER.get(t)) for m in made):
             continue
         t0 = time.perf_counter()
-        mine = sorted(d for h, d in todo if h == g)
-        # (with nothing one type finer, every key needs the aggregate over regions: no use trying)
-        derived_over_time = finer and any(h == TYPE_DIGIT[finer] for h, _ in {*made, *based, *(ctxd or ())})
-        if scoped and mine and derived_over_time and _step_all_depths(con, t, made, regional):
-            made.update({(g, d): f"(SELECT * FROM _a{g} WHERE depth = {d})" for d in mine})
-            tables.append(f"_a{g}")
-            mine = []
         for d in depths:
-            if scoped and d not in mine:
-                continue
-            _step(con, t, d, sorted(kids.get((g, d), ())), made, based, ctxd)
+            _step(con, t, d, sorted(kids.get((g, d), ())), made, based)
             made[g, d] = f"_d{g}_{d}"
-            tables.append(f"_d{g}_{d}")
         stats.steps[t] = round(time.perf_counter() - t0, 3)
-    return tables
+    return list(made.values())
 
 
 def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
@@ -344,16 +250,10 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
     expected = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
     before = con.execute("SELECT count(*) FROM rollup_derived").fetchone()[0]
     con.execute(f"INSERT INTO rollup_derived SELECT {_C} FROM ({union})")
-    after = con.execute("SELECT count(*) FROM rollup_derived").fetchone()[0]
+    after = con.execute("SELECT count(*) FROM rollup_derived").fetchall()[0][0]
     if after - before != expected:
         raise RuntimeError(f"rollup write lost rows: {after - before} of {expected} visible")
     return expected
-
-
-def _drop(con: duckdb.DuckDBPyConnection, tables: list[str]) -> None:
-    con.execute("DROP VIEW IF EXISTS _b")
-    for t in tables + ["_bs", "_ctx", "_need", "_scope", "_uses"]:
-        con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats:
@@ -361,8 +261,8 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     stats = RollupStats("full")
     t0 = time.perf_counter()
     _prepare(con)
-    _base(con, basis, scoped=False)
-    tables = _steps(con, False, stats)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {_base(basis, scoped=False)}")
+    tables = _steps(con, stats)
     t1 = time.perf_counter()
     con.execute("DELETE FROM rollup_derived")
     # Steps are written one after the other, each in CLUSTER order (UNION ALL keeps it; with
@@ -371,9 +271,14 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     _write(con, tables)
     stats.rows = con.execute("SELECT count(*) FROM rollup").fetchone()[0]
     stats.steps["write"] = round(time.perf_counter() - t1, 3)
-    _drop(con, tables)
+    con.execute("DROP VIEW _b")
+    for t in tables:
+        con.execute(f"DROP TABLE {t}")
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
+
+
+_memory: tuple[str, Memory] | None = None  # the last update's rules and links as arrays, by what they are made of
 
 
 def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "approved") -> RollupStats:
@@ -381,35 +286,54 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
 
     ``changed`` names a table or view with columns (iid, rid, pkey) of base values that were
     added, revised or removed.  Call inside the same write transaction as the change.
+    The closure and the steps are computed in memory (rollup_memory.py); SQL reads their inputs
+    and writes the result.
     """
+    global _memory
     stats = RollupStats("incremental")
     t0 = time.perf_counter()
-    _prepare(con)
-    _affected(con, changed)
-    stats.affected = con.execute("SELECT count(*) FROM _scope").fetchone()[0]
+    made_of = _prepare(con)
+    if _memory is None or _memory[0] != made_of:
+        _memory = (made_of, Memory(con))
+    memory = _memory[1]
+    p = con.execute("SELECT key, parent_key FROM periods WHERE parent_key IS NOT NULL ORDER BY key").fetchnumpy()
+    periods = (p["key"].astype(np.int64), p["parent_key"].astype(np.int64))
+    c = con.execute(f"SELECT iid, rid, pkey FROM {changed}").fetchnumpy()
+    scope = memory.affected(memory.key(c["iid"].astype(np.int64), c["rid"].astype(np.int64),
+                                       c["pkey"].astype(np.int64)), periods)
+    stats.affected = len(scope)
     if stats.affected:
-        _base(con, basis, scoped=True)
-        _context(con)
+        con.register("_scope_rows", memory.scope_table(scope))
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT * FROM _scope_rows")
+        con.unregister("_scope_rows")
+        keys = _period_keys(con, "_scope")
+        base = memory.fetch(con, _base(basis, scoped=True) + f" AND {_periods_in(keys, 'o')}")
+        context = memory.fetch(con, _context(con))
         stats.steps["context"] = round(time.perf_counter() - t0, 3)
-        tables = _steps(con, True, stats)
+        rows = memory.rows_table(memory.run(scope, base, context, periods, stats))
         t1 = time.perf_counter()
-        lo, hi = con.execute("SELECT min(pkey), max(pkey) FROM _scope").fetchone()
         con.execute(f"""
-            DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {lo} AND {hi}
+            DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {keys[0]} AND {keys[-1]}
               AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
         """)
-        stats.rows = _write(con, tables)
+        con.register("_made", rows)
+        try:
+            stats.rows = _write(con, ["_made"])
+        finally:
+            con.unregister("_made")
         stats.steps["write"] = round(time.perf_counter() - t1, 3)
-        _drop(con, tables)
+        con.execute("DROP TABLE _need")
+        con.execute("DROP TABLE _scope")
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
-def _context(con: duckdb.DuckDBPyConnection) -> None:
-    """_ctx: the current rollup rows that are inputs of affected keys and not affected themselves:
-    the same region's values one period finer, child regions' values (and their weights), formula
-    components.  Rows of finer periods and components are picked by their keys, children's rows by
-    the affected key of their parent.
+def _context(con: duckdb.DuckDBPyConnection) -> str:
+    """The query of the current rollup rows that are inputs of affected keys: the same region's
+    values one period finer, child regions' values (and their weights), formula components.  Rows
+    of finer periods and components are picked by their keys, children's rows by the affected key
+    of their parent.  A row may come more than once, and affected keys' own rows come too: the
+    steps (rollup_memory.Memory.run) drop both, which is cheaper in memory than in SQL.
 
     A child's value aggregated over time is never an input of its parent's aggregate over regions
     (see the module note), so of coarser types only the children's other values are read."""
@@ -418,7 +342,6 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
                         ).fetchone()[0]
     days = "" if daily else f"AND p.type <> '{DAY}'"
     fine = f"({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})"
-    mine = "NOT EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)"
     parent = ("EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {} AND s.rid = l.parent_rid AND s.pkey = r.pkey)")
     link = "JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto"
     con.execute(f"""
@@ -437,8 +360,7 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
     # input.  Many (changes all over the history): they would be most of the rollup, too much to
     # keep in memory at province scale, so each kind reads them as it goes.
     keep = "MATERIALIZED" if len(keys) < KEEP_PERIODS else "NOT MATERIALIZED"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _ctx AS
+    return f"""
         WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {_periods_in(keys)}),
         inputs AS (
             -- the same region's values one period finer, and formula components
@@ -448,9 +370,8 @@ def _context(con: duckdb.DuckDBPyConnection) -> None:
             SELECT r.* FROM c r {link}
             WHERE (r.ptype IN {fine} OR r.src <> {SRC_TIME}) AND {parent.format('r.iid')}
             {weights})
-        SELECT DISTINCT {', '.join('r.' + c for c in COLS)}, g.depth FROM inputs r JOIN regions g ON g.rid = r.rid
-        WHERE {mine}
-    """)
+        SELECT {_C} FROM inputs
+    """
 
 
 def _period_keys(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
@@ -466,41 +387,3 @@ def _periods_in(keys: list[int], alias: str = "r") -> str:
     if len(keys) > 1000:
         return f"{alias}.pkey BETWEEN {keys[0]} AND {keys[-1]}"
     return f"{alias}.pkey IN ({', '.join(map(str, keys))})"
-
-
-def _affected(con: duckdb.DuckDBPyConnection, changed: str) -> None:
-    """_scope: the upward closure of the changed keys — ancestor regions (as linked in each period),
-    coarser periods, and indicators that use a changed one as weight or formula component.
-
-    Moves over regions and periods never depend on the indicator, and moves over indicators keep
-    the region and period, so the closure is the product of the two: the region-period closure
-    (one recursive statement) and each indicator's dependants (a small walk in Python)."""
-    uses: dict[int, set[int]] = {}  # indicator -> the indicators that use it
-    for iid, *parts in con.execute("SELECT iid, weight_iid, num_iid, den_iid FROM _ind").fetchall():
-        for part in parts:
-            if part is not None:
-                uses.setdefault(part, set()).add(iid)
-    pairs = []
-    for iid in (r[0] for r in con.execute(f"SELECT DISTINCT iid FROM {changed}").fetchall()):
-        seen, todo = {iid}, [iid]
-        while todo:
-            for user in uses.get(todo.pop(), ()):
-                if user not in seen:
-                    seen.add(user)
-                    todo.append(user)
-        pairs += [(iid, dep) for dep in seen]
-    values = ", ".join(f"({int(i)}, {int(d)})" for i, d in pairs) or "(NULL, NULL)"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _uses AS SELECT * FROM (VALUES {values}) v(iid, dep)")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _scope AS
-        WITH RECURSIVE up(iid, rid, pkey) AS (
-            SELECT DISTINCT iid, rid, pkey FROM {changed}
-            UNION
-            SELECT f.iid, m.rid, m.pkey FROM up f, LATERAL (
-                SELECT l.parent_rid AS rid, f.pkey AS pkey FROM _lk l
-                WHERE l.rid = f.rid AND l.ptype = (f.pkey // 1000) % 10 AND f.pkey >= l.kfrom AND f.pkey < l.kto
-                UNION ALL
-                SELECT f.rid, p.parent_key FROM periods p WHERE p.key = f.pkey AND p.parent_key IS NOT NULL) m)
-        SELECT DISTINCT u.dep AS iid, up.rid, up.pkey, CAST((up.pkey // 1000) % 10 AS TINYINT) AS ptype, g.depth
-        FROM up JOIN _uses u ON u.iid = up.iid JOIN regions g ON g.rid = up.rid
-    """)
