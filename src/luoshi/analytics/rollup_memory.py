@@ -205,8 +205,8 @@ class Memory:
         if not len(rows):
             return {}
         _, rid, pkey = self.split(rows.key)
-        code = (pkey // 1000 % 10) * 1000 + self.depth[rid]
-        order = np.argsort(code, kind="stable")
+        code = ((pkey // 1000 % 10) * 1000 + self.depth[rid]).astype(np.int16)
+        order = np.argsort(code, kind="stable")  # a radix sort, for 16 bits: keeps the rows' order
         code = code[order]
         bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])
         return {(int(code[b] // 1000), int(code[b] % 1000)): rows.take(order[b:e])
@@ -219,18 +219,17 @@ class Memory:
         component.  Moves over regions and periods never depend on the indicator, and moves over
         indicators keep the region and period, so the indicators come last."""
         lk = self.all_links
-        seen = frontier = _unique(changed)
-        while len(frontier):
+        reached = [frontier := _unique(changed)]
+        while len(frontier):  # one step up over regions or periods (keys repeat from other paths)
             iid, rid, pkey = self.split(frontier)
             row, at = _pairs(np.searchsorted(lk["rid"], rid, "left"), np.searchsorted(lk["rid"], rid, "right"))
             ok = (lk["ptype"][at] == pkey[row] // 1000 % 10) & (lk["kfrom"][at] <= pkey[row]) & (pkey[row] < lk["kto"][at])
             parent_period = _find(periods[0], pkey)
             has = parent_period >= 0
-            up = _unique(np.concatenate([
+            reached.append(frontier := _unique(np.concatenate([
                 self.key(iid[row[ok]], lk["parent_rid"][at[ok]], pkey[row[ok]]),
-                self.key(iid[has], rid[has], periods[1][parent_period[has]])]))
-            frontier = up[~_within(seen, up)]
-            seen = _unique(np.concatenate([seen, frontier]))
+                self.key(iid[has], rid[has], periods[1][parent_period[has]])])))
+        seen = _unique(np.concatenate(reached))
         users, user = self.users
         iid, rid, pkey = self.split(seen)
         row, at = _pairs(np.searchsorted(users, iid, "left"), np.searchsorted(users, iid, "right"))
@@ -255,7 +254,7 @@ class Memory:
         """Every step of the update, finest type and deepest region first: ``scope`` holds the
         affected keys (sorted), ``base`` their reported values, ``context`` the current rows
         that are their inputs (any order, repeats allowed)."""
-        order = np.argsort(context.key, kind="stable")
+        order = np.argsort(context.key)  # a key's rows are copies of one row: any will do
         k = context.key[order]
         first = order[np.r_[True, k[1:] != k[:-1]]] if len(k) else order
         context = context.take(first[~_within(scope, context.key[first])])
