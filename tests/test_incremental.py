@@ -140,6 +140,24 @@ def test_split_and_precedence(tmp_path):
     ws.close()
 
 
+def test_a_child_without_a_value_keeps_its_weight(tmp_path):
+    """Hand-checked: a town whose villages all weigh 0 has no weighted mean (NULL), yet its own
+    reported weight stays in its county's denominator, as in SQL's sum(x * w) / sum(w) — in the
+    incremental update (in memory) and in the full rollup (SQL) alike."""
+    ws, rids, iids = _build(tmp_path / "weights.duckdb")
+    jan, growth, pop = 20243001, iids["growth"], iids["pop"]
+    rows = [(growth, "V111", 2.0), (pop, "V111", 0.0), (growth, "V112", 4.0), (pop, "V112", 0.0),
+            (pop, "T11", 10.0), (growth, "T12", 3.0), (pop, "T12", 30.0)]
+    observations.record(ws.db, [{"iid": i, "rid": rids[c], "pkey": jan, "value": v} for i, c, v in rows])
+    got = "SELECT value, n_reporting FROM rollup WHERE iid = ? AND rid = ? AND pkey = ?"
+    assert ws.db.con.execute(got, [growth, rids["T11"], jan]).fetchall() == [(None, 2)]
+    assert ws.db.con.execute(got, [growth, rids["K1"], jan]).fetchall() == [(3.0 * 30 / (10 + 30), 1)]
+    incremental = _snapshot(ws)
+    ws.rollup_full()
+    assert _snapshot(ws) == incremental
+    ws.close()
+
+
 def test_helper_tables_follow_changed_rules_and_links(tmp_path):
     """The connection keeps its helper tables between updates; a changed aggregation rule or
     region link must still be used by the next incremental update (hand-checked values)."""

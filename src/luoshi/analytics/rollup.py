@@ -26,12 +26,11 @@ INSERTed step by step into one table inside the transaction: with DuckDB 2.0.0 a
 following earlier inserts into the same table could stay invisible to the rest of the
 transaction.)
 
-An incremental update runs the same steps restricted to the keys affected by a change — the
-upward closure over regions, periods and derived indicators — reading the unchanged inputs of
-those keys from the rollup, then replaces exactly those keys.  For a type derived over time
-(quarter, half, year) it first tries every depth in one statement: that is exact whenever no
-affected key needs an aggregate over child regions, which it checks, and it saves most of the
-fixed cost of the steps.
+An incremental update recomputes only the keys affected by a change: the upward closure over
+regions, periods and derived indicators.  SQL reads the reported values of those keys and the
+unchanged rollup rows they depend on; the closure and the steps, with the same rules, run in
+memory (rollup_memory.py), where a step costs no planning; SQL then replaces exactly those keys.
+tests/test_incremental.py holds the two engines equal.
 """
 
 from __future__ import annotations
