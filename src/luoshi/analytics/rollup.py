@@ -36,15 +36,16 @@ tests/test_incremental.py holds the two engines equal.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import numpy as np
 
-from luoshi.analytics.rollup_memory import Memory, Rows
+from luoshi.analytics.rollup_memory import Memory
 from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_REPORTED, SRC_TIME
-from luoshi.domain.periods import DAY, MAX_YEAR, TYPE_DIGIT, TYPES, containing
+from luoshi.domain.periods import MAX_YEAR, TYPE_DIGIT, TYPES, containing
 
 # The key of the next coarser period, by arithmetic on the key (year*10000 + type*1000 + index).
 UP = {
@@ -302,65 +303,64 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
                                        c["pkey"].astype(np.int64)), periods)
     stats.affected = len(scope)
     if stats.affected:
-        con.register("_scope_rows", memory.scope_table(scope))
+        con.register("_scope_rows", memory.keys_table(scope))
         con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT * FROM _scope_rows")
         con.unregister("_scope_rows")
-        keys = _period_keys(con, "_scope")
-        base = memory.fetch(con, _base(basis, scoped=True) + f" AND {_periods_in(keys, 'o')}")
-        context = memory.fetch(con, _context(con))
+        # the days of a month are inputs only where days are reported (a month has ~30 of them)
+        days = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE ptype = {TYPE_DIGIT['D']} LIMIT 1)"
+                           ).fetchone()[0] > 0
+        need = memory.needed(scope, periods, days)
+        affected_periods = sorted(set(memory.split(scope)[2].tolist()))
+        base = memory.fetch(con, _base(basis, scoped=True) + f" AND {_periods_in(affected_periods, 'o')}")
+        con.register("_need", memory.keys_table(need))
+        try:
+            context = memory.fetch(con, _context(con, sorted(set(affected_periods) | set(memory.split(need)[2].tolist()))))
+        finally:
+            con.unregister("_need")
         stats.steps["context"] = round(time.perf_counter() - t0, 3)
-        rows = memory.rows_table(memory.run(scope, base, context, periods, stats))
+        # the old rows of the affected keys go while the new ones are computed
+        with ThreadPoolExecutor(1) as pool:
+            deleted = pool.submit(lambda: con.execute(f"""
+                DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {affected_periods[0]} AND {affected_periods[-1]}
+                  AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
+            """).fetchall())
+            rows = memory.rows_table(memory.run(scope, base, context, periods, stats))
+            deleted.result()
         t1 = time.perf_counter()
-        con.execute(f"""
-            DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {keys[0]} AND {keys[-1]}
-              AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
-        """)
         con.register("_made", rows)
         try:
             stats.rows = _write(con, ["_made"])
         finally:
             con.unregister("_made")
         stats.steps["write"] = round(time.perf_counter() - t1, 3)
-        con.execute("DROP TABLE _need")
         con.execute("DROP TABLE _scope")
     stats.seconds = round(time.perf_counter() - t0, 3)
     return stats
 
 
-def _context(con: duckdb.DuckDBPyConnection) -> str:
-    """The query of the current rollup rows that are inputs of affected keys: the same region's
-    values one period finer, child regions' values (and their weights), formula components.  Rows
-    of finer periods and components are picked by their keys, children's rows by the affected key
-    of their parent.  A row may come more than once, and affected keys' own rows come too: the
-    steps (rollup_memory.Memory.run) drop both, which is cheaper in memory than in SQL.
+def _context(con: duckdb.DuckDBPyConnection, periods: list[int]) -> str:
+    """The query of the current rollup rows that are inputs of affected keys (``_scope``), in these
+    periods: the values they use at other keys (``_need``: finer periods, formula components),
+    child regions' values and their weights (children's rows picked by the affected key of their
+    parent).  A row may come more than once, and affected keys' own rows come too: the steps
+    (rollup_memory.Memory.run) drop both, which is cheaper in memory than in SQL.
 
     A child's value aggregated over time is never an input of its parent's aggregate over regions
     (see the module note), so of coarser types only the children's other values are read."""
-    # the days of a month are inputs only where days are reported (a month has ~30 of them)
-    daily = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE ptype = {TYPE_DIGIT['D']} LIMIT 1)"
-                        ).fetchone()[0]
-    days = "" if daily else f"AND p.type <> '{DAY}'"
     fine = f"({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})"
     parent = ("EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {} AND s.rid = l.parent_rid AND s.pkey = r.pkey)")
     link = "JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto"
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _need AS
-        SELECT s.iid, s.rid, p.key AS pkey FROM _scope s JOIN periods p ON p.parent_key = s.pkey {days}
-        UNION ALL SELECT i.num_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
-        UNION ALL SELECT i.den_iid, s.rid, s.pkey FROM _scope s JOIN _ind i ON i.iid = s.iid WHERE i.formula
-    """)
     weights = ", ".join(str(r[0]) for r in con.execute(
         "SELECT DISTINCT weight_iid FROM _ind WHERE weight_iid IS NOT NULL").fetchall())
     if weights:  # children's weights (the indicators named inline: far fewer rows to join)
         weights = f"""UNION ALL SELECT r.* FROM (SELECT * FROM c WHERE iid IN ({weights})) r {link}
             JOIN _ind i ON i.weight_iid = r.iid WHERE {parent.format('i.iid')}"""
-    keys = _period_keys(con, "(SELECT pkey FROM _need UNION SELECT pkey FROM _scope)")
     # Few periods (a month's corrections): their rows are read once and kept for the three kinds of
     # input.  Many (changes all over the history): they would be most of the rollup, too much to
     # keep in memory at province scale, so each kind reads them as it goes.
-    keep = "MATERIALIZED" if len(keys) < KEEP_PERIODS else "NOT MATERIALIZED"
+    keep = "MATERIALIZED" if len(periods) < KEEP_PERIODS else "NOT MATERIALIZED"
     return f"""
-        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {_periods_in(keys)}),
+        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {_periods_in(periods)}),
         inputs AS (
             -- the same region's values one period finer, and formula components
             SELECT r.* FROM c r
@@ -371,11 +371,6 @@ def _context(con: duckdb.DuckDBPyConnection) -> str:
             {weights})
         SELECT {_C} FROM inputs
     """
-
-
-def _period_keys(con: duckdb.DuckDBPyConnection, source: str) -> list[int]:
-    """The keys of the periods that occur in ``source``."""
-    return sorted(r[0] for r in con.execute(f"SELECT DISTINCT pkey FROM {source}").fetchall())
 
 
 def _periods_in(keys: list[int], alias: str = "r") -> str:

@@ -149,6 +149,8 @@ class Memory:
             uses += [(part, iid) for part in (weight, num, den) if part >= 0]
         formulas.sort(key=lambda f: f[1])  # by numerator
         self.formulas = tuple(np.array([f[j] for f in formulas], np.float64 if j == 3 else np.int64) for j in range(4))
+        self.numerator, self.denominator = np.full(size, -1), np.full(size, -1)
+        self.numerator[self.formulas[0]], self.denominator[self.formulas[0]] = self.formulas[1], self.formulas[2]
         self.component = np.zeros(size, bool)
         self.component[self.formulas[1]] = self.component[self.formulas[2]] = True
         self.users = self._users(uses)
@@ -235,11 +237,26 @@ class Memory:
         row, at = _pairs(np.searchsorted(users, iid, "left"), np.searchsorted(users, iid, "right"))
         return _unique(np.concatenate([seen, self.key(user[at], rid[row], pkey[row])]))
 
-    def scope_table(self, keys: np.ndarray) -> pa.Table:
+    def needed(self, scope: np.ndarray, periods, days: bool) -> np.ndarray:
+        """The keys whose current values the affected keys use, sorted: the same region's periods
+        one type finer (days only if ``days``), and formulas' components at the same key."""
+        child, parent = periods
+        if not days:
+            keep = child // 1000 % 10 != TYPE_DIGIT["D"]
+            child, parent = child[keep], parent[keep]
+        order = np.argsort(parent, kind="stable")
+        child, parent = child[order], parent[order]
+        iid, rid, pkey = self.split(scope)
+        row, at = _pairs(np.searchsorted(parent, pkey, "left"), np.searchsorted(parent, pkey, "right"))
+        f = self.formula[iid]
+        return _unique(np.concatenate([self.key(iid[row], rid[row], child[at]),
+                                       self.key(self.numerator[iid[f]], rid[f], pkey[f]),
+                                       self.key(self.denominator[iid[f]], rid[f], pkey[f])]))
+
+    def keys_table(self, keys: np.ndarray) -> pa.Table:
         iid, rid, pkey = self.split(keys)
         return pa.table({"iid": pa.array(iid, pa.int32()), "rid": pa.array(rid, pa.int32()),
-                         "pkey": pa.array(pkey, pa.int32()), "ptype": pa.array(pkey // 1000 % 10, pa.int8()),
-                         "depth": pa.array(self.depth[rid], pa.int32())})
+                         "pkey": pa.array(pkey, pa.int32())})
 
     def rows_table(self, rows: Rows) -> pa.Table:
         iid, rid, pkey = self.split(rows.key)
