@@ -105,6 +105,11 @@ class Groups:
         return np.where(best >= 0, self.order[np.maximum(best, 0)], -1)
 
 
+def _ptype(pkey: np.ndarray) -> np.ndarray:
+    """The type digit of period keys (year * 10000 + type * 1000 + index)."""
+    return pkey // 1000 % 10
+
+
 def _up(fine: str, pkey: np.ndarray, periods) -> np.ndarray:
     """The key of the next coarser period in the chain (rollup.UP; a day's month from the periods)."""
     year = pkey // 10000 * 10000
@@ -199,15 +204,15 @@ class Memory:
         a = con.execute(sql).fetchnumpy()
         value, nr = a["value"], a["n_reporting"]
         return Rows(self.key(a["iid"].astype(np.int64), a["rid"].astype(np.int64), a["pkey"].astype(np.int64)),
-                    np.ma.getdata(np.ma.filled(value, 0.0)).astype(np.float64), np.ma.getmaskarray(value),
-                    np.asarray(a["src"], np.int8), np.ma.getdata(np.ma.filled(nr, -1)).astype(np.int64),
+                    np.ma.filled(value, 0.0).astype(np.float64), np.ma.getmaskarray(value),
+                    np.asarray(a["src"], np.int8), np.ma.filled(nr, -1).astype(np.int64),
                     np.asarray(a["synthetic"], bool))
 
     def _by_type_and_depth(self, rows: Rows) -> dict[tuple[int, int], Rows]:
         if not len(rows):
             return {}
         _, rid, pkey = self.split(rows.key)
-        code = ((pkey // 1000 % 10) * 1000 + self.depth[rid]).astype(np.int16)
+        code = (_ptype(pkey) * 1000 + self.depth[rid]).astype(np.int16)
         order = np.argsort(code, kind="stable")  # a radix sort, for 16 bits: keeps the rows' order
         code = code[order]
         bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])
@@ -225,7 +230,7 @@ class Memory:
         while len(frontier):  # one step up over regions or periods (keys repeat from other paths)
             iid, rid, pkey = self.split(frontier)
             row, at = _pairs(np.searchsorted(lk["rid"], rid, "left"), np.searchsorted(lk["rid"], rid, "right"))
-            ok = (lk["ptype"][at] == pkey[row] // 1000 % 10) & (lk["kfrom"][at] <= pkey[row]) & (pkey[row] < lk["kto"][at])
+            ok = (lk["ptype"][at] == _ptype(pkey[row])) & (lk["kfrom"][at] <= pkey[row]) & (pkey[row] < lk["kto"][at])
             parent_period = _find(periods[0], pkey)
             has = parent_period >= 0
             reached.append(frontier := _unique(np.concatenate([
@@ -242,7 +247,7 @@ class Memory:
         one type finer (days only if ``days``), and formulas' components at the same key."""
         child, parent = periods
         if not days:
-            keep = child // 1000 % 10 != TYPE_DIGIT["D"]
+            keep = _ptype(child) != TYPE_DIGIT["D"]
             child, parent = child[keep], parent[keep]
         order = np.argsort(parent, kind="stable")
         child, parent = child[order], parent[order]
@@ -262,7 +267,7 @@ class Memory:
         iid, rid, pkey = self.split(rows.key)
         return pa.table({
             "iid": pa.array(iid, pa.int32()), "rid": pa.array(rid, pa.int32()), "pkey": pa.array(pkey, pa.int32()),
-            "ptype": pa.array(pkey // 1000 % 10, pa.int8()), "value": pa.array(rows.value, pa.float64(), mask=rows.vnull),
+            "ptype": pa.array(_ptype(pkey), pa.int8()), "value": pa.array(rows.value, pa.float64(), mask=rows.vnull),
             "src": pa.array(rows.src, pa.int8()), "n_reporting": pa.array(rows.nr, pa.int32(), mask=rows.nr < 0),
             "synthetic": pa.array(rows.syn, pa.bool_())})
 
@@ -277,7 +282,7 @@ class Memory:
         context = context.take(first[~_within(scope, context.key[first])])
         base, context = self._by_type_and_depth(base), self._by_type_and_depth(context)
         _, rid, pkey = self.split(scope)
-        pairs = set(zip((pkey // 1000 % 10).tolist(), self.depth[rid].tolist()))
+        pairs = set(zip(_ptype(pkey).tolist(), self.depth[rid].tolist()))
         made: dict[tuple[int, int], Rows] = {}
 
         def known(h, c):  # a type and depth's values known so far: reported, derived or unchanged
@@ -288,7 +293,7 @@ class Memory:
             t0 = time.perf_counter()
             for d in sorted({d for h, d in pairs if h == g}, reverse=True):
                 reported = base.get((g, d), EMPTY)
-                taken = np.sort(reported.key)
+                taken = reported_keys = np.sort(reported.key)
                 out = []
                 if t in FINER:
                     out.append(self._over_time(t, known(TYPE_DIGIT[FINER[t]], d), scope, taken, periods))
@@ -297,7 +302,7 @@ class Memory:
                     out.append(self._over_regions(Rows.cat([known(g, c) for c in self.kids[g, d]]), self.links[g, d],
                                                   scope, taken))
                 values = Rows.cat([reported, *out, context.get((g, d))])
-                out.append(self._formulas(values, scope, np.sort(reported.key)))
+                out.append(self._formulas(values, scope, reported_keys))
                 made[g, d] = Rows.cat(out)
             stats.steps[t] = round(time.perf_counter() - t0, 3)
         return Rows.cat(list(made.values()))
