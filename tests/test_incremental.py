@@ -158,6 +158,28 @@ def test_a_child_without_a_value_keeps_its_weight(tmp_path):
     ws.close()
 
 
+def test_a_quarterly_mean_weighs_by_a_weight_aggregated_over_time(tmp_path):
+    """Hand-checked: towns report a weighted indicator by quarter and its weight by month, so a
+    town's quarterly weight is an aggregate over time (the last month).  When one town's value is
+    revised, the update must still read the other, unchanged weights."""
+    ws, rids, iids = _build(tmp_path / "quarterly.duckdb")
+    q1, growth, pop = 20242001, iids["growth"], iids["pop"]
+    jan, feb, mar = 20243001, 20243002, 20243003
+    rows = [(pop, "T11", jan, 10.0), (pop, "T11", feb, 20.0), (pop, "T11", mar, 30.0),
+            (pop, "T12", jan, 5.0), (pop, "T12", feb, 5.0), (pop, "T12", mar, 10.0)]
+    rows += [(growth, "T11", q1, 2.0), (growth, "T12", q1, 4.0)]
+    observations.record(ws.db, [{"iid": i, "rid": rids[c], "pkey": p, "value": v} for i, c, p, v in rows])
+    k1 = "SELECT value, src FROM rollup WHERE iid = ? AND rid = ? AND pkey = ?"
+    assert ws.db.con.execute(k1, [pop, rids["T11"], q1]).fetchall() == [(30.0, rollup.SRC_TIME)]
+    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((2 * 30 + 4 * 10) / 40, rollup.SRC_REGION)]
+    observations.record(ws.db, [{"iid": growth, "rid": rids["T11"], "pkey": q1, "value": 6.0}])
+    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((6 * 30 + 4 * 10) / 40, rollup.SRC_REGION)]
+    incremental = _snapshot(ws)
+    ws.rollup_full()
+    assert _snapshot(ws) == incremental
+    ws.close()
+
+
 def test_helper_tables_follow_changed_rules_and_links(tmp_path):
     """The connection keeps its helper tables between updates; a changed aggregation rule or
     region link must still be used by the next incremental update (hand-checked values)."""

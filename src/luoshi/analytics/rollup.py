@@ -57,7 +57,7 @@ TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.val
 REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
 _C = ", ".join(COLS)
 NO_END = 2**31 - 1
-CLUSTER = "pkey // 10000, rid"  # the order values are stored in: by year, then region
+CLUSTER = "pkey, rid"  # the order values are stored in: by period, then region
 KEEP_PERIODS = 40  # an incremental update keeps the rows of at most this many periods in memory
 
 
@@ -310,18 +310,21 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
         days = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE ptype = {TYPE_DIGIT['D']} LIMIT 1)"
                            ).fetchone()[0] > 0
         need = memory.needed(scope, periods, days)
-        affected_periods = sorted(set(memory.split(scope)[2].tolist()))
+        affected_periods = memory.periods(scope).tolist()
         base = memory.fetch(con, _base(basis, scoped=True) + f" AND {_periods_in(affected_periods, 'o')}")
         con.register("_need", memory.keys_table(need))
+        con.register("_parents", memory.keys_table(memory.parents(scope)))
         try:
-            context = memory.fetch(con, _context(con, sorted(set(affected_periods) | set(memory.split(need)[2].tolist()))))
+            context = memory.fetch(con, _context(sorted(set(affected_periods) | set(memory.periods(need).tolist())),
+                                                  memory.weights))
         finally:
             con.unregister("_need")
+            con.unregister("_parents")
         stats.steps["context"] = round(time.perf_counter() - t0, 3)
         # the old rows of the affected keys go while the new ones are computed
         with ThreadPoolExecutor(1) as pool:
             deleted = pool.submit(lambda: con.execute(f"""
-                DELETE FROM rollup_derived r WHERE r.pkey BETWEEN {affected_periods[0]} AND {affected_periods[-1]}
+                DELETE FROM rollup_derived r WHERE {_periods_in(affected_periods)}
                   AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = r.iid AND s.rid = r.rid AND s.pkey = r.pkey)
             """).fetchall())
             rows = memory.rows_table(memory.run(scope, base, context, periods, stats))
@@ -338,38 +341,33 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
     return stats
 
 
-def _context(con: duckdb.DuckDBPyConnection, periods: list[int]) -> str:
-    """The query of the current rollup rows that are inputs of affected keys (``_scope``), in these
-    periods: the values they use at other keys (``_need``: finer periods, formula components),
-    child regions' values and their weights (children's rows picked by the affected key of their
-    parent).  A row may come more than once, and affected keys' own rows come too: the steps
+def _context(periods: list[int], weights: list[int]) -> str:
+    """The query of the current rollup rows, in these periods, that are inputs of affected keys:
+    the values they use at other keys (``_need``: finer periods, formula components), and the
+    values of the children linked to an affected key (``_parents``: the affected keys and, for a
+    weighted mean, the same keys of its weight indicator, so children's weights come too).  A row
+    may come more than once, and affected keys' own rows come too: the steps
     (rollup_memory.Memory.run) drop both, which is cheaper in memory than in SQL.
 
     A child's value aggregated over time is never an input of its parent's aggregate over regions
-    (see the module note), so of coarser types only the children's other values are read."""
-    fine = f"({TYPE_DIGIT['D']}, {TYPE_DIGIT['W']}, {TYPE_DIGIT['M']})"
-    parent = ("EXISTS (SELECT 1 FROM _scope s WHERE s.iid = {} AND s.rid = l.parent_rid AND s.pkey = r.pkey)")
-    link = "JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto"
-    weights = ", ".join(str(r[0]) for r in con.execute(
-        "SELECT DISTINCT weight_iid FROM _ind WHERE weight_iid IS NOT NULL").fetchall())
-    if weights:  # children's weights (the indicators named inline: far fewer rows to join)
-        weights = f"""UNION ALL SELECT r.* FROM (SELECT * FROM c WHERE iid IN ({weights})) r {link}
-            JOIN _ind i ON i.weight_iid = r.iid WHERE {parent.format('i.iid')}"""
-    # Few periods (a month's corrections): their rows are read once and kept for the three kinds of
+    (see the module note), so of coarser types only the children's other values, and weights, are
+    read."""
+    inputs = f"r.ptype >= {TYPE_DIGIT['M']} OR r.src <> {SRC_TIME}"  # months and finer (TYPES: coarse to fine)
+    if weights:  # the weight indicators named inline: a cheap filter
+        inputs += f" OR r.iid IN ({', '.join(map(str, weights))})"
+    # Few periods (a month's corrections): their rows are read once and kept for both kinds of
     # input.  Many (changes all over the history): they would be most of the rollup, too much to
     # keep in memory at province scale, so each kind reads them as it goes.
     keep = "MATERIALIZED" if len(periods) < KEEP_PERIODS else "NOT MATERIALIZED"
     return f"""
-        WITH c AS {keep} (SELECT r.* FROM rollup r WHERE {_periods_in(periods)}),
-        inputs AS (
-            -- the same region's values one period finer, and formula components
-            SELECT r.* FROM c r
-            WHERE EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
-            UNION ALL  -- children's values (of coarser types, those not aggregated over time)
-            SELECT r.* FROM c r {link}
-            WHERE (r.ptype IN {fine} OR r.src <> {SRC_TIME}) AND {parent.format('r.iid')}
-            {weights})
-        SELECT {_C} FROM inputs
+        WITH c AS {keep} (SELECT {_C} FROM rollup r WHERE {_periods_in(periods)})
+        SELECT r.* FROM c r
+        WHERE EXISTS (SELECT 1 FROM _need n WHERE n.iid = r.iid AND n.rid = r.rid AND n.pkey = r.pkey)
+        UNION ALL
+        SELECT r.* FROM c r
+        JOIN _lk l ON l.rid = r.rid AND l.ptype = r.ptype AND r.pkey >= l.kfrom AND r.pkey < l.kto
+        WHERE ({inputs})
+          AND EXISTS (SELECT 1 FROM _parents s WHERE s.iid = r.iid AND s.rid = l.parent_rid AND s.pkey = r.pkey)
     """
 
 

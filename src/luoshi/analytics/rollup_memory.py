@@ -110,6 +110,11 @@ def _ptype(pkey: np.ndarray) -> np.ndarray:
     return pkey // 1000 % 10
 
 
+def _region_and_type(rid: np.ndarray, ptype: np.ndarray) -> np.ndarray:
+    """One number for a region and a period type (type digits are below 8)."""
+    return rid * 8 + ptype
+
+
 def _up(fine: str, pkey: np.ndarray, periods) -> np.ndarray:
     """The key of the next coarser period in the chain (rollup.UP; a day's month from the periods)."""
     year = pkey // 10000 * 10000
@@ -159,9 +164,12 @@ class Memory:
         self.component = np.zeros(size, bool)
         self.component[self.formulas[1]] = self.component[self.formulas[2]] = True
         self.users = self._users(uses)
+        self.weights = sorted({w for w in self.weight.tolist() if w >= 0})
         lk = con.execute("SELECT rid, parent_rid, kfrom, kto, ptype, pdepth, cdepth FROM _lk ORDER BY rid").fetchnumpy()
         lk = {c: a.astype(np.int64) for c, a in lk.items()}
-        self.all_links = lk
+        at = _region_and_type(lk["rid"], lk["ptype"])
+        order = np.argsort(at, kind="stable")
+        self.up = {"at": at[order], **{c: lk[c][order] for c in ("parent_rid", "kfrom", "kto")}}  # links by child
         self.links = {}  # (type, parent depth) -> (child rid, parent rid, first key, end key), by child rid
         self.kids = {}  # (type, parent depth) -> child depths
         for g, d in set(zip(lk["ptype"].tolist(), lk["pdepth"].tolist())):
@@ -225,26 +233,29 @@ class Memory:
         period), coarser periods, and indicators that use a changed one as weight or formula
         component.  Moves over regions and periods never depend on the indicator, and moves over
         indicators keep the region and period, so the indicators come last."""
-        lk = self.all_links
+        up = self.up
         reached = [frontier := _unique(changed)]
         while len(frontier):  # one step up over regions or periods (keys repeat from other paths)
             iid, rid, pkey = self.split(frontier)
-            row, at = _pairs(np.searchsorted(lk["rid"], rid, "left"), np.searchsorted(lk["rid"], rid, "right"))
-            ok = (lk["ptype"][at] == _ptype(pkey[row])) & (lk["kfrom"][at] <= pkey[row]) & (pkey[row] < lk["kto"][at])
+            where = _region_and_type(rid, _ptype(pkey))
+            row, at = _pairs(np.searchsorted(up["at"], where, "left"), np.searchsorted(up["at"], where, "right"))
+            ok = (up["kfrom"][at] <= pkey[row]) & (pkey[row] < up["kto"][at])
+            row, parent = row[ok], up["parent_rid"][at[ok]]
             parent_period = _find(periods[0], pkey)
             has = parent_period >= 0
             reached.append(frontier := _unique(np.concatenate([
-                self.key(iid[row[ok]], lk["parent_rid"][at[ok]], pkey[row[ok]]),
+                self.key(iid[row], parent, pkey[row]),
                 self.key(iid[has], rid[has], periods[1][parent_period[has]])])))
         seen = _unique(np.concatenate(reached))
         users, user = self.users
         iid, rid, pkey = self.split(seen)
         row, at = _pairs(np.searchsorted(users, iid, "left"), np.searchsorted(users, iid, "right"))
-        return _unique(np.concatenate([seen, self.key(user[at], rid[row], pkey[row])]))
+        return _unique(self.key(user[at], rid[row], pkey[row]))  # an indicator is one of its own users
 
     def needed(self, scope: np.ndarray, periods, days: bool) -> np.ndarray:
-        """The keys whose current values the affected keys use, sorted: the same region's periods
-        one type finer (days only if ``days``), and formulas' components at the same key."""
+        """The keys whose current values the affected keys use, sorted, but for affected ones: the
+        same region's periods one type finer (days only if ``days``), and formulas' components at
+        the same key."""
         child, parent = periods
         if not days:
             keep = _ptype(child) != TYPE_DIGIT["D"]
@@ -254,9 +265,21 @@ class Memory:
         iid, rid, pkey = self.split(scope)
         row, at = _pairs(np.searchsorted(parent, pkey, "left"), np.searchsorted(parent, pkey, "right"))
         f = self.formula[iid]
-        return _unique(np.concatenate([self.key(iid[row], rid[row], child[at]),
+        need = _unique(np.concatenate([self.key(iid[row], rid[row], child[at]),
                                        self.key(self.numerator[iid[f]], rid[f], pkey[f]),
                                        self.key(self.denominator[iid[f]], rid[f], pkey[f])]))
+        return need[~_within(scope, need)]  # affected keys' values are computed, not read
+
+    def parents(self, scope: np.ndarray) -> np.ndarray:
+        """The keys whose children's values the affected keys use: the affected keys themselves
+        and, for a weighted mean, its weight indicator at the same region and period."""
+        iid, rid, pkey = self.split(scope)
+        w = self.region_rule[iid] == REGION_RULES.index("wmean")
+        return np.concatenate([scope, self.key(self.weight[iid[w]], rid[w], pkey[w])])
+
+    def periods(self, keys: np.ndarray) -> np.ndarray:
+        """The distinct periods of keys, sorted."""
+        return _unique(keys & ((1 << PKEY_BITS) - 1))
 
     def keys_table(self, keys: np.ndarray) -> pa.Table:
         iid, rid, pkey = self.split(keys)
