@@ -148,7 +148,7 @@ class Memory:
         self.time_rule = np.full(size, -1)
         self.region_rule = np.full(size, -1)
         self.weight = np.full(size, -1)
-        formulas, uses = [], [(iid, iid) for iid, *_ in ind]  # (iid, numerator, denominator, factor); (used, user)
+        formulas, uses = [], []  # (iid, numerator, denominator, factor); (used, user)
         for iid, region_agg, time_agg, formula, weight, num, den, factor in ind:
             self.formula[iid] = formula
             self.time_rule[iid] = TIME_RULES.index(time_agg) if time_agg in TIME_RULES else -1
@@ -169,21 +169,20 @@ class Memory:
         lk = {c: a.astype(np.int64) for c, a in lk.items()}
         at = _region_and_type(lk["rid"], lk["ptype"])
         order = np.argsort(at, kind="stable")
-        self.up = {"at": at[order], **{c: lk[c][order] for c in ("parent_rid", "kfrom", "kto")}}  # links by child
-        self.links = {}  # (type, parent depth) -> (child rid, parent rid, first key, end key), by child rid
+        self.up = {c: lk[c][order] for c in ("parent_rid", "kfrom", "kto")}  # links by child and type
+        # the links of (child, type) x are up[...][first[x]:first[x + 1]]
+        self.up["first"] = np.searchsorted(at[order], np.arange(_region_and_type(n_rid, 0) + 1))
         self.kids = {}  # (type, parent depth) -> child depths
-        for g, d in set(zip(lk["ptype"].tolist(), lk["pdepth"].tolist())):
-            m = (lk["ptype"] == g) & (lk["pdepth"] == d)
-            self.links[g, d] = tuple(lk[c][m] for c in ("rid", "parent_rid", "kfrom", "kto"))
-            self.kids[g, d] = sorted(set(lk["cdepth"][m].tolist()))
+        for g, d, c in sorted(set(zip(lk["ptype"].tolist(), lk["pdepth"].tolist(), lk["cdepth"].tolist()))):
+            self.kids.setdefault((g, d), []).append(c)
 
     @staticmethod
-    def _users(uses: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-        """(indicator, every indicator that uses it directly or not, itself included), by indicator."""
+    def _users(uses: list[tuple[int, int]]) -> dict[int, list[int]]:
+        """Indicator -> the other indicators that use it, directly or not."""
         direct: dict[int, set[int]] = {}
         for used, user in uses:
             direct.setdefault(used, set()).add(user)
-        pairs = []
+        users = {}
         for iid in direct:
             seen, todo = {iid}, [iid]
             while todo:
@@ -191,9 +190,8 @@ class Memory:
                     if user not in seen:
                         seen.add(user)
                         todo.append(user)
-            pairs += [(iid, user) for user in seen]
-        pairs.sort()
-        return np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.int64)
+            users[iid] = sorted(seen - {iid})
+        return users
 
     # keys -------------------------------------------------------------------------------------
     def key(self, iid, rid, pkey):
@@ -216,11 +214,15 @@ class Memory:
                     np.asarray(a["src"], np.int8), np.ma.filled(nr, -1).astype(np.int64),
                     np.asarray(a["synthetic"], bool))
 
+    def _type_and_depth(self, keys: np.ndarray) -> np.ndarray:
+        """type digit * 1000 + depth of the region, of keys."""
+        _, rid, pkey = self.split(keys)
+        return (_ptype(pkey) * 1000 + self.depth[rid]).astype(np.int16)
+
     def _by_type_and_depth(self, rows: Rows) -> dict[tuple[int, int], Rows]:
         if not len(rows):
             return {}
-        _, rid, pkey = self.split(rows.key)
-        code = (_ptype(pkey) * 1000 + self.depth[rid]).astype(np.int16)
+        code = self._type_and_depth(rows.key)
         order = np.argsort(code, kind="stable")  # a radix sort, for 16 bits: keeps the rows' order
         code = code[order]
         bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1], True])
@@ -238,7 +240,7 @@ class Memory:
         while len(frontier):  # one step up over regions or periods (keys repeat from other paths)
             iid, rid, pkey = self.split(frontier)
             where = _region_and_type(rid, _ptype(pkey))
-            row, at = _pairs(np.searchsorted(up["at"], where, "left"), np.searchsorted(up["at"], where, "right"))
+            row, at = _pairs(up["first"][where], up["first"][where + 1])
             ok = (up["kfrom"][at] <= pkey[row]) & (pkey[row] < up["kto"][at])
             row, parent = row[ok], up["parent_rid"][at[ok]]
             parent_period = _find(periods[0], pkey)
@@ -247,28 +249,27 @@ class Memory:
                 self.key(iid[row], parent, pkey[row]),
                 self.key(iid[has], rid[has], periods[1][parent_period[has]])])))
         seen = _unique(np.concatenate(reached))
-        users, user = self.users
-        iid, rid, pkey = self.split(seen)
-        row, at = _pairs(np.searchsorted(users, iid, "left"), np.searchsorted(users, iid, "right"))
-        return _unique(self.key(user[at], rid[row], pkey[row]))  # an indicator is one of its own users
+        iid = self.iid(seen)
+        parts = [seen]
+        for used, users in self.users.items():  # the same region and period of every user
+            at = seen[iid == used]
+            parts += [at + ((user - used) << self.iid_shift) for user in users]
+        return _unique(np.concatenate(parts))
 
     def needed(self, scope: np.ndarray, periods, days: bool) -> np.ndarray:
-        """The keys whose current values the affected keys use, sorted, but for affected ones: the
-        same region's periods one type finer (days only if ``days``), and formulas' components at
-        the same key."""
-        child, parent = periods
-        if not days:
-            keep = _ptype(child) != TYPE_DIGIT["D"]
-            child, parent = child[keep], parent[keep]
-        order = np.argsort(parent, kind="stable")
-        child, parent = child[order], parent[order]
+        """The keys whose current values the affected keys use, but for affected ones (a key may
+        come twice): the same region's periods one type finer (days only if ``days``), and
+        formulas' components at the same key."""
         iid, rid, pkey = self.split(scope)
-        row, at = _pairs(np.searchsorted(parent, pkey, "left"), np.searchsorted(parent, pkey, "right"))
         f = self.formula[iid]
-        need = _unique(np.concatenate([self.key(iid[row], rid[row], child[at]),
-                                       self.key(self.numerator[iid[f]], rid[f], pkey[f]),
-                                       self.key(self.denominator[iid[f]], rid[f], pkey[f])]))
-        return need[~_within(scope, need)]  # affected keys' values are computed, not read
+        parts = [self.key(self.numerator[iid[f]], rid[f], pkey[f]), self.key(self.denominator[iid[f]], rid[f], pkey[f])]
+        child, parent = periods
+        for p in _unique(pkey).tolist():  # the few affected periods, each with its finer ones
+            at = scope[pkey == p]
+            for c in child[parent == p].tolist():
+                if days or _ptype(c) != TYPE_DIGIT["D"]:
+                    parts.append(at + (c - p))  # the same indicator and region, period c
+        return np.concatenate([k[~_within(scope, k)] for k in parts])  # affected keys are computed, not read
 
     def parents(self, scope: np.ndarray) -> np.ndarray:
         """The keys whose children's values the affected keys use: the affected keys themselves
@@ -304,8 +305,7 @@ class Memory:
         first = order[np.r_[True, k[1:] != k[:-1]]] if len(k) else order
         context = context.take(first[~_within(scope, context.key[first])])
         base, context = self._by_type_and_depth(base), self._by_type_and_depth(context)
-        _, rid, pkey = self.split(scope)
-        pairs = set(zip(_ptype(pkey).tolist(), self.depth[rid].tolist()))
+        pairs = {divmod(c, 1000) for c in _unique(self._type_and_depth(scope)).tolist()}
         made: dict[tuple[int, int], Rows] = {}
 
         def known(h, c):  # a type and depth's values known so far: reported, derived or unchanged
@@ -322,8 +322,7 @@ class Memory:
                     out.append(self._over_time(t, known(TYPE_DIGIT[FINER[t]], d), scope, taken, periods))
                     taken = np.sort(np.concatenate([taken, out[-1].key]))
                 if (g, d) in self.kids:
-                    out.append(self._over_regions(Rows.cat([known(g, c) for c in self.kids[g, d]]), self.links[g, d],
-                                                  scope, taken))
+                    out.append(self._over_regions(Rows.cat([known(g, c) for c in self.kids[g, d]]), d, scope, taken))
                 values = Rows.cat([reported, *out, context.get((g, d))])
                 out.append(self._formulas(values, scope, reported_keys))
                 made[g, d] = Rows.cat(out)
@@ -352,17 +351,18 @@ class Memory:
         return Rows(k, value, np.where(rule == 2, latest < 0, count == 0), np.full(len(k), SRC_TIME, np.int8),
                     np.where(nr_at >= 0, fine.nr[nr_at], -1), grp.max(fine.syn.astype(np.int8))[keep] > 0)
 
-    def _over_regions(self, kids: Rows, links, scope, taken) -> Rows:
-        """Aggregates over the child regions linked at the period (``region_agg``), at the affected
-        keys not ``taken``.  A child's value aggregated over time is not an input (rollup.py's
-        module note), but may be a weight."""
+    def _over_regions(self, kids: Rows, depth: int, scope, taken) -> Rows:
+        """Aggregates over the child regions linked at the period (``region_agg``) to parents of
+        this depth, at the affected keys not ``taken``.  A child's value aggregated over time is
+        not an input (rollup.py's module note), but may be a weight."""
         iid = self.iid(kids.key)
         inputs = kids.take((kids.src != SRC_TIME) & ~self.formula[iid] & (self.region_rule[iid] >= 0))
         iid, rid, pkey = self.split(inputs.key)
-        l_rid, l_parent, l_from, l_to = links
-        row, at = _pairs(np.searchsorted(l_rid, rid, "left"), np.searchsorted(l_rid, rid, "right"))
-        ok = (l_from[at] <= pkey[row]) & (pkey[row] < l_to[at])
-        row, parent = row[ok], l_parent[at[ok]]
+        up, where = self.up, _region_and_type(rid, _ptype(pkey))
+        row, at = _pairs(up["first"][where], up["first"][where + 1])
+        parent = up["parent_rid"][at]
+        ok = (up["kfrom"][at] <= pkey[row]) & (pkey[row] < up["kto"][at]) & (self.depth[parent] == depth)
+        row, parent = row[ok], parent[ok]
         r, iid, rid, pkey = inputs.take(row), iid[row], rid[row], pkey[row]
         weighted = self.region_rule[iid] == REGION_RULES.index("wmean")
         w = np.zeros(len(r))
