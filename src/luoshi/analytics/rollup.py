@@ -127,15 +127,16 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> str:
     return made_of
 
 
-def _base(basis: str, scoped: bool) -> str:
-    """The base values with their region's depth: all of them, or only at the affected keys."""
+def _base(basis: str, periods: list[int] | None = None) -> str:
+    """The base values: all of them with their region's depth, or only at the affected keys
+    (``_scope``) in these periods."""
     value_col = "approved_value" if basis == "approved" else "latest_value"
     select = (f"SELECT o.iid, o.rid, o.pkey, o.ptype, o.{value_col} AS value, {SRC_REPORTED}::TINYINT AS src, "
-              f"NULL::INTEGER AS n_reporting, o.synthetic, g.depth "
-              f"FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL")
-    if scoped:
-        select += " AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)"
-    return select
+              f"NULL::INTEGER AS n_reporting, o.synthetic")
+    if periods is None:
+        return f"{select}, g.depth FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL"
+    return (f"{select} FROM obs_current o WHERE o.{value_col} IS NOT NULL AND {_periods_in(periods, 'o')} "
+            f"AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)")
 
 
 def _source(g: int, depth: int, made: dict, based: set) -> str | None:
@@ -261,7 +262,7 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     stats = RollupStats("full")
     t0 = time.perf_counter()
     _prepare(con)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {_base(basis, scoped=False)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {_base(basis)}")
     tables = _steps(con, stats)
     t1 = time.perf_counter()
     con.execute("DELETE FROM rollup_derived")
@@ -311,7 +312,7 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
                            ).fetchone()[0] > 0
         need = memory.needed(scope, periods, days)
         affected_periods = memory.periods(scope).tolist()
-        base = memory.fetch(con, _base(basis, scoped=True) + f" AND {_periods_in(affected_periods, 'o')}")
+        base = memory.fetch(con, _base(basis, affected_periods))
         con.register("_need", memory.keys_table(need))
         con.register("_parents", memory.keys_table(memory.parents(scope)))
         try:
