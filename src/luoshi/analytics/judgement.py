@@ -90,10 +90,13 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
         UNION ALL SELECT tid, rid, pkey, start, "end", 'den', den_iid FROM t WHERE formula
         UNION ALL SELECT tid, rid, pkey, start, "end", 'step', step_iid FROM t WHERE step_iid IS NOT NULL
     ),
-    sub AS (
+    years AS (  -- each series once per year its period touches (a week may straddle two)
+        SELECT *, unnest(range(year(start), year("end") + 1)) AS year FROM series
+    ),
+    sub AS (  -- the values of the reporting frequency within the period (joined by their key's year)
         SELECT s.tid, s.role, si.time_agg, r.value, r.pkey AS spkey, sp."end" AS send, r.synthetic
-        FROM series s JOIN indicators si ON si.iid = s.siid
-        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid
+        FROM years s JOIN indicators si ON si.iid = s.siid
+        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey // 10000 = s.year
              AND r.ptype = CASE si.frequency WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3
                                              WHEN 'W' THEN 4 ELSE 5 END
         JOIN periods sp ON sp.key = r.pkey

@@ -200,26 +200,32 @@ def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: s
                 SELECT r.iid, l.parent_rid, r.pkey, {g}::TINYINT, sum(r.value * w.value) / nullif(sum(w.value), 0),
                        {SRC_REGION}::TINYINT, count(r.value)::INTEGER, bool_or(r.synthetic)
                 FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
-                JOIN KA w ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
-                WHERE NOT i.formula AND w.value IS NOT NULL
+                JOIN (SELECT * FROM KA WHERE iid IN (SELECT weight_iid FROM _ind) AND value IS NOT NULL) w
+                  ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
+                WHERE NOT i.formula
                 GROUP BY r.iid, l.parent_rid, r.pkey) a
             WHERE {absent.format(t=f'({known})', a='a')})""")
         have.append("G")
         derived.append("G")
     ctes.append(f"V AS ({' UNION ALL '.join(f'SELECT {_C} FROM {p}' for p in have)})")
-    # formula indicators from their components, where no value is reported
+    # formula indicators from their components, where no value is reported (each side picked by
+    # its indicators first, so the joins look keys up in small tables)
+    part = "SELECT {} FROM {} WHERE iid IN (SELECT {} FROM _ind WHERE formula)"
+    ctes.append(f"RF AS ({part.format('iid, rid, pkey', 'R', 'iid')})")
     ctes.append(f"""F AS (
         SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
                {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
                n.synthetic OR d.synthetic AS synthetic
-        FROM _ind fi JOIN V n ON n.iid = fi.num_iid
-        JOIN V d ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-        WHERE fi.formula AND d.value <> 0
-          AND NOT EXISTS (SELECT 1 FROM R x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey))""")
+        FROM _ind fi JOIN ({part.format('*', 'V', 'num_iid')}) n ON n.iid = fi.num_iid
+        JOIN ({part.format('*', 'V', 'den_iid')} AND value <> 0) d
+          ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+        WHERE fi.formula
+          AND NOT EXISTS (SELECT 1 FROM RF x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey))""")
     derived.append("F")
     body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
-    # Each step's rows are written in CLUSTER order, so that reading one region, or one period of
-    # an indicator, touches few row groups (DuckDB skips the others by their min/max).
+    # Each step's rows are written in CLUSTER order, so that reading a few periods (an update's
+    # inputs, a ranking) or one region in a period touches few row groups (DuckDB skips the others
+    # by their min/max).
     con.execute(f"CREATE OR REPLACE TEMP TABLE _d{g}_{depth} AS WITH {', '.join(ctes)} {body} ORDER BY {CLUSTER}")
 
 
