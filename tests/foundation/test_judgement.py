@@ -176,3 +176,18 @@ def test_one_region_judged_in_python_equals_the_sql_twin(tiny_ws, tmp_path, seed
                     assert p["data_through"] == s["data_through"], (at, key)
                 compared += 1
     assert compared > 300
+
+
+def test_a_weekly_target_in_a_week_that_starts_the_year_before(tiny_ws, tmp_path):
+    """Hand-checked: ISO week 2025W01 runs from 2024-12-30 to 2025-01-05; its target is judged by
+    the week's own value, whose key is of 2025 though the week starts in 2024."""
+    ind = tmp_path / "weekly.yaml"
+    ind.write_text("indicators:\n  - {code: visits, name_zh: 访客, name_en: Visits, unit: 人, frequency: W, "
+                   "region_agg: sum, time_agg: sum}\n", encoding="utf-8")
+    tiny_ws.load_indicators(ind)
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\nvisits,900101,2025W01,at_least,100\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "visits", "region": "900101", "period": "2025W01", "value": 120}])
+    [j] = tiny_ws.judge_all(at=date(2025, 1, 8))
+    assert (j["value"], str(j["data_through"]), j["category"]) == (120, "2025-01-05", "done")
