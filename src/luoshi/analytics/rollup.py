@@ -257,6 +257,7 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
     expected = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
     before = con.execute("SELECT count(*) FROM rollup_derived").fetchone()[0]
     con.execute(f"INSERT INTO rollup_derived SELECT {_C} FROM ({union})")
+    # fetchall, not fetchone: the result is consumed, so a caller can unregister what it inserted from
     after = con.execute("SELECT count(*) FROM rollup_derived").fetchall()[0][0]
     if after - before != expected:
         raise RuntimeError(f"rollup write lost rows: {after - before} of {expected} visible")

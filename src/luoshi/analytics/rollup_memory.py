@@ -165,7 +165,7 @@ class Memory:
         self.component[self.formulas[1]] = self.component[self.formulas[2]] = True
         self.users = self._users(uses)
         self.weights = sorted({w for w in self.weight.tolist() if w >= 0})
-        lk = con.execute("SELECT rid, parent_rid, kfrom, kto, ptype, pdepth, cdepth FROM _lk ORDER BY rid").fetchnumpy()
+        lk = con.execute("SELECT rid, parent_rid, kfrom, kto, ptype, pdepth, cdepth FROM _lk").fetchnumpy()
         lk = {c: a.astype(np.int64) for c, a in lk.items()}
         at = _region_and_type(lk["rid"], lk["ptype"])
         order = np.argsort(at, kind="stable")
@@ -302,8 +302,8 @@ class Memory:
         that are their inputs (any order, repeats allowed)."""
         order = np.argsort(context.key)  # a key's rows are copies of one row: any will do
         k = context.key[order]
-        first = order[np.r_[True, k[1:] != k[:-1]]] if len(k) else order
-        context = context.take(first[~_within(scope, context.key[first])])
+        first = np.r_[True, k[1:] != k[:-1]] if len(k) else np.zeros(0, bool)
+        context = context.take(order[first][~_within(scope, k[first])])
         base, context = self._by_type_and_depth(base), self._by_type_and_depth(context)
         pairs = {divmod(c, 1000) for c in _unique(self._type_and_depth(scope)).tolist()}
         made: dict[tuple[int, int], Rows] = {}
