@@ -58,9 +58,10 @@ def test_calendar_basis_and_overdue(tiny_ws, tmp_path):
     f = tmp_path / "t.csv"
     f.write_text("indicator,region,period,comparator,value\njobs,900101,2024Q1,at_least,100\n", encoding="utf-8")
     tiny_ws.load_targets(f)
-    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": 40}])
-    [j] = tiny_ws.judge_all(at=date(2024, 4, 1))
-    assert (j["category"], j["light"]) == ("overdue", "red")
+    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": m, "value": v}
+                    for m, v in (("2024-01", 40), ("2024-02", 0), ("2024-03", 0))])
+    [j] = tiny_ws.judge_all(at=date(2024, 4, 1))  # Q1 over with 40 of 100: missed
+    assert (j["category"], j["light"], j["met"]) == ("overdue", "red", False)
     ref = judge(value=40, target=100, comparator="at_least", period=parse("2024Q1"), at=date(2024, 2, 15),
                 frequency="M", cumulative=True, rules=Rules(pace_basis="calendar"))
     assert ref.expected == pytest.approx(46 / 91 * 100)
@@ -81,27 +82,31 @@ def test_trajectory_sets_the_expected_pace(tiny_ws, tmp_path):
 
 
 @pytest.mark.parametrize("comparator,extra,value,met,light", [
+    # price is lower-is-better; the same value is reported for January to March (their mean)
     ("at_most", "", 5.0, True, "green"),
-    ("at_most", "", 8.0, False, "yellow"),     # 5/8 = 62.5% ... 37.5 behind would be red; see below
-    ("around", ",,0.5", 5.4, True, "green"),
-    ("around", ",,0.5", 6.5, False, "yellow"),  # 1.0 outside the band of 5 +- 0.5: 10 points
+    ("at_most", "", 8.0, False, "red"),        # 5/8 = 62.5%: 37.5 points short
+    ("around", ",,0.5", 5.4, True, "green"),   # within 0.5 above: met
+    ("around", ",,0.5", 4.0, True, "green"),   # below a ceiling: the good side, met
+    ("around", ",,0.5", 6.5, False, "yellow"),  # 1.0 above the ceiling of 5.5: 100 - 1/5 = 80%, 20 short
     ("between", ",6", 5.5, True, "green"),
-    ("between", ",6", 4.0, False, "yellow"),   # 1 below 5: 20 points
+    ("between", ",6", 4.0, True, "green"),      # below the range's top on a lower-is-better indicator: met
+    ("between", ",6", 7.0, False, "yellow"),    # 1 above 6: 100 - 1/6 = 83.3%, 16.7 short
 ])
 def test_comparators(tiny_ws, tmp_path, comparator, extra, value, met, light):
     row = f"price,900101,2024,{comparator},5{extra or ''}"
+    row += "," * (6 - row.count(","))  # every row has every column
     f = tmp_path / "t.csv"
     f.write_text("indicator,region,period,comparator,value,value_high,tolerance\n" + row + "\n", encoding="utf-8")
     tiny_ws.load_targets(f)
-    tiny_ws.record([{"indicator": "price", "region": "900101", "period": "2024-03", "value": value}])
+    tiny_ws.record([{"indicator": "price", "region": "900101", "period": m, "value": value}
+                    for m in ("2024-01", "2024-02", "2024-03")])
     [j] = tiny_ws.judge_all(at=AT)
     ref = judge(value=value, target=5, comparator=comparator, period=parse("2024"), at=AT, frequency="M",
                 cumulative=False, direction="lower", high=6 if comparator == "between" else None,
                 tolerance=0.5 if comparator == "around" else None)
     assert j["met"] == met == ref.met
-    assert j["light"] == ref.light
-    if comparator != "at_most" or met:
-        assert j["light"] == light
+    assert j["light"] == ref.light == light
+    assert j["complete"] and (j["periods_reported"], j["periods_expected"]) == (3, 3)
 
 
 def test_no_data_and_stale(tiny_ws, tmp_path):

@@ -1,10 +1,11 @@
 """Judgement of every target at an as-of date, set-based in SQL.
 
-This is the set-based twin of ``luoshi.domain.rules.judge`` (the reference definition): the value
-so far is the aggregate over time of the indicator's rolled-up values for the reporting periods
-inside the target period that have ended by the as-of date (or the period's own value once it is
-over); the expected pace is the share of the period elapsed up to the last complete reporting
-period (序时进度), or the trajectory's interim target; lights follow the plan's thresholds.
+This is the set-based twin of ``luoshi.domain.rules`` (the reference definition): the value so far
+(``rules.so_far``) is the aggregate over time of the indicator's rolled-up values for the reporting
+periods inside the target period that have ended by the as-of date, or the period's own value once
+it is over, with how many reporting periods are missing; the met bounds (``rules.bounds``), the
+expected pace (序时进度) or the trajectory's interim target, and the category and light follow
+``rules.judge``.  tests/foundation/test_judgement.py holds the two equal on random targets.
 """
 
 from __future__ import annotations
@@ -13,43 +14,53 @@ from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import TYPES
+from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
+from luoshi.domain.periods import TYPES, Period
 from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
 
+# rules.bounds, rules.attainment and rules._ratio as macros (lo/tp: the low and top bounds)
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO lu_ratio(v, t) AS
     CASE WHEN t = 0 THEN (CASE WHEN v >= 0 THEN 100.0 ELSE 0.0 END) ELSE v / t * 100.0 END;
-CREATE OR REPLACE TEMP MACRO lu_comp(comp, dir) AS
-    CASE WHEN comp <> 'exact' THEN comp WHEN dir = 'higher' THEN 'at_least' WHEN dir = 'lower' THEN 'at_most'
-         ELSE 'around' END;
-CREATE OR REPLACE TEMP MACRO lu_progress(v, comp, t, hi, tol, dir) AS
-    CASE lu_comp(comp, dir)
-      WHEN 'at_least' THEN lu_ratio(v, t)
-      WHEN 'in_step' THEN lu_ratio(v, t - coalesce(tol, 0))
-      WHEN 'at_most' THEN (CASE WHEN v <= 0 THEN (CASE WHEN t <= 0 THEN 100.0 ELSE 200.0 END) ELSE t / v * 100.0 END)
-      WHEN 'around' THEN 100.0 - (CASE WHEN t <> 0
-            THEN greatest(0.0, abs(v - t) - coalesce(tol, 0)) / abs(t) * 100.0
-            ELSE greatest(0.0, abs(v - t) - coalesce(tol, 0)) * 100.0 END)
-      WHEN 'between' THEN (CASE
-            WHEN v < t THEN 100.0 - (t - v) / (CASE WHEN t = 0 THEN 1.0 ELSE abs(t) END) * 100.0
-            WHEN v > coalesce(hi, t) THEN 100.0 - (v - coalesce(hi, t))
-                 / (CASE WHEN coalesce(hi, t) = 0 THEN 1.0 ELSE abs(coalesce(hi, t)) END) * 100.0
+CREATE OR REPLACE TEMP MACRO lu_low(comp, t, hi, tol, dir) AS
+    CASE comp WHEN 'at_least' THEN t WHEN 'at_most' THEN NULL WHEN 'in_step' THEN t - coalesce(tol, 0)
+         ELSE (CASE WHEN dir = 'lower' THEN NULL WHEN comp = 'between' THEN t ELSE t - coalesce(tol, 0) END) END;
+CREATE OR REPLACE TEMP MACRO lu_top(comp, t, hi, tol, dir) AS
+    CASE comp WHEN 'at_least' THEN NULL WHEN 'at_most' THEN t WHEN 'in_step' THEN NULL
+         ELSE (CASE WHEN dir = 'higher' THEN NULL WHEN comp = 'between' THEN coalesce(hi, t)
+                    ELSE t + coalesce(tol, 0) END) END;
+CREATE OR REPLACE TEMP MACRO lu_scale(x) AS CASE WHEN abs(x) = 0 THEN 1.0 ELSE abs(x) END;
+CREATE OR REPLACE TEMP MACRO lu_progress_b(v, comp, t, lo, tp) AS
+    CASE WHEN comp IN ('around', 'between') OR (lo IS NOT NULL AND tp IS NOT NULL) THEN (CASE
+            WHEN lo IS NOT NULL AND v < lo
+                 THEN 100.0 - (lo - v) / lu_scale(CASE WHEN comp = 'between' THEN lo ELSE t END) * 100.0
+            WHEN tp IS NOT NULL AND v > tp
+                 THEN 100.0 - (v - tp) / lu_scale(CASE WHEN comp = 'between' THEN tp ELSE t END) * 100.0
             ELSE 100.0 END)
-    END;
+         WHEN tp IS NULL THEN lu_ratio(v, lo)
+         WHEN v <= 0 THEN (CASE WHEN tp <= 0 THEN 100.0 ELSE 200.0 END)
+         ELSE tp / v * 100.0 END;
+CREATE OR REPLACE TEMP MACRO lu_progress(v, comp, t, hi, tol, dir) AS
+    lu_progress_b(v, comp, t, lu_low(comp, t, hi, tol, dir), lu_top(comp, t, hi, tol, dir));
 CREATE OR REPLACE TEMP MACRO lu_met(v, comp, t, hi, tol, dir) AS
-    CASE lu_comp(comp, dir)
-      WHEN 'at_least' THEN v >= t
-      WHEN 'in_step' THEN v >= t - coalesce(tol, 0)
-      WHEN 'at_most' THEN v <= t
-      WHEN 'around' THEN abs(v - t) <= coalesce(tol, 0)
-      WHEN 'between' THEN v >= t AND v <= coalesce(hi, t)
-    END;
+    (lu_low(comp, t, hi, tol, dir) IS NULL OR v >= lu_low(comp, t, hi, tol, dir))
+    AND (lu_top(comp, t, hi, tol, dir) IS NULL OR v <= lu_top(comp, t, hi, tol, dir));
 """
 
 
 def _cutoffs(at: date, basis: str) -> str:
     """Per reporting frequency, the day up to which progress is expected (a VALUES list)."""
     return ", ".join(f"('{freq}', DATE '{pace_cutoff(freq, at, basis).isoformat()}')" for freq in TYPES)
+
+
+def _expected(keys: list[int], at: date) -> str:
+    """Per target period and reporting frequency, how many reporting periods inside it have ended
+    by ``at`` (a VALUES list; rules.so_far's ``expected``)."""
+    rows = []
+    for key in keys:
+        p = Period.from_key(key)
+        rows.extend(f"({key}, '{f}', {sum(1 for q in p.inside(f) if q.end <= at)})" for f in TYPES)
+    return ", ".join(rows) or "(NULL, NULL, NULL)"
 
 
 def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: list):
@@ -64,37 +75,47 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: list):
 
 
 def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, where: str = "",
-          params: list | None = None, table: str = "_judgement") -> str:
+          params: list | None = None, table: str = "_judgement", subjects: str | None = None) -> str:
     """Judge the targets matching ``where`` (SQL over alias t: targets) into temp table ``table``.
 
-    Columns: tid, iid, rid, pkey, target, value, data_through, expected, progress, shortfall,
-    attainment, met, category, light, stale, synthetic.
+    ``subjects``: instead of the targets, a query of keys (iid, rid, pkey) to give the value so far
+    of, judged where a target exists (tid NULL and category no_data where none does).
+    Columns: tid, iid, rid, pkey, target, value, data_through, periods_reported, periods_expected,
+    complete, expected, progress, shortfall, attainment, met, category, light, stale, synthetic.
     """
     growth = rules.pace_method == "growth"
+    source = "targets" if subjects is None else f"""(
+        SELECT s.iid, s.rid, s.pkey, x.* EXCLUDE (iid, rid, pkey) FROM ({subjects}) s
+        LEFT JOIN targets x ON x.iid = s.iid AND x.rid = s.rid AND x.pkey = s.pkey)"""
+    keys = [r[0] for r in con.execute(f"SELECT DISTINCT t.pkey FROM {source} t WHERE true {where}",
+                                      params or []).fetchall()]
     _execute(con, f"""
     CREATE OR REPLACE TEMP TABLE {table} AS
     WITH _cutoff(freq, cutoff) AS (VALUES {_cutoffs(at, rules.pace_basis)}),
+    _expected(pkey, freq, n) AS (VALUES {_expected(keys, at)}),
     t AS MATERIALIZED (
-        SELECT t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction, (i.numerator IS NOT NULL) AS formula,
+        SELECT row_number() OVER () AS k, t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction,
+               (i.numerator IS NOT NULL) AS formula, (i.numerator IS NOT NULL AND i.time_agg = 'last') AS own_series,
                n.iid AS num_iid, d.iid AS den_iid, coalesce(i.factor, 1.0) AS factor,
                s.iid AS step_iid, p.start, p."end", p.days, c.cutoff
-        FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey
+        FROM {source} t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey
         LEFT JOIN indicators n ON n.code = i.numerator LEFT JOIN indicators d ON d.code = i.denominator
         LEFT JOIN indicators s ON s.code = t.step_indicator
         JOIN _cutoff c ON c.freq = i.frequency
         WHERE true {where}
     ),
-    series AS MATERIALIZED (  -- the series whose value so far is needed: the indicator, formula parts, step indicator
-        SELECT tid, rid, pkey, start, "end", 'main' AS role, iid AS siid FROM t WHERE NOT formula
-        UNION ALL SELECT tid, rid, pkey, start, "end", 'num', num_iid FROM t WHERE formula
-        UNION ALL SELECT tid, rid, pkey, start, "end", 'den', den_iid FROM t WHERE formula
-        UNION ALL SELECT tid, rid, pkey, start, "end", 'step', step_iid FROM t WHERE step_iid IS NOT NULL
+    series AS MATERIALIZED (  -- the series whose value so far is needed: the indicator (a formula's
+        -- own series too), a formula's parts, the step indicator
+        SELECT k, rid, pkey, start, "end", 'main' AS role, iid AS siid FROM t
+        UNION ALL SELECT k, rid, pkey, start, "end", 'num', num_iid FROM t WHERE formula AND NOT own_series
+        UNION ALL SELECT k, rid, pkey, start, "end", 'den', den_iid FROM t WHERE formula AND NOT own_series
+        UNION ALL SELECT k, rid, pkey, start, "end", 'step', step_iid FROM t WHERE step_iid IS NOT NULL
     ),
     years AS (  -- each series once per year its period touches (a week may straddle two)
         SELECT *, unnest(range(year(start), year("end") + 1)) AS year FROM series
     ),
     sub AS (  -- the values of the reporting frequency within the period (joined by their key's year)
-        SELECT s.tid, s.role, si.time_agg, r.value, r.pkey AS spkey, sp."end" AS send, r.synthetic
+        SELECT s.k, s.role, si.time_agg, r.value, r.pkey AS spkey, sp."end" AS send, r.synthetic
         FROM years s JOIN indicators si ON si.iid = s.siid
         JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey // 10000 = s.year
              AND r.ptype = CASE si.frequency WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3
@@ -103,45 +124,74 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
         WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL
     ),
     whole AS (  -- once the period is over, its own rolled-up value (a reported annual figure wins)
-        SELECT s.tid, s.role, r.value, s."end" AS send, r.synthetic FROM series s
+        SELECT s.k, s.role, r.value, r.src, r.synthetic FROM series s
         JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey = s.pkey
         WHERE s."end" < ? AND r.value IS NOT NULL
     ),
     agg AS (
-        SELECT tid, role,
+        SELECT k, role,
                CASE any_value(time_agg) WHEN 'sum' THEN sum(value) WHEN 'mean' THEN avg(value)
                     ELSE arg_max(value, spkey) END AS value,
-               max(send) AS data_through, bool_or(synthetic) AS synthetic
-        FROM sub GROUP BY tid, role
+               max(send) AS data_through, bool_or(synthetic) AS synthetic, count(*) AS n
+        FROM sub GROUP BY k, role
     ),
-    val AS MATERIALIZED (
-        SELECT coalesce(w.tid, a.tid) AS tid, coalesce(w.role, a.role) AS role,
-               coalesce(w.value, a.value) AS value, coalesce(w.send, a.data_through) AS data_through,
-               coalesce(w.synthetic, a.synthetic) AS synthetic
-        FROM agg a FULL JOIN whole w ON w.tid = a.tid AND w.role = a.role
+    val AS MATERIALIZED (  -- rules.so_far of each series
+        SELECT s.k, s.role, w.src AS whole_src, coalesce(a.n, 0) AS n, e.n AS e,
+               coalesce(a.n, 0) >= e.n OR (w.value IS NOT NULL AND w.src IN ({SRC_REPORTED}, {SRC_REGION}))
+                   AS complete,
+               coalesce(w.value, a.value) AS value,
+               coalesce(w.synthetic, a.synthetic, false) AS synthetic
+        FROM series s JOIN indicators si ON si.iid = s.siid
+        JOIN _expected e ON e.pkey = s.pkey AND e.freq = si.frequency
+        LEFT JOIN agg a ON a.k = s.k AND a.role = s.role
+        LEFT JOIN whole w ON w.k = s.k AND w.role = s.role
+    ),
+    val2 AS (
+        SELECT v.*, CASE WHEN w.value IS NOT NULL AND v.complete THEN s."end" ELSE a.data_through END AS data_through
+        FROM val v JOIN series s ON s.k = v.k AND s.role = v.role
+        LEFT JOIN agg a ON a.k = v.k AND a.role = v.role
+        LEFT JOIN whole w ON w.k = v.k AND w.role = v.role
     ),
     v AS (
         SELECT t.*,
-               CASE WHEN t.formula THEN num.value / nullif(den.value, 0) * t.factor ELSE main.value END AS v,
-               CASE WHEN t.formula THEN least(num.data_through, den.data_through) ELSE main.data_through END
+               -- a formula is the ratio of its parts so far, unless it was reported for the period or
+               -- is kept by its last value: then its own series
+               (NOT t.formula OR t.own_series OR main.whole_src = {SRC_REPORTED}) AS by_main,
+               CASE WHEN by_main THEN main.value ELSE num.value / nullif(den.value, 0) * t.factor END AS v,
+               CASE WHEN by_main THEN main.data_through ELSE least(num.data_through, den.data_through) END
                    AS data_through,
-               coalesce(main.synthetic, num.synthetic OR den.synthetic, false) OR t.target_synthetic AS synthetic,
+               CASE WHEN by_main THEN main.complete ELSE num.complete AND den.complete END AS complete,
+               CASE WHEN by_main OR NOT num.complete OR den.complete THEN (CASE WHEN by_main THEN main.n ELSE num.n END)
+                    ELSE den.n END AS periods_reported,
+               CASE WHEN by_main OR NOT num.complete OR den.complete THEN (CASE WHEN by_main THEN main.e ELSE num.e END)
+                    ELSE den.e END AS periods_expected,
+               (CASE WHEN by_main THEN main.synthetic ELSE num.synthetic OR den.synthetic END) OR t.target_synthetic
+                   AS synthetic,
                CASE WHEN t.comparator = 'in_step' THEN step.value ELSE t.value END AS tv,
                (SELECT value FROM target_trajectory tj JOIN periods tp ON tp.key = tj.pkey
                  WHERE tj.tid = t.tid AND tp."end" <= t.cutoff ORDER BY tp."end" DESC LIMIT 1) AS interim,
                CASE WHEN t.cutoff < t.start THEN 0.0 WHEN t.cutoff >= t."end" THEN 1.0
                     ELSE (date_diff('day', t.start, t.cutoff) + 1) / t.days END AS share,
-               ? > t."end" AS over,
-               (t.comparator = 'at_most' OR (t.comparator = 'exact' AND t.direction = 'lower')) AS lower,
-               (t.time_agg = 'sum' AND NOT t.formula AND t.comparator IN ('at_least', 'at_most', 'exact')) AS cum
+               ? > t."end" AS over
         FROM t
-        LEFT JOIN val main ON main.tid = t.tid AND main.role = 'main'
-        LEFT JOIN val num ON num.tid = t.tid AND num.role = 'num'
-        LEFT JOIN val den ON den.tid = t.tid AND den.role = 'den'
-        LEFT JOIN val step ON step.tid = t.tid AND step.role = 'step'
+        LEFT JOIN val2 main ON main.k = t.k AND main.role = 'main'
+        LEFT JOIN val2 num ON num.k = t.k AND num.role = 'num'
+        LEFT JOIN val2 den ON den.k = t.k AND den.role = 'den'
+        LEFT JOIN val2 step ON step.k = t.k AND step.role = 'step'
+    ),
+    b AS (  -- rules.bounds, and whether the target is judged against the pace (a cumulative floor or ceiling)
+        SELECT v.*, lu_low(comparator, tv, value_high, tolerance, direction) AS lo,
+               lu_top(comparator, tv, value_high, tolerance, direction) AS tp
+        FROM v
+    ),
+    c AS (
+        SELECT b.*, coalesce(time_agg = 'sum' AND NOT formula AND ((lo IS NULL) <> (tp IS NULL))
+                             AND comparator <> 'in_step', false) AS cum,
+               lo IS NULL AS lower, coalesce(lo, tp) AS cgoal
+        FROM b
     ),
     g AS (
-        SELECT v.*,
+        SELECT c.*,
             CASE WHEN cum THEN NULL
                  WHEN interim IS NOT NULL THEN interim
                  WHEN baseline_value IS NOT NULL AND comparator IN ('at_least', 'at_most', 'exact') AND NOT over THEN
@@ -149,19 +199,19 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
                            THEN baseline_value * pow(tv / baseline_value, share)
                            ELSE baseline_value + (tv - baseline_value) * share END
                  ELSE tv END AS goal
-        FROM v
+        FROM c
     ),
     p AS (
         SELECT g.*,
-            CASE WHEN cum THEN lu_ratio(v, tv) ELSE lu_progress(v, comparator, goal, value_high, tolerance, direction)
+            CASE WHEN cum THEN lu_ratio(v, cgoal) ELSE lu_progress(v, comparator, goal, value_high, tolerance, direction)
                  END AS progress,
-            CASE WHEN cum THEN (CASE WHEN interim IS NOT NULL AND tv <> 0 THEN interim / tv * 100.0
+            CASE WHEN cum THEN (CASE WHEN interim IS NOT NULL AND cgoal <> 0 THEN interim / cgoal * 100.0
                                      ELSE share * 100.0 END)
                  ELSE 100.0 END AS expected,
-            CASE WHEN cum AND lower THEN lu_progress(v, 'at_most', tv, NULL, NULL, direction)
-                 WHEN cum THEN lu_ratio(v, tv)
+            CASE WHEN cum AND lower THEN lu_progress(v, 'at_most', cgoal, NULL, NULL, direction)
+                 WHEN cum THEN lu_ratio(v, cgoal)
                  ELSE lu_progress(v, comparator, tv, value_high, tolerance, direction) END AS attainment,
-            CASE WHEN cum AND lower THEN v <= tv WHEN cum THEN v >= tv
+            CASE WHEN cum AND lower THEN v <= cgoal WHEN cum THEN v >= cgoal
                  ELSE lu_met(v, comparator, tv, value_high, tolerance, direction) END AS met_full,
             CASE WHEN cum OR over THEN NULL ELSE lu_met(v, comparator, goal, value_high, tolerance, direction)
                  END AS met_goal
@@ -170,19 +220,28 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     s AS (
         SELECT p.*,
             round(CASE WHEN cum AND lower THEN progress - expected ELSE expected - progress END, 6) AS shortfall,
-            (met_full AND (over OR (cum AND NOT lower))) AS done
+            (met_full AND (over OR (cum AND NOT lower))) AS done,
+            coalesce(cum AND lower AND NOT met_full, false) AS broken,
+            v IS NOT NULL AND tv IS NOT NULL AS judged
         FROM p
     )
-    SELECT tid, iid, rid, pkey, tv AS target, v AS value, data_through, expected,
+    SELECT tid, iid, rid, pkey, tv AS target, v AS value, data_through, periods_reported, periods_expected,
+           complete, expected,
            -- without a value (or a step to keep with) there is nothing to measure
-           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN progress END AS progress,
-           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN shortfall END AS shortfall,
-           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN attainment END AS attainment,
-           CASE WHEN v IS NOT NULL AND tv IS NOT NULL THEN coalesce(met_goal, met_full) END AS met, synthetic,
-           CASE WHEN v IS NULL OR tv IS NULL THEN 'no_data' WHEN done THEN 'done' WHEN over THEN 'overdue'
+           CASE WHEN judged THEN progress END AS progress,
+           CASE WHEN judged THEN shortfall END AS shortfall,
+           CASE WHEN judged THEN attainment END AS attainment,
+           CASE WHEN NOT judged THEN NULL WHEN broken THEN false WHEN over AND NOT complete THEN NULL
+                WHEN done AND complete THEN true WHEN over THEN false WHEN NOT complete THEN NULL
+                ELSE coalesce(met_goal, met_full) END AS met,
+           coalesce(synthetic, false) AS synthetic,
+           CASE WHEN NOT judged THEN 'no_data' WHEN broken THEN (CASE WHEN over THEN 'overdue' ELSE 'missed' END)
+                WHEN over AND NOT complete THEN 'incomplete' WHEN done AND complete THEN 'done'
+                WHEN over THEN 'overdue'
                 WHEN shortfall >= {rules.yellow} THEN 'behind' WHEN shortfall <= -{rules.ahead} THEN 'ahead'
                 ELSE 'on_pace' END AS category,
-           CASE WHEN v IS NULL OR tv IS NULL THEN 'grey' WHEN done THEN 'green' WHEN over THEN 'red'
+           CASE WHEN NOT judged THEN 'grey' WHEN broken THEN 'red' WHEN over AND NOT complete THEN 'grey'
+                WHEN done AND complete THEN 'green' WHEN over THEN 'red'
                 WHEN shortfall < {rules.yellow} THEN 'green' WHEN shortfall <= {rules.red} THEN 'yellow'
                 ELSE 'red' END AS light,
            (data_through IS NOT NULL AND date_diff('day', data_through, ?) >

@@ -24,41 +24,31 @@ def _rows(cur) -> list[dict]:
 def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid: int, period: Period, at: date,
                         rules: Rules) -> list[dict]:
     """The children of ``parent_rid`` (as linked on ``at``) judged on one indicator for ``period``:
-    value so far, target, attainment, expected pace, category, light, completeness, synthetic."""
+    value so far and its completeness, target, attainment, expected pace, category, light, how many
+    of each child's own children have a value for the period, synthetic."""
     kids = """SELECT l.rid FROM region_links l WHERE l.parent_rid = ?
               AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)"""
-    judge(con, at, rules, where=f" AND t.iid = ? AND t.pkey = ? AND t.rid IN ({kids})",
+    judge(con, at, rules, subjects=f"SELECT ?::INTEGER AS iid, rid, ?::INTEGER AS pkey FROM ({kids})",
           params=[iid, period.key, parent_rid, at, at], table="_jreg")
-    ptype = _PTYPE.format(f="(SELECT frequency FROM indicators WHERE iid = r.iid)")
-    cur = con.execute(f"""
+    cur = con.execute("""
         WITH kids AS (
             SELECT r.rid, r.code, r.name_zh, r.name_en, r.level, r.synthetic AS region_synthetic
             FROM regions r JOIN region_links l ON l.rid = r.rid
             WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
         ),
-        latest AS (
-            SELECT r.rid, arg_max(r.value, p."end") AS value, max(p."end") AS data_through,
-                   arg_max(r.synthetic, p."end") AS synthetic, arg_max(r.n_reporting, p."end") AS n_reporting
-            FROM rollup r JOIN periods p ON p.key = r.pkey
-            WHERE r.iid = ? AND r.rid IN (SELECT rid FROM kids) AND p.start >= ? AND p."end" <= least(?, ?)
-              AND r.ptype = {ptype}
-            GROUP BY r.rid
-        ),
-        grand AS (
-            SELECT l.parent_rid AS rid, count(*) AS n FROM region_links l
+        grand AS (  -- each child's own children valid at the period's start, and those with a value
+            SELECT l.parent_rid AS rid, count(*) AS n, count(r.value) AS n_reporting FROM region_links l
+            LEFT JOIN rollup r ON r.iid = ? AND r.rid = l.rid AND r.pkey = ?
             WHERE l.parent_rid IN (SELECT rid FROM kids) AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
             GROUP BY l.parent_rid
         )
-        SELECT k.code, k.name_zh, k.name_en, k.level,
-               coalesce(j.value, l.value) AS value, j.target, j.attainment, j.expected, j.progress, j.shortfall,
-               coalesce(j.category, 'no_data') AS category, coalesce(j.light, 'grey') AS light, j.met,
-               coalesce(j.data_through, l.data_through) AS data_through, coalesce(j.stale, false) AS stale,
-               coalesce(j.synthetic, false) OR coalesce(l.synthetic, false) OR k.region_synthetic AS synthetic,
-               l.n_reporting, coalesce(g.n, 0) AS n_expected
-        FROM kids k LEFT JOIN _jreg j ON j.rid = k.rid LEFT JOIN latest l ON l.rid = k.rid
-        LEFT JOIN grand g ON g.rid = k.rid
+        SELECT k.code, k.name_zh, k.name_en, k.level, j.value, j.target, j.attainment, j.expected, j.progress,
+               j.shortfall, j.category, j.light, j.met, j.data_through, j.periods_reported, j.periods_expected,
+               j.complete, j.stale, j.synthetic OR k.region_synthetic AS synthetic,
+               CASE WHEN g.n > 0 THEN g.n_reporting END AS n_reporting, coalesce(g.n, 0) AS n_expected
+        FROM kids k JOIN _jreg j ON j.rid = k.rid LEFT JOIN grand g ON g.rid = k.rid
         ORDER BY k.code
-    """, [parent_rid, at, at, iid, period.start, period.end, at, at, at])
+    """, [parent_rid, at, at, iid, period.key, period.start, period.start])
     return _rows(cur)
 
 

@@ -3,20 +3,23 @@ light rolled up from them (worst-of, and the share of judged indicators that are
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import TYPE_DIGIT, Period, containing
-from luoshi.domain.rules import Rules, judge, pace_cutoff, so_far, stale
+from luoshi.domain.periods import TYPE_DIGIT, Period
+from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
+from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
-BEHIND = ("behind", "overdue")
+# an own value that stands for the whole period whatever its reporting periods: reported, or over regions
+WHOLE = (SRC_REPORTED, SRC_REGION)
 
 
 def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period, at: date, rules: Rules,
                          iids: list[int] | None = None) -> list[dict]:
-    """One row per indicator for a region and period: value so far, target and judgement (if any).
+    """One row per indicator for a region and period: value so far (with its completeness), target
+    and judgement (if any).
 
     One region has a hundred targets or so: they are judged here by the reference definition
     (``domain.rules``) on the region's rolled-up values, read with a few small queries, which is
@@ -37,80 +40,95 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                                      "baseline": base, "synthetic": synth, "step": iid_of.get(step), "trajectory": []})
         if tkey is not None:
             t["trajectory"].append((Period.from_key(tkey).end, tvalue))
-    # every rolled-up value of the region in the period that has ended by ``at``
+    # the reporting periods of each frequency inside the period that have ended by ``at``
+    ended = {f: [p for p in period.inside(f) if p.end <= at] for f in {r[7] for r in inds}}
+    ends = {p.key: p.end for ps in ended.values() for p in ps}
+    over = period.end < at
     series: dict[tuple[int, int], list] = {}
-    own: dict[int, tuple] = {}  # the period's own value (for a period that is over)
-    ends = _ended_inside(period, {r[7] for r in inds}, at)
-    for iid, key, ptype, value, n_rep, synth in con.execute(f"""
-            SELECT iid, pkey, ptype, value, n_reporting, synthetic FROM rollup
-            WHERE rid = ? AND pkey IN ({', '.join(map(str, ends)) or 'NULL'})""", [rid]).fetchall():
-        series.setdefault((iid, ptype), []).append((key, ends[key], value, synth, n_rep))
-        if key == period.key:
-            own[iid] = (value, synth)
-    n_expected = con.execute("""
-        SELECT count(*) FROM region_links l
-        WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)""",
-                             [rid, period.start, period.start]).fetchone()[0]
+    own: dict[int, tuple] = {}  # the period's own value, once it is over: (value, src, synthetic)
+    for iid, key, ptype, value, src, synth in con.execute(f"""
+            SELECT iid, pkey, ptype, value, src, synthetic FROM rollup
+            WHERE rid = ? AND pkey IN ({', '.join(map(str, [*ends, period.key]))})""", [rid]).fetchall():
+        if key in ends and value is not None:
+            series.setdefault((iid, ptype), []).append((key, ends[key], value, synth))
+        if key == period.key and over:
+            own[iid] = (value, src, synth)
+    reporting = region_reporting(con, rid=rid, period=period, at=at)
 
-    def value_so_far(iid: int) -> tuple[date | None, float | None, bool]:  # (data through, value, synthetic)
-        if period.end < at and own.get(iid, (None,))[0] is not None:  # over: its own value
-            return period.end, own[iid][0], own[iid][1]
-        rows = [r[:4] for r in series.get((iid, TYPE_DIGIT[info[iid][7]]), ()) if r[2] is not None]
-        value, through, synthetic = so_far(rows, info[iid][9])
-        return through, value, synthetic
+    def value_so_far(iid: int) -> SoFar:
+        freq, time_agg = info[iid][7], info[iid][9]
+        mine = own.get(iid)
+        return so_far(series.get((iid, TYPE_DIGIT[freq]), []), time_agg, expected=len(ended[freq]),
+                      own=mine and (mine[0], mine[2]), own_whole=bool(mine) and mine[1] in WHOLE, end=period.end)
+
+    def formula_so_far(iid: int, num: int, den: int, factor: float) -> SoFar:
+        """A ratio's value so far: of its components' values so far (a ratio of sums), unless the
+        ratio itself was reported for the period; a ratio kept by its last value is its own series."""
+        mine = own.get(iid)
+        if info[iid][9] == "last" or (mine and mine[0] is not None and mine[1] == SRC_REPORTED):
+            return value_so_far(iid)
+        n, d = value_so_far(num), value_so_far(den)
+        value = n.value / d.value * factor if n.value is not None and d.value else None
+        through = min((x for x in (n.through, d.through) if x is not None), default=None)
+        counts = n if not n.complete or d.complete else d  # the counts of the less complete part
+        return SoFar(value, through, n.synthetic or d.synthetic, counts.reported, counts.expected,
+                     n.complete and d.complete)
 
     out = []
     for iid, code, name_zh, name_en, unit, decimals, direction, freq, status, time_agg, num, den, factor in inds:
         num, den = iid_of.get(num), iid_of.get(den)
         if iids and iid not in iids:
             continue
+        sf = formula_so_far(iid, num, den, factor) if num is not None and den is not None else value_so_far(iid)
         row = dict(zip(("iid", "code", "name_zh", "name_en", "unit", "decimals", "direction", "frequency", "status"),
                        (iid, code, name_zh, name_en, unit, decimals, direction, freq, status)))
-        mine = series.get((iid, TYPE_DIGIT[freq]), [])
-        latest = max(mine, key=lambda r: r[1]) if mine else (None, None, None, None, None)
-        row |= {"value": latest[2], "target": None, "attainment": None, "expected": None, "progress": None,
-                "shortfall": None, "category": "no_data", "light": "grey", "met": None, "data_through": latest[1],
-                "stale": False, "synthetic": bool(latest[3]), "tid": None, "n_reporting": latest[4],
-                "n_expected": n_expected}
+        row |= {"value": sf.value, "target": None, "attainment": None, "expected": None, "progress": None,
+                "shortfall": None, "category": "no_data", "light": "grey", "met": None, "data_through": sf.through,
+                "stale": stale(sf.through, at, freq, rules), "synthetic": sf.synthetic, "tid": None,
+                "periods_reported": sf.reported, "periods_expected": sf.expected, "complete": sf.complete,
+                **reporting.get(iid, reporting[None])}
         t = targets.get(iid)
         if t:
-            if num is not None:  # a formula: the ratio of its parts so far
-                (dn, vn, sn), (dd, vd, sd) = value_so_far(num), value_so_far(den)
-                value = vn / vd * factor if vn is not None and vd else None
-                through = min((d for d in (dn, dd) if d is not None), default=None)
-                synthetic = sn or sd
-            else:
-                through, value, synthetic = value_so_far(iid)
             target = t["value"] if t["comparator"] != "in_step" else \
-                value_so_far(t["step"])[1] if t["step"] is not None else None
+                value_so_far(t["step"]).value if t["step"] is not None else None
             cutoff = pace_cutoff(freq, at, rules.pace_basis)
             interim = max(((e, v) for e, v in t["trajectory"] if e <= cutoff), default=(None, None))[1]
-            j = judge(value=value, target=target, comparator=t["comparator"], period=period, at=at, frequency=freq,
-                      cumulative=time_agg == "sum" and num is None, direction=direction, high=t["high"],
-                      tolerance=t["tolerance"], interim=interim, baseline=t["baseline"], rules=rules)
-            row |= {"value": row["value"] if value is None else value, "target": target,
-                    "attainment": j.attainment, "expected": j.expected, "progress": j.progress,
+            j = judge(value=sf.value, target=target, comparator=t["comparator"], period=period, at=at,
+                      frequency=freq, cumulative=time_agg == "sum" and num is None, direction=direction,
+                      high=t["high"], tolerance=t["tolerance"], interim=interim, baseline=t["baseline"],
+                      rules=rules, complete=sf.complete)
+            row |= {"target": target, "attainment": j.attainment, "expected": j.expected, "progress": j.progress,
                     "shortfall": j.shortfall, "category": j.category, "light": j.light, "met": j.met,
-                    "data_through": row["data_through"] if through is None else through,
-                    "stale": stale(through, at, freq, rules),
-                    "synthetic": synthetic or t["synthetic"], "tid": t["tid"]}
+                    "synthetic": sf.synthetic or t["synthetic"], "tid": t["tid"]}
         out.append(row)
     return out
 
 
-def _ended_inside(period: Period, types: set[str], at: date) -> dict[int, date]:
-    """Key -> last day of the periods of ``types`` inside ``period`` that have ended by ``at``
-    (the period itself included once it has ended)."""
-    out = {}
-    for t in types:
-        day = period.start
-        while day <= period.end:
-            p = containing(day, t)
-            if p.start >= period.start and p.end <= min(period.end, at):
-                out[p.key] = p.end
-            day = p.end + timedelta(days=1)
-    if period.end <= at:
-        out[period.key] = period.end
+def region_reporting(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period, at: date) -> dict:
+    """Per indicator, how many of the region's child regions (those valid at the period's start)
+    have a value for the period, and, for a weighted mean, the children whose value has no weight
+    in one of the reporting periods (they drop out of the mean there).  Key None: the defaults."""
+    kids = [r[0] for r in con.execute("""
+        SELECT l.rid FROM region_links l
+        WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)""",
+                                      [rid, period.start, period.start]).fetchall()]
+    out: dict = {None: {"n_reporting": None, "n_expected": len(kids), "missing_weight": []}}
+    if not kids:
+        return out
+    within = ", ".join(map(str, kids))
+    for iid, n in con.execute(f"""
+            SELECT iid, count(*) FROM rollup WHERE pkey = ? AND rid IN ({within}) AND value IS NOT NULL
+            GROUP BY iid""", [period.key]).fetchall():
+        out[iid] = {"n_reporting": n, "n_expected": len(kids), "missing_weight": []}
+    for iid, code, pcode in con.execute(f"""
+            SELECT i.iid, g.code, p.code FROM indicators i JOIN indicators w ON w.code = i.weight_code
+            JOIN rollup r ON r.iid = i.iid JOIN periods p ON p.key = r.pkey JOIN regions g ON g.rid = r.rid
+            LEFT JOIN rollup rw ON rw.iid = w.iid AND rw.rid = r.rid AND rw.pkey = r.pkey
+            WHERE i.region_agg = 'wmean' AND r.rid IN ({within}) AND r.value IS NOT NULL AND rw.value IS NULL
+              AND p.type = i.frequency AND p.start >= ? AND p."end" <= least(?, ?)
+            ORDER BY i.iid, g.code, p.key""", [period.start, period.end, at]).fetchall():
+        entry = out.setdefault(iid, {"n_reporting": 0, "n_expected": len(kids), "missing_weight": []})
+        entry["missing_weight"].append(f"{code} {pcode}")
     return out
 
 
@@ -167,7 +185,7 @@ def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, perio
 
 
 def _counts(items: list[dict]) -> dict:
-    out = {c: 0 for c in ("ahead", "on_pace", "behind", "done", "overdue", "no_data")}
+    out = {c: 0 for c in CATEGORIES}
     for i in items:
         out[i["category"]] += 1
     return out

@@ -72,6 +72,20 @@ def light_text(light: str) -> str:
     return LIGHT_SYMBOL.get(light, light)
 
 
+def completeness_text(row: dict) -> str:
+    """What is missing from a value: reporting periods, some child regions, weights of a weighted mean."""
+    if row.get("value") is None:
+        return ""
+    parts = []
+    if row.get("periods_expected") and row.get("complete") is False:
+        parts.append(f"periods {row['periods_reported']}/{row['periods_expected']}")
+    if row.get("n_expected") and 0 < (row.get("n_reporting") or 0) < row["n_expected"]:
+        parts.append(f"regions {row['n_reporting']}/{row['n_expected']}")
+    if row.get("missing_weight"):
+        parts.append("no weight: " + ", ".join(row["missing_weight"]))
+    return f" [yellow]({'; '.join(parts)})[/]" if parts else ""
+
+
 def name_of(obj: dict, prefix: str = "name") -> str:
     zh, en = obj.get(f"{prefix}_zh"), obj.get(f"{prefix}_en")
     return f"{zh} {en}" if zh and en else (zh or en or "")

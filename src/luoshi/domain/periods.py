@@ -171,6 +171,17 @@ class Period:
             d = p.end + timedelta(days=1)
         return out
 
+    def inside(self, type_: str) -> list["Period"]:
+        """The periods of a type that lie wholly inside this one, in order (a week that straddles
+        an edge is not inside; a coarser type gives none)."""
+        out, d = [], self.start
+        while d <= self.end:
+            p = containing(d, type_)
+            if p.start >= self.start and p.end <= self.end:
+                out.append(p)
+            d = p.end + timedelta(days=1)
+        return out
+
     def previous(self) -> "Period":
         """The period of the same type just before this one."""
         return containing(self.start - timedelta(days=1), self.type)

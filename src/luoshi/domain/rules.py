@@ -12,7 +12,11 @@ from functools import lru_cache
 
 from luoshi.domain.periods import Period, containing
 
-CATEGORIES = ("ahead", "on_pace", "behind", "done", "overdue", "no_data")
+# missed: a ceiling on a cumulative value broken before the period ends; incomplete: the period is
+# over but some of its reporting periods are missing, so it cannot be judged
+CATEGORIES = ("ahead", "on_pace", "behind", "done", "missed", "overdue", "incomplete", "no_data")
+# the categories that count as behind in a plan node's share and the overview
+BEHIND = ("behind", "missed", "overdue")
 LIGHTS = ("green", "yellow", "red", "grey")
 COMPARATORS = ("at_least", "at_most", "around", "between", "in_step", "exact")
 COMPARATOR_ALIASES = {
@@ -97,55 +101,91 @@ def _ratio(v: float, t: float) -> float:
     return v / t * 100.0
 
 
+def bounds(comparator: str, target: float, high: float | None = None, tolerance: float | None = None,
+           direction: str = "higher") -> tuple[float | None, float | None]:
+    """The values a target is met between: (low, high), None for an open side.
+
+    ``at_least``, ``at_most`` and ``in_step`` (at least the step value less the tolerance) say
+    their side themselves.  ``exact``, ``around`` (target +- tolerance) and ``between`` (target to
+    high) are ranges that the indicator's direction makes one-sided, as the offices read them:
+    "CPI 3% or so" on a lower-is-better indicator is a ceiling of 3 + tolerance, "growth of 5% or so"
+    a floor of 5 - tolerance.  Only a ``band`` indicator keeps both sides.
+    """
+    tol = tolerance or 0.0
+    if comparator == "at_least":
+        return target, None
+    if comparator == "at_most":
+        return None, target
+    if comparator == "in_step":
+        return target - tol, None
+    if comparator in ("exact", "around"):
+        low, top = target - tol, target + tol
+    elif comparator == "between":
+        low, top = target, (high if high is not None else target)
+    else:
+        raise ValueError(f"unknown comparator {comparator!r}")
+    if direction == "higher":
+        return low, None
+    if direction == "lower":
+        return None, top
+    return low, top
+
+
 def attainment(value: float, comparator: str, target: float, high: float | None = None,
                tolerance: float | None = None, direction: str = "higher") -> tuple[float, bool]:
-    """(progress percent, met) of a level against a target, honouring comparator and direction."""
-    comp = comparator
-    if comp == "exact":
-        comp = {"higher": "at_least", "lower": "at_most"}.get(direction, "around")
-    tol = tolerance or 0.0
-    if comp in ("at_least", "in_step"):
-        t = target - tol if comp == "in_step" else target
-        return _ratio(value, t), value >= t
-    if comp == "at_most":
-        if value <= 0:
-            return 100.0 + (0.0 if target <= 0 else 100.0), value <= target
-        return target / value * 100.0, value <= target
-    if comp == "around":
-        dev = max(0.0, abs(value - target) - tol)
-        return 100.0 - (dev / abs(target) * 100.0 if target else dev * 100.0), abs(value - target) <= tol
-    if comp == "between":
-        lo, hi = target, high if high is not None else target
-        if value < lo:
-            return 100.0 - (lo - value) / (abs(lo) or 1.0) * 100.0, False
-        if value > hi:
-            return 100.0 - (value - hi) / (abs(hi) or 1.0) * 100.0, False
-        return 100.0, True
-    raise ValueError(f"unknown comparator {comparator!r}")
+    """(progress percent, met) of a level against a target, honouring comparator and direction.
+
+    A floor (at least) is measured as value / floor and a ceiling (at most) as ceiling / value;
+    a range (around, between, and exact on a band) is 100 inside and loses the distance outside,
+    relative to the nearest bound's size (the target's for around)."""
+    low, top = bounds(comparator, target, high, tolerance, direction)
+    met = (low is None or value >= low) and (top is None or value <= top)
+    if comparator in ("around", "between") or (low is not None and top is not None):
+        if low is not None and value < low:
+            scale = target if comparator != "between" else low
+            return 100.0 - (low - value) / (abs(scale) or 1.0) * 100.0, met
+        if top is not None and value > top:
+            scale = target if comparator != "between" else top
+            return 100.0 - (value - top) / (abs(scale) or 1.0) * 100.0, met
+        return 100.0, met
+    if top is None:
+        return _ratio(value, low), met
+    if value <= 0:
+        return 100.0 + (0.0 if top <= 0 else 100.0), met
+    return top / value * 100.0, met
 
 
 def judge(*, value: float | None, target: float | None, comparator: str, period: Period, at: date,
           frequency: str, cumulative: bool, direction: str = "higher", high: float | None = None,
           tolerance: float | None = None, interim: float | None = None, baseline: float | None = None,
-          rules: Rules = Rules()) -> Judgement:
+          rules: Rules = Rules(), complete: bool = True) -> Judgement:
     """Judge one target at date ``at`` given the value accumulated so far (``value``).
 
-    ``interim`` is the trajectory's target for the latest trajectory period ended by now, if any.
+    ``cumulative``: the indicator accumulates over the period (summed over time, not a formula); a
+    target on it with one side (a floor or a ceiling, see ``bounds``) is judged against the pace
+    expected by now (序时进度), other targets as a level.  ``interim`` is the trajectory's target for
+    the latest trajectory period ended by now, if any.  ``complete`` is false when some of the
+    reporting periods that have ended are missing: such a value is never judged met, and a period
+    that is over is ``incomplete``.  A ceiling on a cumulative value that is already broken can no
+    longer be kept: it is ``missed`` at once (``overdue`` once the period is over).
     """
     share = expected_share(period, frequency, at, rules)
     over = at > period.end
-    lower = comparator == "at_most" or (comparator == "exact" and direction == "lower")
-    cumulative = cumulative and comparator in ("at_least", "at_most", "exact")
-    expected = (interim / target * 100.0 if interim is not None and target else share * 100.0) if cumulative \
-        else 100.0
+    low, top = bounds(comparator, target, high, tolerance, direction) if target is not None else (None, None)
+    cumulative = cumulative and (low is None) != (top is None) and comparator != "in_step"
+    goal = top if low is None else low
+    expected = (interim / goal * 100.0 if interim is not None and goal else share * 100.0) if cumulative else 100.0
     if value is None or target is None:  # nothing reported yet, or nothing to keep in step with
         return Judgement("no_data", "grey", None, expected, None, None, None)
+    broken = False
     if cumulative:
-        progress = _ratio(value, target)
+        lower = low is None
+        progress = _ratio(value, goal)
         shortfall = progress - expected if lower else expected - progress
-        met = value <= target if lower else value >= target
+        met = value <= goal if lower else value >= goal
+        broken = lower and not met
         done = met and (over or not lower)
-        att = progress if not lower else attainment(value, "at_most", target)[0]
+        att = attainment(value, "at_most", goal)[0] if lower else progress
     else:
         goal = target
         if interim is not None:
@@ -161,11 +201,16 @@ def judge(*, value: float | None, target: float | None, comparator: str, period:
         done = over and met_full
         met = met_full if over else met
     shortfall = round(shortfall, 6)
-    if done:
+    if broken:
+        return Judgement("overdue" if over else "missed", "red", progress, expected, shortfall, False, att)
+    if over and not complete:
+        return Judgement("incomplete", "grey", progress, expected, shortfall, None, att)
+    if done and complete:
         return Judgement("done", "green", progress, expected, shortfall, True, att)
     if over:
         return Judgement("overdue", "red", progress, expected, shortfall, False, att)
-    return Judgement(rules.category(shortfall), rules.light(shortfall), progress, expected, shortfall, met, att)
+    return Judgement(rules.category(shortfall), rules.light(shortfall), progress, expected, shortfall,
+                     met if complete else None, att)
 
 
 # A series is stale when its latest value is older than one reporting period plus the grace days.
@@ -176,16 +221,41 @@ def stale(data_through: date | None, at: date, frequency: str, rules: Rules = Ru
     return data_through is not None and (at - data_through).days > STALE_AFTER_DAYS[frequency] + rules.stale_grace_days
 
 
-def so_far(values: list[tuple[int, date, float, bool]], time_agg: str) -> tuple[float | None, date | None, bool]:
-    """The value of a target period so far, from the values (key, end, value, synthetic) of its
-    reporting periods that have ended: their sum, mean or last (by key) value, the end of the
-    latest of them, and whether any is synthetic."""
+@dataclass(frozen=True)
+class SoFar:
+    """The value of a target period so far, and how complete it is."""
+
+    value: float | None
+    through: date | None   # the last day the value covers
+    synthetic: bool
+    reported: int          # reporting periods inside the period, ended by now, that have a value
+    expected: int          # reporting periods inside the period ended by now
+    complete: bool
+
+
+def so_far(values: list[tuple[int, date, float, bool]], time_agg: str, *, expected: int,
+           own: tuple[float, bool] | None = None, own_whole: bool = False, end: date | None = None) -> SoFar:
+    """The value of a target period so far.
+
+    ``values`` are (key, end, value, synthetic) of its reporting periods that have ended and have
+    a value; ``expected`` is how many have ended.  Their sum, mean or last (by key) value is the
+    value so far, through the end of the latest of them.  Once the period is over its own value
+    (``own``: value, synthetic) stands instead, through the period's ``end`` when complete.
+    ``own_whole``: that value does not depend on the reporting periods (it was reported for the
+    period, or aggregated over regions), so the period counts as complete.  Otherwise it is
+    complete when no reporting period is missing."""
+    n = len(values)
+    complete = n >= expected
+    latest = max((v[1] for v in values), default=None)
+    if own is not None and own[0] is not None:
+        complete = complete or own_whole
+        return SoFar(own[0], end if complete else latest, bool(own[1]), n, expected, complete)
     if not values:
-        return None, None, False
+        return SoFar(None, None, False, 0, expected, complete)
     if time_agg == "sum":
         value = sum(v[2] for v in values)
     elif time_agg == "mean":
-        value = sum(v[2] for v in values) / len(values)
+        value = sum(v[2] for v in values) / n
     else:
         value = max(values)[2]
-    return value, max(v[1] for v in values), any(v[3] for v in values)
+    return SoFar(value, latest, any(v[3] for v in values), n, expected, complete)

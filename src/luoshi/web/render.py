@@ -10,6 +10,7 @@ from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from luoshi.domain.rules import CATEGORIES
 from luoshi.web.i18n import COOKIE, LANGS, Translator
 
 
@@ -55,6 +56,7 @@ class Renderer:
         self.env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         self.env.globals["sparkline"] = sparkline
+        self.env.globals["CATEGORIES"] = CATEGORIES
         self.env.filters["tojson_safe"] = lambda d: Markup(to_json(d).replace("</", "<\\/"))
 
     def page(self, request: Request, template: str, lang: str, **ctx) -> str:

@@ -40,10 +40,11 @@ def csv_response(rows: list[dict], filename: str, columns: list[str] | None = No
 
 # name -> (rows from the view's payload, columns or None for all)
 REGION_COLUMNS = ["code", "name_zh", "name_en", "unit", "frequency", "value", "target", "attainment", "expected",
-                  "progress", "shortfall", "category", "light", "met", "data_through", "stale", "n_reporting",
-                  "n_expected", "synthetic"]
+                  "progress", "shortfall", "category", "light", "met", "data_through", "stale", "periods_reported",
+                  "periods_expected", "complete", "n_reporting", "n_expected", "missing_weight", "synthetic"]
 CHILD_COLUMNS = ["code", "name_zh", "name_en", "level", "value", "target", "attainment", "expected", "shortfall",
-                 "category", "light", "met", "data_through", "n_reporting", "n_expected", "synthetic"]
+                 "category", "light", "met", "data_through", "periods_reported", "periods_expected", "complete",
+                 "n_reporting", "n_expected", "synthetic"]
 RANK_COLUMNS = ["rank", "previous_rank", "change", "code", "name_zh", "name_en", "value", "score", "synthetic"]
 OUTCOME_COLUMNS = ["year", "period", "indicator", "name_zh", "name_en", "unit", "region", "comparator", "target",
                    "value_high", "outcome", "attainment", "met", "strength", "document", "quote", "source",
