@@ -3,7 +3,7 @@
     python bench/scale.py --size M            (S, M or L; writes bench/RESULTS.md for M, RESULTS-<size>.md otherwise)
 
 Measures (a) full rollup plus judgement, (b) an incremental update after 10,000 new or revised
-observations through ``services.observations.record`` (the import path; the median of five such
+observations through ``Workspace.record`` (the one write path: validated, stored, rolled up, audited; the median of five such
 batches), (c) dashboard queries p50/p95.  Baselines compute the same rollups: (i) pandas groupby
 written plainly; (ii) PostgreSQL started here in a temporary directory on a unix socket, loaded
 with COPY, with an org-unit structure table (one column per level) and a GROUP BY per level, the
@@ -230,9 +230,13 @@ def incremental_batch(ws, n: int = 10_000, seed: int = 7, spread: str = "month")
                               USING SAMPLE reservoir({n // 2} ROWS) REPEATABLE ({seed})""").fetchall()
     series = cur.execute(f"""SELECT iid, rid FROM (SELECT iid, rid FROM obs_current WHERE pkey = 20253012)
                              USING SAMPLE reservoir({n - n // 2} ROWS) REPEATABLE ({seed + 1})""").fetchall()
-    rows = [{"iid": i, "rid": r, "pkey": p, "value": round(v * (0.9 + 0.2 * rng.random()), 2)}
-            for i, r, p, v in revised]
-    rows += [{"iid": i, "rid": r, "pkey": 20263001, "value": round(10 + 90 * rng.random(), 2)} for i, r in series]
+    codes = {"i": dict(cur.execute("SELECT iid, code FROM indicators").fetchall()),
+             "r": dict(cur.execute("SELECT rid, code FROM regions").fetchall()),
+             "p": dict(cur.execute("SELECT key, code FROM periods").fetchall())}
+    rows = [{"indicator": codes["i"][i], "region": codes["r"][r], "period": codes["p"][p],
+             "value": round(v * (0.9 + 0.2 * rng.random()), 2)} for i, r, p, v in revised]
+    rows += [{"indicator": codes["i"][i], "region": codes["r"][r], "period": "2026-01",
+              "value": round(10 + 90 * rng.random(), 2)} for i, r in series]
     assert total >= n
     return rows
 
@@ -302,7 +306,8 @@ def main() -> int:
         for seed in seeds:
             rows = incremental_batch(ws, seed=seed, spread=spread)
             with meter.measure(f"{name}_{seed}") as m:
-                m.update(observations.record(ws.db, rows, source=observations.SYNTHETIC_SOURCE, by="bench"))
+                m.update({k: v for k, v in ws.record(rows, by="bench", source=observations.SYNTHETIC_SOURCE).items()
+                          if k in ("added", "revised", "unchanged", "rollup_seconds")})
             runs.append(R.pop(f"{name}_{seed}"))
             print("(b)", spread, seed, runs[-1], flush=True)
         R[name] = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "rollup_seconds", "peak_rss_gb")}

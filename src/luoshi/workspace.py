@@ -14,11 +14,11 @@ from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
 from luoshi.domain.periods import PeriodError, containing, parse
-from luoshi.domain.problems import InputError, NotFound, Report
+from luoshi.domain.problems import InputError, NotFound, Problem, Report
+from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
-from luoshi.ingest.observations import check_key
-from luoshi.services import observations, reference
+from luoshi.services import imports, observations, reference, workflow
 from luoshi.store.db import Database
 from luoshi.store.schema import rollup_view_sql
 
@@ -100,12 +100,15 @@ class Workspace:
 
     # --- lookups ------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
-        regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"])
-                   for r in self.db.all("SELECT rid, code, level, valid_from, valid_to FROM regions")}
+        regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"],
+                                        (r["name_zh"], r["name_en"], r["short_zh"]))
+                   for r in self.db.all("SELECT rid, code, level, valid_from, valid_to, name_zh, name_en, short_zh "
+                                        "FROM regions")}
         inds = {r["code"]: IndicatorRef(r["iid"], r["code"], r["unit"], r["frequency"], r["min_value"],
-                                        r["max_value"], r["numerator"] is not None)
+                                        r["max_value"], r["numerator"] is not None, (r["name_zh"], r["name_en"]))
                 for r in self.db.all("SELECT * FROM indicators")}
-        return Catalog(regions, inds, self.today)
+        plans = {r["id"] for r in self.db.all("SELECT id FROM plans")}
+        return Catalog(regions, inds, self.today, plans)
 
     def region(self, code: str) -> dict:
         row = self.db.one("SELECT * FROM regions WHERE code = ?", [code])
@@ -186,25 +189,41 @@ class Workspace:
         return reference.load_clusters(self.db, path)
 
     def load_targets(self, path) -> dict:
-        return observations.load_targets(self.db, self.catalog(), path)
+        """A targets file (CSV, XLSX or JSON), all or nothing: raises InputError naming each problem."""
+        return self._all_or_nothing(self.reporting.import_file(path, actor=Actor.local(), kind="targets"))
+
+    def set_targets(self, rows: list[dict], *, by: str | None = None) -> dict:
+        """Store targets given in Python (the columns of a targets file, by code or name), all or nothing."""
+        actor = Actor(by, superuser=True) if by else Actor.local()
+        report = Report(file="rows", rows_read=len(rows))
+        return self._all_or_nothing(imports.submit_targets(self.db, self.catalog(),
+                                                           observations.rows_table(rows, "targets"), report,
+                                                           actor=actor))
 
     def import_observations(self, path, *, state: str = "approved", by: str | None = None,
                             dry_run: bool = False) -> dict:
-        return observations.import_observations(self.db, self.catalog(), path, state=state, by=by,
-                                                basis=self.setting("value_basis"), dry_run=dry_run)
+        """An observations file, all or nothing, as the local single user (``by`` names who)."""
+        actor = Actor(by, superuser=True) if by else Actor.local()
+        return self._all_or_nothing(self.reporting.import_file(path, actor=actor, state=state, dry_run=dry_run))
 
-    def record(self, rows: list[dict], **kw) -> dict:
-        """Store observation rows given by codes (indicator, region, period, value) as new revisions."""
-        cat, report, out = self.catalog(), Report(), []
-        for n, r in enumerate(rows, start=1):
-            key = check_key(n, r, cat, report)  # the importer's checks of indicator, region and period
-            if key:
-                ind, reg, p = key
-                out.append({"iid": ind.iid, "rid": reg.rid, "pkey": p.key, "value": r["value"],
-                            "state": r.get("state"), "comment": r.get("comment"), "source": r.get("source")})
-        if not report.ok:
+    def record(self, rows: list[dict], *, state: str | None = None, by: str | None = None,
+               source: str | None = None) -> dict:
+        """Store observation rows given in Python ({indicator, region, period, value[, unit, comment,
+        source, state]}, by code or name) through the one write path, all or nothing."""
+        actor = Actor(by, superuser=True) if by else Actor.local()
+        report = Report(file="rows", rows_read=len(rows))
+        return self._all_or_nothing(observations.submit(
+            self.db, self.catalog(), observations.rows_table(rows), report, actor=actor, state=state or "approved",
+            checks=self.reporting.checks(), basis=self.setting("value_basis"), source=source or f"rows:{actor.name}",
+            locked_sql=workflow.lock_relation(self.today)))
+
+    @staticmethod
+    def _all_or_nothing(result: dict) -> dict:
+        if result["status"] in ("rejected", "invalid"):
+            report = Report(file=result["file"])
+            report.extend(Problem(**p) for p in result["problems"])
             raise InputError(report)
-        return observations.record(self.db, out, basis=self.setting("value_basis"), **kw)
+        return result
 
     @property
     def tasks(self):
@@ -327,7 +346,7 @@ class Workspace:
     def documents(self):
         """Policy documents and the commitments extracted from them (services/documents.py)."""
         from luoshi.services.documents import DocumentService
-        return DocumentService(self.db)
+        return DocumentService(self)
 
     def summary(self) -> dict:
         q = self.db.scalar

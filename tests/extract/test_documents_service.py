@@ -1,12 +1,13 @@
 """Documents service on a small workspace: add (dedup), review, accept with provenance, outcomes."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from luoshi.domain.problems import InputError
 from luoshi.services.documents import DocumentService, met
-from luoshi.store.db import Database
+from luoshi.workspace import Workspace
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "documents"
 REPORT_2024 = """一、2023年工作回顾
@@ -21,16 +22,16 @@ REPORT_2025 = """一、2024年工作回顾
 
 @pytest.fixture()
 def svc(tmp_path):
-    db = Database(tmp_path / "docs.duckdb")
-    db.migrate()
+    ws = Workspace(tmp_path / "docs.duckdb", today=date(2026, 11, 20))
+    db = ws.db
     with db.write() as con:
         con.execute("INSERT INTO regions (rid, code, level, depth, name_zh, name_en, valid_from) VALUES "
                     "(1, '440000', 'province', 0, '广东省', 'Guangdong', DATE '1988-01-01')")
         con.execute("INSERT INTO indicators (iid, code, name_zh, name_en, unit, direction, frequency, region_agg, "
                     "time_agg) VALUES (1, 'gdp_growth', '地区生产总值增长', 'GDP growth', '%', 'higher', 'Q', 'mean', "
                     "'last'), (2, 'new_urban_jobs', '城镇新增就业', 'New urban jobs', '万人', 'higher', 'M', 'sum', 'sum')")
-    yield DocumentService(db)
-    db.close()
+    yield DocumentService(ws)
+    ws.close()
 
 
 def test_add_is_deduplicated_and_extracts(svc):

@@ -21,7 +21,7 @@ CASES = [
     ("import", "wrong-unit.csv", [[2, "unit", "wrong-unit"]]),
     ("import", "missing-column.csv", [[1, "value", "missing-column"]]),
     ("import", "wrong-frequency.csv", [[2, "period", "wrong-frequency"]]),
-    ("import", "extra-cell.csv", [[2, None, "bad-format"]]),
+    ("import", "extra-cell.csv", [[2, None, "ragged-row"]]),
     ("import", "out-of-range.csv", [[2, "value", "out-of-range"]]),
     ("import", "duplicate-rows.csv", [[3, "period", "duplicate-row"]]),
     ("import", "binary.csv", [[None, None, "bad-format"]]),

@@ -155,13 +155,13 @@ import sys, time
 from luoshi.workspace import Workspace
 from luoshi.services import observations
 ws = Workspace.open(sys.argv[1])
-real = observations.apply_staged
-def slow(con, **kw):
-    out = real(con, **kw)
+real = observations.apply
+def slow(con, *a, **kw):
+    out = real(con, *a, **kw)
     print("applied", flush=True)
     time.sleep(60)  # killed here: rows written, transaction not committed
     return out
-observations.apply_staged = slow
+observations.apply = slow
 ws.reporting.import_file(sys.argv[2], actor=ws.reporting.actor())
 """
 

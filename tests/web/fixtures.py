@@ -40,7 +40,7 @@ def build(path: Path) -> Path:
                  for r, v in DEC_2024.items()]
         rows += [{"indicator": "gdp_growth", "region": r, "period": "2025Q1", "value": 4.0 + i}
                  for i, r in enumerate(MONTHLY)]
-        ws.record(rows, source="synthetic-demo", by="tests")
+        ws.record([r | {"comment": "hand-made test values"} for r in rows], source="synthetic-demo", by="tests")
     finally:
         ws.close()
     return path

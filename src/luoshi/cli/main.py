@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from luoshi.cli.render import console, emit, fail, light_text, name_of
+from luoshi.cli.render import completeness_text, console, emit, fail, light_text, name_of
 from luoshi.domain.problems import InputError
 from luoshi.workspace import ENV_DB, SETTINGS, NotFound, Workspace, default_path
 
@@ -82,7 +82,7 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
     with console.status("building the demo workspace (synthetic data, labelled synthetic-demo)…"):
         info = build_demo(ws)
     console.print(f"[bold]demo workspace[/] {path}: {info['observations']:,} synthetic observations, "
-                  f"{info['targets']:,} targets, rollup {info['rollup_rows']:,} rows in {info['rollup_seconds']} s")
+                  f"{info['targets']:,} targets, rollup {info['rollup_rows']:,} rows (stored and rolled up in {info['seconds']} s)")
     show_status(ws, "gd-1310", None, None, ws.today, as_json=False)
 
 
@@ -172,7 +172,7 @@ def show_status(ws, plan, region, period, at, as_json):
             exp = "" if i["expected"] is None else f" · pace {i['expected']:.0f}%"
             syn = " [magenta]synthetic[/]" if i["synthetic"] else ""
             b.add(f"{light_text(i['light'])} {i['code']} {name_of(i)}: {val} {i['unit']}{tgt}{att}{exp}"
-                  f" · {i['category']}{syn}")
+                  f" · {i['category']}{completeness_text(i)}{syn}")
         for c in node["children"]:
             add(b, c)
 

@@ -10,15 +10,17 @@ flagged synthetic wherever it is shown.  The same inputs always give the same va
 from __future__ import annotations
 
 import random
+import time
 from datetime import date
-
-import pyarrow as pa
 
 from luoshi.data.bundle import load_bundled
 from luoshi.domain.periods import Period
-from luoshi.services.observations import SYNTHETIC_SOURCE, bulk_load
+from luoshi.services.observations import SYNTHETIC_SOURCE
 
 FIRST_YEAR = 2023
+# every synthetic value says what it is; the comment also explains its seasonal jumps to the
+# import's plausibility check (a change beyond jump_ratio needs a comment)
+COMMENT = "合成演示数据，含季节波动 synthetic demo value with a seasonal pattern"
 SEASON = [0.8, 0.7, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 1.1, 1.35]
 SEASON = [s * 12 / sum(SEASON) for s in SEASON]
 
@@ -117,7 +119,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     real_targets = {(r["code"], r["year"]) for r in ws.db.all(
         "SELECT i.code, p.year FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey "
         "WHERE t.rid = (SELECT rid FROM regions WHERE depth = 1)")}
-    obs = {"iid": [], "rid": [], "pkey": [], "value": []}
+    obs: list[dict] = []
     targets: dict[tuple[str, str, int], float] = {}
     years = list(range(FIRST_YEAR, today.year + 1))
     for code, (kind, base, growth, comparator) in SPEC.items():
@@ -147,10 +149,8 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
                     v = min(v, 100.0)
                 if ind["min_value"] is not None:
                     v = max(v, ind["min_value"])
-                obs["iid"].append(ind["iid"])
-                obs["rid"].append(leaf["rid"])
-                obs["pkey"].append(p.key)
-                obs["value"].append(round(v, 4))
+                obs.append({"indicator": code, "region": leaf["code"], "period": p.code, "value": round(v, 4),
+                            "comment": COMMENT})
             if comparator:
                 for y in years:
                     yb = base * (1 + growth) ** (y - FIRST_YEAR)
@@ -175,11 +175,15 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
                                             and r != "440000" and r[:4] != "4400")
                     else:
                         targets[prov] = base * (1 + growth) ** (y - FIRST_YEAR)
-    n = bulk_load(ws.db, pa.table(obs), state="approved", source=SYNTHETIC_SOURCE, by="luoshi-demo")
-    _write_targets(ws, targets)
-    stats = ws.rollup_full()
-    info = {"observations": n, "targets": len(targets), "rollup_rows": stats.rows, "rollup_seconds": stats.seconds,
-            "today": today.isoformat()}
+    t0 = time.perf_counter()
+    stored = ws.record(obs, by="luoshi-demo", source=SYNTHETIC_SOURCE)
+    ws.set_targets([{"indicator": code, "region": region, "period": str(year), "comparator": SPEC[code][3],
+                     "value": round(value, 4), "plan": "gd-1310", "strength": "expected", "source": SYNTHETIC_SOURCE,
+                     "status": "synthetic", "synthetic": "true"}
+                    for (code, region, year), value in sorted(targets.items())
+                    if (code, year) not in real_targets or region != "440000"], by="luoshi-demo")
+    info = {"observations": stored["added"], "targets": len(targets), "rollup_rows": ws.summary()["rollup_rows"],
+            "seconds": round(time.perf_counter() - t0, 1), "today": today.isoformat()}
     if bundled:
         from luoshi.data.demo_documents import load_demo_documents
         from luoshi.data.demo_tasks import build_task_demo
@@ -187,25 +191,3 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
         info.update(build_task_demo(ws))
         info.update(load_demo_documents(ws))
     return info
-
-
-def _write_targets(ws, targets: dict) -> None:
-    ids = {r["code"]: r["iid"] for r in ws.indicators()}
-    rids = {r["code"]: r["rid"] for r in ws.db.all("SELECT code, rid FROM regions")}
-    cols = {"iid": [], "rid": [], "pkey": [], "comparator": [], "value": []}
-    for (code, region, year), value in sorted(targets.items()):
-        cols["iid"].append(ids[code])
-        cols["rid"].append(rids[region])
-        cols["pkey"].append(Period("Y", year).key)
-        cols["comparator"].append(SPEC[code][3])
-        cols["value"].append(round(value, 4))
-    demo_targets = pa.table(cols)  # noqa: F841 - scanned by name
-    with ws.db.write() as con:
-        con.execute(f"""
-            INSERT INTO targets (iid, rid, pkey, comparator, value, plan_id, strength, source, status, synthetic,
-                                 created_at)
-            SELECT d.iid, d.rid, d.pkey, d.comparator, d.value, 'gd-1310', 'expected', '{SYNTHETIC_SOURCE}',
-                   'synthetic', true, now()
-            FROM demo_targets d
-            WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.iid = d.iid AND t.rid = d.rid AND t.pkey = d.pkey)
-        """)

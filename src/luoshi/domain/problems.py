@@ -40,10 +40,13 @@ _e("wrong-frequency", "Period does not match the frequency",
    "period {value!r} is a {got}, but {indicator} is reported by {expected}",
    "期间 {value!r} 为{got}，但指标 {indicator} 按{expected}报送")
 _e("future-period", "Period in the future", "period {value!r} has not started yet", "期间 {value!r} 尚未开始")
-_e("unknown-region", "Unknown region", "no region with code {value!r}", "不存在代码为 {value!r} 的地区")
+_e("unknown-region", "Unknown region", "no region with code or name {value!r}", "不存在代码或名称为 {value!r} 的地区")
 _e("region-not-valid", "Region not valid in period", "region {value!r} did not exist in {period}",
    "地区 {value!r} 在 {period} 不存在")
-_e("unknown-indicator", "Unknown indicator", "no indicator with code {value!r}", "不存在代码为 {value!r} 的指标")
+_e("unknown-indicator", "Unknown indicator", "no indicator with code or name {value!r}",
+   "不存在代码或名称为 {value!r} 的指标")
+_e("ambiguous-name", "Ambiguous name", "{value!r} names several: {candidates}; write the code",
+   "{value!r} 对应多个对象：{candidates}；请填写代码")
 _e("unknown-plan", "Unknown plan", "no plan with id {value!r}", "不存在编号为 {value!r} 的规划")
 _e("unknown-node", "Unknown plan node", "plan {plan} has no node {value!r}", "规划 {plan} 中没有节点 {value!r}")
 _e("unknown-unit", "Unknown unit", "no unit with code {value!r}", "不存在代码为 {value!r} 的单位")
@@ -167,6 +170,13 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        """How many problems of each code (of those kept)."""
+        out: dict[str, int] = {}
+        for p in self.problems:
+            out[p.code] = out.get(p.code, 0) + 1
+        return dict(sorted(out.items()))
 
     def flatten(self, keys=("row", "field", "code")) -> list[list]:
         return [[getattr(p, k) for k in keys] for p in self.problems]

@@ -8,6 +8,12 @@ SCALES = (("万亿", 1e12), ("千万", 1e7), ("百万", 1e6), ("亿", 1e8), ("�
 PERCENT = ("%", "％")
 # Units whose first character is a scale word but which are units in their own right.
 WHOLE_UNITS = ("百分点", "千克", "千米", "百分比")
+# Other spellings of a base unit, notably those that survive a GBK (or ASCII) save: "μg/m³" has no
+# GBK code for "³" and comes back from a spreadsheet saved as GBK CSV as "μg/m?".
+SYNONYMS = {"μg/m3": "μg/m³", "µg/m³": "μg/m³", "µg/m3": "μg/m³", "ug/m3": "μg/m³", "ug/m³": "μg/m³",
+            "微克/立方米": "μg/m³", "微克每立方米": "μg/m³"}
+# the spelling a template writes for a base unit, so that it survives a GBK save
+GBK_SAFE = {"μg/m³": "微克/立方米"}
 
 
 def split_unit(unit: str | None) -> tuple[float, str]:
@@ -22,11 +28,13 @@ def split_unit(unit: str | None) -> tuple[float, str]:
                 break
         else:
             break
-    return scale, u
+    return scale, SYNONYMS.get(u.lower() if u.isascii() else u, u)
 
 
-def scale_of_word(word: str | None) -> float:
-    for w, factor in SCALES:
-        if word == w:
-            return factor
-    return 1.0
+def gbk_safe(unit: str | None) -> str:
+    """A spelling of ``unit`` that GBK can encode (the same unit to ``split_unit``)."""
+    u = unit or ""
+    for spelling, safe in GBK_SAFE.items():
+        if u.endswith(spelling):
+            return u[: len(u) - len(spelling)] + safe
+    return u

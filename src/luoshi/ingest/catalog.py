@@ -1,7 +1,10 @@
-"""What an importer checks references against: the workspace's regions and indicators."""
+"""What an importer checks references against: the workspace's regions and indicators, by code or
+by name (an office's spreadsheet names 荔湾区 and 城镇新增就业 rather than 440103 and
+new_urban_jobs)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +16,7 @@ class RegionRef:
     level: str
     valid_from: date
     valid_to: date | None
+    names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -24,6 +28,12 @@ class IndicatorRef:
     min_value: float | None
     max_value: float | None
     is_formula: bool = False
+    names: tuple[str, ...] = ()
+
+
+def name_key(text: object) -> str:
+    """A name as it is compared: width-folded (NFKC), case-folded, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).casefold().split())
 
 
 @dataclass
@@ -31,3 +41,32 @@ class Catalog:
     regions: dict[str, RegionRef] = field(default_factory=dict)
     indicators: dict[str, IndicatorRef] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    plans: set[str] = field(default_factory=set)
+
+    def __post_init__(self):
+        self._names: dict[str, dict[str, list[str]]] = {}
+        for kind, refs in (("region", self.regions), ("indicator", self.indicators)):
+            names: dict[str, list[str]] = {}
+            for ref in refs.values():
+                for n in {name_key(x) for x in ref.names if x}:
+                    names.setdefault(n, []).append(ref.code)
+            self._names[kind] = {n: sorted(codes) for n, codes in names.items()}
+
+    def resolve(self, kind: str, text: str | None) -> tuple[str | None, list[str]]:
+        """The code a cell names (a code, or the unique Chinese or English name of a region or an
+        indicator) and the candidates: one when resolved, several when the name is ambiguous,
+        none when nothing fits."""
+        t = (text or "").strip()
+        refs = self.regions if kind == "region" else self.indicators
+        if t in refs:
+            return t, [t]
+        codes = self._names[kind].get(name_key(t), [])
+        return (codes[0] if len(codes) == 1 else None), codes
+
+    def region(self, text: str | None) -> tuple[RegionRef | None, list[str]]:
+        code, candidates = self.resolve("region", text)
+        return (self.regions[code] if code else None), candidates
+
+    def indicator(self, text: str | None) -> tuple[IndicatorRef | None, list[str]]:
+        code, candidates = self.resolve("indicator", text)
+        return (self.indicators[code] if code else None), candidates

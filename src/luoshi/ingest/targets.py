@@ -1,16 +1,13 @@
-"""Reading observations (and targets) from CSV, checked against the catalog, with a problem report."""
+"""Checking targets read from a file (the text table of ingest/readers.py) against the catalog, row by
+row (a workspace holds thousands of targets, not millions), with a problem report."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from luoshi.domain.periods import NESTED, TYPE_DIGIT, TYPE_NAMES, PeriodError, parse
 from luoshi.domain.problems import Report
 from luoshi.domain.rules import normalise_comparator
-from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
-from luoshi.ingest.tables import number, read_csv
-
-STATES = ("draft", "submitted", "approved")
+from luoshi.ingest.catalog import Catalog
+from luoshi.ingest.tables import number
 
 
 def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future: bool = False):
@@ -22,12 +19,13 @@ def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future
             ok = False
     if not ok:
         return None
-    ind: IndicatorRef | None = catalog.indicators.get(r["indicator"])
-    reg: RegionRef | None = catalog.regions.get(r["region"])
-    if ind is None:
-        report.add("unknown-indicator", row=n, field="indicator", value=r["indicator"])
-    if reg is None:
-        report.add("unknown-region", row=n, field="region", value=r["region"])
+    ind, ind_candidates = catalog.indicator(r["indicator"])
+    reg, reg_candidates = catalog.region(r["region"])
+    for col, ref, candidates in (("indicator", ind, ind_candidates), ("region", reg, reg_candidates)):
+        if ref is None and len(candidates) > 1:
+            report.add("ambiguous-name", row=n, field=col, value=r[col], candidates=", ".join(candidates))
+        elif ref is None:
+            report.add(f"unknown-{col}", row=n, field=col, value=r[col])
     try:
         period = parse(r["period"])
     except PeriodError:
@@ -48,49 +46,6 @@ def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future
         report.add("region-not-valid", row=n, field="region", value=reg.code, period=period.code)
         return None
     return ind, reg, period
-
-
-def read_observations(path: str | Path, catalog: Catalog, report: Report) -> list[dict]:
-    rows = read_csv(path, report, required=("indicator", "region", "period", "value"))
-    out, seen = [], {}
-    for n, r in rows:
-        key = check_key(n, r, catalog, report)
-        if key is None:
-            continue
-        ind, reg, period = key
-        value = number(r.get("value", ""))
-        if value is None:
-            if r.get("value", "").strip():
-                report.add("not-a-number", row=n, field="value", value=r["value"])
-            else:
-                report.add("missing-value", row=n, field="value", column="value")
-            continue
-        unit = (r.get("unit") or "").strip()
-        if unit and unit != ind.unit:
-            report.add("wrong-unit", row=n, field="unit", value=unit, indicator=ind.code, expected=ind.unit)
-            continue
-        if (ind.min_value is not None and value < ind.min_value) or (ind.max_value is not None and value > ind.max_value):
-            report.add("out-of-range", row=n, field="value", value=value, indicator=ind.code,
-                       low=ind.min_value if ind.min_value is not None else "-inf",
-                       high=ind.max_value if ind.max_value is not None else "inf")
-            continue
-        state = (r.get("state") or "").strip() or None
-        if state and state not in STATES:
-            report.add("bad-value", row=n, field="state", column="state", value=state, detail=f"one of {', '.join(STATES)}")
-            continue
-        k = (ind.iid, reg.rid, period.key)
-        if k in seen:
-            report.add("duplicate-row", row=n, field="period", other=seen[k])
-            continue
-        seen[k] = n
-        out.append({"iid": ind.iid, "rid": reg.rid, "pkey": period.key, "value": value, "state": state,
-                    "comment": r.get("comment") or None, "source": r.get("source") or None, "row": n})
-    return out
-
-
-def read_targets(path: str | Path, catalog: Catalog, report: Report) -> list[dict]:
-    rows = read_csv(path, report, required=("indicator", "region", "period", "comparator"))
-    return check_targets(rows, catalog, report)
 
 
 def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report) -> list[dict]:
@@ -150,6 +105,10 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
                            detail="each step is PERIOD=VALUE inside the target period")
                 continue
             trajectory.append((tp.key, v))
+        plan = (r.get("plan") or "").strip() or None
+        if plan and plan not in catalog.plans:
+            report.add("unknown-plan", row=n, field="plan", value=plan)
+            continue
         baseline_period = (r.get("baseline_period") or "").strip() or None
         if baseline_period:
             try:
@@ -157,7 +116,7 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
             except PeriodError:
                 report.add("bad-period", row=n, field="baseline_period", value=baseline_period)
                 continue
-        out.append({"iid": ind.iid, "rid": reg.rid, "pkey": period.key, "comparator": comp, "value": nums["value"],
+        out.append({"iid": ind.iid, "rid": reg.rid, "region": reg.code, "pkey": period.key, "comparator": comp, "value": nums["value"],
                     "value_high": nums["value_high"], "tolerance": nums["tolerance"], "step_indicator": step,
                     "baseline_value": nums["baseline_value"], "baseline_period": baseline_period,
                     "plan_id": r.get("plan") or None, "strength": r.get("strength") or None,

@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from luoshi.domain.periods import PeriodError, parse
 from luoshi.domain.problems import CATALOGUE, Problem, Report, problem
-from luoshi.domain.scales import split_unit
+from luoshi.domain.scales import PERCENT, SCALES, split_unit
+from luoshi.ingest.catalog import Catalog
 
 STATES = ("draft", "submitted", "approved")
 MAX_ABS = 1e15
@@ -38,6 +39,18 @@ class Checks:
     scope_iids: list[int] | None = None      # writable indicators (None: all)
     may_revise_approved: bool = False
     locked_sql: str | None = None            # relation (kind, iid, lstart, lend) of locks/unlocks
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What a validation run leaves in the connection's temp tables, by name: the input's trimmed
+    cells (``raw``: row_no, sheet and the text fields), its problems (row_no, sheet, field, code,
+    params as JSON, k: the rule's order) and the valid candidate rows (ids, the value in the
+    indicator's unit, state, comment, source)."""
+
+    raw: str = "_raw"
+    problems: str = "_prob"
+    candidates: str = "_cand"
 
 
 def _period_map(con, texts: list[str]) -> pa.Table:
@@ -65,16 +78,35 @@ def _unit_map(texts: list[str]) -> pa.Table:
 # A plain decimal number ("-12.5") is matched whole by the full pattern below, with no suffix and
 # nothing to remove, so it is taken as it is; only other values pay for the full pattern.
 _PLAIN = r"regexp_full_match(value, '[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)')"
+_SUFFIXES = "|".join([w for w, _ in SCALES] + list(PERCENT))
 _NUMBER = (r"regexp_extract(replace(replace(replace(value, ',', ''), '，', ''), ' ', ''), "
-           r"'^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)(万亿|千万|百万|亿|万|千|%|％)?$', "
+           rf"'^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)({_SUFFIXES})?$', "
            r"['num', 'suffix'])")
+_SUFFIX_SCALE = f"CASE suffix {' '.join(f'WHEN {w!r} THEN {f!r}' for w, f in SCALES)} ELSE 1.0 END"
 
 
-def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks) -> None:
+def _name_map(con, catalog: Catalog) -> pa.Table:
+    """The distinct indicator and region cells with the code each names (catalog.resolve) and the
+    number of candidates (0: unknown, >1: ambiguous, listed)."""
+    out = {"kind": [], "text": [], "code": [], "n": [], "candidates": []}
+    for kind in ("indicator", "region"):
+        for (text,) in con.execute(f"SELECT DISTINCT trim({kind}) AS t FROM _raw_arrow WHERE t <> ''").fetchall():
+            code, candidates = catalog.resolve(kind, text)
+            for k, v in zip(out, (kind, text, code, len(candidates), ", ".join(candidates))):
+                out[k].append(v)
+    return pa.table({"kind": pa.array(out["kind"], pa.string()), "text": pa.array(out["text"], pa.string()),
+                     "code": pa.array(out["code"], pa.string()), "n": pa.array(out["n"], pa.int32()),
+                     "candidates": pa.array(out["candidates"], pa.string())})
+
+
+def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catalog: Catalog) -> None:
     """Parse the raw table into _p3 (one row per input row, ids joined, value converted); _raw is
     a view of its trimmed text cells."""
     con.register("_raw_arrow", raw)
     try:
+        con.register("_names_arrow", _name_map(con, catalog))
+        con.execute("CREATE OR REPLACE TEMP TABLE _names AS SELECT * FROM _names_arrow")
+        con.unregister("_names_arrow")
         texts = [r[0] for r in con.execute("SELECT DISTINCT nullif(trim(period), '') AS p FROM _raw_arrow "
                                            "WHERE p IS NOT NULL").fetchall()]
         con.register("_permap_arrow", _period_map(con, texts))
@@ -105,25 +137,30 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks) -> No
                    g.rid, g.valid_from, g.valid_to,
                    pm.pkey, pm.ptype, pm.pstart, pm.pend, pm.pcode,
                    TRY_CAST(nullif(v.m.num, '') AS DOUBLE) AS num, nullif(v.m.suffix, '') AS suffix,
-                   iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base
+                   iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base,
+                   coalesce(ni.n, 0) AS ind_n, ni.candidates AS ind_candidates,
+                   coalesce(nr.n, 0) AS reg_n, nr.candidates AS reg_candidates
             FROM v
-            LEFT JOIN indicators i ON i.code = v.indicator
-            LEFT JOIN regions g ON g.code = v.region
+            LEFT JOIN _names ni ON ni.kind = 'indicator' AND ni.text = v.indicator
+            LEFT JOIN indicators i ON i.code = ni.code
+            LEFT JOIN _names nr ON nr.kind = 'region' AND nr.text = v.region
+            LEFT JOIN regions g ON g.code = nr.code
             LEFT JOIN _permap pm ON pm.text = v.period
             LEFT JOIN _units iu ON iu.unit = i.unit
             LEFT JOIN _units gu ON gu.unit = v.unit
         ), p2 AS (
             SELECT *,
-                CASE WHEN suffix IN ('%', '％') THEN 1.0 ELSE CASE suffix WHEN '万亿' THEN 1e12 WHEN '千万' THEN 1e7
-                     WHEN '百万' THEN 1e6 WHEN '亿' THEN 1e8 WHEN '万' THEN 1e4 WHEN '千' THEN 1e3 ELSE 1.0 END END
-                     AS suffix_scale,
+                {_SUFFIX_SCALE} AS suffix_scale,
                 coalesce((suffix IN ('%', '％') AND ind_base <> '%') OR (unit IS NOT NULL AND unit <> ind_unit
                      AND (given_base IS DISTINCT FROM ind_base)), false) AS unit_bad,
                 coalesce(unit IS NOT NULL AND unit <> ind_unit AND given_base = ind_base AND given_scale <> ind_scale,
                          false) AS unit_conv
             FROM p
         )
-        SELECT *, num * suffix_scale * (CASE WHEN unit_conv THEN given_scale ELSE ind_scale END) / ind_scale AS v
+        -- a number with a scale word counts base units ("1.2万" people are 12,000 people, 1.2 of 万人);
+        -- else a number is in the unit given (converted when its scale differs) or the indicator's own
+        SELECT *, CASE WHEN suffix_scale <> 1 THEN num * suffix_scale / ind_scale
+                       WHEN unit_conv THEN num * given_scale / ind_scale ELSE num END AS v
         FROM p2
         """)
     finally:
@@ -143,8 +180,13 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
         ("missing-value", "indicator", "indicator IS NULL", "json_object('column', 'indicator')"),
         ("missing-value", "region", "region IS NULL", "json_object('column', 'region')"),
         ("missing-value", "period", "period IS NULL", "json_object('column', 'period')"),
-        ("unknown-indicator", "indicator", "indicator IS NOT NULL AND iid IS NULL", "json_object('value', indicator)"),
-        ("unknown-region", "region", "region IS NOT NULL AND rid IS NULL", "json_object('value', region)"),
+        ("unknown-indicator", "indicator", "indicator IS NOT NULL AND iid IS NULL AND ind_n < 2",
+         "json_object('value', indicator)"),
+        ("ambiguous-name", "indicator", "indicator IS NOT NULL AND iid IS NULL AND ind_n > 1",
+         "json_object('value', indicator, 'candidates', ind_candidates)"),
+        ("unknown-region", "region", "region IS NOT NULL AND rid IS NULL AND reg_n < 2", "json_object('value', region)"),
+        ("ambiguous-name", "region", "region IS NOT NULL AND rid IS NULL AND reg_n > 1",
+         "json_object('value', region, 'candidates', reg_candidates)"),
         ("bad-period", "period", "period IS NOT NULL AND pkey IS NULL", "json_object('value', period)"),
         ("wrong-frequency", "period", f"{key_ok} AND NOT {freq_ok}",
          f"json_object('value', period, 'got', {names}[ptype], 'indicator', ind_code, 'expected', {names}[frequency])"),
@@ -180,10 +222,11 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
     return rules
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, *, user: str = "local",
-               skip_rows: set[int] | frozenset = frozenset()) -> None:
-    """Validate ``raw``; leaves temp tables _prob (problems) and _cand (valid candidate rows)."""
-    prepare(con, raw, checks)
+def run_checks(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catalog: Catalog, *,
+               user: str = "local", skip_rows: set[int] | frozenset = frozenset()) -> Validation:
+    """Validate ``raw`` (the text table of ingest/readers.py); returns where the problems and the
+    valid candidate rows are."""
+    prepare(con, raw, checks, catalog)
     for name, ids in (("_scope_rids", checks.scope_rids), ("_scope_iids", checks.scope_iids)):
         if ids is not None:
             col = "rid" if name == "_scope_rids" else "iid"
@@ -212,6 +255,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, *,
       {"AND row_no NOT IN (SELECT row_no FROM _skip)" if skip_rows else ""}
     """)
     _cross_row(con, checks)
+    return Validation()
 
 
 def _add(con, sql: str) -> None:
@@ -286,13 +330,14 @@ def _cross_row(con, checks: Checks) -> None:
     con.execute(f"DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code IN {errors})")
 
 
-def collect(con, report: Report, limit: int | None = None) -> dict:
+def collect(con, v: Validation, report: Report, limit: int | None = None) -> dict:
     """Copy the first problems into the report (ordered by row) and count them all."""
     limit = limit or report.limit
-    rows = con.execute(f"SELECT row_no, sheet, field, code, params FROM _prob ORDER BY row_no, k LIMIT {int(limit)}").fetchall()
+    rows = con.execute(f"SELECT row_no, sheet, field, code, params FROM {v.problems} ORDER BY row_no, k "
+                       f"LIMIT {int(limit)}").fetchall()
     for row_no, sheet, fld, code, params in rows:
         report.extend([problem_from(code, row_no, sheet, fld, params, report.file)])
-    counts = dict(con.execute("SELECT code, count(*) FROM _prob GROUP BY code ORDER BY code").fetchall())
+    counts = dict(con.execute(f"SELECT code, count(*) FROM {v.problems} GROUP BY code ORDER BY code").fetchall())
     return counts
 
 

@@ -16,7 +16,7 @@ from luoshi.domain.problems import InputError, NotFound, Report
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.ingest.documents import read_document
-from luoshi.services import observations
+from luoshi.services.targets import store_targets
 from luoshi.store.db import Database
 
 KINDS = ("speech", "work-report", "communique", "plan", "news")
@@ -43,8 +43,9 @@ def _now() -> datetime:
 class DocumentService:
     """Documents and commitments of one workspace."""
 
-    def __init__(self, db: Database, plan_id: str = "gd-1310"):
-        self.db = db
+    def __init__(self, ws, plan_id: str = "gd-1310"):
+        self.ws = ws  # an accepted outcome is stored through the workspace's one write path
+        self.db: Database = ws.db
         self.plan_id = plan_id
 
     # --- documents ---------------------------------------------------------------------------
@@ -214,11 +215,11 @@ class DocumentService:
         ind = self._indicator(c["indicator"]) if c["indicator"] else None
         if ind is None:
             report.add("unknown-indicator", field="indicator", value=c["indicator"])
-        region = self.db.one("SELECT rid FROM regions WHERE code = ?", [c["scope"]]) if c["scope"] else None
+        region = self.db.one("SELECT rid, code FROM regions WHERE code = ?", [c["scope"]]) if c["scope"] else None
         if region is None:
             report.add("unknown-region", field="scope", value=c["scope"])
         year = (c["period"] or "")[-4:]
-        period = self.db.one("SELECT key FROM periods WHERE code = ?", [year]) if year.isdigit() else None
+        period = self.db.one("SELECT key, code FROM periods WHERE code = ?", [year]) if year.isdigit() else None
         if period is None:
             report.add("bad-period", field="period", value=c["period"])
         value = value_high = None
@@ -235,20 +236,22 @@ class DocumentService:
                                [ind["iid"], region["rid"], period["key"]]).fetchone():
                     report.add("duplicate-row", field="target", other=f"{ind['code']} {c['scope']} {year}")
                     raise InputError(report)
-                tid = con.execute(
-                    "INSERT INTO targets (iid, rid, pkey, comparator, value, value_high, plan_id, strength, document, "
-                    "quote, source, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING tid",
-                    [ind["iid"], region["rid"], period["key"], _CMP.get(c["comparator"], c["comparator"]), value,
-                     value_high, self.plan_id, c["strength"], f"document:{c['did']}", c["sentence"]["text"],
-                     provenance, "accepted", _now()]).fetchone()[0]
+                store_targets(con, [{
+                    "iid": ind["iid"], "rid": region["rid"], "pkey": period["key"],
+                    "comparator": _CMP.get(c["comparator"], c["comparator"]), "value": value, "value_high": value_high,
+                    "tolerance": None, "step_indicator": None, "baseline_value": None, "baseline_period": None,
+                    "plan_id": self.plan_id, "strength": c["strength"], "document": f"document:{c['did']}",
+                    "quote": c["sentence"]["text"], "source": provenance, "status": "accepted", "synthetic": False,
+                    "trajectory": []}], by or "local", None)
+                tid = con.execute("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
+                                  [ind["iid"], region["rid"], period["key"]]).fetchone()[0]
                 con.execute("UPDATE commitments SET status = 'accepted', target_id = ?, reviewed_by = ?, "
                             "reviewed_at = ? WHERE cid = ?", [tid, by, _now(), cid])
                 out["target_id"] = tid
             else:
-                observations.record(self.db, [{"iid": ind["iid"], "rid": region["rid"], "pkey": period["key"],
-                                               "value": value, "source": provenance,
-                                               "comment": c["sentence"]["text"][:500]}],
-                                    state="approved", by=by, source=provenance)
+                self.ws.record([{"indicator": ind["code"], "region": region["code"], "period": period["code"],
+                                 "value": value, "source": provenance, "comment": c["sentence"]["text"][:500]}],
+                               state="approved", by=by)
                 oid = con.execute("SELECT latest_oid FROM obs_current WHERE iid = ? AND rid = ? AND pkey = ?",
                                   [ind["iid"], region["rid"], period["key"]]).fetchone()[0]
                 con.execute("UPDATE commitments SET status = 'accepted', observation_id = ?, reviewed_by = ?, "

@@ -11,7 +11,7 @@ from pathlib import Path
 from luoshi.domain.problems import Report
 from luoshi.domain.roles import Actor
 from luoshi.ingest.dhis2 import CSV_COLUMNS, DEFAULT_COMBO, load_mapping, read_values, to_table
-from luoshi.services import imports
+from luoshi.services import observations
 
 SDMX_STRUCTURE = "LUOSHI:ROLLUP(1.0)"
 SDMX_COLUMNS = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE",
@@ -39,10 +39,10 @@ def dhis2_import(reporting, path: str | Path, mapping_path: str | Path, *, actor
     state = state or ("approved" if actor.superuser else "submitted")
     ws = reporting.ws
     from luoshi.services.workflow import lock_relation
-    result = imports.import_table(ws.db, ws.catalog(), table, report, kind="observations", mode=mode,
-                                  dry_run=dry_run, state=state, actor=actor, fmt=f"dhis2-{fmt}",
-                                  checks=reporting.checks(), basis=ws.setting("value_basis"),
-                                  locked_sql=lock_relation(ws.today), skip=skip, detail=True)
+    result = observations.submit(ws.db, ws.catalog(), table, report, mode=mode, dry_run=dry_run, state=state,
+                                 actor=actor, fmt=f"dhis2-{fmt}", checks=reporting.checks(),
+                                 basis=ws.setting("value_basis"), locked_sql=lock_relation(ws.today), skip=skip,
+                                 detail=True)
     values_out = result.get("values", [])
     result["summary"] = {k: sum(1 for v in values_out if v["outcome"] == k)
                          for k in ("imported", "updated", "unchanged", "rejected")}

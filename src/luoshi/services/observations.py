@@ -1,68 +1,218 @@
-"""Recording observations and targets.  A new value never overwrites an old one: every revision is
-kept in ``observations``; ``obs_current`` points at the latest and the latest approved; the rollup
-is updated incrementally in the same transaction, so a value is visible as soon as it is stored."""
+"""The one write pipeline for observations: stage, validate, apply, roll up, audit.
+
+Every value that enters luoshi comes through ``submit``: a file imported by the CLI or uploaded in
+the browser (services/imports.py reads it), ``Workspace.record`` (rows given in Python, the entry
+form), the bundled loader and the demo, DHIS2 interchange and a policy document's accepted
+commitment.  So every door answers the same input with the same report and stores the same values.
+
+- stage: the input as one table of text cells (ingest/readers.py for files, ``rows_table`` here);
+- validate: set-based checks (ingest/validate.py) into a ``Validation``: problems and candidates;
+- apply: the candidates as new revisions (``apply``): a value is never overwritten, every
+  revision is kept in ``observations``; ``obs_current`` points at the latest and the latest
+  approved; a value equal to the current one is "unchanged";
+- roll up: incrementally (or in full for a big batch), in the same transaction;
+- audit: each change, and the import record with its problems and rejected rows.
+
+One write transaction holds all of it: a value is visible once it is committed, and a failure
+leaves the workspace as it was.
+"""
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pyarrow as pa
 
 from luoshi.analytics import rollup
-from luoshi.domain.problems import InputError, Report
+from luoshi.domain.problems import CATALOGUE, ERROR, Report
+from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
-from luoshi.ingest.observations import read_observations, read_targets
-from luoshi.services.targets import store_targets
+from luoshi.ingest.columns import fields_for
+from luoshi.ingest.validate import Checks, Validation, collect, run_checks
+from luoshi.services.audit import log, log_changes
 from luoshi.store.db import Database
 
 SYNTHETIC_SOURCE = "synthetic-demo"
-# apply_staged recomputes the whole rollup instead of the affected part when a batch changes at
-# least this many values and this share of all stored values
+MODES = ("all-or-nothing", "accept-valid")
+# apply recomputes the whole rollup instead of the affected part when a batch changes at least
+# this many values and this share of all stored values
 FULL_ROLLUP_MIN = 50_000
 FULL_ROLLUP_SHARE = 0.25
+ERROR_CODES = [c for c, et in CATALOGUE.items() if et.severity == ERROR]
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def record(db: Database, rows: list[dict], *, state: str = "approved", by: str | None = None,
-           source: str | None = None, import_id: str | None = None, basis: str = "approved",
-           refresh: bool = True) -> dict:
-    """Store rows (iid, rid, pkey, value, optional state/comment/source) as new revisions.
+def new_import_id() -> str:
+    return f"imp-{_now():%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
 
-    Rows whose value and state equal the current revision are left alone ("unchanged").
-    Returns counts of added, revised and unchanged values.
-    """
-    if not rows:
-        return {"added": 0, "revised": 0, "unchanged": 0}
-    now = _now()
-    incoming = pa.table({  # noqa: F841 - scanned by name
-        "iid": pa.array([r["iid"] for r in rows], pa.int32()),
-        "rid": pa.array([r["rid"] for r in rows], pa.int32()),
-        "pkey": pa.array([r["pkey"] for r in rows], pa.int32()),
-        "value": pa.array([r["value"] for r in rows], pa.float64()),
-        "state": pa.array([r.get("state") or state for r in rows], pa.string()),
-        "source": pa.array([r.get("source") or source for r in rows], pa.string()),
-        "comment": pa.array([r.get("comment") for r in rows], pa.string()),
-    })
+
+def _text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def rows_table(rows: list[dict], kind: str = "observations") -> pa.Table:
+    """Stage rows given in Python ({indicator, region, period, value[, unit, comment, source, state]},
+    by code or name; the columns of a targets file for targets) as the text table a file is read
+    into, numbered from 1."""
+    cols = {"row_no": pa.array(range(1, len(rows) + 1), pa.int32()), "sheet": pa.nulls(len(rows), pa.string())}
+    for name in fields_for(kind):
+        cols[name] = pa.array([_text(r.get(name)) for r in rows], pa.string())
+    return pa.table(cols)
+
+
+def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Report, *, actor: Actor,
+           mode: str = "all-or-nothing", dry_run: bool = False, state: str = "approved", fmt: str = "rows",
+           checks: Checks | None = None, basis: str = "approved", locked_sql: str | None = None,
+           source: str | None = None, skip: set[int] | None = None, detail: bool = False) -> dict:
+    """Validate a staged table and (unless ``dry_run``) store it: the one write path.
+
+    ``report`` holds what reading found (its file name names the input); ``mode`` is
+    ``all-or-nothing`` (any error stores nothing but the import record) or ``accept-valid`` (valid
+    rows are stored; rejected rows are kept with their cells and problems for correction).
+    ``source`` is the values' source where a row names none (default ``import:<file>``).
+    Returns a summary with the problems (``status``: valid/invalid for a dry run, else
+    committed/partial/rejected)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    result = {"import_id": None if dry_run else new_import_id(), "kind": "observations", "file": report.file,
+              "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
+              "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
+    skip = set(skip or ()) | {p.row for p in report.errors if p.row is not None}
+    file_level = any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors)
+    checks = checks or Checks(today=catalog.today)
+    checks.scope_rids = None if actor.superuser else sorted(actor.rids("report"))
+    checks.scope_iids = None if actor.superuser or actor.iids("report") is None else sorted(actor.iids("report"))
+    checks.may_revise_approved = actor.superuser or state == "approved"
+    checks.locked_sql = locked_sql
     with db.write() as con:
-        con.execute("CREATE OR REPLACE TEMP TABLE _in AS SELECT * FROM incoming")
-        return apply_staged(con, by=by, now=now, import_id=import_id, basis=basis, refresh=refresh)
+        v = None
+        counts = {}
+        if table is not None:
+            v = run_checks(con, table, checks, catalog, user=actor.name, skip_rows=skip)
+            _check_state(con, v, actor, state)
+            counts = collect(con, v, report)
+        errors = len(report.errors)
+        bad_rows = (con.execute(f"""SELECT count(DISTINCT row_no) FROM {v.problems} WHERE code IN
+                                    (SELECT unnest(?::TEXT[]))""", [ERROR_CODES]).fetchone()[0]
+                    if v else 0) + len(skip)
+        accepted = con.execute(f"SELECT count(*) FROM {v.candidates}").fetchone()[0] if v else 0
+        result |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows, "problem_counts": counts}
+        failed = file_level or (errors and mode == "all-or-nothing") or v is None
+        result["status"] = ("invalid" if failed else "valid") if dry_run else (
+            "rejected" if failed else ("partial" if errors else "committed"))
+        if failed:
+            result["accepted"] = 0
+        if detail and v:
+            result["values"] = _outcomes(con, v, failed)
+        if not dry_run:
+            if not failed and accepted:
+                result |= _store(con, v, actor, state, result["import_id"], basis,
+                                 source or f"import:{report.file or fmt}")
+            if not failed and errors and v:
+                _keep_rejected(con, v, result["import_id"])
+            record_import(con, result, actor, report)
+    result["problems"] = [p.to_dict() for p in report.problems]
+    result["ok"] = report.ok
+    return result
 
 
-def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
-    """Store the rows staged in temp table _in (iid, rid, pkey, value, state, source, comment) as new
-    revisions, inside the caller's write transaction."""
-    con.execute("""
+def _outcomes(con, v: Validation, failed: bool) -> list[dict]:
+    """Every input row with what happens to it: imported, updated, unchanged or rejected."""
+    rows = con.execute(f"""
+        SELECT r.row_no, r.indicator, r.region, r.period, r.value,
+               CASE WHEN c.row_no IS NULL OR {str(failed).lower()} THEN 'rejected'
+                    WHEN o.iid IS NULL THEN 'imported'
+                    WHEN o.latest_value = c.value THEN 'unchanged' ELSE 'updated' END AS outcome,
+               (SELECT list(DISTINCT p.code) FROM {v.problems} p WHERE p.row_no = r.row_no) AS codes
+        FROM {v.raw} r LEFT JOIN {v.candidates} c ON c.row_no = r.row_no
+        LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
+        ORDER BY r.row_no""").fetchall()
+    keys = ("row", "indicator", "region", "period", "value", "outcome", "codes")
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
+    """Rows whose state (the file's column, else the import's) the caller may not set there."""
+    if actor.superuser:
+        return
+    for st, action in STATE_ACTION.items():
+        allowed = actor.rids(action)
+        con.execute("CREATE OR REPLACE TEMP TABLE _ok_rids (rid INTEGER)")
+        if allowed:
+            con.executemany("INSERT INTO _ok_rids VALUES (?)", [[r] for r in sorted(allowed)])
+        con.execute(f"""INSERT INTO {v.problems} SELECT row_no, sheet, 'state', 'not-permitted',
+                        CAST(json_object('user', ?, 'action', 'set state {st}', 'value', region) AS TEXT), 105
+                        FROM {v.candidates} WHERE coalesce(state, ?) = ? AND rid NOT IN (SELECT rid FROM _ok_rids)""",
+                    [actor.name, state, st])
+    con.execute(f"DELETE FROM {v.candidates} WHERE row_no IN "
+                f"(SELECT row_no FROM {v.problems} WHERE code = 'not-permitted')")
+
+
+def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str) -> dict:
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
+                    SELECT iid, rid, pkey, value, coalesce(state, ?) AS state,
+                           coalesce(source, ?) AS source, comment FROM {v.candidates}""", [state, source])
+    # a value equal to the approved one is unchanged, not a new lower-state revision
+    same = con.execute("""SELECT count(*) FROM _in i JOIN obs_current o USING (iid, rid, pkey)
+                          WHERE o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""").fetchone()[0]
+    con.execute("""DELETE FROM _in i USING obs_current o
+                   WHERE o.iid = i.iid AND o.rid = i.rid AND o.pkey = i.pkey
+                     AND o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""")
+    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis)
+    log_changes(con, actor.name, "import", out.pop("changed"), import_id=import_id)
+    out["unchanged"] += same
+    return out
+
+
+def _keep_rejected(con, v: Validation, import_id: str) -> None:
+    con.execute(f"""INSERT INTO rejected_rows
+                   SELECT ?, r.row_no, r.sheet,
+                          CAST(to_json({{indicator: r.indicator, region: r.region, period: r.period, value: r.value,
+                                        unit: r.unit, comment: r.comment, source: r.source, state: r.state}}) AS TEXT),
+                          CAST(to_json(list({{field: p.field, code: p.code, params: p.params}} ORDER BY p.k)) AS TEXT)
+                   FROM {v.raw} r JOIN {v.problems} p ON p.row_no = r.row_no
+                   WHERE r.row_no IN (SELECT row_no FROM {v.problems} WHERE code IN (SELECT unnest(?::TEXT[])))
+                   GROUP BY r.row_no, r.sheet, r.indicator, r.region, r.period, r.value, r.unit, r.comment,
+                            r.source, r.state""", [import_id, ERROR_CODES])
+
+
+def record_import(con, result: dict, actor: Actor, report: Report) -> None:
+    """The import record and its audit entry (also for an import that stored nothing)."""
+    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [result["import_id"], result["kind"], result["file"], result["format"], result["mode"],
+                 result["status"], actor.name, _now(), result["state"], result["rows"], result["accepted"],
+                 result["rejected"], result["added"], result["revised"], result["unchanged"],
+                 json.dumps([p.to_dict() for p in report.problems[:200]], ensure_ascii=False)])
+    log(con, actor.name, f"import-{result['status']}", import_id=result["import_id"],
+        detail={k: result[k] for k in ("file", "kind", "mode", "rows", "accepted", "rejected", "added", "revised",
+                                        "unchanged")})
+
+
+def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, basis: str = "approved",
+          refresh: bool = True) -> dict:
+    """Store the rows of relation ``incoming`` (iid, rid, pkey, value, state, source, comment) as new
+    revisions, inside the caller's write transaction, and roll them up.  Rows whose value and state
+    equal the current revision are left alone.  Returns counts of added, revised and unchanged
+    values, and ``changed``: the temp table of the rows stored, with their previous value and state
+    (for the audit log)."""
+    now = _now()
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _new AS
         SELECT i.*, c.revisions, c.latest_value, c.latest_state, c.approved_value, c.approved_oid,
                nextval('observation_ids') AS oid
-        FROM _in i LEFT JOIN obs_current c ON c.iid = i.iid AND c.rid = i.rid AND c.pkey = i.pkey
+        FROM {incoming} i LEFT JOIN obs_current c ON c.iid = i.iid AND c.rid = i.rid AND c.pkey = i.pkey
         WHERE c.revisions IS NULL OR c.latest_value IS DISTINCT FROM i.value OR c.latest_state <> i.state
     """)
-    total = con.execute("SELECT count(*) FROM _in").fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {incoming}").fetchone()[0]
     added, revised = con.execute(
         "SELECT count(*) FILTER (WHERE revisions IS NULL), count(*) FILTER (WHERE revisions IS NOT NULL) FROM _new"
     ).fetchone()
@@ -81,7 +231,7 @@ def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
                CASE WHEN state = 'approved' THEN oid ELSE approved_oid END,
                CASE WHEN state = 'approved' THEN value ELSE approved_value END,
                source, CAST((pkey // 1000) % 10 AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
-        FROM _new
+        FROM _new ORDER BY {rollup.CLUSTER}
     """)
     stats = None
     if refresh and (added or revised):
@@ -93,62 +243,4 @@ def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
         else:
             stats = rollup.incremental(con, "_new", basis)
     return {"added": added, "revised": revised, "unchanged": total - added - revised,
-            "rollup_seconds": stats.seconds if stats else 0.0}
-
-
-def bulk_load(db: Database, rows: "str | pa.Table", *, state: str = "approved", source: str | None = None,
-              by: str | None = None) -> int:
-    """Load many first revisions at once (demo, benchmarks) from an Arrow table or a SQL query with
-    columns iid, rid, pkey, value; the caller runs a full rollup afterwards."""
-    now = _now()
-    with db.write() as con:
-        if isinstance(rows, str):
-            relation = f"({rows})"
-        else:
-            con.register("_bulk_src", rows)
-            relation = "_bulk_src"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk AS SELECT iid, rid, pkey, value, "
-                    f"nextval('observation_ids') AS oid FROM {relation}")
-        con.execute("INSERT INTO observations SELECT oid, iid, rid, pkey, value, ?, 1, ?, ?, ?, NULL, NULL FROM _bulk",
-                    [state, by, now, source])
-        approved = state == "approved"
-        con.execute(f"""
-            INSERT INTO obs_current SELECT iid, rid, pkey, oid, value, ?, 1,
-                CASE WHEN ? THEN oid END, CASE WHEN ? THEN value END, ?,
-                CAST((pkey // 1000) % 10 AS TINYINT), ?
-            FROM _bulk ORDER BY {rollup.CLUSTER}
-        """, [state, approved, approved, source, source == SYNTHETIC_SOURCE])
-        n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
-        con.execute("DROP TABLE _bulk")
-        if not isinstance(rows, str):
-            con.unregister("_bulk_src")
-    return n
-
-
-def import_observations(db: Database, catalog: Catalog, path: str | Path, *, state: str = "approved",
-                        by: str | None = None, basis: str = "approved", dry_run: bool = False) -> dict:
-    """Read, validate and store a plain observations CSV, all or nothing."""
-    report = Report(file=str(path))
-    rows = read_observations(path, catalog, report)
-    if not report.ok:
-        raise InputError(report)
-    result = {"file": str(path), "rows": len(rows), "dry_run": dry_run}
-    if not dry_run:
-        result |= record(db, rows, state=state, by=by, source=f"import:{Path(path).name}", basis=basis)
-    return result
-
-
-def load_targets(db: Database, catalog: Catalog, path: str | Path, *, by: str = "local") -> dict:
-    """Read, validate and store a targets CSV, all or nothing; a target replaces the previous one
-    for its key (the audit log keeps the old value)."""
-    report = Report(file=str(path))
-    rows = read_targets(path, catalog, report)
-    plans = {r["id"] for r in db.all("SELECT id FROM plans")}
-    for r in rows:
-        if r["plan_id"] and r["plan_id"] not in plans:
-            report.add("unknown-plan", row=r["row"], field="plan", value=r["plan_id"])
-    if not report.ok:
-        raise InputError(report)
-    with db.write() as con:
-        store_targets(con, rows, by=by, import_id=None)
-    return {"file": str(path), "targets": len(rows)}
+            "rollup_seconds": stats.seconds if stats else 0.0, "changed": "_new"}
