@@ -15,6 +15,7 @@ from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
 from luoshi.domain.periods import PeriodError, containing, parse
 from luoshi.domain.problems import InputError, NotFound, Report
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.ingest.observations import check_key
@@ -119,8 +120,8 @@ class Workspace:
         r = self.region(code)
         chain, seen = [r], {r["rid"]}
         while True:
-            p = self.db.one("""SELECT p.* FROM region_links l JOIN regions p ON p.rid = l.parent_rid
-                               WHERE l.rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            p = self.db.one(f"""SELECT p.* FROM region_links l JOIN regions p ON p.rid = l.parent_rid
+                               WHERE l.rid = ? AND {valid_on_sql('l', '?')}
                                ORDER BY l.valid_from DESC LIMIT 1""", [chain[-1]["rid"], at, at])
             if p is None or p["rid"] in seen:
                 break
@@ -130,9 +131,9 @@ class Workspace:
 
     def children(self, code: str, at: date | None = None) -> list[dict]:
         at = at or self.today
-        return self.db.all("""SELECT r.* FROM region_links l JOIN regions r ON r.rid = l.rid
+        return self.db.all(f"""SELECT r.* FROM region_links l JOIN regions r ON r.rid = l.rid
                               WHERE l.parent_rid = (SELECT rid FROM regions WHERE code = ?)
-                                AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+                                AND {valid_on_sql('l', '?')}
                               ORDER BY r.code""", [code, at, at])
 
     def indicator(self, code: str) -> dict:

@@ -9,11 +9,9 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.judgement import judge
-from luoshi.domain.periods import Period
+from luoshi.domain.periods import Period, type_digit_sql
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import Rules, attainment
-
-_PTYPE = ("CASE {f} WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3 "
-          "WHEN 'W' THEN 4 ELSE 5 END")
 
 
 def _rows(cur) -> list[dict]:
@@ -25,16 +23,15 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
                         rules: Rules) -> list[dict]:
     """The children of ``parent_rid`` (as linked on ``at``) judged on one indicator for ``period``:
     value so far, target, attainment, expected pace, category, light, completeness, synthetic."""
-    kids = """SELECT l.rid FROM region_links l WHERE l.parent_rid = ?
-              AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)"""
+    kids = f"SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}"
     judge(con, at, rules, where=f" AND t.iid = ? AND t.pkey = ? AND t.rid IN ({kids})",
           params=[iid, period.key, parent_rid, at, at], table="_jreg")
-    ptype = _PTYPE.format(f="(SELECT frequency FROM indicators WHERE iid = r.iid)")
+    ptype = type_digit_sql("(SELECT frequency FROM indicators WHERE iid = r.iid)")
     cur = con.execute(f"""
         WITH kids AS (
             SELECT r.rid, r.code, r.name_zh, r.name_en, r.level, r.synthetic AS region_synthetic
             FROM regions r JOIN region_links l ON l.rid = r.rid
-            WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}
         ),
         latest AS (
             SELECT r.rid, arg_max(r.value, p."end") AS value, max(p."end") AS data_through,
@@ -46,7 +43,7 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
         ),
         grand AS (
             SELECT l.parent_rid AS rid, count(*) AS n FROM region_links l
-            WHERE l.parent_rid IN (SELECT rid FROM kids) AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            WHERE l.parent_rid IN (SELECT rid FROM kids) AND {valid_on_sql('l', '?')}
             GROUP BY l.parent_rid
         )
         SELECT k.code, k.name_zh, k.name_en, k.level,
@@ -67,7 +64,7 @@ def sparklines(con: duckdb.DuckDBPyConnection, *, rid: int, start: date, end: da
     cur = con.execute(f"""
         SELECT i.code AS indicator, p.code AS period, r.value, r.synthetic
         FROM rollup r JOIN indicators i ON i.iid = r.iid JOIN periods p ON p.key = r.pkey
-        WHERE r.rid = ? AND r.ptype = {_PTYPE.format(f='i.frequency')} AND p.start >= ? AND p."end" <= ?
+        WHERE r.rid = ? AND r.ptype = {type_digit_sql('i.frequency')} AND p.start >= ? AND p."end" <= ?
         ORDER BY i.code, r.pkey
     """, [rid, start, end])
     out: dict[str, list[dict]] = {}

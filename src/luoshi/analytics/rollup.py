@@ -45,14 +45,10 @@ import numpy as np
 
 from luoshi.analytics.rollup_memory import Memory
 from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_REPORTED, SRC_TIME
-from luoshi.domain.periods import MAX_YEAR, TYPE_DIGIT, TYPES, containing
+from luoshi.domain.periods import MAX_YEAR, STEP_UP, TYPE_DIGIT, TYPES, containing, up_key_sql
 
-# The key of the next coarser period, by arithmetic on the key (year*10000 + type*1000 + index).
-UP = {
-    "M": "(r.pkey // 10000) * 10000 + 2000 + ((r.pkey % 1000) - 1) // 3 + 1",  # month -> quarter
-    "Q": "(r.pkey // 10000) * 10000 + 1000 + ((r.pkey % 1000) - 1) // 2 + 1",  # quarter -> half
-    "S": "(r.pkey // 10000) * 10000 + 1",                                      # half -> year
-}
+# The key of the next coarser period, by arithmetic on the key (month -> quarter -> half -> year).
+UP = {fine: up_key_sql(fine, "r.pkey") for fine in STEP_UP}
 TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.value, r.pkey)"}
 REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
 _C = ", ".join(COLS)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import duckdb
 
 from luoshi.domain.periods import TYPE_DIGIT, Period, containing
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import Rules, judge, pace_cutoff, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
@@ -47,9 +48,9 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         series.setdefault((iid, ptype), []).append((key, ends[key], value, synth, n_rep))
         if key == period.key:
             own[iid] = (value, synth)
-    n_expected = con.execute("""
+    n_expected = con.execute(f"""
         SELECT count(*) FROM region_links l
-        WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)""",
+        WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}""",
                              [rid, period.start, period.start]).fetchone()[0]
 
     def value_so_far(iid: int) -> tuple[date | None, float | None, bool]:  # (data through, value, synthetic)

@@ -27,6 +27,24 @@ def valid_code(code: str) -> bool:
     return bool(CODE_RE.match(code or ""))
 
 
+def valid_on_sql(alias: str, day: str) -> str:
+    """SQL: the row ``alias`` (a region or region link, with valid_from and valid_to) is valid on
+    ``day`` (a SQL date expression or ``?``, used twice).  ``alias`` "" for bare column names."""
+    a = f"{alias}." if alias else ""
+    return f"({a}valid_from <= {day} AND ({a}valid_to IS NULL OR {day} < {a}valid_to))"
+
+
+def valid_during_sql(alias: str, start: str, end: str) -> str:
+    """SQL: the row ``alias`` is valid on at least one day from ``start`` to ``end`` (inclusive)."""
+    a = f"{alias}." if alias else ""
+    return f"({a}valid_from <= {end} AND ({a}valid_to IS NULL OR {start} < {a}valid_to))"
+
+
+def valid_during(valid_from: date, valid_to: date | None, start: date, end: date) -> bool:
+    """``valid_during_sql`` in Python."""
+    return valid_from <= end and (valid_to is None or start < valid_to)
+
+
 @dataclass(frozen=True)
 class Link:
     """Region ``child`` belongs to ``parent`` from ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from luoshi.analytics import rollup
+from luoshi.domain.periods import ptype_sql
 from luoshi.domain.problems import InputError, Report
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.observations import read_observations, read_targets
@@ -80,7 +81,7 @@ def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
         SELECT iid, rid, pkey, oid, value, state, coalesce(revisions, 0) + 1,
                CASE WHEN state = 'approved' THEN oid ELSE approved_oid END,
                CASE WHEN state = 'approved' THEN value ELSE approved_value END,
-               source, CAST((pkey // 1000) % 10 AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
+               source, CAST({ptype_sql('pkey')} AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
         FROM _new
     """)
     stats = None
@@ -115,7 +116,7 @@ def bulk_load(db: Database, rows: "str | pa.Table", *, state: str = "approved", 
         con.execute(f"""
             INSERT INTO obs_current SELECT iid, rid, pkey, oid, value, ?, 1,
                 CASE WHEN ? THEN oid END, CASE WHEN ? THEN value END, ?,
-                CAST((pkey // 1000) % 10 AS TINYINT), ?
+                CAST({ptype_sql('pkey')} AS TINYINT), ?
             FROM _bulk ORDER BY {rollup.CLUSTER}
         """, [state, approved, approved, source, source == SYNTHETIC_SOURCE])
         n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
