@@ -17,13 +17,14 @@ from luoshi.services import observations
 from luoshi.workspace import Workspace
 
 SPLIT = date(2024, 7, 1)  # county K2 is retired; its towns move to the new counties K3 and K4
+LAST = date(2024, 6, 30)  # the last day of K2 and of the towns' old links (valid_to is inclusive)
 # code, parent, level, depth, valid_from, valid_to
 REGIONS = [
     ("P", None, "province", 1, None, None),
     ("C1", "P", "city", 2, None, None),
     ("C2", "P", "city", 2, None, None),  # towns directly under the city, like Dongguan
     ("K1", "C1", "county", 3, None, None),
-    ("K2", "C1", "county", 3, None, SPLIT),
+    ("K2", "C1", "county", 3, None, LAST),
     ("K3", "C1", "county", 3, SPLIT, None),
     ("K4", "C1", "county", 3, SPLIT, None),
     ("T11", "K1", "town", 4, None, None),
@@ -65,7 +66,7 @@ def _build(path) -> tuple[Workspace, dict, dict]:
                         "VALUES (?,?,?,?,?,?,?,?)", [rid, code, level, depth, code, code, vf or date(1980, 1, 1), vt])
         rids = {r[0]: rid for rid, r in enumerate(REGIONS, start=1)}
         for code, parent, _, _, vf, vt in REGIONS:
-            end = SPLIT if code in MOVES else vt
+            end = LAST if code in MOVES else vt
             con.execute("INSERT INTO region_links VALUES (?,?,?,?)",
                         [rids[code], rids.get(parent), vf or date(1980, 1, 1), end])
             if code in MOVES:

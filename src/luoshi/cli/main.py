@@ -89,7 +89,7 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
 # --- loading ------------------------------------------------------------------------------------
 @load_app.command("regions")
 def load_regions(file: Path):
-    """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to])."""
+    """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to]; docs/regions-format.md)."""
     emit(run(workspace().load_regions, file))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from luoshi.domain.problems import InputError, Report
@@ -77,8 +78,9 @@ def change_regions(db: Database, *, date, kind: str, retire: list[str], create: 
                 report = Report()
                 report.add("unknown-region", field="retire", value=code)
                 raise InputError(report)
-            con.execute("UPDATE regions SET valid_to = ? WHERE rid = ?", [date, rid[0]])
-            con.execute("UPDATE region_links SET valid_to = ? WHERE rid = ? AND valid_to IS NULL", [date, rid[0]])
+            last = date - timedelta(days=1)  # valid_to is the last day valid
+            con.execute("UPDATE regions SET valid_to = ? WHERE rid = ?", [last, rid[0]])
+            con.execute("UPDATE region_links SET valid_to = ? WHERE rid = ? AND valid_to IS NULL", [last, rid[0]])
         next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
         for i, c in enumerate(create):
             parent = con.execute("SELECT rid FROM regions WHERE code = ?", [c["parent"]]).fetchone()

@@ -154,3 +154,11 @@ def rollup_view(con: duckdb.DuckDBPyConnection) -> None:
         value DOUBLE, src TINYINT NOT NULL, n_reporting INTEGER, synthetic BOOLEAN NOT NULL DEFAULT false
     )""")
     con.execute(rollup_view_sql("approved"))
+
+
+@migration("0003_inclusive_valid_to")
+def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
+    """``valid_to`` of regions and region links becomes the last day valid (it was the first day no
+    longer valid): every stored end moves one day earlier."""
+    for table in ("regions", "region_links"):
+        con.execute(f"UPDATE {table} SET valid_to = valid_to - 1 WHERE valid_to IS NOT NULL")
