@@ -23,10 +23,10 @@ def new(code, name):
 
 def test_split_then_merge(tiny_ws):
     ws = tiny_ws
-    ws.change_regions(date=date(2024, 2, 1), kind="split", retire=["900102"],
-                      create=[new("900103", "K13"), new("900104", "K14")])
-    ws.change_regions(date=date(2024, 3, 1), kind="merge", retire=["900103", "900104"],
-                      create=[new("900105", "K15")])
+    ws.change_regions(date=date(2024, 2, 1), kind="split", from_codes=["900102"],
+                      into=[new("900103", "K13"), new("900104", "K14")])
+    ws.change_regions(date=date(2024, 3, 1), kind="merge", from_codes=["900103", "900104"],
+                      into=[new("900105", "K15")])
     ws.record([
         {"indicator": "jobs", "region": "900101", "period": m, "value": x}
         for m, x in (("2024-01", 10), ("2024-02", 20), ("2024-03", 30))
@@ -47,7 +47,7 @@ def test_split_then_merge(tiny_ws):
 
 
 def test_import_rejects_a_value_for_a_region_that_did_not_exist(tiny_ws, tmp_path):
-    tiny_ws.change_regions(date=date(2024, 2, 1), kind="split", retire=["900102"], create=[new("900103", "K13")])
+    tiny_ws.change_regions(date=date(2024, 2, 1), kind="merge", from_codes=["900102"], into=[new("900103", "K13")])
     f = tmp_path / "late.csv"
     f.write_text("indicator,region,period,value\njobs,900102,2024-03,4\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:

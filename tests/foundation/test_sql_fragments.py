@@ -72,3 +72,9 @@ def test_validity_on_a_day_and_during_a_range():
         assert on == link.covers(s)
         days = [s + timedelta(days=i) for i in range((e - s).days + 1)]
         assert during == any(link.covers(d) for d in days) == valid_during(vf, vt, s, e)
+
+
+def test_both_ends_are_days_included():
+    link = Link("900101", "900100", date(2024, 1, 1), date(2024, 7, 14))  # retired by a change on 15 July
+    assert [link.covers(d) for d in (date(2023, 12, 31), date(2024, 1, 1), date(2024, 7, 14), date(2024, 7, 15))] \
+        == [False, True, True, False]

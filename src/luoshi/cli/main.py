@@ -62,7 +62,7 @@ def parse_date(text: Optional[str]) -> Optional[date]:
 def init(bundled: bool = typer.Option(True, help="load the bundled Guangdong data")):
     """Create (or migrate) a workspace, with the bundled real data."""
     ws = workspace(must_exist=False)
-    if bundled and not ws.db.scalar("SELECT count(*) FROM regions"):
+    if bundled and not ws.summary()["regions"]:
         from luoshi.data.bundle import load_bundled
         run(load_bundled, ws)
     emit(ws.summary(), title="workspace")
@@ -272,7 +272,7 @@ def settings(as_json: bool = typer.Option(False, "--json")):
 
 def _register_extensions() -> None:
     """Sub-apps of other areas (documents, reporting, tasks, web) register here when present."""
-    for module, name in (("luoshi.cli.docs", "docs"),):
+    for module, name in (("luoshi.cli.docs", "docs"), ("luoshi.cli.regions", "regions")):
         try:
             mod = __import__(module, fromlist=["app"])
         except ModuleNotFoundError as exc:

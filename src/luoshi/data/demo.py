@@ -17,6 +17,7 @@ import pyarrow as pa
 from luoshi.data.bundle import load_bundled
 from luoshi.domain.periods import Period
 from luoshi.services.observations import SYNTHETIC_SOURCE, bulk_load
+from luoshi.store import regions as region_store
 
 FIRST_YEAR = 2023
 SEASON = [0.8, 0.7, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 1.1, 1.35]
@@ -68,13 +69,7 @@ SPEC = {
 
 def _leaves(ws) -> list[dict]:
     """Counties, plus the cities that have none (Dongguan, Zhongshan): where demo data is reported."""
-    return ws.db.all("""
-        SELECT r.rid, r.code, r.level FROM regions r
-        WHERE (r.level = 'county' OR (r.level = 'city' AND NOT EXISTS (
-            SELECT 1 FROM region_links l WHERE l.parent_rid = r.rid)))
-          AND r.valid_to IS NULL
-        ORDER BY r.code
-    """)
+    return region_store.reporting_leaves(ws.db)
 
 
 def _profile(code: str) -> tuple[float, float]:
@@ -116,7 +111,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     inds = {r["code"]: r for r in ws.indicators()}
     real_targets = {(r["code"], r["year"]) for r in ws.db.all(
         "SELECT i.code, p.year FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey "
-        "WHERE t.rid = (SELECT rid FROM regions WHERE depth = 1)")}
+        "WHERE t.rid = ?", [ws.province()["rid"]])}
     obs = {"iid": [], "rid": [], "pkey": [], "value": []}
     targets: dict[tuple[str, str, int], float] = {}
     years = list(range(FIRST_YEAR, today.year + 1))
@@ -191,7 +186,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
 
 def _write_targets(ws, targets: dict) -> None:
     ids = {r["code"]: r["iid"] for r in ws.indicators()}
-    rids = {r["code"]: r["rid"] for r in ws.db.all("SELECT code, rid FROM regions")}
+    rids = region_store.rids(ws.db)
     cols = {"iid": [], "rid": [], "pkey": [], "comparator": [], "value": []}
     for (code, region, year), value in sorted(targets.items()):
         cols["iid"].append(ids[code])

@@ -45,6 +45,11 @@ def valid_during_sql(alias: str, start: str, end: str) -> str:
     return f"({a}valid_from <= {end} AND ({a}valid_to IS NULL OR {start} <= {a}valid_to))"
 
 
+def valid_on(valid_from: date, valid_to: date | None, day: date) -> bool:
+    """``valid_on_sql`` in Python."""
+    return valid_from <= day and (valid_to is None or day <= valid_to)
+
+
 def valid_during(valid_from: date, valid_to: date | None, start: date, end: date) -> bool:
     """``valid_during_sql`` in Python."""
     return valid_from <= end and (valid_to is None or start <= valid_to)
@@ -60,7 +65,7 @@ class Link:
     valid_to: date | None = None
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        return valid_on(self.valid_from, self.valid_to, day)
 
 
 def parent_at(links: list[Link], child: str, day: date) -> str | None:

@@ -162,3 +162,13 @@ def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
     longer valid): every stored end moves one day earlier."""
     for table in ("regions", "region_links"):
         con.execute(f"UPDATE {table} SET valid_to = valid_to - 1 WHERE valid_to IS NOT NULL")
+
+
+@migration("0004_region_event_seq")
+def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
+    """Number the recorded region changes (several may share a date) and say when each was recorded."""
+    con.execute("ALTER TABLE region_events ADD COLUMN seq INTEGER")
+    con.execute("ALTER TABLE region_events ADD COLUMN recorded_at TIMESTAMP")
+    con.execute("""UPDATE region_events e SET seq = n.seq FROM (
+                       SELECT rowid AS id, row_number() OVER (ORDER BY event_date, rowid) AS seq FROM region_events) n
+                   WHERE e.rowid = n.id""")
