@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from luoshi.analytics import rollup
+from luoshi.domain.periods import ptype_sql
 from luoshi.services import observations, reference
 from luoshi.workspace import Workspace
 
@@ -134,7 +135,7 @@ def bulk_load(ws: Workspace, query: str) -> int:
                     "NULL, NULL FROM _bulk", [observations.SYNTHETIC_SOURCE])
         con.execute(f"""
             INSERT INTO obs_current SELECT iid, rid, pkey, oid, value, 'approved', 1, oid, value, ?,
-                CAST((pkey // 1000) % 10 AS TINYINT), true
+                CAST({ptype_sql('pkey')} AS TINYINT), true
             FROM _bulk ORDER BY {rollup.CLUSTER}
         """, [observations.SYNTHETIC_SOURCE])
         n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]

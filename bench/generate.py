@@ -27,6 +27,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from luoshi.domain.periods import MONTH, TYPE_DIGIT, YEAR, Sql, make_key, year_sql
+
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
 DIVISIONS = ROOT.parent / "src" / "luoshi" / "data" / "divisions_guangdong.csv"
@@ -181,14 +183,14 @@ def generate(n_obs: int, out: Path) -> dict:
         FROM i JOIN leaf l USING (level)
         WHERE i.numerator IS NULL AND {_h('i.family', 'l.ridx', '11')} < {share}
     """)
-    con.execute("CREATE TABLE months AS SELECT range AS m, (2021 + range // 12) * 10000 + 3000 + range % 12 + 1 "
-                "AS pkey FROM range(60)")
+    month_key = make_key(Sql("(2021 + range // 12)"), TYPE_DIGIT[MONTH], Sql("(range % 12 + 1)"))
+    con.execute(f"CREATE TABLE months AS SELECT range AS m, {month_key} AS pkey FROM range(60)")
     total = 0
     for y in YEARS:
         path = out / f"observations_{y}.parquet"
         con.execute(f"""
             COPY (SELECT s.indicator, s.region, m.pkey, round({VALUE_SQL}, 2) AS value
-                  FROM s CROSS JOIN months m WHERE m.pkey // 10000 = {y}
+                  FROM s CROSS JOIN months m WHERE {year_sql('m.pkey')} = {y}
                   ORDER BY m.pkey, s.indicator, s.region)
             TO '{path}' (FORMAT PARQUET, ROW_GROUP_SIZE 1000000)
         """)
@@ -204,7 +206,7 @@ def generate(n_obs: int, out: Path) -> dict:
             WITH e(kind, monthly, additive) AS (VALUES {expect}),
             cnt AS (SELECT a.anc AS region, s.family, count(DISTINCT s.region) AS n FROM s JOIN anc a ON a.code = s.region
                     GROUP BY ALL)
-            SELECT i.code AS indicator, r.code AS region, y.y * 10000 + 1 AS pkey,
+            SELECT i.code AS indicator, r.code AS region, {make_key(Sql('y.y'), TYPE_DIGIT[YEAR], 1)} AS pkey,
                    CASE WHEN i.direction = 'lower' THEN 'at_most' ELSE 'at_least' END AS comparator,
                    round(e.monthly * CASE WHEN i.time_agg = 'sum' AND e.additive THEN 12 ELSE 1 END
                          * CASE WHEN e.additive THEN c.n ELSE 1 END

@@ -37,6 +37,7 @@ import generate
 from common import OUT, ROOT, Meter, build_workspace, machine
 
 from luoshi.analytics.judgement import judge
+from luoshi.domain.periods import ptype_sql
 from luoshi.domain.rules import Rules
 from luoshi.services import observations
 
@@ -322,7 +323,7 @@ def main() -> int:
         with ws.db.write() as con:  # back to the generated values, so all three see the same data
             con.execute("DELETE FROM obs_current")
             con.execute(f"""INSERT INTO obs_current SELECT iid, rid, pkey, NULL, value, 'approved', 1, NULL, value,
-                            '{observations.SYNTHETIC_SOURCE}', CAST((pkey // 1000) % 10 AS TINYINT), true
+                            '{observations.SYNTHETIC_SOURCE}', CAST({ptype_sql('pkey')} AS TINYINT), true
                             FROM inputs_obs""")
         ws.rollup_full()
         print(base_note, flush=True)

@@ -18,13 +18,14 @@ from luoshi.services import observations
 from luoshi.workspace import Workspace
 
 SPLIT = date(2024, 7, 1)  # county K2 is retired; its towns move to the new counties K3 and K4
+LAST = date(2024, 6, 30)  # the last day of K2 and of the towns' old links (valid_to is inclusive)
 # code, parent, level, depth, valid_from, valid_to
 REGIONS = [
     ("P", None, "province", 1, None, None),
     ("C1", "P", "city", 2, None, None),
     ("C2", "P", "city", 2, None, None),  # towns directly under the city, like Dongguan
     ("K1", "C1", "county", 3, None, None),
-    ("K2", "C1", "county", 3, None, SPLIT),
+    ("K2", "C1", "county", 3, None, LAST),
     ("K3", "C1", "county", 3, SPLIT, None),
     ("K4", "C1", "county", 3, SPLIT, None),
     ("T11", "K1", "town", 4, None, None),
@@ -66,7 +67,7 @@ def _build(path) -> tuple[Workspace, dict, dict]:
                         "VALUES (?,?,?,?,?,?,?,?)", [rid, code, level, depth, code, code, vf or date(1980, 1, 1), vt])
         rids = {r[0]: rid for rid, r in enumerate(REGIONS, start=1)}
         for code, parent, _, _, vf, vt in REGIONS:
-            end = SPLIT if code in MOVES else vt
+            end = LAST if code in MOVES else vt
             con.execute("INSERT INTO region_links VALUES (?,?,?,?)",
                         [rids[code], rids.get(parent), vf or date(1980, 1, 1), end])
             if code in MOVES:
@@ -127,12 +128,32 @@ def test_incremental_equals_full(tmp_path, monkeypatch, seed, keep):
     _apply(ws, _random_rows(rng, rids, iids, 400), refresh=False)
     ws.rollup_full()
     ws.db.con.execute("CHECKPOINT")
-    for batch in range(6):
+    _assert_updates_equal_full(ws, rng, rids, iids, 6, seed)
+    ws.close()
+
+
+def _assert_updates_equal_full(ws, rng, rids, iids, batches: int, seed: int) -> None:
+    """Random batches, each rolled up incrementally, then compared with a full recompute."""
+    for batch in range(batches):
         _apply(ws, _random_rows(rng, rids, iids, rng.randint(1, 40)))
         incremental = _snapshot(ws)
         ws.rollup_full()
         full = _snapshot(ws)
         assert incremental == full, f"seed {seed}, batch {batch}: {_diff(incremental, full)}"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_incremental_equals_full_after_a_merge(tmp_path, seed):
+    """A merge recorded through the workspace (K1 and K3 into K4, which continues, on 1 February
+    2025; their towns move to K4) changes the links the update's key ranges come from: updates
+    after it still equal a full recompute."""
+    rng = random.Random(seed)
+    ws, rids, iids = _build(tmp_path / "merge.duckdb")
+    _apply(ws, _random_rows(rng, rids, iids, 400), refresh=False)
+    ws.rollup_full()
+    out = ws.change_regions(date=date(2025, 2, 1), kind="merge", from_codes=["K1", "K3"], into=["K4"])
+    assert out["moved"] == {"T11": "K4", "T12": "K4", "T21": "K4"}
+    _assert_updates_equal_full(ws, rng, rids, iids, 4, seed)
     ws.close()
 
 

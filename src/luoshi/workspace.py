@@ -18,7 +18,8 @@ from luoshi.domain.problems import InputError, NotFound, Problem, Report
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
-from luoshi.services import imports, observations, reference, workflow
+from luoshi.services import imports, observations, reference, region_changes, workflow
+from luoshi.store import regions as region_store
 from luoshi.store.db import Database
 from luoshi.store.schema import rollup_view_sql
 
@@ -102,8 +103,7 @@ class Workspace:
     def catalog(self) -> Catalog:
         regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"],
                                         (r["name_zh"], r["name_en"], r["short_zh"]))
-                   for r in self.db.all("SELECT rid, code, level, valid_from, valid_to, name_zh, name_en, short_zh "
-                                        "FROM regions")}
+                   for r in region_store.every(self.db)}
         inds = {r["code"]: IndicatorRef(r["iid"], r["code"], r["unit"], r["frequency"], r["min_value"],
                                         r["max_value"], r["numerator"] is not None, (r["name_zh"], r["name_en"]))
                 for r in self.db.all("SELECT * FROM indicators")}
@@ -111,32 +111,39 @@ class Workspace:
         return Catalog(regions, inds, self.today, plans)
 
     def region(self, code: str) -> dict:
-        row = self.db.one("SELECT * FROM regions WHERE code = ?", [code])
+        row = region_store.by_code(self.db, code)
         if row is None:
             raise NotFound("region", code, "use a GB/T 2260 code such as 440000 or 440100")
         return row
 
+    def province(self) -> dict:
+        """The root region of the workspace (the province)."""
+        row = region_store.province(self.db)
+        if row is None:
+            raise NotFound("region", "province", "load regions first (`luoshi init` loads the bundled ones)")
+        return row
+
     def region_path(self, code: str, at: date | None = None) -> list[dict]:
         """The region and its ancestors on ``at``, province first (breadcrumbs)."""
-        at = at or self.today
-        r = self.region(code)
-        chain, seen = [r], {r["rid"]}
-        while True:
-            p = self.db.one("""SELECT p.* FROM region_links l JOIN regions p ON p.rid = l.parent_rid
-                               WHERE l.rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
-                               ORDER BY l.valid_from DESC LIMIT 1""", [chain[-1]["rid"], at, at])
-            if p is None or p["rid"] in seen:
-                break
-            chain.append(p)
-            seen.add(p["rid"])
-        return list(reversed(chain))
+        self.region(code)
+        return region_store.path(self.db, code, at or self.today)
 
     def children(self, code: str, at: date | None = None) -> list[dict]:
-        at = at or self.today
-        return self.db.all("""SELECT r.* FROM region_links l JOIN regions r ON r.rid = l.rid
-                              WHERE l.parent_rid = (SELECT rid FROM regions WHERE code = ?)
-                                AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
-                              ORDER BY r.code""", [code, at, at])
+        return region_store.children(self.db, code, at or self.today)
+
+    def regions(self, at: date | None = None, *, retired: bool = False) -> list[dict]:
+        """Regions valid on ``at`` (default today) with their parent; ``retired``: every region ever
+        loaded, with what each retired one became."""
+        if not retired:
+            return region_store.listing(self.db, at or self.today)
+        became = region_store.became(self.db)
+        return [r | {"became": ",".join(became.get(r["code"], []))} for r in region_store.listing(self.db)]
+
+    def region_events(self, region: str | None = None) -> list[dict]:
+        """The recorded merges and splits (what went into what), oldest first."""
+        if region:
+            self.region(region)
+        return region_store.events(self.db, region)
 
     def indicator(self, code: str) -> dict:
         row = self.db.one("SELECT * FROM indicators WHERE code = ?", [code])
@@ -174,10 +181,13 @@ class Workspace:
     def load_regions(self, path) -> dict:
         return reference.load_regions(self.db, path)
 
-    def change_regions(self, **kw) -> None:
-        """A split or merge on a date (see services.reference.change_regions); the rollup follows."""
-        reference.change_regions(self.db, **kw)
-        self.rollup_full()
+    def change_regions(self, **kw) -> dict:
+        """Record a merge or split on a date (see services/region_changes.py); the rollup follows."""
+        with self.db.write():  # the change and its rollup commit together
+            out = region_changes.change_regions(self.db, **kw)
+            if not kw.get("dry_run"):
+                out["rollup_seconds"] = self.rollup_full().seconds
+        return out
 
     def load_plans(self, path) -> dict:
         return reference.load_plans(self.db, path)
@@ -266,7 +276,7 @@ class Workspace:
         iids = [self.indicator(c)["iid"] for c in names]
         weights = weights or [1.0] * len(iids)
         p = self.period(period)
-        within = within or self.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+        within = within or self.province()["code"]
         parent = self.region(within)
         rows = rank_regions(self.db.cursor(), indicators=list(zip(iids, weights)), parent_rid=parent["rid"],
                             level=level, period=p)

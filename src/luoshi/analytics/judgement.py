@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
-from luoshi.domain.periods import TYPES, Period
+from luoshi.domain.periods import TYPES, Period, type_digit_sql, year_sql
 from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
 
 # rules.bounds, rules.attainment and rules._ratio as macros (lo/tp: the low and top bounds)
@@ -117,9 +117,8 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     sub AS (  -- the values of the reporting frequency within the period (joined by their key's year)
         SELECT s.k, s.role, si.time_agg, r.value, r.pkey AS spkey, sp."end" AS send, r.synthetic
         FROM years s JOIN indicators si ON si.iid = s.siid
-        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND r.pkey // 10000 = s.year
-             AND r.ptype = CASE si.frequency WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3
-                                             WHEN 'W' THEN 4 ELSE 5 END
+        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND {year_sql('r.pkey')} = s.year
+             AND r.ptype = {type_digit_sql('si.frequency')}
         JOIN periods sp ON sp.key = r.pkey
         WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL
     ),

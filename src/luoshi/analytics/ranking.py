@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 
 from luoshi.domain.periods import Period
+from luoshi.domain.regions import valid_on_sql
 
 
 def siblings(con: duckdb.DuckDBPyConnection, *, parent_rid: int, level: str, days: list[date]) -> dict:
@@ -18,7 +19,7 @@ def siblings(con: duckdb.DuckDBPyConnection, *, parent_rid: int, level: str, day
     for day, parent, *region in con.execute(f"""
             SELECT x.day, l.parent_rid, r.rid, r.code, r.name_zh, r.name_en, r.synthetic, r.level
             FROM (VALUES {days_sql}) x(day)
-            JOIN region_links l ON l.valid_from <= x.day AND (l.valid_to IS NULL OR x.day < l.valid_to)
+            JOIN region_links l ON {valid_on_sql('l', 'x.day')}
             JOIN regions r ON r.rid = l.rid
             WHERE r.depth <= (SELECT depth FROM regions WHERE level = ? LIMIT 1)""", [level]).fetchall():
         children.setdefault((day, parent), []).append(region)

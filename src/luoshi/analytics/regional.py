@@ -9,11 +9,9 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.judgement import judge
-from luoshi.domain.periods import Period
+from luoshi.domain.periods import Period, type_digit_sql
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import Rules, attainment
-
-_PTYPE = ("CASE {f} WHEN 'Y' THEN 0 WHEN 'S' THEN 1 WHEN 'Q' THEN 2 WHEN 'M' THEN 3 "
-          "WHEN 'W' THEN 4 ELSE 5 END")
 
 
 def _rows(cur) -> list[dict]:
@@ -26,20 +24,19 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
     """The children of ``parent_rid`` (as linked on ``at``) judged on one indicator for ``period``:
     value so far and its completeness, target, attainment, expected pace, category, light, how many
     of each child's own children have a value for the period, synthetic."""
-    kids = """SELECT l.rid FROM region_links l WHERE l.parent_rid = ?
-              AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)"""
+    kids = f"SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}"
     judge(con, at, rules, subjects=f"SELECT ?::INTEGER AS iid, rid, ?::INTEGER AS pkey FROM ({kids})",
           params=[iid, period.key, parent_rid, at, at], table="_jreg")
-    cur = con.execute("""
+    cur = con.execute(f"""
         WITH kids AS (
             SELECT r.rid, r.code, r.name_zh, r.name_en, r.level, r.synthetic AS region_synthetic
             FROM regions r JOIN region_links l ON l.rid = r.rid
-            WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}
         ),
         grand AS (  -- each child's own children valid at the period's start, and those with a value
             SELECT l.parent_rid AS rid, count(*) AS n, count(r.value) AS n_reporting FROM region_links l
             LEFT JOIN rollup r ON r.iid = ? AND r.rid = l.rid AND r.pkey = ?
-            WHERE l.parent_rid IN (SELECT rid FROM kids) AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)
+            WHERE l.parent_rid IN (SELECT rid FROM kids) AND {valid_on_sql('l', '?')}
             GROUP BY l.parent_rid
         )
         SELECT k.code, k.name_zh, k.name_en, k.level, j.value, j.target, j.attainment, j.expected, j.progress,
@@ -57,7 +54,7 @@ def sparklines(con: duckdb.DuckDBPyConnection, *, rid: int, start: date, end: da
     cur = con.execute(f"""
         SELECT i.code AS indicator, p.code AS period, r.value, r.synthetic
         FROM rollup r JOIN indicators i ON i.iid = r.iid JOIN periods p ON p.key = r.pkey
-        WHERE r.rid = ? AND r.ptype = {_PTYPE.format(f='i.frequency')} AND p.start >= ? AND p."end" <= ?
+        WHERE r.rid = ? AND r.ptype = {type_digit_sql('i.frequency')} AND p.start >= ? AND p."end" <= ?
         ORDER BY i.code, r.pkey
     """, [rid, start, end])
     out: dict[str, list[dict]] = {}

@@ -45,14 +45,10 @@ import numpy as np
 
 from luoshi.analytics.rollup_memory import Memory
 from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_REPORTED, SRC_TIME
-from luoshi.domain.periods import MAX_YEAR, TYPE_DIGIT, TYPES, containing
+from luoshi.domain.periods import MAX_YEAR, MIN_YEAR, STEP_UP, TYPE_DIGIT, TYPES, containing, up_key_sql
 
-# The key of the next coarser period, by arithmetic on the key (year*10000 + type*1000 + index).
-UP = {
-    "M": "(r.pkey // 10000) * 10000 + 2000 + ((r.pkey % 1000) - 1) // 3 + 1",  # month -> quarter
-    "Q": "(r.pkey // 10000) * 10000 + 1000 + ((r.pkey % 1000) - 1) // 2 + 1",  # quarter -> half
-    "S": "(r.pkey // 10000) * 10000 + 1",                                      # half -> year
-}
+# The key of the next coarser period, by arithmetic on the key (month -> quarter -> half -> year).
+UP = {fine: up_key_sql(fine, "r.pkey") for fine in STEP_UP}
 TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.value, r.pkey)"}
 REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
 _C = ", ".join(COLS)
@@ -74,7 +70,7 @@ def _first_key_from(day: date | None, type_: str) -> int:
     """The key of the first period of a type starting on or after ``day`` (links as key ranges)."""
     if day is None:
         return NO_END
-    if day.year < 1000:
+    if day.year < MIN_YEAR:
         return 0
     if day.year >= MAX_YEAR:
         return NO_END
@@ -107,8 +103,10 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> str:
         LEFT JOIN indicators n ON n.code = i.numerator
         LEFT JOIN indicators d ON d.code = i.denominator
     """)
-    dates = {r[0] for r in con.execute("SELECT valid_from FROM region_links UNION SELECT valid_to FROM region_links")
-             .fetchall()}
+    # A link from day F to day T (inclusive) holds the periods starting on F or later and on T or
+    # earlier: keys from the first period starting on or after F to the first starting after T.
+    dates = {r[0] for r in con.execute("SELECT valid_from FROM region_links UNION SELECT valid_to + 1 FROM region_links "
+                                       f"WHERE valid_to < DATE '{MAX_YEAR}-01-01'").fetchall()}
     con.execute("CREATE OR REPLACE TEMP TABLE _dkey (day DATE, ptype TINYINT, key INTEGER)")
     rows = [(d, TYPE_DIGIT[t], _first_key_from(d, t)) for d in dates if d is not None for t in TYPES]
     if rows:
@@ -120,7 +118,7 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> str:
                l.valid_from, coalesce(l.valid_to, DATE '9999-12-31') AS valid_to
         FROM region_links l JOIN regions c ON c.rid = l.rid JOIN regions p ON p.rid = l.parent_rid
         JOIN _dkey f ON f.day = l.valid_from
-        LEFT JOIN _dkey t ON t.day = l.valid_to AND t.ptype = f.ptype
+        LEFT JOIN _dkey t ON t.day = l.valid_to + 1 AND t.ptype = f.ptype
         WHERE l.parent_rid IS NOT NULL
     """)
     con.execute("CREATE OR REPLACE TEMP TABLE _prepared AS SELECT ? AS made_of", [made_of])

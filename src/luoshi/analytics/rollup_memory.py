@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from luoshi.analytics.rollup_rules import FINER, ORDER, REGION_RULES, SRC_FORMULA, SRC_REGION, SRC_TIME, TIME_RULES
-from luoshi.domain.periods import TYPE_DIGIT
+from luoshi.domain.periods import STEP_UP, TYPE_DIGIT, key_type, up_key
 
 PKEY_BITS = 27  # every period key (year * 10000 + type * 1000 + index, year < 10000) is below 2**27
 FIELDS = ("key", "value", "vnull", "src", "nr", "syn")  # nr: n_reporting, -1 for NULL
@@ -106,8 +106,8 @@ class Groups:
 
 
 def _ptype(pkey: np.ndarray) -> np.ndarray:
-    """The type digit of period keys (year * 10000 + type * 1000 + index)."""
-    return pkey // 1000 % 10
+    """The type digit of period keys."""
+    return key_type(pkey)
 
 
 def _region_and_type(rid: np.ndarray, ptype: np.ndarray) -> np.ndarray:
@@ -117,13 +117,8 @@ def _region_and_type(rid: np.ndarray, ptype: np.ndarray) -> np.ndarray:
 
 def _up(fine: str, pkey: np.ndarray, periods) -> np.ndarray:
     """The key of the next coarser period in the chain (rollup.UP; a day's month from the periods)."""
-    year = pkey // 10000 * 10000
-    if fine == "M":
-        return year + 2000 + (pkey % 1000 - 1) // 3 + 1
-    if fine == "Q":
-        return year + 1000 + (pkey % 1000 - 1) // 2 + 1
-    if fine == "S":
-        return year + 1
+    if fine in STEP_UP:
+        return up_key(fine, pkey)
     i = _find(periods[0], pkey)
     return np.where(i >= 0, periods[1][np.maximum(i, 0)], -1)
 

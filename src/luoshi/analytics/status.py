@@ -7,8 +7,9 @@ from datetime import date
 
 import duckdb
 
-from luoshi.domain.periods import TYPE_DIGIT, Period
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
+from luoshi.domain.periods import TYPE_DIGIT, Period
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
@@ -108,9 +109,8 @@ def region_reporting(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period
     """Per indicator, how many of the region's child regions (those valid at the period's start)
     have a value for the period, and, for a weighted mean, the children whose value has no weight
     in one of the reporting periods (they drop out of the mean there).  Key None: the defaults."""
-    kids = [r[0] for r in con.execute("""
-        SELECT l.rid FROM region_links l
-        WHERE l.parent_rid = ? AND l.valid_from <= ? AND (l.valid_to IS NULL OR ? < l.valid_to)""",
+    kids = [r[0] for r in con.execute(f"""
+        SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}""",
                                       [rid, period.start, period.start]).fetchall()]
     out: dict = {None: {"n_reporting": None, "n_expected": len(kids), "missing_weight": []}}
     if not kids:

@@ -62,7 +62,7 @@ def parse_date(text: Optional[str]) -> Optional[date]:
 def init(bundled: bool = typer.Option(True, help="load the bundled Guangdong data")):
     """Create (or migrate) a workspace, with the bundled real data."""
     ws = workspace(must_exist=False)
-    if bundled and not ws.db.scalar("SELECT count(*) FROM regions"):
+    if bundled and not ws.summary()["regions"]:
         from luoshi.data.bundle import load_bundled
         run(load_bundled, ws)
     emit(ws.summary(), title="workspace")
@@ -89,7 +89,7 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
 # --- loading ------------------------------------------------------------------------------------
 @load_app.command("regions")
 def load_regions(file: Path):
-    """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to])."""
+    """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to]; docs/regions-format.md)."""
     emit(run(workspace().load_regions, file))
 
 
@@ -272,7 +272,7 @@ def settings(as_json: bool = typer.Option(False, "--json")):
 
 def _register_extensions() -> None:
     """Sub-apps of other areas (documents, reporting, tasks, web) register here when present."""
-    for module, name in (("luoshi.cli.docs", "docs"),):
+    for module, name in (("luoshi.cli.docs", "docs"), ("luoshi.cli.regions", "regions")):
         try:
             mod = __import__(module, fromlist=["app"])
         except ModuleNotFoundError as exc:

@@ -70,13 +70,7 @@ SPEC = {
 
 def _leaves(ws) -> list[dict]:
     """Counties, plus the cities that have none (Dongguan, Zhongshan): where demo data is reported."""
-    return ws.db.all("""
-        SELECT r.rid, r.code, r.level FROM regions r
-        WHERE (r.level = 'county' OR (r.level = 'city' AND NOT EXISTS (
-            SELECT 1 FROM region_links l WHERE l.parent_rid = r.rid)))
-          AND r.valid_to IS NULL
-        ORDER BY r.code
-    """)
+    return region_store.reporting_leaves(ws.db)
 
 
 def _profile(code: str) -> tuple[float, float]:
@@ -118,7 +112,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     inds = {r["code"]: r for r in ws.indicators()}
     real_targets = {(r["code"], r["year"]) for r in ws.db.all(
         "SELECT i.code, p.year FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey "
-        "WHERE t.rid = (SELECT rid FROM regions WHERE depth = 1)")}
+        "WHERE t.rid = ?", [ws.province()["rid"]])}
     obs: list[dict] = []
     targets: dict[tuple[str, str, int], float] = {}
     years = list(range(FIRST_YEAR, today.year + 1))

@@ -89,15 +89,14 @@ class Period:
     @property
     def key(self) -> int:
         """Integer key: year * 10000 + type digit * 1000 + index (sortable within a type)."""
-        return self.year * 10000 + TYPE_DIGIT[self.type] * 1000 + self.index
+        return make_key(self.year, TYPE_DIGIT[self.type], self.index)
 
     @classmethod
     def from_key(cls, key: int) -> "Period":
-        year, rest = divmod(int(key), 10000)
-        digit, index = divmod(rest, 1000)
-        if digit >= len(TYPES):
+        key = int(key)
+        if key_type(key) >= len(TYPES):
             raise PeriodError(key, "not a period key")
-        return cls(TYPES[digit], year, index)
+        return cls(TYPES[key_type(key)], key_year(key), key_index(key))
 
     # --- calendar ---------------------------------------------------------------------------
     @property
@@ -191,6 +190,102 @@ class Period:
 
     def __lt__(self, other: "Period") -> bool:
         return (self.start, -self.days) < (other.start, -other.days)
+
+
+# --- the integer key's layout: written once, used on numbers and on SQL --------------------------
+# The functions below take an int, a numpy array of ints, or a SQL expression (``Sql``), so the
+# store's SQL and the in-memory rollup do the same arithmetic as ``Period.key``.
+YEAR_FACTOR, TYPE_FACTOR = 10000, 1000
+# One step up the chain month > quarter > half > year, by arithmetic on the key: (coarser type, how many in it).
+STEP_UP = {MONTH: (QUARTER, 3), QUARTER: (HALF, 2), HALF: (YEAR, 2)}
+
+
+class Sql:
+    """A SQL expression that Python's arithmetic operators extend (each step parenthesised), so
+    ``key_year(Sql("r.pkey"))`` is the SQL of ``key_year``.  Integer operands only."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _op(self, op: str, other, swap: bool = False) -> "Sql":
+        a, b = (other, self) if swap else (self, other)
+        return Sql(f"({a} {op} {b})")
+
+    def __add__(self, o): return self._op("+", o)
+    def __radd__(self, o): return self._op("+", o, True)
+    def __sub__(self, o): return self._op("-", o)
+    def __mul__(self, o): return self._op("*", o)
+    def __rmul__(self, o): return self._op("*", o, True)
+    def __floordiv__(self, o): return self._op("//", o)
+    def __mod__(self, o): return self._op("%", o)
+
+
+def make_key(year, digit, index):
+    return year * YEAR_FACTOR + digit * TYPE_FACTOR + index
+
+
+def key_year(key):
+    return key // YEAR_FACTOR
+
+
+def key_type(key):
+    """The type digit of a key (``TYPE_DIGIT``)."""
+    return key // TYPE_FACTOR % 10
+
+
+def key_index(key):
+    return key % TYPE_FACTOR
+
+
+def up_key(fine: str, key):
+    """The key of the period one step up the chain from a key of type ``fine`` (month, quarter, half)."""
+    coarse, n = STEP_UP[fine]
+    return make_key(key_year(key), TYPE_DIGIT[coarse], (key_index(key) - 1) // n + 1)
+
+
+def year_sql(key: str) -> str:
+    """SQL: the year of the period key ``key`` (a column or expression)."""
+    return str(key_year(Sql(key)))
+
+
+def ptype_sql(key: str) -> str:
+    """SQL: the type digit of the period key ``key``."""
+    return str(key_type(Sql(key)))
+
+
+def up_key_sql(fine: str, key: str) -> str:
+    """SQL: ``up_key(fine, key)``."""
+    return str(up_key(fine, Sql(key)))
+
+
+def type_digit_sql(letter: str) -> str:
+    """SQL: the type digit of a period type letter (an indicator's frequency, a period's type)."""
+    whens = " ".join(f"WHEN '{t}' THEN {TYPE_DIGIT[t]}" for t in TYPES)
+    return f"(CASE {letter} {whens} END)"
+
+
+def type_name_sql(letter: str) -> str:
+    """SQL: the English name of a period type letter (``TYPE_NAMES``)."""
+    whens = " ".join(f"WHEN '{t}' THEN '{TYPE_NAMES[t]}'" for t in TYPES)
+    return f"(CASE {letter} {whens} END)"
+
+
+def reportable(ptype: str, frequency: str) -> bool:
+    """May a value of period type ``ptype`` be reported for an indicator of ``frequency``?  Its own
+    type, or a coarser calendar type (a monthly indicator takes a quarter's or a year's value)."""
+    return ptype == frequency or (ptype in NESTED and frequency in NESTED and TYPE_DIGIT[ptype] < TYPE_DIGIT[frequency])
+
+
+def reportable_sql(ptype: str, frequency: str) -> str:
+    """SQL: ``reportable`` of two type-letter expressions."""
+    nested = ", ".join(f"'{t}'" for t in NESTED)
+    return (f"({ptype} = {frequency} OR ({ptype} IN ({nested}) AND {frequency} IN ({nested}) "
+            f"AND {type_digit_sql(ptype)} < {type_digit_sql(frequency)}))")
 
 
 def _count_in_year(type_: str, year: int) -> int:

@@ -61,6 +61,20 @@ _e("duplicate-code", "Duplicate code", "code {value!r} appears twice", "代码 {
 _e("unknown-parent", "Unknown parent", "parent {value!r} is not defined", "上级 {value!r} 未定义")
 _e("cycle", "Cycle in a tree", "{value!r} is its own ancestor", "{value!r} 成为自身的上级")
 _e("bad-date", "Bad date", "{value!r} is not a date (YYYY-MM-DD)", "{value!r} 不是日期（YYYY-MM-DD）")
+# region changes (luoshi regions merge|split; services/region_changes.py)
+_e("region-retired", "Region already retired", "region {value!r} was retired: its last day was {last}",
+   "地区 {value!r} 已撤销，最后有效日为 {last}")
+_e("region-exists", "Region code already exists", "a region with code {value!r} already exists",
+   "代码为 {value!r} 的地区已存在")
+_e("change-before-start", "Change dated before the region began",
+   "the change on {date} is not after {value!r} began (its current form is valid from {start})",
+   "变更日期 {date} 不晚于地区 {value!r} 的起始日期 {start}")
+_e("child-without-parent", "Child region left without a parent",
+   "{value!r} is under {parent!r}, which ends on {last}: say which new region it moves to",
+   "{value!r} 隶属于 {parent!r}，后者于 {last} 撤销：请指定其划入的地区")
+_e("values-after-change", "Values after the change stay with the retired region",
+   "{value!r} has {n} value(s) for periods starting on or after {date}: they stay its own and no longer roll up",
+   "地区 {value!r} 有 {n} 个期间起始于 {date} 或之后的数值：仍归属该地区，不再向上汇总", WARNING)
 _e("bad-comparator", "Bad comparator", "{value!r} is not a comparator (at_least, at_most, around, between, in_step, exact)",
    "{value!r} 不是有效的比较方式（at_least、at_most、around、between、in_step、exact）")
 

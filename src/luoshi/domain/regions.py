@@ -1,4 +1,9 @@
-"""Administrative regions: levels, GB/T 2260 codes, and the versioned tree of who belongs to whom."""
+"""Administrative regions: levels, GB/T 2260 codes, and the versioned tree of who belongs to whom.
+
+Validity is a closed range of days: ``valid_from`` is the first day a region (or a link to its
+parent) is valid and ``valid_to`` the last, inclusive; no ``valid_to`` means still valid.  A change
+on day D (a merge, a split) makes D the first day of what is new and D - 1 the last of what went.
+docs/regions-format.md shows a worked example."""
 
 from __future__ import annotations
 
@@ -27,9 +32,32 @@ def valid_code(code: str) -> bool:
     return bool(CODE_RE.match(code or ""))
 
 
+def valid_on_sql(alias: str, day: str) -> str:
+    """SQL: the row ``alias`` (a region or region link, with valid_from and valid_to) is valid on
+    ``day`` (a SQL date expression or ``?``, used twice).  ``alias`` "" for bare column names."""
+    a = f"{alias}." if alias else ""
+    return f"({a}valid_from <= {day} AND ({a}valid_to IS NULL OR {day} <= {a}valid_to))"
+
+
+def valid_during_sql(alias: str, start: str, end: str) -> str:
+    """SQL: the row ``alias`` is valid on at least one day from ``start`` to ``end`` (inclusive)."""
+    a = f"{alias}." if alias else ""
+    return f"({a}valid_from <= {end} AND ({a}valid_to IS NULL OR {start} <= {a}valid_to))"
+
+
+def valid_on(valid_from: date, valid_to: date | None, day: date) -> bool:
+    """``valid_on_sql`` in Python."""
+    return valid_from <= day and (valid_to is None or day <= valid_to)
+
+
+def valid_during(valid_from: date, valid_to: date | None, start: date, end: date) -> bool:
+    """``valid_during_sql`` in Python."""
+    return valid_from <= end and (valid_to is None or start <= valid_to)
+
+
 @dataclass(frozen=True)
 class Link:
-    """Region ``child`` belongs to ``parent`` from ``valid_from`` (inclusive) to ``valid_to`` (exclusive)."""
+    """Region ``child`` belongs to ``parent`` from ``valid_from`` to ``valid_to``, both days included."""
 
     child: str
     parent: str | None
@@ -37,7 +65,7 @@ class Link:
     valid_to: date | None = None
 
     def covers(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+        return valid_on(self.valid_from, self.valid_to, day)
 
 
 def parent_at(links: list[Link], child: str, day: date) -> str | None:

@@ -1,4 +1,5 @@
-"""Reading regions: the bundled divisions file, or luoshi's own region CSV with validity dates."""
+"""Reading regions: the bundled divisions file, or luoshi's own region CSV with validity dates
+(docs/regions-format.md; ``valid_to`` is the last day valid)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ def read_regions(path: str | Path, report: Report, known: set[str] = frozenset()
             report.add("missing-value", row=n, field="name_en", column="name_en")
             continue
         vf = _date(r.get("valid_from", ""), report, n, "valid_from") or DEFAULT_FROM
-        vt = _date(r.get("valid_to", ""), report, n, "valid_to")
+        vt = _date(r.get("valid_to", ""), report, n, "valid_to")  # the last day valid, inclusive
+        if vt is not None and vt < vf:
+            report.add("bad-value", row=n, field="valid_to", column="valid_to", value=vt.isoformat(),
+                       detail=f"the last day valid is before the first, {vf.isoformat()}")
+            continue
         synthetic = (r.get("synthetic", "") or "").lower() in ("1", "true", "yes")
         out.append({
             "code": code, "parent": r.get("parent_code") or None, "level": level, "depth": DEPTH[level],

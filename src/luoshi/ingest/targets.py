@@ -3,8 +3,9 @@ row (a workspace holds thousands of targets, not millions), with a problem repor
 
 from __future__ import annotations
 
-from luoshi.domain.periods import NESTED, TYPE_DIGIT, TYPE_NAMES, PeriodError, parse
+from luoshi.domain.periods import TYPE_NAMES, PeriodError, parse, reportable
 from luoshi.domain.problems import Report
+from luoshi.domain.regions import valid_during
 from luoshi.domain.rules import normalise_comparator
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.tables import number
@@ -33,16 +34,14 @@ def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future
         return None
     if ind is None or reg is None:
         return None
-    if period.type != ind.frequency and not (
-        period.type in NESTED and ind.frequency in NESTED and TYPE_DIGIT[period.type] < TYPE_DIGIT[ind.frequency]
-    ):
+    if not reportable(period.type, ind.frequency):
         report.add("wrong-frequency", row=n, field="period", value=r["period"], got=TYPE_NAMES[period.type],
                    indicator=ind.code, expected=TYPE_NAMES[ind.frequency])
         return None
     if not allow_future and period.start > catalog.today:
         report.add("future-period", row=n, field="period", value=r["period"])
         return None
-    if period.end < reg.valid_from or (reg.valid_to is not None and period.start >= reg.valid_to):
+    if not valid_during(reg.valid_from, reg.valid_to, period.start, period.end):
         report.add("region-not-valid", row=n, field="region", value=reg.code, period=period.code)
         return None
     return ind, reg, period

@@ -17,8 +17,9 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from luoshi.domain.periods import PeriodError, parse
+from luoshi.domain.periods import PeriodError, parse, reportable_sql, type_name_sql
 from luoshi.domain.problems import CATALOGUE, Problem, Report, problem
+from luoshi.domain.regions import valid_during_sql, valid_on_sql
 from luoshi.domain.scales import PERCENT, SCALES, split_unit
 from luoshi.ingest.catalog import Catalog
 
@@ -171,9 +172,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catal
 
 def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
     """(code, field, condition over _p3, params SQL) in reporting order."""
-    freq_ok = """(ptype = frequency OR (ptype IN ('Y','S','Q','M','D') AND frequency IN ('Y','S','Q','M','D')
-                  AND list_position(['Y','S','Q','M','W','D'], ptype) < list_position(['Y','S','Q','M','W','D'], frequency)))"""
-    names = "MAP {'Y':'year','S':'half-year','Q':'quarter','M':'month','W':'week','D':'day'}"
+    freq_ok = reportable_sql("ptype", "frequency")
     key_ok = "iid IS NOT NULL AND rid IS NOT NULL AND pkey IS NOT NULL"
     today = checks.today.isoformat()
     rules = [
@@ -189,8 +188,9 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
          "json_object('value', region, 'candidates', reg_candidates)"),
         ("bad-period", "period", "period IS NOT NULL AND pkey IS NULL", "json_object('value', period)"),
         ("wrong-frequency", "period", f"{key_ok} AND NOT {freq_ok}",
-         f"json_object('value', period, 'got', {names}[ptype], 'indicator', ind_code, 'expected', {names}[frequency])"),
-        ("region-not-valid", "region", f"{key_ok} AND {freq_ok} AND (pend < valid_from OR (valid_to IS NOT NULL AND pstart >= valid_to))",
+         f"json_object('value', period, 'got', {type_name_sql('ptype')}, 'indicator', ind_code, "
+         f"'expected', {type_name_sql('frequency')})"),
+        ("region-not-valid", "region", f"{key_ok} AND {freq_ok} AND NOT {valid_during_sql('', 'pstart', 'pend')}",
          "json_object('value', region, 'period', pcode)"),
         ("missing-value", "value", "value_text IS NULL", "json_object('column', 'value')"),
         ("not-a-number", "value", "value_text IS NOT NULL AND num IS NULL", "json_object('value', value_text)"),
@@ -291,8 +291,7 @@ def _cross_row(con, checks: Checks) -> None:
             SELECT c.row_no, c.sheet, c.value, count(*) AS n,
                    sum(coalesce(f.value, o.latest_value)) AS total, count(coalesce(f.value, o.latest_value)) AS have
             FROM _cand c
-            JOIN region_links l ON l.parent_rid = c.rid AND l.valid_from <= c.pstart
-                 AND (l.valid_to IS NULL OR c.pstart < l.valid_to)
+            JOIN region_links l ON l.parent_rid = c.rid AND {valid_on_sql('l', 'c.pstart')}
             LEFT JOIN _cand f ON f.iid = c.iid AND f.pkey = c.pkey AND f.rid = l.rid
             LEFT JOIN obs_current o ON o.iid = c.iid AND o.pkey = c.pkey AND o.rid = l.rid
             WHERE c.region_agg = 'sum' AND NOT c.formula

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from luoshi.analytics import rollup
+from luoshi.domain.periods import ptype_sql
 from luoshi.domain.problems import CATALOGUE, ERROR, Report
 from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
@@ -230,7 +231,7 @@ def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, b
         SELECT iid, rid, pkey, oid, value, state, coalesce(revisions, 0) + 1,
                CASE WHEN state = 'approved' THEN oid ELSE approved_oid END,
                CASE WHEN state = 'approved' THEN value ELSE approved_value END,
-               source, CAST((pkey // 1000) % 10 AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
+               source, CAST({ptype_sql('pkey')} AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
         FROM _new ORDER BY {rollup.CLUSTER}
     """)
     stats = None

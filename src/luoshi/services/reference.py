@@ -66,34 +66,6 @@ def bulk_regions(db: Database, records: list[dict]) -> None:
         con.execute("INSERT INTO region_links SELECT * FROM link_rows")
 
 
-def change_regions(db: Database, *, date, kind: str, retire: list[str], create: list[dict],
-                   note: str | None = None, source: str | None = None) -> None:
-    """A split or merge on ``date``: retired regions stop (their history stays attributable);
-    new regions start under their parents.  ``create`` items: code, parent, name_zh, name_en, level."""
-    with db.write() as con:
-        for code in retire:
-            rid = con.execute("SELECT rid FROM regions WHERE code = ?", [code]).fetchone()
-            if rid is None:
-                report = Report()
-                report.add("unknown-region", field="retire", value=code)
-                raise InputError(report)
-            con.execute("UPDATE regions SET valid_to = ? WHERE rid = ?", [date, rid[0]])
-            con.execute("UPDATE region_links SET valid_to = ? WHERE rid = ? AND valid_to IS NULL", [date, rid[0]])
-        next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
-        for i, c in enumerate(create):
-            parent = con.execute("SELECT rid FROM regions WHERE code = ?", [c["parent"]]).fetchone()
-            if parent is None:
-                report = Report()
-                report.add("unknown-parent", field="parent", value=c["parent"])
-                raise InputError(report)
-            con.execute("INSERT INTO regions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [next_rid + i, c["code"], c["level"], DEPTH[c["level"]], c.get("kind", c["level"]),
-                         c["name_zh"], c["name_en"], None, date, None, c.get("synthetic", False), source, None])
-            con.execute("INSERT INTO region_links VALUES (?,?,?,NULL)", [next_rid + i, parent[0], date])
-        con.execute("INSERT INTO region_events VALUES (?,?,?,?,?,?)",
-                    [date, kind, ",".join(retire), ",".join(c["code"] for c in create), note, source])
-
-
 def load_plans(db: Database, path: str | Path) -> dict:
     report = Report(file=str(path))
     plans = read_plans(path, report)

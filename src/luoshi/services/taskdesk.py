@@ -52,6 +52,11 @@ class TaskDesk:
     def units(self) -> list[dict]:
         return self.db.all("SELECT * FROM units ORDER BY kind DESC, code")
 
+    def regions(self) -> list[dict]:
+        """The regions tasks are in (a task's own, else its lead unit's): code and names, by code."""
+        return self.db.all("SELECT DISTINCT r.code, r.name_zh, r.name_en FROM tasks t JOIN regions r ON r.code = "
+                           "coalesce(t.region_code, (SELECT region_code FROM units WHERE code = t.lead_unit)) ORDER BY 1")
+
     # --- workflow ----------------------------------------------------------------------------------
     def add_tasks(self, tasks: list[dict], actor: Actor | None = None) -> int:
         return task_flow.insert_tasks(self.db, tasks, actor or Actor.system(), self.today)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from luoshi.domain.periods import parse
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.roles import Actor, Denied
 from luoshi.services import observations
 from luoshi.services.audit import log, log_changes
@@ -100,16 +101,14 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
         waiting = 0
         if bottom_up and action == "approve":
             # keep back parents whose children are not all approved yet
-            waiting = con.execute("""
+            waiting = con.execute(f"""
                 WITH blocked AS (SELECT DISTINCT i.iid, i.rid, i.pkey FROM _in i JOIN periods p ON p.key = i.pkey
-                    JOIN region_links l ON l.parent_rid = i.rid AND l.valid_from <= p.start
-                         AND (l.valid_to IS NULL OR p.start < l.valid_to)
+                    JOIN region_links l ON l.parent_rid = i.rid AND {valid_on_sql('l', 'p.start')}
                     LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
                     WHERE c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked'))
                 SELECT count(*) FROM blocked""").fetchone()[0]
-            con.execute("""DELETE FROM _in i WHERE EXISTS (SELECT 1 FROM periods p
-                    JOIN region_links l ON l.parent_rid = i.rid AND l.valid_from <= p.start
-                         AND (l.valid_to IS NULL OR p.start < l.valid_to)
+            con.execute(f"""DELETE FROM _in i WHERE EXISTS (SELECT 1 FROM periods p
+                    JOIN region_links l ON l.parent_rid = i.rid AND {valid_on_sql('l', 'p.start')}
                     LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
                     WHERE p.key = i.pkey AND (c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked')))""")
         out = observations.apply(con, "_in", by=actor.name, basis=basis)

@@ -154,3 +154,21 @@ def rollup_view(con: duckdb.DuckDBPyConnection) -> None:
         value DOUBLE, src TINYINT NOT NULL, n_reporting INTEGER, synthetic BOOLEAN NOT NULL DEFAULT false
     )""")
     con.execute(rollup_view_sql("approved"))
+
+
+@migration("0003_inclusive_valid_to")
+def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
+    """``valid_to`` of regions and region links becomes the last day valid (it was the first day no
+    longer valid): every stored end moves one day earlier."""
+    for table in ("regions", "region_links"):
+        con.execute(f"UPDATE {table} SET valid_to = valid_to - 1 WHERE valid_to IS NOT NULL")
+
+
+@migration("0004_region_event_seq")
+def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
+    """Number the recorded region changes (several may share a date) and say when each was recorded."""
+    con.execute("ALTER TABLE region_events ADD COLUMN seq INTEGER")
+    con.execute("ALTER TABLE region_events ADD COLUMN recorded_at TIMESTAMP")
+    con.execute("""UPDATE region_events e SET seq = n.seq FROM (
+                       SELECT rowid AS id, row_number() OVER (ORDER BY event_date, rowid) AS seq FROM region_events) n
+                   WHERE e.rowid = n.id""")

@@ -62,8 +62,7 @@ def _ctx(request: Request) -> dict:
 
 
 def _regions(request: Request) -> dict[str, dict]:
-    rows = request.app.state.ws.db.all("SELECT code, name_zh, name_en FROM regions")
-    return {r["code"]: r for r in rows}
+    return {r["code"]: r for r in request.app.state.ws.regions(retired=True)}
 
 
 # --- shared steps ---------------------------------------------------------------------------------

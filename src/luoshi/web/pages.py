@@ -65,7 +65,7 @@ async def overview(request: Request, plan: str = "gd-1310", region: Optional[str
 
 @router.get("/regions", response_class=HTMLResponse)
 def regions_root(request: Request):
-    code = request.app.state.dash.ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    code = request.app.state.dash.ws.province()["code"]
     return RedirectResponse(f"/regions/{code}", status_code=307)
 
 

@@ -89,8 +89,7 @@ def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] 
     rows = d.tasks(_date(at), **_filters(unit, node, region, category, light))
     nodes = d.db.all("SELECT code, title_zh, title_en FROM plan_nodes WHERE plan_id = ? AND kind IN "
                      "('breakthrough', 'driving_force') ORDER BY seq NULLS LAST, code", [d.plan_id])
-    regions = d.db.all("SELECT DISTINCT r.code, r.name_zh, r.name_en FROM tasks t JOIN regions r ON r.code = "
-                       "coalesce(t.region_code, (SELECT region_code FROM units WHERE code = t.lead_unit)) ORDER BY 1")
+    regions = d.regions()
     return page(request, "tasks/list.html", rows=rows, units=d.units(), nodes=nodes, regions=regions,
                 categories=CATEGORIES, lights=LIGHTS, f=_filters(unit, node, region, category, light),
                 at=at or "", synthetic=any(t["synthetic"] for t in rows), **_ctx(request))

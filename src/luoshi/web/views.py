@@ -111,7 +111,12 @@ def region(ws: Workspace, code: str, *, period: str | None = None, at: str | Non
         r["synthetic"] = bool(r["synthetic"]) or any(s["synthetic"] for s in points if s["period"] >= p.code[:4])
         r.pop("iid", None)
     children = [_region_brief(c) for c in ws.children(code, day)]
-    return {"region": _region_brief(reg), "path": [_region_brief(r) for r in ws.region_path(code, day)],
+    # the merges and splits it took part in: for a retired region, what it became
+    changes = [{"date": e["event_date"].isoformat(), "kind": e["kind"], "from": e["from_codes"], "to": e["to_codes"]}
+               for e in ws.region_events(code)]
+    return {"region": _region_brief(reg) | {"valid_from": reg["valid_from"].isoformat(),
+                                            "valid_to": reg["valid_to"] and reg["valid_to"].isoformat()},
+            "path": [_region_brief(r) for r in ws.region_path(code, day)], "changes": changes,
             "children": children, "period": p.code, "at": day.isoformat(), "plan": plan, "indicators": rows,
             "synthetic": bool(reg["synthetic"]) or _any_synthetic(rows)}
 
@@ -168,7 +173,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
               at: str | None = None, plan: str = "gd-1310") -> dict:
     day = parse_at(ws, at)
     ind = ws.indicator(code)
-    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    province = ws.province()["code"]
     reg = ws.region(region or province)
     p = parse_period(ws, period, day)
     ws.plan(plan)
@@ -194,7 +199,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
 def series(ws: Workspace, code: str, *, region: str | None = None, at: str | None = None) -> dict:
     day = parse_at(ws, at)
     ind = ws.indicator(code)
-    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    province = ws.province()["code"]
     reg = ws.region(region or province)
     ch = chart(ws, ind, reg["code"], day)
     return {"indicator": ind["code"], "region": _region_brief(reg), **ch}
@@ -217,7 +222,7 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
             raise BadQuery("bad-weight", f"{len(weights)} weight(s) for {len(names)} indicator(s)")
         if any(w < 0 for w in weights) or not sum(weights):
             raise BadQuery("bad-weight", "weights must be non-negative and not all zero")
-    province = ws.db.scalar("SELECT code FROM regions WHERE depth = 1 ORDER BY code LIMIT 1")
+    province = ws.province()["code"]
     if level == "city":
         within = within or province
     elif not within or within == province:  # counties of the first city unless one is named
