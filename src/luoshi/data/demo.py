@@ -14,7 +14,7 @@ from datetime import date
 
 import pyarrow as pa
 
-from luoshi.data.bundle import load_bundled
+from luoshi.data.bundle import BUNDLED_PLAN, load_bundled
 from luoshi.domain.periods import Period
 from luoshi.services.observations import SYNTHETIC_SOURCE, bulk_load
 
@@ -204,7 +204,7 @@ def _write_targets(ws, targets: dict) -> None:
         con.execute(f"""
             INSERT INTO targets (iid, rid, pkey, comparator, value, plan_id, strength, source, status, synthetic,
                                  created_at)
-            SELECT d.iid, d.rid, d.pkey, d.comparator, d.value, 'gd-1310', 'expected', '{SYNTHETIC_SOURCE}',
+            SELECT d.iid, d.rid, d.pkey, d.comparator, d.value, '{BUNDLED_PLAN}', 'expected', '{SYNTHETIC_SOURCE}',
                    'synthetic', true, now()
             FROM demo_targets d
             WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.iid = d.iid AND t.rid = d.rid AND t.pkey = d.pkey)
