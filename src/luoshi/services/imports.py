@@ -91,7 +91,7 @@ def import_table(db: Database, catalog: Catalog, table, report: Report, *, kind:
             result["values"] = _outcomes(con, failed)
         if not dry_run:
             if not failed and accepted:
-                result |= _store(con, actor, state, result["import_id"], basis, report.file or "")
+                result |= _store(con, actor, state, result["import_id"], basis, report.file or "", db.kept)
             if not failed and errors and table is not None:
                 _keep_rejected(con, result["import_id"])
             _record(con, result, actor, report)
@@ -136,7 +136,7 @@ def _check_state(con, actor: Actor, state: str) -> None:
     con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'not-permitted')")
 
 
-def _store(con, actor: Actor, state: str, import_id: str, basis: str, shown: str) -> dict:
+def _store(con, actor: Actor, state: str, import_id: str, basis: str, shown: str, kept: dict) -> dict:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
                     SELECT iid, rid, pkey, value, coalesce(state, ?) AS state,
                            coalesce(source, ?) AS source, comment FROM _cand""", [state, f"import:{shown}"])
@@ -146,7 +146,8 @@ def _store(con, actor: Actor, state: str, import_id: str, basis: str, shown: str
     con.execute("""DELETE FROM _in i USING obs_current o
                    WHERE o.iid = i.iid AND o.rid = i.rid AND o.pkey = i.pkey
                      AND o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""")
-    out = observations.apply_staged(con, by=actor.name, now=_now(), import_id=import_id, basis=basis, refresh=True)
+    out = observations.apply_staged(con, by=actor.name, now=_now(), import_id=import_id, basis=basis, refresh=True,
+                                    kept=kept)
     log_changes(con, actor.name, "import", "_new", import_id=import_id)
     out["unchanged"] += same
     out.pop("rollup_seconds", None)

@@ -49,12 +49,12 @@ def record(db: Database, rows: list[dict], *, state: str = "approved", by: str |
     })
     with db.write() as con:
         con.execute("CREATE OR REPLACE TEMP TABLE _in AS SELECT * FROM incoming")
-        return apply_staged(con, by=by, now=now, import_id=import_id, basis=basis, refresh=refresh)
+        return apply_staged(con, by=by, now=now, import_id=import_id, basis=basis, refresh=refresh, kept=db.kept)
 
 
-def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
+def apply_staged(con, *, by, now, import_id, basis, refresh, kept: dict | None = None) -> dict:
     """Store the rows staged in temp table _in (iid, rid, pkey, value, state, source, comment) as new
-    revisions, inside the caller's write transaction."""
+    revisions, inside the caller's write transaction (``kept``: the database's Database.kept)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _new AS
         SELECT i.*, c.revisions, c.latest_value, c.latest_state, c.approved_value, c.approved_oid,
@@ -91,7 +91,7 @@ def apply_staged(con, *, by, now, import_id, basis, refresh) -> dict:
             # the affected keys and their context, and gives the same rows (tests/test_incremental.py)
             stats = rollup.full(con, basis)
         else:
-            stats = rollup.incremental(con, "_new", basis)
+            stats = rollup.incremental(con, "_new", basis, kept)
     return {"added": added, "revised": revised, "unchanged": total - added - revised,
             "rollup_seconds": stats.seconds if stats else 0.0}
 
