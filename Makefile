@@ -5,18 +5,20 @@ BIN     = $(VENV)/bin
 DB     ?= luoshi.duckdb
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# the versions the suite passed with: every install below is held to them (README.md, "Dependencies")
+CONSTRAINTS = constraints.txt
 
-.PHONY: demo test install install-test browser postgres bench clean
+.PHONY: demo test install install-test browser postgres bench docs lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench]'
 
 # Debian's chromium drives the browser tests (Playwright cannot download browsers here).
 browser:
@@ -41,6 +43,19 @@ postgres:
 
 bench: install-test postgres
 	$(BIN)/python bench/scale.py --size M
+
+# The generated reference docs (tests/test_docs.py fails when they are out of date).
+docs: install
+	$(BIN)/python -m luoshi.domain.errors_doc docs/errors.md
+	$(BIN)/python -m luoshi.cli.reference docs
+
+# Move to the newest versions within pyproject.toml's ranges, run the suite with them, and pin them.
+lock: $(BIN)/python browser
+	$(BIN)/pip install --quiet --upgrade -e '.[test,bench]'
+	$(BIN)/python -m pytest -q
+	{ echo "# The versions the test suite passed with: every install target of the Makefile installs these (pip -c)."; \
+	  echo "# Written by \`make lock\` (see README.md, \"Dependencies\"); do not edit by hand."; \
+	  $(BIN)/pip freeze --exclude-editable; } > $(CONSTRAINTS)
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache

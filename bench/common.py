@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
-import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -117,10 +116,6 @@ def build_workspace(data: Path, path: Path, memory_limit: str = "3GB") -> Worksp
 def reference_from():
     from luoshi.ingest.regions import DEFAULT_FROM
     return DEFAULT_FROM
-
-
-def arrow_of(cur, sql: str, params=None) -> pa.Table:
-    return cur.execute(sql, params or []).fetch_arrow_table()
 
 
 def bulk_load(ws: Workspace, query: str) -> int:

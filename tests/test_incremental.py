@@ -249,4 +249,4 @@ def _diff(a: list[tuple], b: list[tuple]) -> str:
 def test_rollup_module_keeps_its_signatures():
     import inspect
     assert list(inspect.signature(rollup.full).parameters) == ["con", "basis"]
-    assert list(inspect.signature(rollup.incremental).parameters) == ["con", "changed", "basis"]
+    assert list(inspect.signature(rollup.incremental).parameters) == ["con", "changed", "basis", "kept"]

@@ -17,6 +17,9 @@ from luoshi.domain.periods import PeriodError, containing, parse
 from luoshi.domain.problems import InputError, NotFound, Problem, Report
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
+from luoshi.domain.settings import SETTINGS, Value
+from luoshi.domain.settings import parse as parse_setting
+from luoshi.domain.settings import setting as declared
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.services import imports, observations, reference, region_changes, workflow
 from luoshi.store import regions as region_store
@@ -25,16 +28,6 @@ from luoshi.store.schema import rollup_view_sql
 
 DEFAULT_DB = "luoshi.duckdb"
 ENV_DB = "LUOSHI_DB"
-SETTINGS = {
-    # name: (default, help) — read by the CLI (`luoshi settings`) and docs/settings.md
-    "value_basis": ("approved", "which revision the rollups use: 'approved' (latest approved) or 'latest'"),
-    "language": ("zh", "default language of names in CLI output: 'zh' or 'en'"),
-    # reporting workflow (services/reporting.py)
-    "children_tolerance": ("0.01", "imports: largest relative gap between a region and the sum of its children"),
-    "jump_ratio": ("0.5", "imports: relative change against the previous period that needs a comment"),
-    "jump_points": ("10", "imports: change in percentage points (indicators in %) that needs a comment"),
-    "approval_bottom_up": ("false", "approve a region only after its child regions ('true' or 'false')"),
-}
 
 
 def default_path() -> str:
@@ -78,20 +71,31 @@ class Workspace:
         return self._today or date.today()
 
     # --- settings -----------------------------------------------------------------------------
-    def setting(self, name: str) -> str:
+    def setting(self, name: str) -> Value:
+        """The typed value of setting ``name`` (domain/settings.py): stored, else the default."""
+        default = declared(name).default  # unknown-setting
         row = self.db.one("SELECT value FROM settings WHERE key = ?", [name])
-        return row["value"] if row else SETTINGS[name][0]
+        return parse_setting(name, row["value"]) if row else default
 
-    def set_setting(self, name: str, value: str) -> None:
-        if name not in SETTINGS:
-            raise NotFound("setting", name, f"known: {', '.join(SETTINGS)}")
+    def settings(self) -> list[dict]:
+        """Every setting with its value, default, type, allowed values and meaning (CLI and API)."""
+        return [{"name": s.name, "value": self.setting(s.name), "default": s.default, "type": s.type.__name__,
+                 "allowed": s.expected()[0], "help": s.help} for s in SETTINGS.values()]
+
+    def set_setting(self, name: str, value: Value | None) -> Value:
+        """Store a setting (None: back to its default); a bad name or value is refused and changes nothing."""
+        typed = parse_setting(name, declared(name).default if value is None else value)
+        if name == "default_plan" and typed:
+            self.plan(typed)  # unknown-plan: only a plan of this workspace can be the default
         with self.db.write() as con:
-            con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, value])
+            if value is None:
+                con.execute("DELETE FROM settings WHERE key = ?", [name])
+            else:
+                con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [name, SETTINGS[name].text(typed)])
             if name == "value_basis":  # the rollup view and its derived values follow the basis
-                if value not in ("approved", "latest"):
-                    raise NotFound("value basis", value, "approved or latest")
-                con.execute(rollup_view_sql(value))
-                rollup.full(con, value)
+                con.execute(rollup_view_sql(typed))
+                rollup.full(con, typed)
+        return typed
 
     @property
     def reporting(self):
@@ -155,17 +159,27 @@ class Workspace:
     def indicators(self) -> list[dict]:
         return self.db.all("SELECT * FROM indicators ORDER BY iid")
 
-    def plan(self, plan_id: str) -> dict:
-        row = self.db.one("SELECT * FROM plans WHERE id = ?", [plan_id])
+    @property
+    def default_plan(self) -> str | None:
+        """The plan shown when none is named: the ``default_plan`` setting, else the first top-level
+        plan by id (None in a workspace without plans)."""
+        return self.setting("default_plan") or self.db.scalar(
+            "SELECT id FROM plans WHERE parent_plan IS NULL ORDER BY id LIMIT 1")
+
+    def plan(self, plan_id: str | None = None) -> dict:
+        """The plan ``plan_id``, or the default plan."""
+        plan_id = plan_id or self.default_plan
+        row = self.db.one("SELECT * FROM plans WHERE id = ?", [plan_id]) if plan_id else None
         if row is None:
             ids = ", ".join(r["id"] for r in self.db.all("SELECT id FROM plans ORDER BY id")) or "none loaded"
-            raise NotFound("plan", plan_id, f"plans: {ids}")
+            raise NotFound("plan", plan_id or "", f"plans: {ids}")
         return row
 
     def plans(self) -> list[dict]:
         return self.db.all("SELECT * FROM plans ORDER BY parent_plan NULLS FIRST, id")
 
     def rules(self, plan_id: str | None = None) -> Rules:
+        """A plan's judgement thresholds (without a plan: the built-in ones)."""
         if not plan_id:
             return Rules()
         return Rules.from_dict(json.loads(self.plan(plan_id)["rules"] or "{}"))
@@ -253,9 +267,10 @@ class Workspace:
         table = judge(self.db.cursor(), at, self.rules(plan_id))
         return self.db.all(f"SELECT * FROM {table}")
 
-    def status(self, plan_id: str = "gd-1310", region: str | None = None, period: str | None = None,
+    def status(self, plan_id: str | None = None, region: str | None = None, period: str | None = None,
                at: date | None = None) -> dict:
         plan = self.plan(plan_id)
+        plan_id = plan["id"]
         at = at or self.today
         reg = self.region(region or plan["owner_region"])
         p = self.period(period) if period else containing(at, "Y")
@@ -264,11 +279,12 @@ class Workspace:
         return out
 
     def region_indicators(self, region: str, period: str | None = None, at: date | None = None,
-                          plan_id: str = "gd-1310") -> list[dict]:
+                          plan_id: str | None = None) -> list[dict]:
         at = at or self.today
         reg = self.region(region)
         p = self.period(period) if period else containing(at, "Y")
-        return indicator_judgements(self.db.cursor(), rid=reg["rid"], period=p, at=at, rules=self.rules(plan_id))
+        return indicator_judgements(self.db.cursor(), rid=reg["rid"], period=p, at=at,
+                                    rules=self.rules(plan_id or self.default_plan))
 
     def rank(self, indicators: list[str] | str, *, level: str = "city", within: str | None = None,
              period: str, weights: list[float] | None = None) -> dict:
@@ -283,9 +299,8 @@ class Workspace:
         return {"indicators": names, "weights": weights, "level": level, "within": within, "period": p.code,
                 "previous_period": p.previous().code, "rows": rows}
 
-    def coverage(self, plan_id: str) -> dict:
-        self.plan(plan_id)
-        return coverage_matrix(self.db.cursor(), plan_id)
+    def coverage(self, plan_id: str | None = None) -> dict:
+        return coverage_matrix(self.db.cursor(), self.plan(plan_id)["id"])
 
     def series(self, indicator: str, region: str, ptype: str | None = None) -> list[dict]:
         """An indicator's rolled-up values over time for one region (one period type)."""
@@ -299,13 +314,13 @@ class Workspace:
 
     # --- dashboard queries (web) ------------------------------------------------------------
     def region_table(self, indicator: str, parent: str, period: str | None = None, at: date | None = None,
-                     plan_id: str = "gd-1310") -> list[dict]:
+                     plan_id: str | None = None) -> list[dict]:
         """The children of ``parent`` judged on one indicator (value, target, attainment, light...)."""
         at = at or self.today
         ind, reg = self.indicator(indicator), self.region(parent)
         p = self.period(period) if period else containing(at, "Y")
         return regional.indicator_by_region(self.db.cursor(), iid=ind["iid"], parent_rid=reg["rid"], period=p,
-                                            at=at, rules=self.rules(plan_id))
+                                            at=at, rules=self.rules(plan_id or self.default_plan))
 
     def sparklines(self, region: str, start: date, end: date) -> dict[str, list[dict]]:
         """Each indicator's values for a region between two dates, at the indicator's own frequency."""
@@ -321,11 +336,14 @@ class Workspace:
         return regional.targets_outcomes(self.db.cursor())
 
     def data_version(self) -> tuple:
-        """Changes whenever observations, targets, plans or regions change (a cache key for readers)."""
+        """Changes whenever observations, targets, plans, regions or settings change (a cache key for
+        readers: a view asked for without a plan shows the default plan, and the value basis changes
+        every rolled-up value)."""
         return self.db.cursor().execute(
             "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
             " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
-            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators)").fetchone()
+            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators),"
+            " (SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings)").fetchone()
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision) or the rollup to CSV or Parquet; returns the row count."""
@@ -356,7 +374,7 @@ class Workspace:
     def documents(self):
         """Policy documents and the commitments extracted from them (services/documents.py)."""
         from luoshi.services.documents import DocumentService
-        return DocumentService(self)
+        return DocumentService(self, self.default_plan)
 
     def summary(self) -> dict:
         q = self.db.scalar

@@ -284,24 +284,30 @@ def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats
     return stats
 
 
-_memory: tuple[str, Memory] | None = None  # the last update's rules and links as arrays, by what they are made of
+def _memory(con: duckdb.DuckDBPyConnection, made_of: str, kept: dict | None) -> Memory:
+    """The rules and links as arrays: those in ``kept`` (the database's, Database.kept) while what
+    they are made of is unchanged, else built again (and kept)."""
+    held = kept.get("rollup_memory") if kept is not None else None
+    if held is None or held[0] != made_of:
+        held = (made_of, Memory(con))
+        if kept is not None:
+            kept["rollup_memory"] = held
+    return held[1]
 
 
-def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "approved") -> RollupStats:
+def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "approved",
+                kept: dict | None = None) -> RollupStats:
     """Recompute only what the changed keys affect.
 
     ``changed`` names a table or view with columns (iid, rid, pkey) of base values that were
     added, revised or removed.  Call inside the same write transaction as the change.
     The closure and the steps are computed in memory (rollup_memory.py); SQL reads their inputs
-    and writes the result.
+    and writes the result.  ``kept`` is the database's store of derived state (Database.kept),
+    where the arrays of rules and links stay between updates; without it they are built each time.
     """
-    global _memory
     stats = RollupStats("incremental")
     t0 = time.perf_counter()
-    made_of = _prepare(con)
-    if _memory is None or _memory[0] != made_of:
-        _memory = (made_of, Memory(con))
-    memory = _memory[1]
+    memory = _memory(con, _prepare(con), kept)
     p = con.execute("SELECT key, parent_key FROM periods WHERE parent_key IS NOT NULL ORDER BY key").fetchnumpy()
     periods = (p["key"].astype(np.int64), p["parent_key"].astype(np.int64))
     c = con.execute(f"SELECT iid, rid, pkey FROM {changed}").fetchnumpy()

@@ -11,14 +11,18 @@ import typer
 
 from luoshi.cli.render import completeness_text, console, emit, fail, light_text, name_of
 from luoshi.domain.problems import InputError
-from luoshi.workspace import ENV_DB, SETTINGS, NotFound, Workspace, default_path
+from luoshi.domain.settings import SETTINGS
+from luoshi.workspace import ENV_DB, NotFound, Workspace, default_path
 
 app = typer.Typer(help="luoshi (落实): track a cascaded development plan — targets, reports, judgement.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 load_app = typer.Typer(help="Load reference files (regions, plans, indicators, targets).", no_args_is_help=True)
 import_app = typer.Typer(help="Import reported values.", no_args_is_help=True)
+settings_app = typer.Typer(help="Show or change the workspace settings (docs/settings.md).",
+                           invoke_without_command=True)
 app.add_typer(load_app, name="load")
 app.add_typer(import_app, name="import")
+app.add_typer(settings_app, name="settings")
 
 STATE: dict = {"db": None}
 
@@ -83,7 +87,7 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
         info = build_demo(ws)
     console.print(f"[bold]demo workspace[/] {path}: {info['observations']:,} synthetic observations, "
                   f"{info['targets']:,} targets, rollup {info['rollup_rows']:,} rows (stored and rolled up in {info['seconds']} s)")
-    show_status(ws, "gd-1310", None, None, ws.today, as_json=False)
+    show_status(ws, None, None, None, ws.today, as_json=False)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ def show_status(ws, plan, region, period, at, as_json):
 
     reg = data["region"]
     synthetic = ws.db.scalar("SELECT count(*) FROM obs_current WHERE synthetic") > 0
-    root = Tree(f"[bold]{plan}[/] · {name_of(reg)} · {data['period']} · as of {data['at']}"
+    root = Tree(f"[bold]{data['plan']}[/] · {name_of(reg)} · {data['period']} · as of {data['at']}"
                 + ("  [magenta](includes SYNTHETIC demo data)[/]" if synthetic else ""))
 
     def add(branch, node):
@@ -182,8 +186,11 @@ def show_status(ws, plan, region, period, at, as_json):
     console.print("counts: " + ", ".join(f"{k} {v}" for k, v in data["counts"].items()))
 
 
+PLAN_HELP = "plan id (default: the default_plan setting)"
+
+
 @app.command()
-def status(plan: str = typer.Option("gd-1310", help="plan id"),
+def status(plan: Optional[str] = typer.Option(None, help=PLAN_HELP),
            region: Optional[str] = typer.Option(None, help="region code (default: the plan's owner)"),
            period: Optional[str] = typer.Option(None, help="target period (default: the year of --at)"),
            at: Optional[str] = typer.Option(None, help="as-of date (default: today)"),
@@ -221,7 +228,8 @@ def rank(indicator: list[str] = typer.Argument(..., help="one indicator, or seve
 
 
 @app.command()
-def coverage(plan: str = typer.Argument("gd-1310"), as_json: bool = typer.Option(False, "--json")):
+def coverage(plan: Optional[str] = typer.Argument(None, help=PLAN_HELP),
+             as_json: bool = typer.Option(False, "--json")):
     """Cascade coverage: parent plan nodes x child plans/regions, with the gaps."""
     data = run(workspace().coverage, plan)
     if as_json:
@@ -229,7 +237,7 @@ def coverage(plan: str = typer.Argument("gd-1310"), as_json: bool = typer.Option
         return
     from rich.table import Table
 
-    t = Table(title=f"cascade coverage of {plan} (✓ aligned/targets/data · gaps in red)")
+    t = Table(title=f"cascade coverage of {data['plan']} (✓ aligned/targets/data · gaps in red)")
     t.add_column("node")
     for c in data["columns"]:
         t.add_column(c["code"][:4] + ("*" if c["plan"] else ""), justify="center")
@@ -262,12 +270,32 @@ def indicators(as_json: bool = typer.Option(False, "--json")):
     emit([{k: r[k] for k in keep} for r in rows], as_json=as_json, title="indicators")
 
 
-@app.command()
-def settings(as_json: bool = typer.Option(False, "--json")):
-    """Show the workspace settings and their meaning."""
-    ws = workspace()
-    emit([{"setting": k, "value": ws.setting(k), "default": d, "help": h} for k, (d, h) in SETTINGS.items()],
-         as_json=as_json, title="settings")
+@settings_app.callback()
+def settings(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")):
+    """Show the workspace settings: value, default, allowed values and meaning (docs/settings.md)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = workspace().settings()
+    if not as_json:  # values as they are typed (true/false, 0.5); the meaning says what is allowed
+        rows = [{"name": r["name"], "value": SETTINGS[r["name"]].text(r["value"]),
+                 "default": SETTINGS[r["name"]].text(r["default"]), "meaning": r["help"]} for r in rows]
+    emit(rows, as_json=as_json, title="settings")
+
+
+@settings_app.command("set")
+def settings_set(name: str = typer.Argument(..., help="a setting (`luoshi settings` lists them)"),
+                 value: str = typer.Argument(..., help="its new value")):
+    """Change a setting; a value of the wrong type or outside the allowed values is refused (bad-setting)
+    and nothing changes."""
+    typed = run(workspace().set_setting, name, value)  # an unknown name or a bad value exits here
+    emit({"setting": name, "value": SETTINGS[name].text(typed)})
+
+
+@settings_app.command("reset")
+def settings_reset(name: str = typer.Argument(..., help="a setting")):
+    """Return a setting to its default."""
+    typed = run(workspace().set_setting, name, None)
+    emit({"setting": name, "value": SETTINGS[name].text(typed)})
 
 
 def _register_extensions() -> None:

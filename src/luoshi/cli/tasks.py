@@ -208,6 +208,7 @@ def list_projects(cluster: Optional[str] = typer.Option(None), region: Optional[
 
 @projects_app.command("show")
 def show_project(project_id: str, at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
+    """One major project: this year's investment against its plan (with the light), by month, and its milestones."""
     emit(_run(_desk().project, project_id, _date(at)), as_json=True if as_json else False)
 
 

@@ -15,6 +15,7 @@ FILES = {
     "outcomes": "outcomes_gd.csv",
     "units": "units.csv",
 }
+BUNDLED_PLAN = "gd-1310"  # the provincial 1310 plan of plans.yaml: a bundled workspace's default plan
 
 
 def path(name: str) -> str:
@@ -33,4 +34,6 @@ def load_bundled(ws) -> dict:
     from luoshi.services.units import load_units  # responsible units: provincial departments, city governments
     out["units"] = load_units(ws.db, path("units"))
     out["outcomes"] = ws.import_observations(path("outcomes"), state="approved", by="luoshi-bundle")
+    if not ws.setting("default_plan"):
+        ws.set_setting("default_plan", BUNDLED_PLAN)
     return out

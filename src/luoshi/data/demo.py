@@ -13,7 +13,7 @@ import random
 import time
 from datetime import date
 
-from luoshi.data.bundle import load_bundled
+from luoshi.data.bundle import BUNDLED_PLAN, load_bundled
 from luoshi.domain.periods import Period
 from luoshi.services.observations import SYNTHETIC_SOURCE
 
@@ -172,7 +172,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     t0 = time.perf_counter()
     stored = ws.record(obs, by="luoshi-demo", source=SYNTHETIC_SOURCE)
     ws.set_targets([{"indicator": code, "region": region, "period": str(year), "comparator": SPEC[code][3],
-                     "value": round(value, 4), "plan": "gd-1310", "strength": "expected", "source": SYNTHETIC_SOURCE,
+                     "value": round(value, 4), "plan": BUNDLED_PLAN, "strength": "expected", "source": SYNTHETIC_SOURCE,
                      "status": "synthetic", "synthetic": "true"}
                     for (code, region, year), value in sorted(targets.items())
                     if (code, year) not in real_targets or region != "440000"], by="luoshi-demo")

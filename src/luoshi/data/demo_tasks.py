@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from luoshi.data.bundle import path
+from luoshi.data.bundle import BUNDLED_PLAN, path
 from luoshi.domain.tasks import Milestone, report_due
 from luoshi.services.task_flow import Actor
 from luoshi.services.taskdesk import TaskDesk
@@ -114,7 +114,7 @@ def _tasks(rng: random.Random, today: date) -> list[dict]:
                 ms.append(Milestone(k + 1, MS_TITLES[k], due, float(shares[k])))
             co = rng.sample([c for c in cos if c != lead], k=min(len(cos) - 1, rng.choice([1, 2, 3])))
             phase = "（第二批）" if i >= 5 else ""
-            out.append({"id": f"T-{b}-{i + 1:03d}", "plan_id": "gd-1310", "node_code": b,
+            out.append({"id": f"T-{b}-{i + 1:03d}", "plan_id": BUNDLED_PLAN, "node_code": b,
                         "title_zh": zh + phase, "title_en": en + (" (batch 2)" if phase else ""),
                         "content": f"{zh}{phase}，{year}年度工作任务（合成演示数据）",
                         "source": SOURCE, "source_kind": "synthetic", "lead_unit": lead, "co_units": co,
@@ -186,7 +186,7 @@ def _projects(rng: random.Random, today: date) -> tuple[list[dict], list[tuple]]
         status = rng.choice(["under_construction", "under_construction", "planned", "completed"])
         items.append({"id": pid, "name_zh": f"合成示例{kinds[k]}项目{n + 1:02d}",
                       "name_en": f"Synthetic demo {kinds_en[k]} project {n + 1:02d}", "region_code": city,
-                      "cluster_code": cluster, "plan_id": "gd-1310", "node_code": "B2" if cluster else "B5",
+                      "cluster_code": cluster, "plan_id": BUNDLED_PLAN, "node_code": "B2" if cluster else "B5",
                       "lead_unit": f"gov-{city}", "total_investment": total, "status": status,
                       "synthetic": True, "source": SOURCE, "plans": {today.year: planned},
                       "milestones": {"approval": (start - timedelta(days=90), start - timedelta(days=80)),

@@ -113,6 +113,11 @@ _e("unknown-mapping", "No mapping for a DHIS2 identifier", "no luoshi code mappe
    "DHIS2 {kind} {value!r} 没有对应的 luoshi 代码")
 _e("too-many-rows", "Too many rows", "more than {limit} rows; split the file", "行数超过 {limit}，请拆分文件")
 
+# workspace settings (domain/settings.py)
+_e("unknown-setting", "Unknown setting", "no setting {value!r}", "不存在设置项 {value!r}")
+_e("bad-setting", "Bad setting value", "{value!r} is not a valid value for setting {name}: expected {expected}",
+   "{value!r} 不是设置项 {name} 的有效值，应为{expected_zh}")
+
 
 # policy documents (ingest/documents.py)
 _e("binary-file", "Binary file", "the file is binary, not text: {detail}", "文件是二进制文件而非文本：{detail}")

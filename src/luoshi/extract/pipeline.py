@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from luoshi.extract.classify import classify, in_step_class
 from luoshi.extract.cues import comparator, explicit_time, in_step, relative_time, strength
@@ -18,8 +19,18 @@ from luoshi.extract.segment import REVIEW, Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", re.I)
-_default_linker: Linker | None = None
-_default_regions: RegionMatcher | None = None
+
+
+@cache
+def _default_linker() -> Linker:
+    """The linker of the bundled lexicon (built once: compiling its patterns takes a while)."""
+    return Linker()
+
+
+@cache
+def _default_regions() -> RegionMatcher:
+    """The matcher of the built-in region names."""
+    return RegionMatcher()
 
 
 @dataclass
@@ -39,12 +50,9 @@ class ExtractionResult:
 def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker | None = None,
                  regions: RegionMatcher | None = None, keep_none: bool = True) -> ExtractionResult:
     """Find and classify every quantified statement of ``text``; offsets are into the normalised text."""
-    global _default_linker, _default_regions
     meta = meta or DocumentMeta()
-    if linker is None:
-        linker = _default_linker = _default_linker or Linker()
-    if regions is None:
-        regions = _default_regions = _default_regions or RegionMatcher()
+    linker = _default_linker() if linker is None else linker
+    regions = _default_regions() if regions is None else regions
     norm = normalise(text)
     lang = meta.language or detect_language(norm.text)
     if meta.date is None:

@@ -43,10 +43,10 @@ def _now() -> datetime:
 class DocumentService:
     """Documents and commitments of one workspace."""
 
-    def __init__(self, ws, plan_id: str = "gd-1310"):
+    def __init__(self, ws, plan_id: str | None = None):
         self.ws = ws  # an accepted outcome is stored through the workspace's one write path
         self.db: Database = ws.db
-        self.plan_id = plan_id
+        self.plan_id = plan_id  # the plan an accepted target belongs to (Workspace.documents: the default plan)
 
     # --- documents ---------------------------------------------------------------------------
     def add(self, path: str | Path, *, title: str | None = None, doc_date: str | None = None,

@@ -117,7 +117,7 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
         if not dry_run:
             if not failed and accepted:
                 result |= _store(con, v, actor, state, result["import_id"], basis,
-                                 source or f"import:{report.file or fmt}")
+                                 source or f"import:{report.file or fmt}", db.kept)
             if not failed and errors and v:
                 _keep_rejected(con, v, result["import_id"])
             record_import(con, result, actor, report)
@@ -158,7 +158,8 @@ def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
                 f"(SELECT row_no FROM {v.problems} WHERE code = 'not-permitted')")
 
 
-def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str) -> dict:
+def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str,
+           kept: dict) -> dict:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
                     SELECT iid, rid, pkey, value, coalesce(state, ?) AS state,
                            coalesce(source, ?) AS source, comment FROM {v.candidates}""", [state, source])
@@ -168,7 +169,7 @@ def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: 
     con.execute("""DELETE FROM _in i USING obs_current o
                    WHERE o.iid = i.iid AND o.rid = i.rid AND o.pkey = i.pkey
                      AND o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""")
-    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis)
+    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis, kept=kept)
     log_changes(con, actor.name, "import", out.pop("changed"), import_id=import_id)
     out["unchanged"] += same
     return out
@@ -199,10 +200,10 @@ def record_import(con, result: dict, actor: Actor, report: Report) -> None:
 
 
 def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, basis: str = "approved",
-          refresh: bool = True) -> dict:
+          refresh: bool = True, kept: dict | None = None) -> dict:
     """Store the rows of relation ``incoming`` (iid, rid, pkey, value, state, source, comment) as new
-    revisions, inside the caller's write transaction, and roll them up.  Rows whose value and state
-    equal the current revision are left alone.  Returns counts of added, revised and unchanged
+    revisions, inside the caller's write transaction, and roll them up (``kept``: the database's
+    derived state, Database.kept).  Rows whose value and state equal the current revision are left alone.  Returns counts of added, revised and unchanged
     values, and ``changed``: the temp table of the rows stored, with their previous value and state
     (for the audit log)."""
     now = _now()
@@ -242,6 +243,6 @@ def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, b
             # the affected keys and their context, and gives the same rows (tests/test_incremental.py)
             stats = rollup.full(con, basis)
         else:
-            stats = rollup.incremental(con, "_new", basis)
+            stats = rollup.incremental(con, "_new", basis, kept)
     return {"added": added, "revised": revised, "unchanged": total - added - revised,
             "rollup_seconds": stats.seconds if stats else 0.0, "changed": "_new"}

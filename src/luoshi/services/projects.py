@@ -15,8 +15,9 @@ MILESTONE_KINDS = ("approval", "construction_start", "completion", "production")
 STATUSES = ("planned", "under_construction", "completed", "in_production")
 
 
-def add_projects(db: Database, projects: list[dict], actor: Actor, *, on: date) -> int:
-    """Insert projects: id, name_zh, region_code, total_investment, plans {year: planned}, milestones {kind: (planned, actual)}."""
+def add_projects(db: Database, projects: list[dict], actor: Actor, *, on: date, plan_id: str | None) -> int:
+    """Insert projects: id, name_zh, region_code, total_investment, plans {year: planned}, milestones {kind: (planned, actual)};
+    a project without a plan_id belongs to ``plan_id``."""
     report = Report(file="projects")
     regions = {r["code"] for r in db.all("SELECT code FROM regions")}
     clusters = {r["code"] for r in db.all("SELECT code FROM clusters")}
@@ -38,7 +39,7 @@ def add_projects(db: Database, projects: list[dict], actor: Actor, *, on: date) 
             con.execute("""INSERT INTO projects (id, name_zh, name_en, region_code, cluster_code, plan_id, node_code,
                              lead_unit, total_investment, status, synthetic, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
                         [p["id"], p["name_zh"], p.get("name_en"), p["region_code"], p.get("cluster_code"),
-                         p.get("plan_id", "gd-1310"), p.get("node_code"), p.get("lead_unit"),
+                         p.get("plan_id") or plan_id, p.get("node_code"), p.get("lead_unit"),
                          p["total_investment"], p.get("status", "planned"), bool(p.get("synthetic")), p.get("source")])
             for year, planned in (p.get("plans") or {}).items():
                 con.execute("INSERT INTO project_plans VALUES (?,?,?)", [p["id"], int(year), planned])

@@ -38,8 +38,8 @@ class Reporting:
     # --- imports --------------------------------------------------------------------------------
     def checks(self) -> Checks:
         s = self.ws.setting
-        return Checks(today=self.ws.today, tolerance=float(s("children_tolerance")),
-                      jump_ratio=float(s("jump_ratio")), jump_points=float(s("jump_points")))
+        return Checks(today=self.ws.today, tolerance=s("children_tolerance"), jump_ratio=s("jump_ratio"),
+                      jump_points=s("jump_points"))
 
     def import_file(self, path: str | Path, *, actor: Actor, kind: str = "observations",
                     mode: str = "all-or-nothing", dry_run: bool = False, state: str | None = None,
@@ -78,7 +78,7 @@ class Reporting:
                    subtree: bool = False) -> dict:
         return workflow.transition(self.db, actor, action, region=region, indicator=indicator, period=period,
                                    reason=reason, today=self.ws.today, basis=self.ws.setting("value_basis"),
-                                   bottom_up=self.ws.setting("approval_bottom_up") == "true", subtree=subtree)
+                                   bottom_up=self.ws.setting("approval_bottom_up"), subtree=subtree)
 
     def lock(self, plan_id: str, period: str, *, actor: Actor, unlock: bool = False, reason: str | None = None) -> dict:
         return workflow.lock(self.db, actor, plan_id, period, unlock=unlock, reason=reason,

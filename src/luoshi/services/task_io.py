@@ -111,7 +111,7 @@ def check_rows(db: Database, rows: list[tuple[str, int, dict, dict]], report: Re
     return out
 
 
-def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_id: str = "gd-1310",
+def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_id: str,
                 dry_run: bool = False, partial: bool = False) -> dict:
     """Import a task list; all or nothing unless ``partial`` (then rows with errors are skipped)."""
     report = Report(file=Path(path).name)

@@ -13,10 +13,11 @@ from luoshi.services.task_flow import Actor, TaskRefused
 
 
 class TaskDesk:
-    """Tasks and major projects of one workspace (anything with ``db``, ``path`` and ``today``)."""
+    """Tasks and major projects of one workspace (anything with ``db``, ``path``, ``today`` and
+    ``default_plan``) and of one plan (default: the workspace's default plan)."""
 
-    def __init__(self, ws, plan_id: str = "gd-1310"):
-        self.ws, self.db, self.plan_id = ws, ws.db, plan_id
+    def __init__(self, ws, plan_id: str | None = None):
+        self.ws, self.db, self.plan_id = ws, ws.db, plan_id or ws.default_plan
 
     @property
     def today(self) -> date:
@@ -143,7 +144,7 @@ class TaskDesk:
 
     # --- projects --------------------------------------------------------------------------------
     def add_projects(self, items: list[dict], actor: Actor | None = None) -> int:
-        return projects.add_projects(self.db, items, actor or Actor.system(), on=self.today)
+        return projects.add_projects(self.db, items, actor or Actor.system(), on=self.today, plan_id=self.plan_id)
 
     def record_investment(self, project_id: str, month: str, amount: float, actor: Actor | None = None) -> dict:
         return projects.record_investment(self.db, project_id, month, amount, actor or Actor.system(), on=self.today)

@@ -111,7 +111,7 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
                     JOIN region_links l ON l.parent_rid = i.rid AND {valid_on_sql('l', 'p.start')}
                     LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
                     WHERE p.key = i.pkey AND (c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked')))""")
-        out = observations.apply(con, "_in", by=actor.name, basis=basis)
+        out = observations.apply(con, "_in", by=actor.name, basis=basis, kept=db.kept)
         log_changes(con, actor.name, action, out["changed"], reason=reason)
     return {"action": action, "state": target, "changed": out["added"] + out["revised"], "waiting_for_children": waiting}
 
@@ -137,7 +137,7 @@ def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool 
             WHERE c.latest_state = ? AND q.start >= ? AND q."end" <= ?
               AND c.iid IN (SELECT i.iid FROM indicator_nodes n JOIN indicators i ON i.code = n.indicator_code
                             WHERE n.plan_id = ?)""", [dst, reason, src, p.start, p.end, plan_id])
-        out = observations.apply(con, "_in", by=actor.name, basis=basis)
+        out = observations.apply(con, "_in", by=actor.name, basis=basis, kept=db.kept)
         log_changes(con, actor.name, "unlock" if unlock else "lock", out["changed"], reason=reason)
         log(con, actor.name, "period-unlock" if unlock else "period-lock", reason=reason,
             detail={"plan": plan_id, "period": p.code})

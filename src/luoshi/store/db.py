@@ -22,6 +22,10 @@ class Database:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._depth = 0
+        # what the layers above derive from this database and keep between writes (the incremental
+        # rollup's arrays of rules and links): held here, per database, so that two workspaces in one
+        # process never share it; read and replaced only inside write() (one writer at a time)
+        self.kept: dict[str, object] = {}
 
     # --- schema ------------------------------------------------------------------------------
     def migrate(self) -> list[str]:

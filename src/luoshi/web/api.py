@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 Format = Literal["json", "csv"]
 AT = Query(None, description="as-of date, YYYY-MM-DD (default: today)", examples=["2025-06-30"])
 PERIOD = Query(None, description="target period, e.g. 2025, 2025Q2, 2025-03 (default: the year of `at`)")
-PLAN = Query("gd-1310", description="plan id")
+PLAN = Query(None, description="plan id (default: the workspace's default_plan setting)")
 FORMAT = Query("json", description="json, or csv for the page's table")
 REGION = Query(None, description="region code (default: the province, or the plan's owner)")
 
@@ -55,8 +55,13 @@ async def plans(request: Request, format: Format = FORMAT):
     return await respond(request, "plans", views.plans, format, "plans.csv")
 
 
+@router.get("/settings", summary="The workspace settings: value, default, allowed values, meaning", responses=ERRORS)
+async def settings(request: Request, format: Format = FORMAT):
+    return await respond(request, "settings", views.settings, format, "settings.csv")
+
+
 @router.get("/overview", summary="Plan tree with lights and counts (overview page)", responses=ERRORS)
-async def overview(request: Request, plan: str = PLAN, region: Optional[str] = REGION,
+async def overview(request: Request, plan: Optional[str] = PLAN, region: Optional[str] = REGION,
                    period: Optional[str] = PERIOD, at: Optional[str] = AT, format: Format = FORMAT):
     return await respond(request, "overview", views.overview, format, f"overview-{plan}.csv", plan=plan,
                          region=region, period=period, at=at)
@@ -65,7 +70,7 @@ async def overview(request: Request, plan: str = PLAN, region: Optional[str] = R
 @router.get("/regions/{code}", summary="A region: breadcrumbs, children, indicators (region page)",
             responses=ERRORS)
 async def region(request: Request, code: str, period: Optional[str] = PERIOD, at: Optional[str] = AT,
-                 plan: str = PLAN, format: Format = FORMAT):
+                 plan: Optional[str] = PLAN, format: Format = FORMAT):
     return await respond(request, "region", views.region, format, f"region-{code}.csv", code=code, period=period,
                          at=at, plan=plan)
 
@@ -78,7 +83,7 @@ async def indicators(request: Request, format: Format = FORMAT):
 @router.get("/indicators/{code}", summary="An indicator: chart data, child regions, city map (indicator page)",
             responses=ERRORS)
 async def indicator(request: Request, code: str, region: Optional[str] = REGION, period: Optional[str] = PERIOD,
-                    at: Optional[str] = AT, plan: str = PLAN, format: Format = FORMAT):
+                    at: Optional[str] = AT, plan: Optional[str] = PLAN, format: Format = FORMAT):
     return await respond(request, "indicator", views.indicator, format, f"indicator-{code}.csv", code=code,
                          region=region, period=period, at=at, plan=plan)
 
@@ -105,8 +110,8 @@ async def rankings(request: Request,
 
 
 @router.get("/coverage", summary="Cascade coverage matrix with gaps", responses=ERRORS)
-async def coverage(request: Request, plan: str = PLAN, format: Format = FORMAT):
-    return await respond(request, "coverage", views.coverage, format, f"coverage-{plan}.csv", plan=plan)
+async def coverage(request: Request, plan: Optional[str] = PLAN, format: Format = FORMAT):
+    return await respond(request, "coverage", views.coverage, format, f"coverage-{plan or 'default-plan'}.csv", plan=plan)
 
 
 @router.get("/outcomes", summary="Work-report targets against outcomes, met or not", responses=ERRORS)

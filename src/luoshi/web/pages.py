@@ -57,7 +57,7 @@ async def view_page(request: Request, template: str, fn, api_path: str, **params
 
 
 @router.get("/", response_class=HTMLResponse)
-async def overview(request: Request, plan: str = "gd-1310", region: Optional[str] = None,
+async def overview(request: Request, plan: Optional[str] = None, region: Optional[str] = None,
                    period: Optional[str] = None, at: Optional[str] = None):
     return await view_page(request, "overview.html", views.overview, "/api/overview", plan=plan, region=region,
                      period=period, at=at)
@@ -71,7 +71,7 @@ def regions_root(request: Request):
 
 @router.get("/regions/{code}", response_class=HTMLResponse)
 async def region(request: Request, code: str, period: Optional[str] = None, at: Optional[str] = None,
-           plan: str = "gd-1310"):
+           plan: Optional[str] = None):
     return await view_page(request, "region.html", views.region, f"/api/regions/{code}", code=code, period=period, at=at,
                      plan=plan)
 
@@ -83,7 +83,7 @@ async def indicators(request: Request):
 
 @router.get("/indicators/{code}", response_class=HTMLResponse)
 async def indicator(request: Request, code: str, region: Optional[str] = None,
-                    period: Optional[str] = None, at: Optional[str] = None, plan: str = "gd-1310"):
+                    period: Optional[str] = None, at: Optional[str] = None, plan: Optional[str] = None):
     return await view_page(request, "indicator.html", views.indicator, f"/api/indicators/{code}", code=code, region=region,
                      period=period, at=at, plan=plan)
 
@@ -97,7 +97,7 @@ async def rankings(request: Request, indicator: Optional[list[str]] = Query(None
 
 
 @router.get("/coverage", response_class=HTMLResponse)
-async def coverage(request: Request, plan: str = "gd-1310"):
+async def coverage(request: Request, plan: Optional[str] = None):
     return await view_page(request, "coverage.html", views.coverage, "/api/coverage", plan=plan)
 
 

@@ -71,4 +71,6 @@ def table(name: str, data: dict) -> tuple[list[dict], list[str] | None]:
         return data["rows"], OUTCOME_COLUMNS
     if name == "plans":
         return data["plans"], None
+    if name == "settings":
+        return data["settings"], None
     raise KeyError(name)

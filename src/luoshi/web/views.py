@@ -59,12 +59,23 @@ def plans(ws: Workspace) -> dict:
                                          "status", "source")} for p in ws.plans()]}
 
 
-def overview(ws: Workspace, *, plan: str = "gd-1310", region: str | None = None, period: str | None = None,
+def settings(ws: Workspace) -> dict:
+    return {"settings": ws.settings()}
+
+
+def _plan(ws: Workspace, plan: str | None) -> str | None:
+    """The plan whose thresholds judge a region's or an indicator's page: the one asked for (unknown: a
+    404), else the default plan; None in a workspace without plans (the built-in thresholds)."""
+    plan = plan or ws.default_plan
+    return ws.plan(plan)["id"] if plan else None
+
+
+def overview(ws: Workspace, *, plan: str | None = None, region: str | None = None, period: str | None = None,
              at: str | None = None) -> dict:
     day = parse_at(ws, at)
     plan_row = ws.plan(plan)
     p = parse_period(ws, period, day)
-    data = ws.status(plan, region, p.code, day)
+    data = ws.status(plan_row["id"], region, p.code, day)
     flat = []
 
     def walk(nodes, depth):
@@ -96,11 +107,11 @@ def overview_table(data: dict) -> list[dict]:
 
 
 def region(ws: Workspace, code: str, *, period: str | None = None, at: str | None = None,
-           plan: str = "gd-1310") -> dict:
+           plan: str | None = None) -> dict:
     day = parse_at(ws, at)
     reg = ws.region(code)
     p = parse_period(ws, period, day)
-    ws.plan(plan)
+    plan = _plan(ws, plan)
     rows = ws.region_indicators(code, p.code, day, plan)
     spark_start = date(day.year - 2, 1, 1)
     spark = ws.sparklines(code, spark_start, day)
@@ -170,13 +181,13 @@ def chart(ws: Workspace, ind: dict, region_code: str, day: date) -> dict:
 
 
 def indicator(ws: Workspace, code: str, *, region: str | None = None, period: str | None = None,
-              at: str | None = None, plan: str = "gd-1310") -> dict:
+              at: str | None = None, plan: str | None = None) -> dict:
     day = parse_at(ws, at)
     ind = ws.indicator(code)
     province = ws.province()["code"]
     reg = ws.region(region or province)
     p = parse_period(ws, period, day)
-    ws.plan(plan)
+    plan = _plan(ws, plan)
     table = ws.region_table(code, reg["code"], p.code, day, plan)
     cities = table if reg["code"] == province else ws.region_table(code, province, p.code, day, plan)
     by_code = {c["code"]: c for c in cities}
@@ -244,7 +255,7 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
     return data
 
 
-def coverage(ws: Workspace, *, plan: str = "gd-1310") -> dict:
+def coverage(ws: Workspace, *, plan: str | None = None) -> dict:
     data = ws.coverage(plan)
     data["plans"] = plans(ws)["plans"]
     return data

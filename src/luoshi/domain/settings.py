@@ -1,0 +1,126 @@
+"""The workspace settings, declared once with their type: read by the Workspace (typed values), the
+CLI (`luoshi settings`), the web (`/api/settings`, its defaults) and docs/settings.md, which is
+generated from ``SETTINGS`` (``python -m luoshi.cli.reference``; a test keeps it current)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from luoshi.domain.problems import InputError, NotFound, Report
+
+Value = str | float | bool
+TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, type (str, float or bool), default, allowed values and meaning."""
+
+    name: str
+    default: Value
+    help: str
+    type: type = str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    allowed: tuple[str, str] = ()  # (en, zh) what a valid value is, where the type and choices do not say it
+
+    def parse(self, text: str) -> Value:
+        """The typed value of ``text``; ValueError if it is not one this setting allows."""
+        t = str(text).strip()
+        if self.type is bool:
+            if t.lower() in TRUE + FALSE:
+                return t.lower() in TRUE
+            raise ValueError(t)
+        if self.type is float:
+            v = float(t)  # ValueError for a non-number
+            if not math.isfinite(v) or (self.minimum is not None and v < self.minimum):
+                raise ValueError(t)
+            return v
+        if self.choices and t not in self.choices:
+            raise ValueError(t)
+        return t
+
+    def text(self, value: Value) -> str:
+        """How a value is stored and shown: true/false, a number as written (0.5, 10), or the text."""
+        if self.type is bool:
+            return "true" if value else "false"
+        if self.type is float:
+            return f"{value:g}"
+        return str(value)
+
+    def expected(self) -> tuple[str, str]:
+        """What a valid value looks like, in English and Chinese (for the refusal and the docs)."""
+        if self.allowed:
+            return self.allowed
+        if self.type is bool:
+            return "true or false", "true 或 false"
+        if self.type is float:
+            if self.minimum is None:
+                return "a number", "数字"
+            return f"a number >= {self.minimum:g}", f"不小于 {self.minimum:g} 的数字"
+        if self.choices:
+            return "one of " + ", ".join(self.choices), "以下之一：" + "、".join(self.choices)
+        return "any text", "任意文字"
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("value_basis", "approved", "which revision the rollups use: the latest approved one ('approved') or "
+            "the latest whatever its state ('latest'); changing it recomputes the rollup",
+            choices=("approved", "latest")),
+    Setting("language", "zh", "the default language of names in the web pages: 'zh' or 'en'",
+            choices=("zh", "en")),
+    Setting("default_plan", "", "the plan that commands, pages and the API show when none is named; empty: the "
+            "workspace's first top-level plan by id (loading the bundled data sets it to gd-1310). Setting it "
+            "names a plan of the workspace", allowed=("a plan id of the workspace, or empty",
+                                                      "本工作区的规划编号，或留空")),
+    # reporting workflow (services/reporting.py)
+    Setting("children_tolerance", 0.01, "imports: the largest relative gap between a region's value and the sum "
+            "of its child regions' values before the import reports it", type=float, minimum=0),
+    Setting("jump_ratio", 0.5, "imports: the relative change against the previous period that needs a comment "
+            "(0.5: 50 %)", type=float, minimum=0),
+    Setting("jump_points", 10.0, "imports: the change in percentage points (for indicators in %) that needs a "
+            "comment", type=float, minimum=0),
+    Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
+            type=bool),
+)}
+
+
+def setting(name: str) -> Setting:
+    """The declaration of ``name``; NotFound (unknown-setting) for a name that is not declared."""
+    if name not in SETTINGS:
+        raise NotFound("setting", name, f"known: {', '.join(SETTINGS)}")
+    return SETTINGS[name]
+
+
+def parse(name: str, value: Value) -> Value:
+    """``value`` (text, or already typed) as the typed value of setting ``name``.  A value of the wrong
+    type or outside the choices is refused as InputError with the problem ``bad-setting``."""
+    s = setting(name)
+    text = value if isinstance(value, str) else s.text(value)
+    try:
+        return s.parse(text)
+    except ValueError:
+        en, zh = s.expected()
+        report = Report()
+        report.add("bad-setting", field=name, name=name, value=text, expected=en, expected_zh=zh)
+        raise InputError(report) from None
+
+
+def markdown() -> str:
+    """docs/settings.md."""
+    lines = ["# Settings", "",
+             "Generated from `luoshi.domain.settings.SETTINGS`; do not edit by hand "
+             "(`make docs` writes it again).", "",
+             "Each workspace keeps its own settings. `luoshi settings` lists them with their values; "
+             "`luoshi settings set NAME VALUE` changes one and `luoshi settings reset NAME` returns it to "
+             "its default. A value of the wrong type or outside the allowed values is refused with the "
+             "error `bad-setting` and nothing changes; an unknown name gives `unknown-setting` "
+             "(docs/errors.md). In Python, `Workspace.setting(NAME)` returns the typed value. "
+             "The web API lists them at `/api/settings`.", "",
+             "| setting | type | default | allowed values | meaning |", "|---|---|---|---|---|"]
+    for s in SETTINGS.values():
+        default = f"`{s.text(s.default)}`" if s.text(s.default) else "(empty)"
+        cells = [f"`{s.name}`", s.type.__name__, default, s.expected()[0], s.help]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
