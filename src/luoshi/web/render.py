@@ -66,6 +66,9 @@ class Renderer:
             request=request, i18n=i18n, lang=lang, switch_url=switch, path=request.url.path,
             query=request.url.query, **ctx)
 
-    def error(self, request: Request, status: int, code: str, message: str) -> str:
+    def error(self, request: Request, envelope: dict) -> str:
+        """The error page of a refusal's envelope, its message in the request's language."""
         lang, _ = request_lang(request)
-        return self.page(request, "error.html", lang, status=status, code=code, message=message, synthetic=False)
+        message = envelope["message_zh"] if lang == "zh" else envelope["message"]
+        return self.page(request, "error.html", lang, status=envelope["status"], code=envelope["code"],
+                         message=message, synthetic=False)
