@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from luoshi.domain.problems import Refusal
 from luoshi.web import api, pages
-from luoshi.web.render import Renderer
+from luoshi.web.render import Renderer, asks_for_html
 from luoshi.web.state import Dashboard
 from luoshi.workspace import Workspace
 
@@ -57,7 +57,7 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
 def wants_page(request: Request) -> bool:
     """Whether an error is answered with the error page: a browser asking for a page (not /api, not a POST)."""
     return (request.method in ("GET", "HEAD") and not request.url.path.startswith(("/api", "/openapi"))
-            and "text/html" in request.headers.get("accept", ""))
+            and asks_for_html(request))
 
 
 def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> Response:

@@ -25,7 +25,7 @@ from luoshi.web import auth, i18n
 from luoshi.web.body import posted
 from luoshi.web.documents_text import STRINGS, marked, quantity
 from luoshi.web.pages import page
-from luoshi.web.render import request_lang, to_json
+from luoshi.web.render import asks_for_html, request_lang, to_json
 from luoshi.web.tables import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -140,6 +140,8 @@ async def upload_page(request: Request, file: UploadFile = File(...), title: str
     try:
         out = await _add(request, who, file, title, date, issuer, kind)
     except InputError as exc:
+        if not asks_for_html(request):
+            raise
         return _list(request, problems=exc.report.problems, status=400)
     flag = "duplicate" if out["duplicate"] else "added"
     return RedirectResponse(f"/documents/{out['did']}?{flag}=1", status_code=303)
@@ -176,6 +178,8 @@ async def review_page(request: Request, cid: int, action: str, who: Actor = Depe
     try:
         _review(request, cid, action, who, form)
     except InputError as exc:
+        if not asks_for_html(request):
+            raise
         return _document(request, did, refused={cid: exc.report.problems}, status=400)
     return RedirectResponse(f"/documents/{did}#c{cid}", status_code=303)
 

@@ -24,6 +24,11 @@ def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, default=default, separators=(",", ":"))
 
 
+def asks_for_html(request: Request) -> bool:
+    """Whether the client is a browser wanting a page (forms answer it with the page and its problems)."""
+    return "text/html" in request.headers.get("accept", "")
+
+
 def request_lang(request: Request) -> tuple[str, bool]:
     """(language, whether it was chosen by this request's ?lang= and must be remembered)."""
     asked = request.query_params.get("lang")

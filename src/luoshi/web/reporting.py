@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from luoshi.domain.problems import Refusal
+from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.services import access
 from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, csrf_checked, secure_cookies, set_login_csrf,
                              set_session_cookie)
 from luoshi.web.body import posted, text
+from luoshi.web.render import asks_for_html
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -91,8 +92,20 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
 async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                      who: Actor = Depends(csrf_checked)):
-    result = await _import(request, who, file, kind, mode, dry_run)
-    return JSONResponse(result, status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+    return _answer(await _import(request, who, file, kind, mode, dry_run))
+
+
+def _refused(result: dict) -> bool:
+    return result["status"] in ("rejected", "invalid")
+
+
+def _answer(result: dict) -> JSONResponse:
+    """An import's result; a refused file in the one error envelope (its report), with the import's summary."""
+    if not _refused(result):
+        return JSONResponse(result)
+    report = Report(file=result["file"], problems=[Problem(**p) for p in result["problems"]])
+    summary = {k: v for k, v in result.items() if k != "problems"}
+    return JSONResponse(InputError(report, 422).envelope() | {"import": summary}, status_code=422)
 
 
 @router.get("/api/imports")
@@ -150,10 +163,12 @@ async def upload_page(request: Request, file: UploadFile = File(...), kind: str 
                       mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                       who: Actor = Depends(csrf_checked)):
     result = await _import(request, who, file, kind, mode, dry_run)
+    if not asks_for_html(request):
+        return _answer(result)
     ws = request.app.state.ws
     return templates.TemplateResponse(request, "reporting/imports.html", {
         "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": result},
-        status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+        status_code=422 if _refused(result) else 200)
 
 
 @router.get("/reporting/history", response_class=HTMLResponse)
