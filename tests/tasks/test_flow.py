@@ -161,3 +161,15 @@ def test_admin_may_act_for_any_unit(desk):
     desk.add_tasks([task()])
     out = desk.report("T-1", Actor.local("office-admin"), percent=5, on=date(2024, 2, 3), period="2024-01")
     assert out["percent"] == 5
+
+
+def test_a_person_of_no_unit_cannot_decide_for_a_task_without_a_supervising_unit(desk):
+    # the task desk's own Actor compared `actor.unit != task's unit`, so a web user in no unit
+    # (unit None) could decide on a task whose supervising unit is empty (None == None)
+    desk.add_tasks([task(supervisor=None)])
+    desk.request_extension("T-1", lead_of(), new_deadline=date(2025, 3, 31), reason="用地", on=date(2024, 6, 10))
+    with pytest.raises(Refusal) as exc:
+        desk.decide_extension("T-1", Actor("visitor"), approve=True, note="ok", on=date(2024, 6, 12))
+    assert (exc.value.code, exc.value.status) == ("not-supervisor", 403)
+    out = desk.decide_extension("T-1", Actor.local("office-admin"), approve=True, note="ok", on=date(2024, 6, 12))
+    assert out["state"] == "approved"  # an administrator decides for any unit

@@ -71,3 +71,16 @@ def test_a_crash_is_a_500_without_traceback(ws):
                         "message": "internal error; the server log has the details",
                         "message_zh": "服务器内部错误，详情见服务器日志"}
     assert "secret" not in r.text
+
+
+def test_the_error_page_speaks_the_pages_language(client):
+    zh = client.get("/regions/999999?lang=zh", headers={"accept": "text/html"}).text
+    en = client.get("/regions/999999?lang=en", headers={"accept": "text/html"}).text
+    assert "不存在代码为 &#39;999999&#39; 的地区" in zh and "no region with code &#39;999999&#39;" in en
+
+
+def test_a_form_post_without_a_browser_gets_the_envelope(client):
+    # the documents form shows its problems on the page to a browser; a script gets the envelope
+    files = {"file": ("a.exe", b"MZ", "application/octet-stream")}
+    body = client.post("/documents", files=files).json()
+    assert (body["status"], body["code"], body["problems"][0]["file"]) == (400, "unsupported-format", "a.exe")

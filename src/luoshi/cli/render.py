@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error stays on its line, for grep and scripts
 
 LIGHT_SYMBOL = {"green": "[green]● green[/]", "yellow": "[yellow]▲ yellow[/]", "red": "[red]■ red[/]",
                 "grey": "[dim]○ no data[/]"}
