@@ -247,9 +247,10 @@ def junk_requests(route: tuple[str, str], query: list[str], body: list[str], nam
             continue
         for options in BODIES:
             yield url, options
-        for v in JUNK:
-            form = {name: v for name in body if name not in ("file", "files")}
-            yield url, {"data": form, "files": {"file": ("x.csv", b"\xff\xfe\x00junk," + v.encode())}}
+        for v in JUNK:  # junk in one field at a time, so that it is not hidden behind another's refusal
+            for name in [n for n in body if n not in ("file", "files")] or [None]:
+                form = {} if name is None else {name: v}
+                yield url, {"data": form, "files": {"file": ("x.csv", b"\xff\xfe\x00junk," + v.encode())}}
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES), ids=[f"{m} {p}" for m, p in sorted(ROUTES)])

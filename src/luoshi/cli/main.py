@@ -291,5 +291,7 @@ def main() -> None:
         sys.exit(130)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m luoshi.cli.main`: run the package's module, whose STATE the areas read
+    from luoshi.cli import main as cli
+
+    cli.main()
