@@ -260,7 +260,8 @@ _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negati
 _e("not-found", "Not found", "no page or endpoint at {path}; see /docs for the API",
    "不存在页面或接口 {path}；接口说明见 /docs")
 _e("method-not-allowed", "Method not allowed", "{method} is not allowed on {path}", "{path} 不接受 {method} 请求")
-_e("bad-query", "Malformed request", "{where} is missing or malformed: {detail}", "请求参数 {where} 缺失或格式有误")
+_e("bad-query", "Malformed request", "the request's {where} is missing or malformed ({detail})",
+   "请求参数 {where} 缺失或格式有误")
 _e("bad-request", "Unreadable request", "the request cannot be read: {detail}", "无法读取该请求")
 _e("internal-error", "Internal error", "internal error; the server log has the details", "服务器内部错误，详情见服务器日志")
 

@@ -76,9 +76,10 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")) or "request"
-        return respond(request, Refusal("bad-query", 400, where=where, detail=first.get("msg", "invalid")))
+        parts = [(".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body")) or "request",
+                  e.get("msg", "invalid")) for e in exc.errors()] or [("request", "invalid")]
+        return respond(request, Refusal("bad-query", 400, where=", ".join(w for w, _ in parts),
+                                        detail="; ".join(m for _, m in parts)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
