@@ -13,8 +13,8 @@ from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
-from luoshi.domain.periods import PeriodError, containing, parse
-from luoshi.domain.problems import InputError, NotFound, Problem, Report
+from luoshi.domain.periods import containing, parse_given
+from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.domain.settings import SETTINGS, Value
@@ -117,14 +117,14 @@ class Workspace:
     def region(self, code: str) -> dict:
         row = region_store.by_code(self.db, code)
         if row is None:
-            raise NotFound("region", code, "use a GB/T 2260 code such as 440000 or 440100")
+            raise Refusal("unknown-region", 404, value=code, example="440000")
         return row
 
     def province(self) -> dict:
         """The root region of the workspace (the province)."""
         row = region_store.province(self.db)
         if row is None:
-            raise NotFound("region", "province", "load regions first (`luoshi init` loads the bundled ones)")
+            raise Refusal("unknown-region", 404, value="province", example="440000")
         return row
 
     def region_path(self, code: str, at: date | None = None) -> list[dict]:
@@ -152,7 +152,7 @@ class Workspace:
     def indicator(self, code: str) -> dict:
         row = self.db.one("SELECT * FROM indicators WHERE code = ?", [code])
         if row is None:
-            raise NotFound("indicator", code, "`luoshi indicators` lists them")
+            raise Refusal("unknown-indicator", 404, value=code)
         row["aliases"] = json.loads(row["aliases"] or "[]")
         return row
 
@@ -172,7 +172,7 @@ class Workspace:
         row = self.db.one("SELECT * FROM plans WHERE id = ?", [plan_id]) if plan_id else None
         if row is None:
             ids = ", ".join(r["id"] for r in self.db.all("SELECT id FROM plans ORDER BY id")) or "none loaded"
-            raise NotFound("plan", plan_id or "", f"plans: {ids}")
+            raise Refusal("unknown-plan", 404, value=plan_id, known=ids)
         return row
 
     def plans(self) -> list[dict]:
@@ -183,13 +183,6 @@ class Workspace:
         if not plan_id:
             return Rules()
         return Rules.from_dict(json.loads(self.plan(plan_id)["rules"] or "{}"))
-
-    @staticmethod
-    def period(text: str):
-        try:
-            return parse(text)
-        except PeriodError as exc:
-            raise NotFound("period", str(text), str(exc)) from None
 
     # --- loading ------------------------------------------------------------------------------
     def load_regions(self, path) -> dict:
@@ -273,7 +266,7 @@ class Workspace:
         plan_id = plan["id"]
         at = at or self.today
         reg = self.region(region or plan["owner_region"])
-        p = self.period(period) if period else containing(at, "Y")
+        p = parse_given(period) if period else containing(at, "Y")
         out = plan_status(self.db.cursor(), plan_id=plan_id, rid=reg["rid"], period=p, at=at, rules=self.rules(plan_id))
         out["region"] = {k: reg[k] for k in ("code", "name_zh", "name_en", "level", "synthetic")}
         return out
@@ -282,7 +275,7 @@ class Workspace:
                           plan_id: str | None = None) -> list[dict]:
         at = at or self.today
         reg = self.region(region)
-        p = self.period(period) if period else containing(at, "Y")
+        p = parse_given(period) if period else containing(at, "Y")
         return indicator_judgements(self.db.cursor(), rid=reg["rid"], period=p, at=at,
                                     rules=self.rules(plan_id or self.default_plan))
 
@@ -291,7 +284,7 @@ class Workspace:
         names = [indicators] if isinstance(indicators, str) else list(indicators)
         iids = [self.indicator(c)["iid"] for c in names]
         weights = weights or [1.0] * len(iids)
-        p = self.period(period)
+        p = parse_given(period)
         within = within or self.province()["code"]
         parent = self.region(within)
         rows = rank_regions(self.db.cursor(), indicators=list(zip(iids, weights)), parent_rid=parent["rid"],
@@ -318,7 +311,7 @@ class Workspace:
         """The children of ``parent`` judged on one indicator (value, target, attainment, light...)."""
         at = at or self.today
         ind, reg = self.indicator(indicator), self.region(parent)
-        p = self.period(period) if period else containing(at, "Y")
+        p = parse_given(period) if period else containing(at, "Y")
         return regional.indicator_by_region(self.db.cursor(), iid=ind["iid"], parent_rid=reg["rid"], period=p,
                                             at=at, rules=self.rules(plan_id or self.default_plan))
 
@@ -361,9 +354,9 @@ class Workspace:
                          ORDER BY i.code, r.code, ro.pkey""",
         }
         if what not in queries:
-            raise NotFound("export", what, "observations or rollup")
+            raise Refusal("bad-value", column="export", value=what, detail="observations or rollup")
         if fmt not in ("csv", "parquet"):
-            raise NotFound("format", fmt, "csv or parquet")
+            raise Refusal("bad-value", column="format", value=fmt, detail="csv or parquet")
         target = str(Path(path)).replace("'", "''")
         opts = "FORMAT CSV, HEADER" if fmt == "csv" else "FORMAT PARQUET"
         cur = self.db.cursor()

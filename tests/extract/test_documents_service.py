@@ -88,3 +88,14 @@ def test_met():
     assert met("around", 3, None, 0.2, lower_is_better=True) is True
     assert met("range", 4.5, 5, 4.6) is True
     assert met("at_least", 5, None, None) is None
+
+
+def test_a_one_line_commitment_with_its_own_year_is_stored(svc):
+    # issue 14 §1.8: "The province will create 1.2 million new urban jobs in 2026." crashed `docs add`
+    # ('tuple' object has no attribute 'start'): a year stated in the sentence kept a bare (start, end)
+    text = "The province will create 1.2 million new urban jobs in 2026."
+    out = svc.add_text(text, doc_date="2026-01-20", issuer="440000", kind="work-report")
+    [c] = svc.commitments(out["did"])
+    # the year's span is where "2026" stands in the text (counted by hand: 55..59)
+    assert (c["period"], c["spans"]["period"]["start"], c["spans"]["period"]["end"]) == ("2026", 55, 59)
+    assert text[55:59] == "2026"

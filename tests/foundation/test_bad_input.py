@@ -77,8 +77,9 @@ def test_unknown_names_in_commands_are_clean_errors(tiny_ws):
     runner = CliRunner()
     r = runner.invoke(app, ["--db", path, "status", "--plan", "nope"])
     assert r.exit_code == 2 and "unknown-plan" in r.output
+    assert "no plan with id 'nope'; plans: tc1, tp" in r.stderr and "不存在编号为 'nope' 的规划" in r.stderr
     r = runner.invoke(app, ["--db", path, "rank", "jobs", "--period", "2024Q9"])
-    assert r.exit_code == 2 and "unknown-period" in r.output
+    assert r.exit_code == 2 and "bad-period" in r.output
     r = runner.invoke(app, ["--db", path, "status", "--plan", "tp", "--region", "123456"])
     assert r.exit_code == 2 and "unknown-region" in r.output
     r = runner.invoke(app, ["--db", path, "status", "--at", "2024-02-30"])

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from luoshi.cli.main import app
-from luoshi.domain.problems import InputError, NotFound
+from luoshi.domain.problems import InputError, Refusal
 from luoshi.domain.settings import SETTINGS
 from luoshi.web import views
 from luoshi.web.state import Dashboard
@@ -54,10 +54,10 @@ def test_a_bad_value_is_refused_and_changes_nothing(tiny_ws, name, value):
 
 
 def test_an_unknown_setting_is_refused(empty_ws):
-    with pytest.raises(NotFound) as exc:
+    with pytest.raises(Refusal) as exc:
         empty_ws.set_setting("colour", "red")
     assert exc.value.code == "unknown-setting"
-    with pytest.raises(NotFound):
+    with pytest.raises(Refusal):
         empty_ws.setting("colour")
 
 
@@ -124,7 +124,7 @@ def test_the_setting_names_the_default_plan(tiny_ws):
     assert tiny_ws.default_plan == "tc1"
     assert tiny_ws.status(at=date(2024, 4, 15))["plan"] == "tc1"
     assert views.overview(tiny_ws, at="2024-04-15")["plan_info"]["id"] == "tc1"
-    with pytest.raises(NotFound) as exc:  # only a plan of the workspace
+    with pytest.raises(Refusal) as exc:  # only a plan of the workspace
         tiny_ws.set_setting("default_plan", "gd-1310")
     assert exc.value.code == "unknown-plan" and tiny_ws.setting("default_plan") == "tc1"
 
@@ -136,7 +136,7 @@ def test_a_bundled_workspace_defaults_to_the_1310_plan(bundled_ws):
 
 def test_a_workspace_without_plans_says_so(empty_ws):
     assert empty_ws.default_plan is None
-    with pytest.raises(NotFound) as exc:
+    with pytest.raises(Refusal) as exc:
         empty_ws.status()
     assert exc.value.code == "unknown-plan" and "none loaded" in str(exc.value)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from luoshi.domain.roles import Denied
+from luoshi.domain.problems import Refusal
 from tests.reporting.conftest import write
 
 LIWAN, SHENZHEN, GUANGZHOU = "440103", "440300", "440100"
@@ -26,8 +25,8 @@ def test_import_matrix(ws, people, tmp_path, user, region):
     f = write(tmp_path / "x.csv", ROW.format(region=region))
     try:
         result = ws.reporting.import_file(f, actor=people[user])
-    except Denied:
-        assert not IMPORT[(user, region)]
+    except Refusal as exc:
+        assert exc.status == 403 and not IMPORT[(user, region)]
         return
     assert (result["status"] == "committed") == IMPORT[(user, region)], result["problems"]
     if not IMPORT[(user, region)]:
@@ -41,7 +40,8 @@ def test_approve_matrix(ws, people, tmp_path, user, region):
     try:
         out = ws.reporting.transition("approve", actor=people[user], region=region)
         changed = out["changed"]
-    except Denied:
+    except Refusal as exc:
+        assert (exc.code, exc.status) == ("not-permitted", 403)
         changed = 0
     assert (changed == 1) == APPROVE[(user, region)]
 
@@ -54,7 +54,7 @@ def test_reporter_cannot_import_as_approved(ws, people, tmp_path):
 
 def test_only_admin_manages_users(ws, people):
     for user in ("rui", "rita", "vic"):
-        with pytest.raises(Denied):
+        with pytest.raises(Refusal, match="may not manage users"):
             ws.reporting.add_user("newbie", "long enough pw", actor=people[user])
     assert ws.reporting.add_user("newbie", "long enough pw", actor=people["ada"])["created"]
 
@@ -76,9 +76,9 @@ def test_no_leaks_in_history_completeness_and_sdmx(ws, people, tmp_path):
 
 # --- the same matrix over HTTP -------------------------------------------------------------------------
 def client(ws):
-    from luoshi.web.reporting import install
+    from luoshi.web import create_app
 
-    return TestClient(install(FastAPI(), ws))
+    return TestClient(create_app(ws))
 
 
 @pytest.mark.parametrize("user,region", sorted(IMPORT))

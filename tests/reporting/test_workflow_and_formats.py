@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from luoshi.domain.roles import Denied
-from luoshi.services.workflow import WorkflowError
+from luoshi.domain.problems import Refusal
 from tests.reporting.conftest import write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +39,9 @@ def test_states_history_and_revisions(ws, people, tmp_path):
     # a different value over approved data is refused for the reporter, and nothing is lost
     res = r.import_file(write(tmp_path / "b.csv", ROW.format(v=8)), actor=people["rita"])
     assert [p["code"] for p in res["problems"]] == ["approved-exists"]
-    with pytest.raises(WorkflowError):
+    with pytest.raises(Refusal) as exc:
         r.transition("return", actor=people["rui"], region="440103")  # needs a reason
+    assert (exc.value.code, exc.value.status) == ("missing-reason", 422)
     r.transition("return", actor=people["rui"], region="440103", reason="typo in March")
     hist = r.history(actor=people["ada"], region="440103")
     assert [h["action"] for h in hist if h["indicator"]][:3] == ["return", "approve", "import"]
@@ -53,15 +53,17 @@ def test_states_history_and_revisions(ws, people, tmp_path):
 def test_lock_and_unlock(ws, people, tmp_path):
     r = ws.reporting
     r.import_file(write(tmp_path / "a.csv", ROW.format(v=7)), actor=people["ada"], state="approved")
-    with pytest.raises(Denied):
+    with pytest.raises(Refusal) as exc:
         r.lock("gd-1310", "2024", actor=people["rui"])
+    assert (exc.value.code, exc.value.status) == ("not-permitted", 403)
     assert r.lock("gd-1310", "2024", actor=people["ada"])["values"] >= 1
     assert ws.db.scalar("SELECT latest_state FROM obs_current o JOIN indicators i USING (iid) "
                         "WHERE i.code = 'tech_transform'") == "locked"
     res = r.import_file(write(tmp_path / "b.csv", ROW.format(v=9)), actor=people["ada"])
     assert [p["code"] for p in res["problems"]] == ["period-locked"]
-    with pytest.raises(WorkflowError):
+    with pytest.raises(Refusal) as exc:
         r.lock("gd-1310", "2024", actor=people["ada"], unlock=True)  # reason required
+    assert exc.value.code == "missing-reason"
     r.lock("gd-1310", "2024", actor=people["ada"], unlock=True, reason="census revision")
     res = r.import_file(write(tmp_path / "c.csv", ROW.format(v=9)), actor=people["ada"], state="approved")
     assert res["status"] == "committed"

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from luoshi.data.bundle import load_bundled, path
+from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import Milestone
-from luoshi.services.task_flow import Actor
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.services.units import load_units
 from luoshi.workspace import Workspace
@@ -54,7 +54,7 @@ def ms(seq, due, share, title=None, done_on=None) -> Milestone:
 
 
 def lead_of(unit=IIT) -> Actor:
-    return Actor(f"reporter-{unit}", unit)
+    return Actor(f"reporter-{unit}", unit=unit)
 
 
-SUPERVISOR = Actor("督查室-张", OFFICE)
+SUPERVISOR = Actor("督查室-张", unit=OFFICE)

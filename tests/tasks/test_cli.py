@@ -41,7 +41,7 @@ def test_list_show_and_views_as_json(ws, desk, tmp_path):
 def test_reporting_as_another_unit_fails_cleanly(ws, desk):
     desk.add_tasks([task("T-1")])
     r = cli(ws, "tasks", "report", "T-1", "--percent", "50", "--as", "gd-edu", "--on", "2024-06-03")
-    assert r.exit_code == 2 and "not-lead-unit" in r.stderr
+    assert r.exit_code == 3 and "not-lead-unit" in r.stderr  # not permitted: 3, like every other command
     r = runner.invoke(app, ["--db", ws.path, "tasks", "report", "T-1", "--percent", "50", "--as", "gd-iit",
                             "--on", "2024-06-03", "--period", "2024-05", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["on_time"] is True
@@ -49,7 +49,7 @@ def test_reporting_as_another_unit_fails_cleanly(ws, desk):
                             "--as", "gd-iit", "--on", "2024-06-10"])
     assert r.exit_code == 0
     r = runner.invoke(app, ["--db", ws.path, "tasks", "extend", "T-1", "--approve", "--as", "gd-iit"])
-    assert r.exit_code == 2 and "not-supervisor" in r.stderr
+    assert r.exit_code == 3 and "not-supervisor" in r.stderr
     r = runner.invoke(app, ["--db", ws.path, "tasks", "extend", "T-1", "--approve", "--as", "gd-gov-office",
                             "--on", "2024-06-12"])
     assert r.exit_code == 0

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from luoshi.domain.problems import Refusal
+from luoshi.domain.roles import Actor
 from luoshi.services import digest as render
-from luoshi.services.task_flow import Actor, TaskRefused
 from tests.tasks.conftest import EDU, IIT, lead_of, ms, task
 
 
@@ -23,8 +24,9 @@ def test_on_time_reporting_rate_and_rank(desk):
     assert [t["id"] for t in card["lead_tasks"]] == ["T-1"] and card["co_tasks"] == []
     assert desk.scorecard(EDU, at=date(2024, 4, 10))["reporting"]["rate"] == 100.0
     assert [t["id"] for t in desk.scorecard(EDU, at=date(2024, 4, 10))["co_tasks"]] == ["T-1"]
-    with pytest.raises(TaskRefused):
+    with pytest.raises(Refusal) as exc:
         desk.scorecard("nobody")
+    assert (exc.value.code, exc.value.status) == ("unknown-unit", 404)
 
 
 def test_double_half(desk):
@@ -127,10 +129,10 @@ def test_project_rollups_against_the_annual_plan(desk):
 
 def test_investment_permissions_and_revision(desk):
     _projects(desk)
-    with pytest.raises(TaskRefused) as exc:
-        desk.record_investment("P-A", "2024-04", 1, Actor("someone", "gov-440300"))
+    with pytest.raises(Refusal) as exc:
+        desk.record_investment("P-A", "2024-04", 1, Actor("someone", unit="gov-440300"))
     assert exc.value.code == "not-lead-unit"
-    desk.record_investment("P-A", "2024-03", 5, Actor("gz", "gov-440100"))
+    desk.record_investment("P-A", "2024-03", 5, Actor("gz", unit="gov-440100"))
     assert desk.portfolio(at=date(2024, 3, 31), by="project")[0]["completed"] == 8
     events = desk.db.all("SELECT detail FROM task_events WHERE project_id = 'P-A' AND action = 'investment' "
                          "ORDER BY id")

@@ -137,7 +137,8 @@ def test_targets_against_outcomes_across_documents(client, sz):
 def test_upload_errors_have_the_cli_codes(client, name, data, form, code):
     r = upload(client, name, data, **form)
     assert r.status_code == 400 and r.json()["code"] == code
-    assert set(r.json()) == {"status", "code", "message"} and "/tmp" not in r.json()["message"]
+    assert set(r.json()) == {"status", "code", "message", "message_zh", "problems"}
+    assert "/tmp" not in r.text and {p["file"] for p in r.json()["problems"]} == {name}
     page = client.post("/documents", files={"file": (name, data, "text/plain")}, data=form,
                        headers={"accept": "text/html"})
     assert page.status_code == 400 and f'data-problem="{code}"' in page.text
@@ -145,7 +146,8 @@ def test_upload_errors_have_the_cli_codes(client, name, data, form, code):
 
 def test_unknown_ids_are_404_in_the_error_shape(client):
     assert client.get("/api/documents/999999").json() == {
-        "status": 404, "code": "unknown-document", "message": "no document '999999'"}
+        "status": 404, "code": "unknown-document", "message": "no document with id 999999",
+        "message_zh": "不存在编号为 999999 的文档"}
     r = client.post("/api/documents/commitments/999999/accept")
     assert r.status_code == 404 and r.json()["code"] == "unknown-commitment"
     assert client.get("/documents/999999", headers={"accept": "text/html"}).status_code == 404

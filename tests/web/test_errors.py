@@ -1,5 +1,5 @@
-"""One error shape, {status, code, message}, for every error; 404 for unknown names, 400 for
-malformed queries, and never a traceback."""
+"""One error shape, {status, code, message, message_zh}, for every error; 404 for unknown names, 400
+for malformed queries, and never a traceback."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ CASES = [
     ("/api/indicators/gdp?region=123", 404, "unknown-region"),
     ("/api/overview?plan=no-plan", 404, "unknown-plan"),
     ("/api/coverage?plan=no-plan", 404, "unknown-plan"),
-    ("/api/overview?period=1999", 404, "unknown-period"),
+    ("/api/overview?period=1999", 404, "unknown-period"),  # a period, but before the workspace's 2000
     ("/api/rankings?indicator=nope", 404, "unknown-indicator"),
     ("/api/rankings?indicator=gdp&level=county&within=999999", 404, "unknown-region"),
     ("/api/nothing/here", 404, "not-found"),
@@ -35,7 +35,7 @@ def test_error_shape(client, url, status, code):
     r = client.get(url)
     assert r.status_code == status
     body = r.json()
-    assert set(body) == {"status", "code", "message"}
+    assert set(body) == {"status", "code", "message", "message_zh"}
     assert (body["status"], body["code"]) == (status, code)
     assert body["message"] and "Traceback" not in r.text
 
@@ -68,5 +68,19 @@ def test_a_crash_is_a_500_without_traceback(ws):
         r = c.get("/api/broken")
     assert r.status_code == 500
     assert r.json() == {"status": 500, "code": "internal-error",
-                        "message": "internal error; the server log has the details"}
+                        "message": "internal error; the server log has the details",
+                        "message_zh": "服务器内部错误，详情见服务器日志"}
     assert "secret" not in r.text
+
+
+def test_the_error_page_speaks_the_pages_language(client):
+    zh = client.get("/regions/999999?lang=zh", headers={"accept": "text/html"}).text
+    en = client.get("/regions/999999?lang=en", headers={"accept": "text/html"}).text
+    assert "不存在代码或名称为 &#39;999999&#39; 的地区" in zh and "no region with code or name &#39;999999&#39;" in en
+
+
+def test_a_form_post_without_a_browser_gets_the_envelope(client):
+    # the documents form shows its problems on the page to a browser; a script gets the envelope
+    files = {"file": ("a.exe", b"MZ", "application/octet-stream")}
+    body = client.post("/documents", files=files).json()
+    assert (body["status"], body["code"], body["problems"][0]["file"]) == (400, "unsupported-format", "a.exe")

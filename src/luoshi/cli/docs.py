@@ -20,12 +20,6 @@ def workspace():
     return open_workspace()
 
 
-def run(fn, *args, **kw):
-    from luoshi.cli.main import run as run_clean
-
-    return run_clean(fn, *args, **kw)
-
-
 @app.command("add")
 def add(file: Path,
         title: Optional[str] = typer.Option(None, help="document title (default: file name)"),
@@ -36,8 +30,8 @@ def add(file: Path,
         as_json: bool = typer.Option(False, "--json")):
     """Add a .txt, .md, .html, .pdf or .docx document and extract its commitments."""
     ws = workspace()
-    emit(run(ws.documents.add, file, title=title, doc_date=date, issuer=issuer, kind=kind,
-             extract=not no_extract), as_json=as_json, title="document")
+    emit(ws.documents.add(file, title=title, doc_date=date, issuer=issuer, kind=kind, extract=not no_extract),
+         as_json=as_json, title="document")
 
 
 @app.command("list")
@@ -49,7 +43,7 @@ def list_(as_json: bool = typer.Option(False, "--json")):
 @app.command("extract")
 def extract(doc: int, as_json: bool = typer.Option(False, "--json")):
     """Extract a document again (unreviewed proposals are replaced)."""
-    emit({"did": doc, "commitments": run(workspace().documents.extract, doc)}, as_json=as_json)
+    emit({"did": doc, "commitments": workspace().documents.extract(doc)}, as_json=as_json)
 
 
 @app.command("commitments")
@@ -82,7 +76,7 @@ def accept(ids: list[int], by: Optional[str] = typer.Option(None, help="reviewer
            as_json: bool = typer.Option(False, "--json")):
     """Accept commitments: each becomes a target or an outcome observation, with provenance."""
     ws = workspace()
-    emit([run(ws.documents.accept, cid, by=by) for cid in ids], as_json=as_json, title="accepted")
+    emit([ws.documents.accept(cid, by=by) for cid in ids], as_json=as_json, title="accepted")
 
 
 @app.command("reject")
@@ -90,7 +84,7 @@ def reject(ids: list[int], by: Optional[str] = typer.Option(None), note: Optiona
            as_json: bool = typer.Option(False, "--json")):
     """Reject commitments (kept, marked rejected)."""
     ws = workspace()
-    out = [run(ws.documents.reject, cid, by=by, note=note) for cid in ids]
+    out = [ws.documents.reject(cid, by=by, note=note) for cid in ids]
     emit([{"cid": r["cid"], "status": r["status"]} for r in out], as_json=as_json, title="rejected")
 
 
@@ -106,7 +100,7 @@ def edit(cid: int,
     """Correct fields of a commitment before accepting it."""
     fields = {"class": cls, "value": value, "value_high": value_high, "unit": unit, "comparator": comparator,
               "strength": strength, "period": year, "scope": scope, "indicator": indicator, "plan_node": node}
-    emit(run(workspace().documents.edit, cid, by=by, **fields), as_json=as_json)
+    emit(workspace().documents.edit(cid, by=by, **fields), as_json=as_json)
 
 
 @app.command("outcomes")

@@ -1,4 +1,5 @@
-"""The `luoshi` command: a thin shell that parses options, calls the Workspace and renders."""
+"""The `luoshi` command: a thin shell that parses options, calls the Workspace and renders.
+Refusals from any command leave through the one error mapper, ``cli.errors.Shell``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Optional
 
 import typer
 
-from luoshi.cli.render import completeness_text, console, emit, fail, light_text, name_of
-from luoshi.domain.problems import InputError
+from luoshi.cli.errors import Shell
+from luoshi.cli.render import completeness_text, console, emit, light_text, name_of
+from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import SETTINGS
-from luoshi.workspace import ENV_DB, NotFound, Workspace, default_path
+from luoshi.workspace import ENV_DB, Workspace, default_path
 
 app = typer.Typer(help="luoshi (落实): track a cascaded development plan — targets, reports, judgement.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=Shell)
 load_app = typer.Typer(help="Load reference files (regions, plans, indicators, targets).", no_args_is_help=True)
 import_app = typer.Typer(help="Import reported values.", no_args_is_help=True)
 settings_app = typer.Typer(help="Show or change the workspace settings (docs/settings.md).",
@@ -37,19 +39,8 @@ def workspace(must_exist: bool = True) -> Workspace:
     path = STATE["db"] or default_path()
     try:
         return Workspace.open(path) if must_exist else Workspace.create(path)
-    except FileNotFoundError as exc:
-        fail("no-workspace", str(exc))
-
-
-def run(fn, *args, **kw):
-    """Call into the workspace, turning data problems and unknown names into clean exits."""
-    try:
-        return fn(*args, **kw)
-    except InputError as exc:
-        fail("invalid-input", f"{len(exc.report.errors)} problem(s) in {exc.report.file or 'input'}",
-             problems=[p.to_dict() for p in exc.report.problems])
-    except NotFound as exc:
-        fail(exc.code, str(exc))
+    except FileNotFoundError:
+        raise Refusal("no-workspace", 404, path=path) from None
 
 
 def parse_date(text: Optional[str]) -> Optional[date]:
@@ -58,7 +49,7 @@ def parse_date(text: Optional[str]) -> Optional[date]:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        fail("bad-date", f"{text!r} is not a date (YYYY-MM-DD)")
+        raise Refusal("bad-date", value=text) from None
 
 
 # --- set-up -------------------------------------------------------------------------------------
@@ -68,7 +59,7 @@ def init(bundled: bool = typer.Option(True, help="load the bundled Guangdong dat
     ws = workspace(must_exist=False)
     if bundled and not ws.summary()["regions"]:
         from luoshi.data.bundle import load_bundled
-        run(load_bundled, ws)
+        load_bundled(ws)
     emit(ws.summary(), title="workspace")
 
 
@@ -94,34 +85,34 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
 @load_app.command("regions")
 def load_regions(file: Path):
     """Regions CSV (code, parent_code, level, name_zh, name_en[, valid_from, valid_to]; docs/regions-format.md)."""
-    emit(run(workspace().load_regions, file))
+    emit(workspace().load_regions(file))
 
 
 @load_app.command("plan")
 def load_plan(file: Path):
     """Plan YAML (docs/plan-format.md)."""
-    emit(run(workspace().load_plans, file))
+    emit(workspace().load_plans(file))
 
 
 @load_app.command("indicators")
 def load_indicators(file: Path):
     """Indicator YAML (docs/indicator-format.md)."""
-    emit(run(workspace().load_indicators, file))
+    emit(workspace().load_indicators(file))
 
 
 @load_app.command("targets")
 def load_targets(file: Path):
     """Targets CSV (indicator, region, period, comparator, value[, value_high, tolerance, ...])."""
-    emit(run(workspace().load_targets, file))
+    emit(workspace().load_targets(file))
 
 
 def _import(kind: str, file: Path, mode: str, dry_run: bool, state: Optional[str], fmt: Optional[str],
             user: Optional[str], as_json: bool) -> None:
-    from luoshi.cli.reporting import acting, guarded, show_import
+    from luoshi.cli.reporting import acting, show_import
 
     ws = workspace()
-    result = guarded(lambda: ws.reporting.import_file(file, actor=acting(ws, user), kind=kind, mode=mode,
-                                                      dry_run=dry_run, state=state, fmt=fmt))
+    result = ws.reporting.import_file(file, actor=acting(ws, user), kind=kind, mode=mode, dry_run=dry_run,
+                                      state=state, fmt=fmt)
     show_import(result, as_json)
 
 
@@ -154,7 +145,7 @@ def import_targets(file: Path,
 
 # --- reading ------------------------------------------------------------------------------------
 def show_status(ws, plan, region, period, at, as_json):
-    data = run(ws.status, plan, region, period, at)
+    data = ws.status(plan, region, period, at)
     if as_json:
         emit(data, as_json=True)
         return
@@ -208,7 +199,7 @@ def rank(indicator: list[str] = typer.Argument(..., help="one indicator, or seve
          weight: Optional[list[float]] = typer.Option(None, help="composite weights, one per indicator"),
          as_json: bool = typer.Option(False, "--json")):
     """Rank sibling regions on an indicator or a weighted composite, with rank change since the previous period."""
-    data = run(workspace().rank, indicator, level=level, within=within, period=period, weights=weight)
+    data = workspace().rank(indicator, level=level, within=within, period=period, weights=weight)
     if as_json:
         emit(data, as_json=True)
         return
@@ -231,7 +222,7 @@ def rank(indicator: list[str] = typer.Argument(..., help="one indicator, or seve
 def coverage(plan: Optional[str] = typer.Argument(None, help=PLAN_HELP),
              as_json: bool = typer.Option(False, "--json")):
     """Cascade coverage: parent plan nodes x child plans/regions, with the gaps."""
-    data = run(workspace().coverage, plan)
+    data = workspace().coverage(plan)
     if as_json:
         emit(data, as_json=True)
         return
@@ -258,7 +249,7 @@ def export(what: str = typer.Argument(..., help="observations or rollup"),
            fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
            output: Path = typer.Option(..., "-o", "--output", help="file to write")):
     """Export every observation revision, or the rollup, to CSV or Parquet."""
-    n = run(workspace().export, what, fmt, output)
+    n = workspace().export(what, fmt, output)
     emit({"file": str(output), "rows": n})
 
 
@@ -287,14 +278,14 @@ def settings_set(name: str = typer.Argument(..., help="a setting (`luoshi settin
                  value: str = typer.Argument(..., help="its new value")):
     """Change a setting; a value of the wrong type or outside the allowed values is refused (bad-setting)
     and nothing changes."""
-    typed = run(workspace().set_setting, name, value)  # an unknown name or a bad value exits here
+    typed = workspace().set_setting(name, value)  # an unknown name or a bad value is refused
     emit({"setting": name, "value": SETTINGS[name].text(typed)})
 
 
 @settings_app.command("reset")
 def settings_reset(name: str = typer.Argument(..., help="a setting")):
     """Return a setting to its default."""
-    typed = run(workspace().set_setting, name, None)
+    typed = workspace().set_setting(name, None)
     emit({"setting": name, "value": SETTINGS[name].text(typed)})
 
 
@@ -328,5 +319,7 @@ def main() -> None:
         sys.exit(130)
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m luoshi.cli.main`: run the package's module, whose STATE the areas read
+    from luoshi.cli import main as cli
+
+    cli.main()

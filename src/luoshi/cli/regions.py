@@ -43,7 +43,7 @@ def _moves(values: list[str] | None) -> dict:
 def _change(kind: str, **kw) -> None:
     main = _main()
     as_json = kw.pop("as_json")
-    out = main.run(main.workspace().change_regions, kind=kind, **kw)
+    out = main.workspace().change_regions(kind=kind, **kw)
     if not as_json:  # one line a field: lists as codes separated by commas
         problems = out.pop("problems")
         out = {k: ",".join(f"{a}={b}" for a, b in v.items()) if isinstance(v, dict) else
@@ -69,7 +69,7 @@ def events(region: Optional[str] = typer.Option(None, help="only the changes thi
            as_json: bool = typer.Option(False, "--json")):
     """The recorded merges and splits: date, kind, the regions that went in and those that came out."""
     main = _main()
-    rows = main.run(main.workspace().region_events, region)
+    rows = main.workspace().region_events(region)
     if not as_json:
         rows = [r | {"from_codes": ",".join(r["from_codes"]), "to_codes": ",".join(r["to_codes"])} for r in rows]
     emit(rows, as_json=as_json, title="region changes")

@@ -1,4 +1,4 @@
-"""Output for people (rich tables) and machines (--json), and clean failures."""
+"""Output for people (rich tables, problem lists) and machines (--json)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 
-import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error stays on its line, for grep and scripts
 
 LIGHT_SYMBOL = {"green": "[green]● green[/]", "yellow": "[yellow]▲ yellow[/]", "red": "[red]■ red[/]",
                 "grey": "[dim]○ no data[/]"}
@@ -55,17 +54,17 @@ def emit(data, *, as_json: bool = False, title: str | None = None) -> None:
     console.print_json(to_json(data))
 
 
-def fail(code: str, message: str, problems: list[dict] | None = None) -> None:
-    """Exit non-zero with a stable error code; data problems listed with file, row, field."""
-    err_console.print(f"[red]error[/] [bold]{code}[/]: {escape(message)}")
-    for p in (problems or [])[:50]:
+def show_problems(problems: list[dict], out: Console = console, most: int = 50) -> None:
+    """Data problems, one a line: code, file, sheet, row, field and both messages."""
+    for p in problems[:most]:
         where = ":".join(str(p[k]) for k in ("file", "sheet") if p.get(k))
         row = f" row {p['row']}" if p.get("row") else ""
-        field = f" field {p['field']}" if p.get("field") else ""
-        err_console.print(f"  {escape(where + row + field)}: [bold]{p['code']}[/]: {escape(p['message'])}")
-    if problems and len(problems) > 50:
-        err_console.print(f"  … and {len(problems) - 50} more")
-    raise typer.Exit(2)
+        fld = f" field {escape(str(p['field']))}" if p.get("field") else ""
+        color = "red" if p.get("severity", "error") == "error" else "yellow"
+        out.print(f"  [{color}]{p['code']}[/] {escape(where)}{row}{fld}: {escape(p['message'])} / "
+                  f"{escape(p.get('message_zh') or '')}")
+    if len(problems) > most:
+        out.print(f"  … and {len(problems) - most} more")
 
 
 def light_text(light: str) -> str:

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
+from luoshi.cli.errors import EXIT_REFUSED
 from luoshi.cli.main import workspace
-from luoshi.cli.render import console, emit, err_console, fail
-from luoshi.domain.roles import Actor, Denied
+from luoshi.cli.render import emit, show_problems
+from luoshi.domain.roles import Actor
 
 user_app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
 dhis2_app = typer.Typer(help="DHIS2 dataValueSets interchange (JSON and CSV) through a mapping file.",
@@ -26,24 +26,7 @@ AS = typer.Option(None, "--as", help="acting user (env LUOSHI_USER)")
 
 
 def acting(ws, user: Optional[str]) -> Actor:
-    return guarded(lambda: ws.reporting.actor(user or os.environ.get("LUOSHI_USER"), os.environ.get("LUOSHI_TOKEN")))
-
-
-def guarded(fn):
-    """Run fn; permission problems exit 3, other clean errors exit 2."""
-    from luoshi.services.access import AccessError
-    from luoshi.services.workflow import WorkflowError
-    from luoshi.workspace import NotFound
-
-    try:
-        return fn()
-    except Denied as exc:
-        err_console.print(f"[red]refused[/] [bold]not-permitted[/]: {exc}")
-        raise typer.Exit(3)
-    except (AccessError, WorkflowError, NotFound) as exc:
-        fail(exc.code, str(exc))
-    except (LookupError, ValueError) as exc:
-        fail("bad-value", str(exc))
+    return ws.reporting.actor(user or os.environ.get("LUOSHI_USER"), os.environ.get("LUOSHI_TOKEN"))
 
 
 def show_import(result: dict, as_json: bool) -> None:
@@ -51,20 +34,12 @@ def show_import(result: dict, as_json: bool) -> None:
     if as_json:
         emit(result, as_json=True)
     else:
-        for p in result["problems"][:50]:
-            where = ":".join(str(p[k]) for k in ("file", "sheet") if p.get(k))
-            row = f" row {p['row']}" if p.get("row") else ""
-            fld = f" field {escape(str(p['field']))}" if p.get("field") else ""
-            color = "red" if p.get("severity") == "error" else "yellow"
-            console.print(f"  [{color}]{p['code']}[/] {escape(where)}{row}{fld}: {escape(p['message'])} / "
-                          f"{escape(p.get('message_zh') or '')}")
-        if len(result["problems"]) > 50:
-            console.print(f"  … and {len(result['problems']) - 50} more")
+        show_problems(result["problems"])
         keep = ("import_id", "status", "mode", "dry_run", "rows", "accepted", "rejected", "added", "revised",
                 "unchanged")
         emit({k: result.get(k) for k in keep}, title=f"import {result['kind']} · {result['file']}")
     if failed:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_REFUSED)
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +51,7 @@ def register(app: typer.Typer) -> None:
                  output: Path = typer.Option(..., "-o", "--output", help="XLSX file to write"), user: Optional[str] = AS):
         """Write an XLSX reporting template (bilingual, with last period's values and validation)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.template(region, period, output, actor=acting(ws, user))))
+        emit(ws.reporting.template(region, period, output, actor=acting(ws, user)))
 
     @app.command()
     def history(region: Optional[str] = None, indicator: Optional[str] = None, period: Optional[str] = None,
@@ -85,8 +60,8 @@ def register(app: typer.Typer) -> None:
                 user: Optional[str] = AS, as_json: bool = typer.Option(False, "--json")):
         """The audit log (newest first): who changed which value or state, when, old, new, reason, import."""
         ws = workspace()
-        rows = guarded(lambda: ws.reporting.history(actor=acting(ws, user), region=region, indicator=indicator,
-                                                    period=period, user=by, import_id=import_id, limit=limit))
+        rows = ws.reporting.history(actor=acting(ws, user), region=region, indicator=indicator, period=period,
+                                    user=by, import_id=import_id, limit=limit)
         if not as_json:
             rows = [{k: r[k] for k in ("seq", "at", "actor", "action", "indicator", "region", "period", "old_value",
                                        "new_value", "old_state", "new_state", "reason", "import_id")} for r in rows]
@@ -97,9 +72,8 @@ def register(app: typer.Typer) -> None:
                 reason: Optional[str] = None, subtree: bool = typer.Option(False, help="include child regions"),
                 user: Optional[str] = AS, as_json: bool = typer.Option(False, "--json")):
             ws = workspace()
-            emit(guarded(lambda: ws.reporting.transition(action, actor=acting(ws, user), region=region,
-                                                         indicator=indicator, period=period, reason=reason,
-                                                         subtree=subtree)), as_json=as_json)
+            emit(ws.reporting.transition(action, actor=acting(ws, user), region=region, indicator=indicator,
+                                         period=period, reason=reason, subtree=subtree), as_json=as_json)
         cmd.__doc__ = {"submit": "Submit draft values for review.",
                        "approve": "Approve submitted values (reviewer of an ancestor region).",
                        "return": "Return submitted or approved values to draft, with a reason."}[action]
@@ -112,28 +86,28 @@ def register(app: typer.Typer) -> None:
     def lock(plan: str = typer.Option(...), period: str = typer.Option(...), user: Optional[str] = AS):
         """Lock a period of a plan (admin): its approved values become locked."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.lock(plan, period, actor=acting(ws, user))))
+        emit(ws.reporting.lock(plan, period, actor=acting(ws, user)))
 
     @app.command()
     def unlock(plan: str = typer.Option(...), period: str = typer.Option(...),
                reason: str = typer.Option(..., help="why (kept in the audit log)"), user: Optional[str] = AS):
         """Unlock a period of a plan (admin, with a reason)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.lock(plan, period, actor=acting(ws, user), unlock=True, reason=reason)))
+        emit(ws.reporting.lock(plan, period, actor=acting(ws, user), unlock=True, reason=reason))
 
     @app.command("lock-rule")
     def lock_rule(plan: str = typer.Option(...), days: int = typer.Option(..., help="days after a period ends"),
                   user: Optional[str] = AS):
         """Lock every period of a plan N days after it ends (admin)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.lock_rule(plan, days, actor=acting(ws, user))))
+        emit(ws.reporting.lock_rule(plan, days, actor=acting(ws, user)))
 
     @app.command()
     def completeness(period: str = typer.Option(...), level: str = "city", user: Optional[str] = AS,
                      as_json: bool = typer.Option(False, "--json")):
         """Which expected reports have arrived per region, and whether on time."""
         ws = workspace()
-        rows = guarded(lambda: ws.reporting.completeness(period, actor=acting(ws, user), level=level))
+        rows = ws.reporting.completeness(period, actor=acting(ws, user), level=level)
         if not as_json:
             rows = [{k: v for k, v in r.items() if k != "missing_indicators"} for r in rows]
         emit(rows, as_json=as_json, title=f"completeness {period}")
@@ -142,7 +116,7 @@ def register(app: typer.Typer) -> None:
     def rejected(import_id: str, user: Optional[str] = AS, as_json: bool = typer.Option(False, "--json")):
         """Rows an accept-valid import refused, with their cells and problems (to correct and re-submit)."""
         ws = workspace()
-        rows = guarded(lambda: ws.reporting.rejected(import_id, actor=acting(ws, user)))
+        rows = ws.reporting.rejected(import_id, actor=acting(ws, user))
         emit([{**r, "cells": json.loads(r["cells"]), "problems": json.loads(r["problems"])} for r in rows],
              as_json=True) if as_json else emit(rows, title=f"rejected rows of {import_id}")
 

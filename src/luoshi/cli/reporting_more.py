@@ -11,7 +11,7 @@ import typer
 
 from luoshi.cli.main import workspace
 from luoshi.cli.render import emit
-from luoshi.cli.reporting import AS, acting, guarded, show_import
+from luoshi.cli.reporting import AS, acting, show_import
 
 
 def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) -> None:
@@ -26,7 +26,7 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
         password = None
         if not no_password:
             password = os.environ.get(password_env) if password_env else getpass.getpass("password: ")
-        emit(guarded(lambda: ws.reporting.add_user(name, password, actor=who, display_name=display_name)))
+        emit(ws.reporting.add_user(name, password, actor=who, display_name=display_name))
 
     @user_app.command("grant")
     def user_grant(name: str, role: str = typer.Option(..., help="admin, reviewer, reporter or viewer"),
@@ -36,14 +36,13 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
                    user: Optional[str] = AS):
         """Give a user a role over a region subtree (optionally only some indicators or plan nodes)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.grant(name, role, region, actor=acting(ws, user), indicators=indicator,
-                                                nodes=node)))
+        emit(ws.reporting.grant(name, role, region, actor=acting(ws, user), indicators=indicator, nodes=node))
 
     @user_app.command("revoke")
     def user_revoke(name: str, role: Optional[str] = None, region: Optional[str] = None, user: Optional[str] = AS):
         """Revoke a user's grants (all, or those matching role/region)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.revoke(name, actor=acting(ws, user), role=role, region=region)))
+        emit(ws.reporting.revoke(name, actor=acting(ws, user), role=role, region=region))
 
     @user_app.command("token")
     def user_token(name: str, days: int = typer.Option(90, help="expiry in days (1-366)"),
@@ -55,16 +54,16 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
         ws = workspace()
         who = acting(ws, user)
         if revoke:
-            emit(guarded(lambda: ws.reporting.revoke_token(revoke, actor=who)), as_json=as_json)
+            emit(ws.reporting.revoke_token(revoke, actor=who), as_json=as_json)
         else:
-            emit(guarded(lambda: ws.reporting.token(name, actor=who, days=days, label=label, role=role,
-                                                    region=region)), as_json=as_json)
+            emit(ws.reporting.token(name, actor=who, days=days, label=label, role=role, region=region),
+                 as_json=as_json)
 
     @user_app.command("list")
     def user_list(user: Optional[str] = AS, as_json: bool = typer.Option(False, "--json")):
         """Users and their grants (admins only)."""
         ws = workspace()
-        emit(guarded(lambda: ws.reporting.users(actor=acting(ws, user))), as_json=as_json, title="users")
+        emit(ws.reporting.users(actor=acting(ws, user)), as_json=as_json, title="users")
 
     @dhis2_app.command("import")
     def dhis2_import(file: Path, mapping: Path = typer.Option(..., help="mapping file (JSON or YAML)"),
@@ -74,8 +73,7 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
         from luoshi.services.interchange import dhis2_import as run
 
         ws = workspace()
-        result = guarded(lambda: run(ws.reporting, file, mapping, actor=acting(ws, user), mode=mode, dry_run=dry_run,
-                                     state=state))
+        result = run(ws.reporting, file, mapping, actor=acting(ws, user), mode=mode, dry_run=dry_run, state=state)
         if not as_json:
             emit(result["values"], title="values")
             emit(result["summary"], title="summary")
@@ -88,7 +86,7 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
         from luoshi.services.interchange import dhis2_export as run
 
         ws = workspace()
-        emit(guarded(lambda: run(ws.db, output, mapping, actor=acting(ws, user), period=period)))
+        emit(run(ws.db, output, mapping, actor=acting(ws, user), period=period))
 
     @app.command("export-sdmx")
     def export_sdmx(output: Path = typer.Option(..., "-o", "--output"),
@@ -97,4 +95,4 @@ def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) ->
         from luoshi.services.interchange import sdmx_export
 
         ws = workspace()
-        emit(guarded(lambda: sdmx_export(ws.db, output, actor=acting(ws, user), indicators=indicator)))
+        emit(sdmx_export(ws.db, output, actor=acting(ws, user), indicators=indicator))

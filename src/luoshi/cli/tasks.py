@@ -12,8 +12,9 @@ from typing import Optional
 
 import typer
 
-from luoshi.cli.render import console, emit, fail, light_text
-from luoshi.services.task_flow import Actor, TaskRefused
+from luoshi.cli.render import console, emit, light_text
+from luoshi.domain.problems import Refusal
+from luoshi.domain.roles import Actor
 
 tasks_app = typer.Typer(help="Task lists: list, show, report progress, extensions, closure, XLSX import/export.",
                         no_args_is_help=True)
@@ -29,15 +30,6 @@ def _desk():
     return TaskDesk(workspace())
 
 
-def _run(fn, *args, **kw):
-    from luoshi.cli.main import run
-
-    try:
-        return run(fn, *args, **kw)
-    except TaskRefused as exc:
-        fail(exc.code, f"{exc.problem.message} / {exc.problem.message_zh}")
-
-
 def _date(text: Optional[str]) -> Optional[date]:
     from luoshi.cli.main import parse_date
 
@@ -46,8 +38,8 @@ def _date(text: Optional[str]) -> Optional[date]:
 
 def _actor(unit: Optional[str], user: Optional[str]) -> Actor:
     if not unit:
-        return Actor.system(user or getpass.getuser())
-    return Actor(user or getpass.getuser(), unit)
+        return Actor.local(user or getpass.getuser())
+    return Actor(user or getpass.getuser(), unit=unit)
 
 
 def _light(name: str) -> str:
@@ -62,7 +54,7 @@ def list_tasks(unit: Optional[str] = typer.Option(None, help="lead or co-unit co
                light: Optional[str] = typer.Option(None), at: Optional[str] = typer.Option(None, help="as-of date"),
                as_json: bool = typer.Option(False, "--json")):
     """Tasks with progress, expected pace, category and light."""
-    rows = _run(_desk().tasks, _date(at), unit=unit, node=node, region=region, category=category, light=light)
+    rows = _desk().tasks(_date(at), unit=unit, node=node, region=region, category=category, light=light)
     if as_json:
         emit(rows, as_json=True)
         return
@@ -82,7 +74,7 @@ def list_tasks(unit: Optional[str] = typer.Option(None, help="lead or co-unit co
 @tasks_app.command("show")
 def show(task_id: str, at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """One task with its milestones, reports, requests and audit trail."""
-    t = _run(_desk().task, task_id, _date(at))
+    t = _desk().task(task_id, _date(at))
     if as_json:
         emit(t, as_json=True)
         return
@@ -118,10 +110,12 @@ def report(task_id: str, percent: float = typer.Option(..., help="percent comple
     done = {}
     for m in milestone or []:
         seq, _, when = m.partition("=")
+        if not seq.strip().isdigit():
+            raise Refusal("bad-value", column="--milestone", value=m, detail="SEQ or SEQ=YYYY-MM-DD")
         done[int(seq)] = _date(when) if when else day
     uploads = [Upload(p.name, p.read_bytes()) for p in evidence or []]
-    out = _run(desk.report, task_id, _actor(unit, user), percent=percent, on=day, period=period, text=text,
-               problems=problems, next_steps=next_steps, milestones_done=done, uploads=uploads)
+    out = desk.report(task_id, _actor(unit, user), percent=percent, on=day, period=period, text=text,
+                      problems=problems, next_steps=next_steps, milestones_done=done, uploads=uploads)
     emit(out, as_json=as_json)
 
 
@@ -134,11 +128,11 @@ def extend(task_id: str, to: Optional[str] = typer.Option(None, help="requested 
     """Request an extension (--to DATE --reason), or decide one (--approve / --reject) as the supervising unit."""
     desk, who = _desk(), _actor(unit, user)
     if approve or reject:
-        out = _run(desk.decide_extension, task_id, who, approve=approve, note=reason, on=_date(on))
+        out = desk.decide_extension(task_id, who, approve=approve, note=reason, on=_date(on))
     else:
         if not to:
-            fail("missing-value", "give --to DATE to request, or --approve/--reject to decide")
-        out = _run(desk.request_extension, task_id, who, new_deadline=_date(to), reason=reason, on=_date(on))
+            raise Refusal("missing-value", column="--to DATE (or --approve / --reject)")
+        out = desk.request_extension(task_id, who, new_deadline=_date(to), reason=reason, on=_date(on))
     emit(out, as_json=as_json)
 
 
@@ -151,9 +145,9 @@ def close(task_id: str, approve: bool = typer.Option(False, "--approve", help="c
     """Request closure (lead unit, after reporting 100%), or review it (--approve / --return)."""
     desk, who = _desk(), _actor(unit, user)
     if approve or send_back:
-        out = _run(desk.decide_closure, task_id, who, close=approve, reason=reason, percent=percent, on=_date(on))
+        out = desk.decide_closure(task_id, who, close=approve, reason=reason, percent=percent, on=_date(on))
     else:
-        out = _run(desk.request_closure, task_id, who, note=reason, on=_date(on))
+        out = desk.request_closure(task_id, who, note=reason, on=_date(on))
     emit(out, as_json=as_json)
 
 
@@ -162,14 +156,14 @@ def import_tasks(file: Path, dry_run: bool = typer.Option(False, "--dry-run", he
                  partial: bool = typer.Option(False, "--partial", help="import the valid rows, skip the others"),
                  as_json: bool = typer.Option(False, "--json")):
     """Import a task list from XLSX (one row per task); all or nothing by default."""
-    emit(_run(_desk().import_xlsx, file, dry_run=dry_run, partial=partial), as_json=as_json)
+    emit(_desk().import_xlsx(file, dry_run=dry_run, partial=partial), as_json=as_json)
 
 
 @tasks_app.command("export")
 def export_tasks(file: Path, unit: Optional[str] = typer.Option(None), node: Optional[str] = typer.Option(None),
                  at: Optional[str] = typer.Option(None)):
     """Export the task list to XLSX in the import shape (plus status columns)."""
-    n = _run(_desk().export_xlsx, file, _date(at), unit=unit, node=node)
+    n = _desk().export_xlsx(file, _date(at), unit=unit, node=node)
     emit({"file": str(file), "tasks": n})
 
 
@@ -182,7 +176,7 @@ def units(load: Optional[Path] = typer.Option(None, help="load a units CSV (defa
 
     desk = _desk()
     if load or not desk.db.scalar("SELECT count(*) FROM units"):
-        _run(load_units, desk.db, load or path("units.csv"))
+        load_units(desk.db, load or path("units.csv"))
     rows = [{k: u[k] for k in ("code", "name_zh", "name_en", "kind", "region_code", "status")} for u in desk.units()]
     emit(rows, as_json=as_json, title="units")
 
@@ -190,7 +184,7 @@ def units(load: Optional[Path] = typer.Option(None, help="load a units CSV (defa
 @tasks_app.command("member")
 def member(user: str, unit: str):
     """Let a web user (see `luoshi user`) report and decide for a unit."""
-    emit(_run(_desk().add_member, user, unit))
+    emit(_desk().add_member(user, unit))
 
 
 # --- projects -------------------------------------------------------------------------------------
@@ -199,7 +193,7 @@ def list_projects(cluster: Optional[str] = typer.Option(None), region: Optional[
                   unit: Optional[str] = typer.Option(None), at: Optional[str] = typer.Option(None),
                   as_json: bool = typer.Option(False, "--json")):
     """Major projects with this year's planned and completed investment."""
-    rows = _run(_desk().projects, _date(at), cluster_code=cluster, region_code=region, lead_unit=unit)
+    rows = _desk().projects(_date(at), cluster_code=cluster, region_code=region, lead_unit=unit)
     keep = ("id", "name_zh", "region_zh", "cluster_code", "status", "total_investment", "planned", "completed",
             "completion", "light")
     emit([{k: (round(r[k], 1) if isinstance(r[k], float) else r[k]) for k in keep} for r in rows],
@@ -209,14 +203,14 @@ def list_projects(cluster: Optional[str] = typer.Option(None), region: Optional[
 @projects_app.command("show")
 def show_project(project_id: str, at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """One major project: this year's investment against its plan (with the light), by month, and its milestones."""
-    emit(_run(_desk().project, project_id, _date(at)), as_json=True if as_json else False)
+    emit(_desk().project(project_id, _date(at)), as_json=True if as_json else False)
 
 
 @projects_app.command("invest")
 def invest(project_id: str, month: str, amount: float, unit: Optional[str] = typer.Option(None, "--as"),
            user: Optional[str] = typer.Option(None)):
     """Record the investment completed in a month (亿元)."""
-    emit(_run(_desk().record_investment, project_id, month, amount, _actor(unit, user)))
+    emit(_desk().record_investment(project_id, month, amount, _actor(unit, user)))
 
 
 @projects_app.command("portfolio")
@@ -224,8 +218,8 @@ def portfolio(by: str = typer.Option("cluster", help="cluster, region or node"),
               at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """Investment by cluster, region or plan node against the annual plan."""
     if by not in ("cluster", "region", "node"):
-        fail("bad-value", "--by is cluster, region or node")
-    rows = _run(_desk().portfolio, year=year, at=_date(at), by=by)
+        raise Refusal("bad-value", column="--by", value=by, detail="cluster, region or node")
+    rows = _desk().portfolio(year=year, at=_date(at), by=by)
     keep = ("key", "name_zh", "projects", "planned", "completed", "completion", "expected", "light")
     emit([{k: (round(r[k], 1) if isinstance(r[k], float) else r[k]) for k in keep} for r in rows],
          as_json=as_json, title=f"investment by {by} (亿元)")
@@ -236,7 +230,7 @@ def wallchart(unit: Optional[str] = typer.Option(None), node: Optional[str] = ty
               start: Optional[str] = typer.Option(None, "--from"), end: Optional[str] = typer.Option(None, "--to"),
               at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """The wall chart (挂图作战): units × months, milestones as flags (✓ done, ! due, ✗ overdue, · upcoming)."""
-    data = _run(_desk().wallchart, _date(at), start=_date(start), end=_date(end), unit=unit, node=node)
+    data = _desk().wallchart(_date(at), start=_date(start), end=_date(end), unit=unit, node=node)
     if as_json:
         emit(data, as_json=True)
         return
@@ -258,7 +252,7 @@ def wallchart(unit: Optional[str] = typer.Option(None), node: Optional[str] = ty
 
 def scorecard(unit: str, at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """A unit's tasks and projects, on-time reporting rate and rank among units."""
-    data = _run(_desk().scorecard, unit, _date(at))
+    data = _desk().scorecard(unit, _date(at))
     if as_json:
         emit(data, as_json=True)
         return
@@ -277,7 +271,7 @@ def scorecard(unit: str, at: Optional[str] = typer.Option(None), as_json: bool =
 def doublehalf(at: Optional[str] = typer.Option(None, help="default: 30 June of this year"),
                as_json: bool = typer.Option(False, "--json")):
     """The mid-year 'double-half' check: counts per category by unit, breakthrough and region; what is behind."""
-    data = _run(_desk().doublehalf, _date(at))
+    data = _desk().doublehalf(_date(at))
     if as_json:
         emit(data, as_json=True)
         return
@@ -297,11 +291,11 @@ def digest(since: str = typer.Option(..., help="changes since this date"), unit:
     from luoshi.services import digest as render
 
     if fmt not in ("md", "html", "xlsx"):
-        fail("bad-value", "--format is md, html or xlsx")
-    data = _run(_desk().digest, _date(since), unit=unit, at=_date(at))
+        raise Refusal("bad-value", column="--format", value=fmt, detail="md, html or xlsx")
+    data = _desk().digest(_date(since), unit=unit, at=_date(at))
     if fmt == "xlsx":
         if not output:
-            fail("missing-value", "--output FILE is required for xlsx")
+            raise Refusal("missing-value", column="--output FILE (for xlsx)")
         render.to_xlsx(data, output)
         emit({"file": str(output), **{k: len(data[k]) for k, _, _ in render.SECTIONS}})
         return

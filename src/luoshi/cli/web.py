@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from luoshi.domain.problems import Refusal
+
 
 def register(app: typer.Typer) -> None:
     from luoshi.cli import main as cli
@@ -30,14 +32,13 @@ def register(app: typer.Typer) -> None:
         path = db or cli.STATE["db"] or default_path()
         try:
             ws = Workspace.open(path, today=cli.parse_date(today))
-        except FileNotFoundError as exc:
-            cli.fail("no-workspace", str(exc))
+        except FileNotFoundError:
+            raise Refusal("no-workspace", 404, path=path) from None
         from luoshi.web.auth import serve_allowed
 
-        allowed, why = serve_allowed(ws, host)
-        if not allowed:
+        if not serve_allowed(ws, host):
             ws.close()
-            cli.fail("no-users", why)
+            raise Refusal("no-users", 409, host=host)
         app_ = create_app(ws, cache_size=cache_size)
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -46,7 +47,7 @@ def register(app: typer.Typer) -> None:
         try:
             sock.bind((host, port))
         except OSError as exc:
-            cli.fail("address-in-use", f"cannot listen on {host}:{port}: {exc.strerror}")
+            raise Refusal("address-in-use", 409, host=host, port=port, detail=exc.strerror) from None
         sock.listen(2048)  # accept connections (queued) from the moment the address is printed
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host

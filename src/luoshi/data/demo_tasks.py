@@ -7,8 +7,8 @@ import random
 from datetime import date, timedelta
 
 from luoshi.data.bundle import BUNDLED_PLAN, path
+from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import Milestone, report_due
-from luoshi.services.task_flow import Actor
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.services.units import load_units
 
@@ -153,7 +153,7 @@ def _play(rng: random.Random, t: dict, today: date) -> tuple[list[tuple], dict[i
 
 def _decide(desk: TaskDesk, rng: random.Random, t: dict, today: date, office: Actor) -> None:
     """Closure and extension requests through the real workflow (with its checks and audit trail)."""
-    lead = Actor(f"demo-{t['lead_unit']}", t["lead_unit"])
+    lead = Actor(f"demo-{t['lead_unit']}", unit=t["lead_unit"])
     cur = desk.db.one("SELECT percent, done_on FROM tasks WHERE id = ?", [t["id"]])
     if cur["percent"] >= 100 and rng.random() < 0.7:
         desk.request_closure(t["id"], lead, on=min(today, cur["done_on"] + timedelta(days=5)))
@@ -216,11 +216,11 @@ def build_task_demo(ws, seed: int = 1310) -> dict:
     rng = random.Random(seed)
     today = ws.today
     desk = TaskDesk(ws)
-    office = Actor("demo-督查室", "gd-gov-office")
+    office = Actor("demo-督查室", unit="gd-gov-office")
     tasks = _tasks(rng, today)
     items, money = _projects(rng, today)
     with ws.db.write() as con:  # one transaction: the steps below join it
-        desk.add_tasks(tasks, Actor.system("synthetic-demo"))
+        desk.add_tasks(tasks, Actor.local("synthetic-demo"))
         reports, events = [], []
         for t in tasks:
             rows, done = _play(rng, t, today)
@@ -236,7 +236,7 @@ def build_task_demo(ws, seed: int = 1310) -> dict:
         _bulk(con, "task_events", ("task_id", "action", "actor", "unit_code", "on_day", "detail"), events)
         for t in tasks:
             _decide(desk, rng, t, today, office)
-        desk.add_projects(items, Actor.system("synthetic-demo"))
+        desk.add_projects(items, Actor.local("synthetic-demo"))
         _bulk(con, "project_investment", ("project_id", "month", "amount"), money)
     return {"tasks": len(tasks), "projects": len(items), "investment_rows": len(money),
             "reports": ws.db.scalar("SELECT count(*) FROM task_reports")}

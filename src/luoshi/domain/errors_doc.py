@@ -9,11 +9,14 @@ from luoshi.domain.problems import CATALOGUE
 
 
 def render() -> str:
-    lines = ["# Error codes", "", "Generated from `luoshi.domain.problems.CATALOGUE`; do not edit by hand.", "",
+    lines = ["# Error codes", "", "Generated from `luoshi.domain.problems.CATALOGUE`; do not edit by hand.",
+             "A data problem in a file or form is reported with one of these codes; a refused request (web or CLI)",
+             "answers with one of them too.  Text in [brackets] is added when the caller knows it.", "",
              "| code | severity | title | message (en) | message (zh) |", "|---|---|---|---|---|"]
     for code in sorted(CATALOGUE):
         e = CATALOGUE[code]
-        cells = [f"`{code}`", e.severity, e.title, e.en, e.zh]
+        hint_en, hint_zh = (f"[{e.hint_en}]", f"[{e.hint_zh}]") if e.hint_en else ("", "")
+        cells = [f"`{code}`", e.severity, e.title, e.en + hint_en, e.zh + hint_zh]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -15,12 +15,6 @@ FREQUENCY_ALIASES = {"year": "Y", "annual": "Y", "yearly": "Y", "half": "S", "ha
 FREQUENCY_DAYS = {"Y": 366, "S": 184, "Q": 92, "M": 31, "W": 7, "D": 1}
 
 
-class IndicatorError(ValueError):
-    def __init__(self, code: str, field_: str, message: str):
-        self.code, self.field = code, field_
-        super().__init__(message)
-
-
 @dataclass
 class Indicator:
     """An indicator definition.  A formula indicator is numerator / denominator x factor, computed at

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import total_ordering
 
+from luoshi.domain.problems import Refusal
+
 # Type letters, ordered from coarsest to finest; the digit is part of the integer key.
 YEAR, HALF, QUARTER, MONTH, WEEK, DAY = "Y", "S", "Q", "M", "W", "D"
 TYPES = (YEAR, HALF, QUARTER, MONTH, WEEK, DAY)
@@ -344,6 +346,14 @@ def parse(text: object) -> Period:
             reason = str(exc) if not isinstance(exc, PeriodError) else str(exc).split(": ", 1)[-1].split(" (")[0]
             raise PeriodError(text, reason) from None
     raise PeriodError(text)
+
+
+def parse_given(text: object) -> Period:
+    """A period a person gave (an option, a query, a form field): parsed, or the refusal ``bad-period``."""
+    try:
+        return parse(text)
+    except PeriodError:
+        raise Refusal("bad-period", value=text) from None
 
 
 def normalise(text: object) -> str:

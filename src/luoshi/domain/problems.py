@@ -1,13 +1,17 @@
-"""Data problems: a catalogue of stable error codes, and the report that collects them.
+"""Problems: a catalogue of stable error codes, the report that collects data problems, and the
+one refusal type.
 
 Bad input is reported, not raised: every loader returns a ``Report`` of ``Problem`` rows
-(file, sheet, row, field, code, message).  Codes are kebab-case and never change meaning;
-``docs/errors.md`` is generated from ``CATALOGUE``.
+(file, sheet, row, field, code, message).  A request that cannot be carried out raises a
+``Refusal``: one catalogue problem and an HTTP status, which every shell renders the same way
+(the web as the JSON envelope or the error page, the CLI as a message and an exit code).
+Codes are kebab-case and never change meaning; ``docs/errors.md`` is generated from ``CATALOGUE``.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from string import Formatter
 
 ERROR, WARNING = "error", "warning"
 
@@ -19,13 +23,16 @@ class ErrorType:
     en: str  # message template, str.format fields
     zh: str
     severity: str = ERROR
+    # Appended to the message when every field it names is given (a caller that knows more says more).
+    hint_en: str = ""
+    hint_zh: str = ""
 
 
 CATALOGUE: dict[str, ErrorType] = {}
 
 
-def _e(code, title, en, zh, severity=ERROR):
-    CATALOGUE[code] = ErrorType(code, title, en, zh, severity)
+def _e(code, title, en, zh, severity=ERROR, hint=("", "")):
+    CATALOGUE[code] = ErrorType(code, title, en, zh, severity, *hint)
 
 
 _e("file-not-found", "File not found", "file not found: {path}", "找不到文件：{path}")
@@ -40,14 +47,16 @@ _e("wrong-frequency", "Period does not match the frequency",
    "period {value!r} is a {got}, but {indicator} is reported by {expected}",
    "期间 {value!r} 为{got}，但指标 {indicator} 按{expected}报送")
 _e("future-period", "Period in the future", "period {value!r} has not started yet", "期间 {value!r} 尚未开始")
-_e("unknown-region", "Unknown region", "no region with code or name {value!r}", "不存在代码或名称为 {value!r} 的地区")
+_e("unknown-region", "Unknown region", "no region with code or name {value!r}", "不存在代码或名称为 {value!r} 的地区",
+   hint=(" (use a GB/T 2260 code such as {example})", "（请使用 GB/T 2260 代码，如 {example}）"))
 _e("region-not-valid", "Region not valid in period", "region {value!r} did not exist in {period}",
    "地区 {value!r} 在 {period} 不存在")
 _e("unknown-indicator", "Unknown indicator", "no indicator with code or name {value!r}",
    "不存在代码或名称为 {value!r} 的指标")
 _e("ambiguous-name", "Ambiguous name", "{value!r} names several: {candidates}; write the code",
    "{value!r} 对应多个对象：{candidates}；请填写代码")
-_e("unknown-plan", "Unknown plan", "no plan with id {value!r}", "不存在编号为 {value!r} 的规划")
+_e("unknown-plan", "Unknown plan", "no plan with id {value!r}", "不存在编号为 {value!r} 的规划",
+   hint=("; plans: {known}", "；现有规划：{known}"))
 _e("unknown-node", "Unknown plan node", "plan {plan} has no node {value!r}", "规划 {plan} 中没有节点 {value!r}")
 _e("unknown-unit", "Unknown unit", "no unit with code {value!r}", "不存在代码为 {value!r} 的单位")
 _e("not-a-number", "Not a number", "{value!r} is not a number", "{value!r} 不是数字")
@@ -107,14 +116,13 @@ _e("approved-exists", "Differs from an approved value", "an approved value {appr
    "only a reviewer can revise approved data", "该项已有审核通过的数值 {approved}；只有审核人可以修订已审核数据")
 _e("period-locked", "Period is locked", "period {period} is locked for {indicator}; an admin must unlock it",
    "{indicator} 的期间 {period} 已锁定，需由管理员解锁")
-_e("not-permitted", "Not permitted", "{user} may not {action} for region {value!r}",
-   "{user} 无权对地区 {value!r} 执行{action}")
+_e("not-permitted", "Not permitted", "{user} may not {action}", "{user} 无权执行“{action}”",
+   hint=(" for region {value!r}", "（地区 {value!r}）"))
 _e("unknown-mapping", "No mapping for a DHIS2 identifier", "no luoshi code mapped to DHIS2 {kind} {value!r}",
    "DHIS2 {kind} {value!r} 没有对应的 luoshi 代码")
 _e("too-many-rows", "Too many rows", "more than {limit} rows; split the file", "行数超过 {limit}，请拆分文件")
 
 # workspace settings (domain/settings.py)
-_e("unknown-setting", "Unknown setting", "no setting {value!r}", "不存在设置项 {value!r}")
 _e("bad-setting", "Bad setting value", "{value!r} is not a valid value for setting {name}: expected {expected}",
    "{value!r} 不是设置项 {name} 的有效值，应为{expected_zh}")
 
@@ -157,9 +165,12 @@ class Problem:
 
 
 def problem(code: str, *, file=None, row=None, field=None, sheet=None, **params) -> Problem:
-    """Build a problem from the catalogue, filling both message templates."""
+    """Build a problem from the catalogue, filling both message templates (and the hint when its
+    fields are given)."""
     et = CATALOGUE[code]
-    return Problem(code=code, message=et.en.format(**params), message_zh=et.zh.format(**params), file=file,
+    hinted = et.hint_en and all(name in params for _, name, _, _ in Formatter().parse(et.hint_en) if name)
+    en, zh = (et.en + et.hint_en, et.zh + et.hint_zh) if hinted else (et.en, et.zh)
+    return Problem(code=code, message=en.format(**params), message_zh=zh.format(**params), file=file,
                    row=row, field=field, sheet=sheet, severity=et.severity)
 
 
@@ -205,15 +216,6 @@ class Report:
                 "problems": [p.to_dict() for p in self.problems]}
 
 
-class InputError(Exception):
-    """Raised by services when a report holds errors, so that the transaction rolls back."""
-
-    def __init__(self, report: Report):
-        self.report = report
-        first = report.errors[0] if report.errors else None
-        more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-        super().__init__(f"{first}{more}" if first else "invalid input")
-
 # --- tasks and projects (issue 5) ----------------------------------------------------------------
 _e("unknown-task", "Unknown task", "no task with id {value!r}", "不存在编号为 {value!r} 的任务")
 _e("unknown-project", "Unknown project", "no project with id {value!r}", "不存在编号为 {value!r} 的项目")
@@ -250,11 +252,93 @@ _e("file-type-not-allowed", "Evidence type not allowed", "{value}: type {media_t
 _e("percent-decreased", "Percent complete went down", "percent complete falls from {previous} to {value}",
    "完成百分比由 {previous} 降至 {value}", WARNING)
 
+# --- refusals of a request: what services and shells answer (web status, CLI exit code) --------------
+_e("invalid-input", "Invalid input", "the input has problems", "输入有误")
+_e("unknown-period", "Period outside the workspace", "no period {value!r} in the workspace (it holds {low} to {high})",
+   "工作区中没有期间 {value!r}（范围为 {low} 至 {high}）")
+_e("unknown-setting", "Unknown setting", "no setting {value!r}; settings: {known}", "不存在设置 {value!r}；现有设置：{known}")
+_e("unknown-document", "Unknown document", "no document with id {value!r}", "不存在编号为 {value!r} 的文档")
+_e("unknown-commitment", "Unknown commitment", "no commitment with id {value!r}", "不存在编号为 {value!r} 的承诺事项")
+_e("unknown-evidence", "Unknown evidence file", "no evidence file with id {value!r}", "不存在编号为 {value!r} 的佐证材料")
+_e("unknown-user", "Unknown user", "no user {value!r}", "不存在用户 {value!r}")
+_e("unknown-token", "Unknown API token", "no API token with id {value!r}", "不存在编号为 {value!r} 的 API 令牌")
+_e("unknown-import", "Unknown import", "no import with id {value!r}", "不存在编号为 {value!r} 的导入")
+_e("duplicate-user", "User exists", "user {value!r} already exists", "用户 {value!r} 已存在")
+_e("weak-password", "Password too short", "passwords need at least {min} characters", "密码至少需要 {min} 个字符")
+_e("bad-login", "Wrong user name or password", "wrong user name or password", "用户名或密码错误")
+_e("rate-limited", "Too many failed logins", "too many failed logins; try again in {minutes} minutes",
+   "登录失败次数过多，请 {minutes} 分钟后再试")
+_e("bad-token", "Bad API token", "the API token is unknown, expired or revoked", "API 令牌不存在、已过期或已撤销")
+_e("not-authenticated", "Not signed in", "log in or send an API token", "请先登录或提供 API 令牌")
+_e("csrf", "Missing or wrong CSRF token", "missing or wrong CSRF token; reload the page and send the form again",
+   "缺少 CSRF 令牌或令牌不符；请刷新页面后重新提交")
+_e("no-user", "Who is acting?", "users exist: say who you are (--as USER or LUOSHI_USER, or LUOSHI_TOKEN)",
+   "已有用户：请说明身份（--as 用户名、LUOSHI_USER 或 LUOSHI_TOKEN）")
+_e("no-workspace", "No workspace", "no workspace at {path} (run `luoshi init` or `luoshi demo` first)",
+   "{path} 处没有工作区（请先运行 `luoshi init` 或 `luoshi demo`）")
+_e("no-users", "No user guards a public address",
+   "refusing to listen on {host}: no user exists, so anyone could write; add an admin first "
+   "(luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) or listen on 127.0.0.1",
+   "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名；"
+   "luoshi user grant 用户名 --role admin --region 440000），或只监听 127.0.0.1")
+_e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail}")
+_e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
+_e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "
+   "({n} indicators), not all zero", "权重 {value} 无效：每个指标给一个非负数（共 {n} 个指标），且不能全为零")
+_e("not-found", "Not found", "no page or endpoint at {path}; see /docs for the API",
+   "不存在页面或接口 {path}；接口说明见 /docs")
+_e("method-not-allowed", "Method not allowed", "{method} is not allowed on {path}", "{path} 不接受 {method} 请求")
+_e("bad-query", "Malformed request", "the request's {where} is missing or malformed ({detail})",
+   "请求参数 {where} 缺失或格式有误")
+_e("bad-request", "Unreadable request", "the request cannot be read: {detail}", "无法读取该请求")
+_e("internal-error", "Internal error", "internal error; the server log has the details", "服务器内部错误，详情见服务器日志")
 
-class NotFound(LookupError):
-    """An unknown region, indicator, plan or period asked for by a caller (not a data-file problem)."""
 
-    def __init__(self, kind: str, value: str, hint: str = ""):
-        self.kind, self.value = kind, value
-        self.code = f"unknown-{kind.replace(' ', '-')}"
-        super().__init__(f"no {kind} {value!r}{'; ' + hint if hint else ''}")
+class Refusal(Exception):
+    """A request that cannot be carried out: one catalogue problem and the HTTP status it answers with.
+
+    The one error type of services and shells.  The web's error mapper answers it as the envelope
+    ``{status, code, message, message_zh}`` (or the error page); the CLI's prints the code and both
+    messages and exits 3 when not permitted (401, 403), else 2."""
+
+    def __init__(self, code: str, status: int = 400, **params):
+        self.problem = problem(code, **params)
+        self.status = status
+        super().__init__(self.problem.message)
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The data problems behind the refusal: none, but an ``InputError``'s report."""
+        return []
+
+    def envelope(self) -> dict:
+        """The one JSON error shape (``problems`` only when a report stands behind the refusal)."""
+        return {"status": self.status, "code": self.code, "message": self.problem.message,
+                "message_zh": self.problem.message_zh}
+
+
+class InputError(Refusal):
+    """The refusal of input whose report holds errors (raised inside a write, so that it rolls back):
+    its problem is the report's first error, and it carries the whole report."""
+
+    def __init__(self, report: Report, status: int = 400):
+        self.report = report
+        errors = report.errors
+        first = errors[0] if errors else problem("invalid-input")
+        n = len(errors) - 1
+        more = (f" (and {n} more)", f"（另有 {n} 处）") if n > 0 else ("", "")
+        self.problem = Problem(first.code, first.message + more[0], first.file, first.row, first.field, first.sheet,
+                               first.severity, (first.message_zh or "") + more[1])
+        self.status = status
+        Exception.__init__(self, f"{first}{more[0]}")
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.report.problems
+
+    def envelope(self) -> dict:
+        return super().envelope() | {"problems": [p.to_dict() for p in self.problems]}

@@ -1,13 +1,16 @@
-"""Roles and what they allow, scoped to a region subtree (and optionally to indicators).
+"""Who is acting, and what roles allow: scoped to a region subtree (and optionally to indicators).
 
 Pure rules, no I/O: an ``Actor`` holds resolved grants (the region ids of each grant's subtree)
-and answers ``can(action, rid, iid)``.  Without any user configured the local CLI acts as
-``Actor.local()``, a single user allowed everything.
+and answers ``can(action, rid, iid)``; for the task desk it also names the responsible unit the
+person acts for.  Without any user configured the local CLI acts as ``Actor.local()``, a single
+user allowed everything.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from luoshi.domain.problems import Refusal
 
 ROLES = ("admin", "reviewer", "reporter", "viewer")
 ACTIONS = ("read", "report", "approve", "lock", "unlock", "manage")
@@ -23,16 +26,6 @@ STRICT_BELOW = frozenset({"approve"})
 STATE_ACTION = {"draft": "report", "submitted": "report", "approved": "approve", "locked": "lock"}
 
 
-class Denied(PermissionError):
-    """An action outside the caller's role or scope (HTTP 403, CLI exit 3)."""
-
-    code = "not-permitted"
-
-    def __init__(self, user: str, action: str, target: str = ""):
-        self.user, self.action, self.target = user, action, target
-        super().__init__(f"{user} may not {action}{' ' + target if target else ''}")
-
-
 @dataclass(frozen=True)
 class Grant:
     role: str
@@ -44,14 +37,26 @@ class Grant:
 
 @dataclass
 class Actor:
+    """A person acting: their grants, and the unit they report and decide for on the task desk.
+    An administrator (a superuser, or an admin grant anywhere) may act for any unit."""
+
     name: str
     grants: list[Grant] = field(default_factory=list)
-    superuser: bool = False               # the local single user when no users exist
+    superuser: bool = False               # the local single user when no users exist, the demo, the CLI
     token_id: str | None = None
+    unit: str | None = None               # the responsible unit (task desk), None for an administrator
 
     @classmethod
-    def local(cls) -> "Actor":
-        return cls("local", superuser=True)
+    def local(cls, name: str = "local") -> "Actor":
+        return cls(name, superuser=True)
+
+    def acts_for(self, unit: str | None) -> bool:
+        """Whether this person may act as ``unit`` (a task's lead or supervising unit)."""
+        return self.is_admin or (self.unit is not None and self.unit == unit)
+
+    def refusal(self, action: str) -> Refusal:
+        """The refusal of ``action`` to this person (403 on the web, exit 3 in the CLI)."""
+        return Refusal("not-permitted", 403, user=self.name, action=action)
 
     def can(self, action: str, rid: int | None = None, iid: int | None = None) -> bool:
         if self.superuser:
@@ -93,7 +98,7 @@ class Actor:
 
     def require(self, action: str, rid: int | None = None, iid: int | None = None, target: str = "") -> None:
         if not self.can(action, rid, iid):
-            raise Denied(self.name, action, target)
+            raise self.refusal(f"{action} {target}".strip())
 
     @property
     def is_admin(self) -> bool:

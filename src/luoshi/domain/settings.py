@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from luoshi.domain.problems import InputError, NotFound, Report
+from luoshi.domain.problems import InputError, Refusal, Report
 
 Value = str | float | bool
 TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
@@ -87,9 +87,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
 
 
 def setting(name: str) -> Setting:
-    """The declaration of ``name``; NotFound (unknown-setting) for a name that is not declared."""
+    """The declaration of ``name``; refused (unknown-setting) for a name that is not declared."""
     if name not in SETTINGS:
-        raise NotFound("setting", name, f"known: {', '.join(SETTINGS)}")
+        raise Refusal("unknown-setting", 404, value=name, known=", ".join(SETTINGS))
     return SETTINGS[name]
 
 

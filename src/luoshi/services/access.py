@@ -16,7 +16,8 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from luoshi.domain.roles import ROLES, Actor, Denied, Grant
+from luoshi.domain.problems import Refusal
+from luoshi.domain.roles import ROLES, Actor, Grant
 from luoshi.services.audit import log
 from luoshi.store.db import Database
 
@@ -26,12 +27,7 @@ TOKEN_PREFIX = "lsk_"
 SESSION_HOURS = 12
 RATE_WINDOW = timedelta(minutes=15)
 RATE_MAX_FAILURES = 5
-
-
-class AccessError(ValueError):
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
+MIN_PASSWORD = 10
 
 
 def now() -> datetime:
@@ -49,7 +45,7 @@ def has_users(db: Database) -> bool:
 def subtree(db: Database, code: str) -> tuple[int, frozenset[int]]:
     root = db.scalar("SELECT rid FROM regions WHERE code = ?", [code])
     if root is None:
-        raise AccessError("unknown-region", f"no region with code {code!r}")
+        raise Refusal("unknown-region", 404, value=code)
     rows = db.all("""WITH RECURSIVE t(rid) AS (SELECT ?::INTEGER UNION
                      SELECT l.rid FROM region_links l JOIN t ON l.parent_rid = t.rid)
                      SELECT rid FROM t""", [root])
@@ -68,7 +64,7 @@ def _indicator_ids(db: Database, indicators: list[str] | None, nodes: list[str] 
     ids = {r["code"]: r["iid"] for r in db.all("SELECT code, iid FROM indicators")}
     unknown = sorted(c for c in codes if c not in ids)
     if unknown:
-        raise AccessError("unknown-indicator", f"no indicator {unknown[0]!r}")
+        raise Refusal("unknown-indicator", 404, value=unknown[0])
     return frozenset(ids[c] for c in codes)
 
 
@@ -102,17 +98,17 @@ def require_manage(db: Database, by: Actor, region_code: str | None = None) -> N
         rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region_code])
         by.require("manage", rid, target=f"users in {region_code}")
     elif not by.is_admin:
-        raise Denied(by.name, "manage users")
+        raise by.refusal("manage users")
 
 
 def add_user(db: Database, name: str, password: str | None, *, by: Actor, display_name: str | None = None) -> dict:
     require_manage(db, by)
     if not NAME_RE.match(name or ""):
-        raise AccessError("bad-value", "user names are 2-64 letters, digits or _ . @ -")
-    if password is not None and len(password) < 10:
-        raise AccessError("weak-password", "passwords need at least 10 characters")
+        raise Refusal("bad-value", column="user name", value=name, detail="2-64 letters, digits or _ . @ -")
+    if password is not None:
+        _check_password(password)
     if db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
-        raise AccessError("duplicate-code", f"user {name!r} exists")
+        raise Refusal("duplicate-user", 409, value=name)
     with db.write() as con:
         con.execute("INSERT INTO users VALUES (?, ?, ?, ?, false)",
                     [name, display_name, HASHER.hash(password) if password else None, now()])
@@ -123,19 +119,31 @@ def add_user(db: Database, name: str, password: str | None, *, by: Actor, displa
 def set_password(db: Database, name: str, password: str, *, by: Actor) -> None:
     if by.name != name:
         require_manage(db, by)
-    if len(password) < 10:
-        raise AccessError("weak-password", "passwords need at least 10 characters")
+    _check_password(password)
     with db.write() as con:
         con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [HASHER.hash(password), name])
         log(con, by.name, "user-password", detail={"user": name})
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Refusal("weak-password", min=MIN_PASSWORD)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise Refusal("bad-value", column="role", value=role, detail=f"one of {', '.join(ROLES)}")
+
+
+def _check_user(db: Database, name: str) -> None:
+    if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
+        raise Refusal("unknown-user", 404, value=name)
+
+
 def grant(db: Database, name: str, role: str, region_code: str, *, by: Actor,
           indicators: list[str] | None = None, nodes: list[str] | None = None) -> dict:
-    if role not in ROLES:
-        raise AccessError("bad-value", f"role must be one of {', '.join(ROLES)}")
-    if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
-        raise AccessError("unknown-user", f"no user {name!r}")
+    _check_role(role)
+    _check_user(db, name)
     subtree(db, region_code)
     _indicator_ids(db, indicators, nodes)
     require_manage(db, by, region_code)
@@ -178,14 +186,13 @@ def create_token(db: Database, name: str, *, by: Actor, days: int = 90, label: s
     """A new token for ``name``; the secret is returned once and stored only as a hash."""
     if by.name != name:
         require_manage(db, by)
-    if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
-        raise AccessError("unknown-user", f"no user {name!r}")
-    if role and role not in ROLES:
-        raise AccessError("bad-value", f"role must be one of {', '.join(ROLES)}")
+    _check_user(db, name)
+    if role:
+        _check_role(role)
     if region_code:
         subtree(db, region_code)
     if not 1 <= days <= 366:
-        raise AccessError("bad-value", "tokens expire after 1 to 366 days")
+        raise Refusal("bad-value", column="days", value=days, detail="tokens expire after 1 to 366 days")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     expires = now() + timedelta(days=days)
@@ -200,7 +207,7 @@ def create_token(db: Database, name: str, *, by: Actor, days: int = 90, label: s
 def revoke_token(db: Database, token_id: str, *, by: Actor) -> dict:
     row = db.one("SELECT user_name FROM api_tokens WHERE token_id = ?", [token_id])
     if row is None:
-        raise AccessError("unknown-token", f"no token {token_id!r}")
+        raise Refusal("unknown-token", 404, value=token_id)
     if by.name != row["user_name"]:
         require_manage(db, by)
     with db.write() as con:
@@ -233,7 +240,7 @@ def login(db: Database, name: str, password: str, client: str = "") -> dict | No
     per user and per client address; too many in the window refuse even a correct password."""
     keys = [f"user:{name}"] + ([f"ip:{client}"] if client else [])
     if any(rate_limited(db, k) for k in keys):
-        raise AccessError("rate-limited", "too many failed logins; try again later")
+        raise Refusal("rate-limited", 429, minutes=int(RATE_WINDOW.total_seconds() // 60))
     row = db.one("SELECT password_hash FROM users WHERE name = ? AND NOT disabled", [name])
     ok = False
     try:

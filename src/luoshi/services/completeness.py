@@ -3,7 +3,7 @@ whether they arrived by the due date (the period's end plus the schedule's days)
 
 from __future__ import annotations
 
-from luoshi.domain.periods import parse
+from luoshi.domain.periods import parse_given
 from luoshi.store.db import Database
 
 DEFAULT_DUE_DAYS = 15
@@ -13,7 +13,7 @@ def completeness(db: Database, period: str, *, level: str = "city", rids: set[in
                  due_days: int = DEFAULT_DUE_DAYS) -> list[dict]:
     """One row per region of ``level``: expected, arrived, on time, late, missing (indicators whose
     frequency fits the period; the schedule table overrides which indicators and due days)."""
-    p = parse(period)
+    p = parse_given(period)
     scope = "AND r.rid IN (SELECT unnest(?::INTEGER[]))" if rids is not None else ""
     params = [p.key, p.type, level, due_days, level] + ([sorted(rids)] if rids is not None else [])
     return db.all(f"""

@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from luoshi.domain.problems import InputError, NotFound, Report
+from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.ingest.documents import read_document
@@ -150,13 +150,13 @@ class DocumentService:
         """One document's metadata and proposal counts (no text)."""
         rows = self.documents(did)
         if not rows:
-            raise NotFound("document", str(did))
+            raise Refusal("unknown-document", 404, value=did)
         return rows[0]
 
     def _doc(self, did: int) -> dict:
         doc = self.db.one("SELECT * FROM documents WHERE did = ?", [did])
         if doc is None:
-            raise NotFound("document", str(did))
+            raise Refusal("unknown-document", 404, value=did)
         return doc
 
     # --- review ------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ class DocumentService:
         rows = self.db.all("SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c "
                            "JOIN documents d USING (did) WHERE cid = ?", [cid])
         if not rows:
-            raise NotFound("commitment", str(cid))
+            raise Refusal("unknown-commitment", 404, value=cid)
         return _public(rows[0])
 
     def edit(self, cid: int, by: str | None = None, **fields) -> dict:

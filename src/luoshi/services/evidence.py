@@ -7,8 +7,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from luoshi.domain.problems import InputError, Report
-from luoshi.services.task_flow import Actor, TaskRefused, audit, get_task, now
+from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.roles import Actor
+from luoshi.services.task_flow import audit, get_task, now, require_lead
 from luoshi.store.db import Database
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -54,9 +55,7 @@ def attach(db: Database, root: Path, task_id: str, report_id: int, uploads: list
            on, max_bytes: int = MAX_BYTES) -> list[dict]:
     """Store files for one report; all or nothing.  Identical content is stored once."""
     task = get_task(db, task_id)
-    if not actor.is_admin and actor.unit != task["lead_unit"]:
-        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
-                          lead=task["lead_unit"])
+    require_lead(actor, task_id, task["lead_unit"])
     report = Report(file=f"task {task_id} report {report_id}")
     typed = [(u, check(u, report, max_bytes)) for u in uploads]
     if not report.ok:
@@ -85,5 +84,5 @@ def attach(db: Database, root: Path, task_id: str, report_id: int, uploads: list
 def read(db: Database, root: Path, evidence_id: int) -> tuple[dict, bytes]:
     row = db.one("SELECT * FROM task_evidence WHERE id = ?", [evidence_id])
     if row is None:
-        raise TaskRefused("unknown-task", 404, value=f"evidence {evidence_id}")
+        raise Refusal("unknown-evidence", 404, value=evidence_id)
     return row, (root.parent / row["stored_path"]).read_bytes()

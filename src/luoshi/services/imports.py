@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from luoshi.domain.problems import Report
+from luoshi.domain.problems import Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.readers import detect_format, read_table
@@ -31,10 +31,9 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
                source: str | None = None) -> dict:
     """Validate and (unless ``dry_run``) store one file; returns a summary with the problems."""
     actor = actor or Actor.local()
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}")
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    for column, value, allowed in (("mode", mode, MODES), ("kind", kind, KINDS)):
+        if value not in allowed:
+            raise Refusal("bad-value", column=column, value=value, detail=f"one of {', '.join(allowed)}")
     shown = name or Path(path).name
     report = Report(file=shown)
     table = read_table(path, kind, report, fmt)

@@ -8,7 +8,7 @@ import io
 import json
 from pathlib import Path
 
-from luoshi.domain.problems import Report
+from luoshi.domain.problems import Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.ingest.dhis2 import CSV_COLUMNS, DEFAULT_COMBO, load_mapping, read_values, to_table
 from luoshi.services import observations
@@ -35,7 +35,7 @@ def dhis2_import(reporting, path: str | Path, mapping_path: str | Path, *, actor
         if not values:
             report.add("empty-file")
         else:
-            table, skip = to_table(values, load_mapping(mapping_path), report, first)
+            table, skip = to_table(values, _mapping(mapping_path), report, first)
     state = state or ("approved" if actor.superuser else "submitted")
     ws = reporting.ws
     from luoshi.services.workflow import lock_relation
@@ -49,6 +49,18 @@ def dhis2_import(reporting, path: str | Path, mapping_path: str | Path, *, actor
     return result
 
 
+def _mapping(path: str | Path) -> dict:
+    """The mapping file, or a refusal naming what is wrong with it."""
+    import yaml
+
+    try:
+        return load_mapping(path)
+    except FileNotFoundError:
+        raise Refusal("file-not-found", 404, path=str(path)) from None
+    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
+        raise Refusal("unreadable-file", detail=f"{Path(path).name}: {exc}"[:300]) from None
+
+
 def _scoped(actor: Actor) -> tuple[str, list]:
     rids = actor.rids("read")
     if rids is None:
@@ -58,7 +70,7 @@ def _scoped(actor: Actor) -> tuple[str, list]:
 
 def dhis2_export(db, path: str | Path, mapping_path: str | Path, *, actor: Actor, period: str | None = None) -> dict:
     """Approved values of mapped indicators and regions as a dataValueSet (JSON or CSV by suffix)."""
-    m = load_mapping(mapping_path)
+    m = _mapping(mapping_path)
     de_of = {v: k for k, v in m["dataElements"].items()}
     ou_of = {v: k for k, v in m["orgUnits"].items()}
     where, params = _scoped(actor)

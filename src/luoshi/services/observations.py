@@ -27,11 +27,11 @@ import pyarrow as pa
 
 from luoshi.analytics import rollup
 from luoshi.domain.periods import ptype_sql
-from luoshi.domain.problems import CATALOGUE, ERROR, Report
+from luoshi.domain.problems import CATALOGUE, ERROR, Refusal, Report
 from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.columns import fields_for
-from luoshi.ingest.validate import Checks, Validation, collect, run_checks
+from luoshi.ingest.validate import STATES, Checks, Validation, collect, run_checks
 from luoshi.services.audit import log, log_changes
 from luoshi.store.db import Database
 
@@ -82,8 +82,9 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     ``source`` is the values' source where a row names none (default ``import:<file>``).
     Returns a summary with the problems (``status``: valid/invalid for a dry run, else
     committed/partial/rejected)."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    for column, value, allowed in (("mode", mode, MODES), ("state", state, STATES)):
+        if value not in allowed:
+            raise Refusal("bad-value", column=column, value=value, detail=f"one of {', '.join(allowed)}")
     result = {"import_id": None if dry_run else new_import_id(), "kind": "observations", "file": report.file,
               "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
               "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}

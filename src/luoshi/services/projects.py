@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from luoshi.analytics.projects import investment, monthly
-from luoshi.domain.problems import InputError, Report
+from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
-from luoshi.services.task_flow import Actor, TaskRefused, audit, now
+from luoshi.services.task_flow import audit, now, require_lead
 from luoshi.store.db import Database
 
 MILESTONE_KINDS = ("approval", "construction_start", "completion", "production")
@@ -54,10 +55,8 @@ def record_investment(db: Database, project_id: str, month: str, amount: float, 
     and the change is kept in the audit trail."""
     p = db.one("SELECT * FROM projects WHERE id = ?", [project_id])
     if p is None:
-        raise TaskRefused("unknown-project", 404, value=project_id)
-    if not actor.is_admin and actor.unit != p["lead_unit"]:
-        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=project_id,
-                          lead=p["lead_unit"])
+        raise Refusal("unknown-project", 404, value=project_id)
+    require_lead(actor, project_id, p["lead_unit"])
     report = Report(file=f"project {project_id}")
     ok_month = len(month) == 7 and month[4] == "-" and month[:4].isdigit() and month[5:].isdigit() \
         and 1 <= int(month[5:]) <= 12
@@ -99,7 +98,7 @@ def project(db: Database, project_id: str, *, year: int, at: date, rules: Rules 
                   LEFT JOIN clusters c ON c.code = p.cluster_code LEFT JOIN regions r ON r.code = p.region_code
                   LEFT JOIN units u ON u.code = p.lead_unit WHERE p.id = ?""", [project_id])
     if p is None:
-        raise TaskRefused("unknown-project", 404, value=project_id)
+        raise Refusal("unknown-project", 404, value=project_id)
     rows = portfolio(db, year=year, at=at, by="project", rules=rules)
     p["year"] = next((r for r in rows if r["key"] == project_id), None)
     p["months"] = monthly(db.cursor(), project_id, year)

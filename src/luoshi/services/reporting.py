@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from luoshi.domain.roles import Actor, Denied
+from luoshi.domain.problems import Refusal
+from luoshi.domain.roles import Actor
 from luoshi.ingest.validate import Checks
 from luoshi.services import access, audit, completeness, imports, template, workflow
 
@@ -25,14 +26,14 @@ class Reporting:
         if token:
             a = access.check_token(self.db, token)
             if a is None:
-                raise access.AccessError("bad-token", "the API token is unknown, expired or revoked")
+                raise Refusal("bad-token", 401)
             return a
         if not self.has_users():
             return Actor.local()
         if not name:
-            raise access.AccessError("no-user", "users exist: say who you are (--as USER or LUOSHI_USER, or LUOSHI_TOKEN)")
+            raise Refusal("no-user", 401)
         if not self.db.scalar("SELECT count(*) FROM users WHERE name = ? AND NOT disabled", [name]):
-            raise access.AccessError("unknown-user", f"no user {name!r}")
+            raise Refusal("unknown-user", 404, value=name)
         return access.actor(self.db, name)
 
     # --- imports --------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ class Reporting:
         if state is None:
             state = "approved" if actor.superuser else "submitted"
         if not actor.superuser and not actor.rids("report"):
-            raise Denied(actor.name, "import")
+            raise actor.refusal("import")
         return imports.run_import(self.db, self.ws.catalog(), path, kind=kind, mode=mode, dry_run=dry_run,
                                   state=state, actor=actor, fmt=fmt, checks=self.checks(),
                                   basis=self.ws.setting("value_basis"),
@@ -60,16 +61,16 @@ class Reporting:
     def rejected(self, import_id: str, actor: Actor) -> list[dict]:
         imp = self.db.one("SELECT by_user FROM imports WHERE import_id = ?", [import_id])
         if imp is None:
-            raise access.AccessError("unknown-import", f"no import {import_id!r}")
+            raise Refusal("unknown-import", 404, value=import_id)
         if not actor.is_admin and imp["by_user"] != actor.name:
-            raise Denied(actor.name, "read", f"import {import_id}")
+            raise actor.refusal(f"read import {import_id}")
         return self.db.all("SELECT row_no, sheet, cells, problems FROM rejected_rows WHERE import_id = ? ORDER BY row_no",
                            [import_id])
 
     def template(self, region: str, period: str, path: str | Path, *, actor: Actor) -> dict:
         rid = self.db.scalar("SELECT rid FROM regions WHERE code = ?", [region])
         if rid is None:
-            raise access.AccessError("unknown-region", f"no region with code {region!r}")
+            raise Refusal("unknown-region", 404, value=region)
         actor.require("report", rid, target=f"region {region}")
         return template.write_template(self.db, region, period, path, actor.iids("report"))
 
@@ -114,5 +115,5 @@ class Reporting:
 
     def users(self, *, actor: Actor) -> list[dict]:
         if not actor.is_admin:
-            raise Denied(actor.name, "list users")
+            raise actor.refusal("list users")
         return access.users(self.db)

@@ -4,40 +4,12 @@ checked against who is acting and written to the task audit trail in the same tr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from luoshi.domain.problems import InputError, Problem, Report, problem
+from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import Milestone, report_due, validate_milestones
 from luoshi.store.db import Database
-
-ADMIN, SUPERVISOR, REPORTER = "admin", "supervisor", "reporter"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a person of a unit.  ``admin`` may do anything (the CLI acts as admin)."""
-
-    name: str
-    unit: str | None = None
-    roles: frozenset = field(default_factory=frozenset)
-
-    @classmethod
-    def system(cls, name: str = "luoshi") -> "Actor":
-        return cls(name, None, frozenset({ADMIN}))
-
-    @property
-    def is_admin(self) -> bool:
-        return ADMIN in self.roles
-
-
-class TaskRefused(Exception):
-    """A step refused: wrong unit, wrong state, or no such task.  Carries one catalogue problem."""
-
-    def __init__(self, code: str, status: int = 409, **params):
-        self.problem: Problem = problem(code, **params)
-        self.code, self.status = code, status
-        super().__init__(self.problem.message)
 
 
 def now() -> datetime:
@@ -55,8 +27,14 @@ def audit(con, *, action: str, actor: Actor, on: date, task_id: str | None = Non
 def get_task(db: Database, task_id: str) -> dict:
     row = db.one("SELECT * FROM tasks WHERE id = ?", [task_id])
     if row is None:
-        raise TaskRefused("unknown-task", 404, value=task_id)
+        raise Refusal("unknown-task", 404, value=task_id)
     return row
+
+
+def require_lead(actor: Actor, task_id: str, lead: str | None) -> None:
+    """Only the lead unit (or an administrator) reports, asks and invests for a task or project."""
+    if not actor.acts_for(lead):
+        raise Refusal("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id, lead=lead)
 
 
 def insert_tasks(db: Database, tasks: list[dict], actor: Actor, on: date) -> int:
@@ -96,11 +74,9 @@ def submit_report(db: Database, task_id: str, actor: Actor, *, on: date, percent
                   milestones_done: dict[int, date] | None = None, due_day: int = 5) -> dict:
     """The lead unit's progress report for a month.  Only the lead unit (or an admin) may report."""
     task = get_task(db, task_id)
-    if not actor.is_admin and actor.unit != task["lead_unit"]:
-        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
-                          lead=task["lead_unit"])
+    require_lead(actor, task_id, task["lead_unit"])
     if task["state"] == "closed":
-        raise TaskRefused("bad-task-state", task=task_id, state=task["state"], action="report")
+        raise Refusal("bad-task-state", 409, task=task_id, state=task["state"], action="report")
     report = Report(file=f"task {task_id}")
     try:
         pct = float(percent)
@@ -140,9 +116,9 @@ def submit_report(db: Database, task_id: str, actor: Actor, *, on: date, percent
 
 
 def _check_supervisor(task: dict, actor: Actor) -> None:
-    if not actor.is_admin and actor.unit != task["supervisor_unit"]:
-        raise TaskRefused("not-supervisor", 403, actor=actor.name, unit=actor.unit, task=task["id"],
-                          supervisor=task["supervisor_unit"])
+    if not actor.acts_for(task["supervisor_unit"]):
+        raise Refusal("not-supervisor", 403, actor=actor.name, unit=actor.unit, task=task["id"],
+                      supervisor=task["supervisor_unit"])
 
 
 def _pending(db: Database, task_id: str, kind: str) -> dict | None:
@@ -152,16 +128,14 @@ def _pending(db: Database, task_id: str, kind: str) -> dict | None:
 
 def request_extension(db: Database, task_id: str, actor: Actor, *, on: date, new_deadline: date, reason: str) -> dict:
     task = get_task(db, task_id)
-    if not actor.is_admin and actor.unit != task["lead_unit"]:
-        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
-                          lead=task["lead_unit"])
+    require_lead(actor, task_id, task["lead_unit"])
     if task["state"] != "open" or _pending(db, task_id, "extension"):
-        raise TaskRefused("bad-task-state", task=task_id, state=task["state"] if task["state"] != "open"
-                          else "awaiting an extension decision", action="request an extension")
+        raise Refusal("bad-task-state", 409, task=task_id, state=task["state"] if task["state"] != "open"
+                      else "awaiting an extension decision", action="request an extension")
     if not (reason or "").strip():
-        raise TaskRefused("missing-reason", 422, action="request an extension")
+        raise Refusal("missing-reason", 422, action="request an extension")
     if new_deadline <= task["deadline"]:
-        raise TaskRefused("extension-not-later", 422, value=new_deadline, deadline=task["deadline"])
+        raise Refusal("extension-not-later", 422, value=new_deadline, deadline=task["deadline"])
     with db.write() as con:
         xid = con.execute("""INSERT INTO task_requests (task_id, kind, state, requested_by, unit_code, requested_on,
                                reason, old_deadline, new_deadline) VALUES (?, 'extension', 'pending', ?,?,?,?,?,?)
@@ -177,9 +151,9 @@ def decide_extension(db: Database, task_id: str, actor: Actor, *, on: date, appr
     _check_supervisor(task, actor)
     req = _pending(db, task_id, "extension")
     if req is None:
-        raise TaskRefused("no-pending-request", task=task_id, kind="extension")
+        raise Refusal("no-pending-request", 409, task=task_id, kind="extension")
     if not approve and not note.strip():
-        raise TaskRefused("missing-reason", 422, action="reject an extension")
+        raise Refusal("missing-reason", 422, action="reject an extension")
     state = "approved" if approve else "rejected"
     with db.write() as con:
         con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "
@@ -194,12 +168,10 @@ def decide_extension(db: Database, task_id: str, actor: Actor, *, on: date, appr
 
 def request_closure(db: Database, task_id: str, actor: Actor, *, on: date, note: str = "") -> dict:
     task = get_task(db, task_id)
-    if not actor.is_admin and actor.unit != task["lead_unit"]:
-        raise TaskRefused("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id,
-                          lead=task["lead_unit"])
+    require_lead(actor, task_id, task["lead_unit"])
     if task["state"] != "open" or task["percent"] < 100:
         state = task["state"] if task["state"] != "open" else f"open at {task['percent']:g}%"
-        raise TaskRefused("bad-task-state", task=task_id, state=state, action="request closure (report 100% first)")
+        raise Refusal("bad-task-state", 409, task=task_id, state=state, action="request closure (report 100% first)")
     with db.write() as con:
         cid = con.execute("""INSERT INTO task_requests (task_id, kind, state, requested_by, unit_code, requested_on,
                                reason) VALUES (?, 'closure', 'pending', ?,?,?,?) RETURNING id""",
@@ -218,9 +190,9 @@ def decide_closure(db: Database, task_id: str, actor: Actor, *, on: date, close:
     _check_supervisor(task, actor)
     req = _pending(db, task_id, "closure")
     if req is None or task["state"] != "closure_requested":
-        raise TaskRefused("no-pending-request", task=task_id, kind="closure")
+        raise Refusal("no-pending-request", 409, task=task_id, kind="closure")
     if not close and not reason.strip():
-        raise TaskRefused("missing-reason", 422, action="return a task")
+        raise Refusal("missing-reason", 422, action="return a task")
     state = "closed" if close else "returned"
     with db.write() as con:
         con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "
@@ -256,7 +228,7 @@ def validate_task(t: dict) -> list[tuple[str, dict]]:
 def add_member(db: Database, user: str, unit: str, actor: Actor, *, on: date) -> dict:
     """Let a web user report and decide for a unit."""
     if db.one("SELECT code FROM units WHERE code = ?", [unit]) is None:
-        raise TaskRefused("unknown-unit", 404, value=unit)
+        raise Refusal("unknown-unit", 404, value=unit)
     with db.write() as con:
         con.execute("INSERT INTO unit_members VALUES (?, ?) ON CONFLICT DO NOTHING", [user, unit])
         audit(con, action="member-add", actor=actor, on=on, user=user, unit=unit)

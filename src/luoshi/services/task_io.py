@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from luoshi.domain.problems import InputError, Report
+from luoshi.domain.roles import Actor
 from luoshi.ingest.tasks_xlsx import (COLUMNS, HEADERS_ZH, format_milestones, parse_date, parse_milestones,
                                      read_task_rows, split_units)
-from luoshi.services.task_flow import Actor, insert_tasks, validate_task
+from luoshi.services.task_flow import insert_tasks, validate_task
 from luoshi.store.db import Database
 
 

@@ -7,9 +7,15 @@ import json
 from datetime import date
 from pathlib import Path
 
+from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import TaskRules
 from luoshi.services import evidence, projects, task_flow, task_io, task_records, task_views
-from luoshi.services.task_flow import Actor, TaskRefused
+
+
+def system() -> Actor:
+    """Who acts when a caller names no one (loading task lists, the demo): an administrator."""
+    return Actor.local("luoshi")
 
 
 class TaskDesk:
@@ -43,7 +49,7 @@ class TaskDesk:
         at = at or self.today
         found = [t for t in task_records.load_tasks(self.db, at, self.rules()) if t["id"] == task_id]
         if not found:
-            raise TaskRefused("unknown-task", 404, value=task_id)
+            raise Refusal("unknown-task", 404, value=task_id)
         t = found[0]
         t["history"] = task_records.history(self.db, task_id)
         t["indicators"] = [r["indicator_code"] for r in self.db.all(
@@ -60,14 +66,13 @@ class TaskDesk:
 
     # --- workflow ----------------------------------------------------------------------------------
     def add_tasks(self, tasks: list[dict], actor: Actor | None = None) -> int:
-        return task_flow.insert_tasks(self.db, tasks, actor or Actor.system(), self.today)
+        return task_flow.insert_tasks(self.db, tasks, actor or system(), self.today)
 
     def report(self, task_id: str, actor: Actor, *, percent: float, on: date | None = None,
                uploads: list[evidence.Upload] | None = None, **kw) -> dict:
         """A progress report with optional evidence; the files are checked before anything is stored."""
         on = on or self.today
         if uploads:
-            from luoshi.domain.problems import InputError, Report
             rep = Report(file=f"task {task_id}")
             for u in uploads:
                 evidence.check(u, rep)
@@ -101,11 +106,11 @@ class TaskDesk:
                                         percent=percent)
 
     def add_member(self, user: str, unit: str, actor: Actor | None = None) -> dict:
-        return task_flow.add_member(self.db, user, unit, actor or Actor.system(), on=self.today)
+        return task_flow.add_member(self.db, user, unit, actor or system(), on=self.today)
 
     # --- import and export -----------------------------------------------------------------------
     def import_xlsx(self, path, actor: Actor | None = None, **kw) -> dict:
-        return task_io.import_xlsx(self.db, path, actor or Actor.system(), on=self.today, plan_id=self.plan_id, **kw)
+        return task_io.import_xlsx(self.db, path, actor or system(), on=self.today, plan_id=self.plan_id, **kw)
 
     def export_xlsx(self, path, at: date | None = None, **filters) -> int:
         return task_io.export_xlsx(self.db, path, self.tasks(at, **filters))
@@ -123,7 +128,7 @@ class TaskDesk:
     def scorecard(self, unit: str, at: date | None = None) -> dict:
         at = at or self.today
         if self.db.one("SELECT code FROM units WHERE code = ?", [unit]) is None:
-            raise TaskRefused("unknown-unit", 404, value=unit)
+            raise Refusal("unknown-unit", 404, value=unit)
         projs = self.projects(at=at, lead_unit=unit)
         return task_views.scorecard(self.db, unit, self.tasks(at), projs, at, self.rules().report_due_day)
 
@@ -144,10 +149,10 @@ class TaskDesk:
 
     # --- projects --------------------------------------------------------------------------------
     def add_projects(self, items: list[dict], actor: Actor | None = None) -> int:
-        return projects.add_projects(self.db, items, actor or Actor.system(), on=self.today, plan_id=self.plan_id)
+        return projects.add_projects(self.db, items, actor or system(), on=self.today, plan_id=self.plan_id)
 
     def record_investment(self, project_id: str, month: str, amount: float, actor: Actor | None = None) -> dict:
-        return projects.record_investment(self.db, project_id, month, amount, actor or Actor.system(), on=self.today)
+        return projects.record_investment(self.db, project_id, month, amount, actor or system(), on=self.today)
 
     def portfolio(self, *, year: int | None = None, at: date | None = None, by: str = "cluster", **filters) -> list[dict]:
         at = at or self.today

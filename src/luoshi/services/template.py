@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from luoshi.domain.periods import parse
+from luoshi.domain.periods import parse_given
+from luoshi.domain.problems import Refusal
 from luoshi.domain.scales import SCALES, split_unit
 from luoshi.store.db import Database
 
@@ -17,10 +18,10 @@ EDITABLE = ("value", "unit", "comment")
 
 
 def template_rows(db: Database, region: str, period: str, iids: set[int] | None = None) -> tuple[dict, list[dict]]:
-    p = parse(period)
+    p = parse_given(period)
     reg = db.one("SELECT rid, code, name_zh, name_en FROM regions WHERE code = ?", [region])
     if reg is None:
-        raise LookupError(f"no region with code {region!r}")
+        raise Refusal("unknown-region", 404, value=region)
     prev = p.previous()
     rows = db.all("""SELECT i.iid, i.code, i.name_zh, i.name_en, i.unit, i.min_value, i.max_value, i.decimals,
                             c.latest_value AS previous, cur.latest_value AS current

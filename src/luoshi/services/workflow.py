@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from luoshi.domain.periods import parse
+from luoshi.domain.periods import parse_given
+from luoshi.domain.problems import Refusal
 from luoshi.domain.regions import valid_on_sql
-from luoshi.domain.roles import Actor, Denied
+from luoshi.domain.roles import Actor
 from luoshi.services import observations
 from luoshi.services.audit import log, log_changes
 from luoshi.store.db import Database
@@ -21,12 +22,6 @@ TRANSITIONS = {  # action: (from states, to state, permission)
     "approve": (("submitted",), "approved", "approve"),
     "return": (("submitted", "approved"), "draft", "approve"),
 }
-
-
-class WorkflowError(ValueError):
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
 
 
 def _now() -> datetime:
@@ -54,15 +49,15 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
                bottom_up: bool = False, subtree: bool = False) -> dict:
     """Move every matching value in the caller's scope from the action's source states on."""
     if action not in TRANSITIONS:
-        raise WorkflowError("bad-value", f"action must be one of {', '.join(TRANSITIONS)}")
+        raise Refusal("bad-value", column="action", value=action, detail=f"one of {', '.join(TRANSITIONS)}")
     sources, target, permission = TRANSITIONS[action]
     if action == "return" and not reason:
-        raise WorkflowError("missing-value", "returning a value needs a reason")
+        raise Refusal("missing-reason", 422, action="return values")
     where, params = [f"c.latest_state IN ({', '.join('?' * len(sources))})"], list(sources)
     if region:
         rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region])
         if rid is None:
-            raise WorkflowError("unknown-region", f"no region with code {region!r}")
+            raise Refusal("unknown-region", 404, value=region)
         if subtree:
             where.append("c.rid IN (WITH RECURSIVE t(rid) AS (SELECT ?::INTEGER UNION SELECT l.rid FROM region_links l "
                          "JOIN t ON l.parent_rid = t.rid) SELECT rid FROM t)")
@@ -74,7 +69,7 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
         params.append(indicator)
     if period:
         where.append("c.pkey = ?")
-        params.append(parse(period).key)
+        params.append(parse_given(period).key)
     allowed = actor.rids(permission)
     if allowed is not None:
         where.append("c.rid IN (SELECT unnest(?::INTEGER[]))")
@@ -90,14 +85,14 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
             FROM obs_current c WHERE {' AND '.join(where)}""", [target, reason] + params)
         n = con.execute("SELECT count(*) FROM _in").fetchone()[0]
         if n == 0 and allowed is not None and region:
-            raise Denied(actor.name, action, f"values of {region}")
+            raise actor.refusal(f"{action} values of {region}")
         locked = con.execute(f"""WITH l AS ({lock_relation(today)})
-            SELECT count(*) FROM _in i JOIN periods p ON p.key = i.pkey
+            SELECT p.code, ind.code FROM _in i JOIN periods p ON p.key = i.pkey JOIN indicators ind ON ind.iid = i.iid
             WHERE EXISTS (SELECT 1 FROM l WHERE kind = 'lock' AND l.iid = i.iid AND p.start >= l.lstart AND p."end" <= l.lend)
               AND NOT EXISTS (SELECT 1 FROM l WHERE kind = 'unlock' AND l.iid = i.iid AND p.start >= l.lstart AND p."end" <= l.lend)
-        """).fetchone()[0]
+            ORDER BY i.pkey, ind.code LIMIT 1""").fetchone()
         if locked:
-            raise WorkflowError("period-locked", f"{locked} value(s) are in a locked period; an admin must unlock it")
+            raise Refusal("period-locked", 409, period=locked[0], indicator=locked[1])
         waiting = 0
         if bottom_up and action == "approve":
             # keep back parents whose children are not all approved yet
@@ -120,12 +115,12 @@ def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool 
          basis: str = "approved") -> dict:
     """Lock (or, for an admin with a reason, unlock) a period of a plan; values change state with it."""
     if not actor.is_admin:
-        raise Denied(actor.name, "unlock" if unlock else "lock", f"{plan_id} {period}")
+        raise actor.refusal(f"{'unlock' if unlock else 'lock'} {plan_id} {period}")
     if unlock and not reason:
-        raise WorkflowError("missing-value", "unlocking needs a reason")
+        raise Refusal("missing-reason", 422, action="unlock a period")
     if not db.scalar("SELECT count(*) FROM plans WHERE id = ?", [plan_id]):
-        raise WorkflowError("unknown-plan", f"no plan with id {plan_id!r}")
-    p = parse(period)
+        raise Refusal("unknown-plan", 404, value=plan_id)
+    p = parse_given(period)
     src, dst = ("locked", "approved") if unlock else ("approved", "locked")
     with db.write() as con:
         con.execute("INSERT INTO lock_events VALUES (?, ?, ?, ?, ?, ?)",
@@ -146,7 +141,7 @@ def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool 
 
 def set_lock_rule(db: Database, actor: Actor, plan_id: str, days: int) -> dict:
     if not actor.is_admin:
-        raise Denied(actor.name, "set lock rules")
+        raise actor.refusal("set lock rules")
     with db.write() as con:
         con.execute("INSERT OR REPLACE INTO lock_rules VALUES (?, ?, false)", [plan_id, days])
         log(con, actor.name, "lock-rule", detail={"plan": plan_id, "days": days})

@@ -1,6 +1,7 @@
 """The app factory: one FastAPI app over one Workspace, with the JSON API, the pages, local static
-files and a local API reference.  Every error leaves as {status, code, message} (JSON under /api,
-an HTML page elsewhere); nothing is fetched from another host.
+files and a local API reference.  Every error leaves through one mapper as the envelope
+{status, code, message, message_zh} (plus the problems of a refused report): JSON under /api and
+for every POST, the error page for a page asked for by a browser; nothing is fetched from another host.
 
 Other areas add routers or middleware here: ``create_app(ws, extra_routers=[...])``, or call
 ``app.include_router`` / ``app.add_middleware`` on the returned app before serving it.
@@ -14,35 +15,26 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from luoshi.domain.problems import InputError
+from luoshi.domain.problems import Refusal
 from luoshi.web import api, pages
-from luoshi.web.render import Renderer
+from luoshi.web.render import Renderer, asks_for_html
 from luoshi.web.state import Dashboard
-from luoshi.web.views import BadQuery
-from luoshi.workspace import NotFound, Workspace
+from luoshi.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("luoshi.web")
-
-_HTTP_CODES = {404: "not-found", 405: "method-not-allowed", 400: "bad-request", 401: "unauthorized",
-               403: "forbidden", 409: "conflict", 413: "too-large", 415: "unsupported-media-type",
-               422: "bad-query", 429: "too-many-requests"}
-
-
-def error_body(status: int, code: str, message: str) -> dict:
-    """The one error shape of the API."""
-    return {"status": status, "code": code, "message": message}
 
 
 def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_size: int = 256) -> FastAPI:
     """A FastAPI app serving ``ws``.  ``extra_routers`` are included after the built-in ones."""
     app = FastAPI(title="luoshi API", version="0.1.0",
                   description="The plan, its judgement, rankings and coverage as JSON. "
-                              "Every error has the shape {status, code, message}.",
+                              "Every error has the shape {status, code, message, message_zh} "
+                              "(and problems, when a file or form was refused).",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.ws = ws  # what other areas' routers read (reporting, tasks)
     app.state.dash = Dashboard(ws, cache_size=cache_size)
@@ -62,45 +54,44 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     return app
 
 
+def wants_page(request: Request) -> bool:
+    """Whether an error is answered with the error page: a browser asking for a page (not /api, not a POST)."""
+    return (request.method in ("GET", "HEAD") and not request.url.path.startswith(("/api", "/openapi"))
+            and asks_for_html(request))
+
+
+def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> Response:
+    """A refusal as the JSON envelope, or as the error page in the request's language."""
+    if wants_page(request):
+        html = request.app.state.renderer.error(request, refusal.envelope())
+        return HTMLResponse(html, status_code=refusal.status, headers=headers)
+    return JSONResponse(refusal.envelope(), status_code=refusal.status, headers=headers)
+
+
 def _install_errors(app: FastAPI) -> None:
-    def respond(request: Request, status: int, code: str, message: str):
-        if request.url.path.startswith(("/api", "/openapi")) or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse(error_body(status, code, message), status_code=status)
-        html = request.app.state.renderer.error(request, status, code, message)
-        return HTMLResponse(html, status_code=status)
-
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound):
-        return respond(request, 404, exc.code, str(exc))
-
-    @app.exception_handler(BadQuery)
-    async def bad_query(request: Request, exc: BadQuery):
-        return respond(request, 400, exc.code, str(exc))
-
-    @app.exception_handler(InputError)
-    async def bad_input(request: Request, exc: InputError):
-        first = exc.report.problems[0] if exc.report.problems else None
-        return respond(request, 400, first.code if first else "invalid-input", str(first or exc))
+    """The web's one error mapper: refusals, malformed requests, unknown routes and crashes."""
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, exc: Refusal):
+        return respond(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def validation(request: Request, exc: RequestValidationError):
-        parts = []
-        for e in exc.errors():
-            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path"))
-            parts.append(f"{where}: {e.get('msg', 'invalid')}")
-        return respond(request, 400, "bad-query", "; ".join(parts) or "malformed query")
+    async def malformed(request: Request, exc: RequestValidationError):
+        parts = [(".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body")) or "request",
+                  e.get("msg", "invalid")) for e in exc.errors()] or [("request", "invalid")]
+        return respond(request, Refusal("bad-query", 400, where=", ".join(w for w, _ in parts),
+                                        detail="; ".join(m for _, m in parts)))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        code = _HTTP_CODES.get(exc.status_code, f"http-{exc.status_code}")
-        message = exc.detail if isinstance(exc.detail, str) else code
-        if isinstance(exc.detail, dict):  # routers raise HTTPException(detail={"code", "message"})
-            code, message = exc.detail.get("code", code), exc.detail.get("message", message)
-        if exc.status_code == 404 and message == "Not Found":
-            message = f"no page or endpoint at {request.url.path}; see /docs for the API"
-        return respond(request, exc.status_code, code, message)
+        if exc.status_code == 404:
+            refusal = Refusal("not-found", 404, path=request.url.path)
+        elif exc.status_code == 405:
+            refusal = Refusal("method-not-allowed", 405, method=request.method, path=request.url.path)
+        else:  # Starlette's own (an unreadable multipart body): the status it chose
+            refusal = Refusal("bad-request", exc.status_code, detail=str(exc.detail))
+        return respond(request, refusal, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
         log.exception("internal error on %s", request.url.path)
-        return respond(request, 500, "internal-error", "internal error; the server log has the details")
+        return respond(request, Refusal("internal-error", 500))

@@ -1,7 +1,7 @@
 """Web authentication: session cookies (HttpOnly, SameSite=Strict, Secure), CSRF on every form
 and unsafe request made with a session, bearer API tokens, and the no-users local mode.
 
-Dependencies for routes: ``actor`` (the caller, or 401), ``csrf_checked`` (the caller, after the
+Dependencies for routes: ``actor`` (the caller, or the refusal 401), ``csrf_checked`` (the caller, after the
 CSRF check for session callers).  ``serve_allowed`` is what ``luoshi serve`` calls before binding.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 import secrets
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 
+from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
 from luoshi.services import access
 
@@ -30,13 +31,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve_allowed(ws, host: str) -> tuple[bool, str]:
+def serve_allowed(ws, host: str) -> bool:
     """Whether ``luoshi serve`` may listen on ``host``: a non-loopback address needs at least one user."""
-    if is_loopback(host) or access.has_users(ws.db):
-        return True, ""
-    return False, (f"refusing to listen on {host}: no user exists, so anyone could write. "
-                   "Add an admin first (luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) "
-                   "or listen on 127.0.0.1")
+    return is_loopback(host) or access.has_users(ws.db)
 
 
 def _ws(request: Request):
@@ -55,7 +52,7 @@ def actor(request: Request) -> Actor:
     if auth.lower().startswith("bearer "):
         a = access.check_token(ws.db, auth[7:].strip())
         if a is None:
-            raise HTTPException(401, detail={"code": "bad-token", "message": "unknown, expired or revoked token"})
+            raise Refusal("bad-token", 401)
         request.state.via = "token"
         return a
     s = _session(request)
@@ -66,7 +63,7 @@ def actor(request: Request) -> Actor:
     if not access.has_users(ws.db):
         request.state.via = "local"
         return Actor.local()
-    raise HTTPException(401, detail={"code": "not-authenticated", "message": "log in or send an API token"})
+    raise Refusal("not-authenticated", 401)
 
 
 async def csrf_checked(request: Request) -> Actor:
@@ -78,7 +75,7 @@ async def csrf_checked(request: Request) -> Actor:
         if not sent and "form" in request.headers.get("content-type", ""):
             sent = (await request.form()).get(CSRF_FIELD)
         if not sent or not secrets.compare_digest(str(sent), request.state.csrf):
-            raise HTTPException(403, detail={"code": "csrf", "message": "missing or wrong CSRF token"})
+            raise Refusal("csrf", 403)
     return a
 
 

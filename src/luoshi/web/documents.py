@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from luoshi.domain.problems import InputError, Report
+from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.ingest.documents import MAX_BYTES
 from luoshi.services.documents import EDITABLE, KINDS
 from luoshi.web import auth, i18n
+from luoshi.web.body import posted
 from luoshi.web.documents_text import STRINGS, marked, quantity
 from luoshi.web.pages import page
-from luoshi.web.render import request_lang, to_json
+from luoshi.web.render import asks_for_html, request_lang, to_json
 from luoshi.web.tables import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -33,8 +35,8 @@ LIST_COLUMNS = ["did", "title", "doc_date", "issuer", "kind", "language", "sha25
                 "proposed", "accepted", "edited", "rejected"]
 OUTCOME_COLUMNS = ["indicator", "name_zh", "name_en", "scope", "year", "comparator", "target", "target_high", "unit",
                    "target_document", "target_date", "outcome", "outcome_document", "outcome_date", "met"]
-ERRORS = {400: {"description": "bad input: {status, code, message}"},
-          404: {"description": "unknown document or commitment: {status, code, message}"}}
+ERRORS = {400: {"description": "bad input: {status, code, message, message_zh, problems}"},
+          404: {"description": "unknown document or commitment: {status, code, message, message_zh}"}}
 
 
 def _svc(request: Request):
@@ -49,7 +51,7 @@ def _csrf(request: Request) -> str:
     """The session's CSRF token for the forms ('' for token or local callers, who need none)."""
     try:
         auth.actor(request)
-    except HTTPException:
+    except Refusal:
         return ""
     return getattr(request.state, "csrf", "")
 
@@ -74,18 +76,25 @@ async def _add(request: Request, who: Actor, file: UploadFile, title: str, date:
     with tempfile.TemporaryDirectory(prefix="luoshi-doc-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        out = _svc(request).add(path, title=title.strip() or Path(file.filename or name).stem,
-                                doc_date=date.strip() or None, issuer=issuer.strip() or None,
-                                kind=kind.strip() or None, by=who.name)
+        try:
+            out = _svc(request).add(path, title=title.strip() or Path(file.filename or name).stem,
+                                    doc_date=date.strip() or None, issuer=issuer.strip() or None,
+                                    kind=kind.strip() or None, by=who.name)
+        except InputError as exc:  # the report names the temporary copy: name the upload instead
+            problems = [replace(p, file=name) for p in exc.report.problems]
+            raise InputError(Report(file=name, problems=problems)) from None
     request.app.state.dash.invalidate()
     return out
 
 
 def _edit_fields(raw: dict) -> dict:
-    """Form or JSON fields to edit: blanks dropped, numbers parsed, unknown names left for the service."""
+    """Form or JSON fields to edit: blanks dropped, numbers parsed, names that are not editable refused."""
     fields, report = {}, Report(file="edit")
     for k, v in raw.items():
         if k == "csrf_token" or v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if k not in EDITABLE:
+            report.add("bad-value", field=k, column=k, value=v, detail=f"editable: {', '.join(EDITABLE)}")
             continue
         if k in ("value", "value_high") and not isinstance(v, (int, float)):
             try:
@@ -130,6 +139,8 @@ async def upload_page(request: Request, file: UploadFile = File(...), title: str
     try:
         out = await _add(request, who, file, title, date, issuer, kind)
     except InputError as exc:
+        if not asks_for_html(request):
+            raise
         return _list(request, problems=exc.report.problems, status=400)
     flag = "duplicate" if out["duplicate"] else "added"
     return RedirectResponse(f"/documents/{out['did']}?{flag}=1", status_code=303)
@@ -166,6 +177,8 @@ async def review_page(request: Request, cid: int, action: str, who: Actor = Depe
     try:
         _review(request, cid, action, who, form)
     except InputError as exc:
+        if not asks_for_html(request):
+            raise
         return _document(request, did, refused={cid: exc.report.problems}, status=400)
     return RedirectResponse(f"/documents/{did}#c{cid}", status_code=303)
 
@@ -179,7 +192,7 @@ def _review(request: Request, cid: int, action: str, who: Actor, body: dict) -> 
     elif action == "edit":
         out = svc.edit(cid, by=who.name, **_edit_fields(body))
     else:
-        raise HTTPException(404, detail={"code": "not-found", "message": f"no review action {action!r}"})
+        raise Refusal("not-found", 404, path=request.url.path)
     request.app.state.dash.invalidate()
     return out
 
@@ -195,11 +208,7 @@ def api_list(request: Request, format: Format = "json"):
           responses=ERRORS, status_code=201)
 async def api_add(request: Request, file: UploadFile = File(...), title: str = Form(""), date: str = Form(""),
                   issuer: str = Form(""), kind: str = Form(""), who: Actor = Depends(auth.csrf_checked)):
-    try:
-        out = await _add(request, who, file, title, date, issuer, kind)
-    except InputError as exc:  # the report names the temporary file: answer with the problem alone
-        first = exc.report.problems[0]
-        raise HTTPException(400, detail={"code": first.code, "message": first.message}) from None
+    out = await _add(request, who, file, title, date, issuer, kind)
     return _json(out, 200 if out["duplicate"] else 201)
 
 
@@ -224,11 +233,7 @@ def api_commitment(request: Request, cid: int):
 @api.post("/commitments/{cid:int}/{action}", summary="Review a commitment: accept, reject (note) or edit (fields)",
           responses=ERRORS)
 async def api_review(request: Request, cid: int, action: str, who: Actor = Depends(auth.csrf_checked)):
-    ctype = request.headers.get("content-type", "")
-    body = await request.json() if "json" in ctype else dict(await request.form()) if "form" in ctype else {}
-    if not isinstance(body, dict):
-        raise HTTPException(400, detail={"code": "bad-request", "message": "send a JSON object"})
-    return _json(_review(request, cid, action, who, body))
+    return _json(_review(request, cid, action, who, await posted(request)))
 
 
 def install(app: FastAPI) -> None:

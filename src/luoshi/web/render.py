@@ -25,6 +25,11 @@ def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, default=default, separators=(",", ":"))
 
 
+def asks_for_html(request: Request) -> bool:
+    """Whether the client is a browser wanting a page (forms answer it with the page and its problems)."""
+    return "text/html" in request.headers.get("accept", "")
+
+
 def request_lang(request: Request) -> tuple[str, bool]:
     """(language, whether it was chosen by this request's ?lang= and must be remembered)."""
     asked = request.query_params.get("lang")
@@ -68,6 +73,9 @@ class Renderer:
             request=request, i18n=i18n, lang=lang, switch_url=switch, path=request.url.path,
             query=request.url.query, **ctx)
 
-    def error(self, request: Request, status: int, code: str, message: str) -> str:
+    def error(self, request: Request, envelope: dict) -> str:
+        """The error page of a refusal's envelope, its message in the request's language."""
         lang, _ = request_lang(request)
-        return self.page(request, "error.html", lang, status=status, code=code, message=message, synthetic=False)
+        message = envelope["message_zh"] if lang == "zh" else envelope["message"]
+        return self.page(request, "error.html", lang, status=envelope["status"], code=envelope["code"],
+                         message=message, synthetic=False)

@@ -1,5 +1,6 @@
 """Web routes of the reporting workflow: login/logout, the import API and upload page, template
-download, approval, history and completeness.  ``install(app, ws)`` adds them to an app."""
+download, approval, history and completeness.  ``install(app, ws)`` adds them to an app; the
+services' refusals leave through the app's one error mapper."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from luoshi.domain.roles import Actor, Denied
+from luoshi.domain.problems import InputError, Problem, Refusal, Report
+from luoshi.domain.roles import Actor
 from luoshi.services import access
-from luoshi.services.access import AccessError
-from luoshi.services.workflow import WorkflowError
 from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, csrf_checked, secure_cookies, set_login_csrf,
                              set_session_cookie)
+from luoshi.web.body import posted, text
+from luoshi.web.render import asks_for_html
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -28,21 +30,6 @@ def install(app: FastAPI, ws) -> FastAPI:
         app.state.ws = ws
     app.include_router(router)
     return app
-
-
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"status": status, "code": code, "message": message}, status_code=status)
-
-
-def _call(fn):
-    try:
-        return fn()
-    except Denied as exc:
-        raise HTTPException(403, detail={"code": "not-permitted", "message": str(exc)})
-    except (AccessError, WorkflowError) as exc:
-        raise HTTPException(400, detail={"code": exc.code, "message": str(exc)})
-    except (LookupError, ValueError) as exc:
-        raise HTTPException(400, detail={"code": "bad-value", "message": str(exc)})
 
 
 # --- login ------------------------------------------------------------------------------------------
@@ -58,15 +45,12 @@ def login_page(request: Request):
 def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form("")):
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
-        return _error(403, "csrf", "missing or wrong CSRF token")
+        raise Refusal("csrf", 403)
     ws = request.app.state.ws
     client = request.client.host if request.client else ""
-    try:
-        s = access.login(ws.db, username, password, client)
-    except AccessError as exc:
-        return _error(429, exc.code, str(exc))
+    s = access.login(ws.db, username, password, client)
     if s is None:
-        return _error(401, "bad-login", "wrong user name or password")
+        raise Refusal("bad-login", 401)
     response = RedirectResponse("/reporting/imports", status_code=303)
     set_session_cookie(response, s["sid"], secure_cookies(request))
     return response
@@ -87,7 +71,7 @@ async def _save_upload(upload: UploadFile) -> Path:
     suffix = Path(upload.filename or "upload.csv").suffix.lower()[:6] or ".csv"
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise HTTPException(413, detail={"code": "unreadable-file", "message": "file too large"})
+        raise Refusal("too-large", 413, size=f"{len(data):,}+", limit=f"{MAX_UPLOAD:,}")
     tmp = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
     tmp.write(data)
     tmp.close()
@@ -98,8 +82,8 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
     path = await _save_upload(file)
     try:
         ws = request.app.state.ws
-        return _call(lambda: ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
-                                                      name=Path(file.filename or path.name).name))
+        return ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
+                                        name=Path(file.filename or path.name).name)
     finally:
         path.unlink(missing_ok=True)
 
@@ -108,39 +92,51 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
 async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                      who: Actor = Depends(csrf_checked)):
-    result = await _import(request, who, file, kind, mode, dry_run)
-    return JSONResponse(result, status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+    return _answer(await _import(request, who, file, kind, mode, dry_run))
+
+
+def _refused(result: dict) -> bool:
+    return result["status"] in ("rejected", "invalid")
+
+
+def _answer(result: dict) -> JSONResponse:
+    """An import's result; a refused file in the one error envelope (its report), with the import's summary."""
+    if not _refused(result):
+        return JSONResponse(result)
+    report = Report(file=result["file"], problems=[Problem(**p) for p in result["problems"]])
+    summary = {k: v for k, v in result.items() if k != "problems"}
+    return JSONResponse(InputError(report, 422).envelope() | {"import": summary}, status_code=422)
 
 
 @router.get("/api/imports")
 def api_imports(request: Request, who: Actor = Depends(actor)):
-    return _call(lambda: request.app.state.ws.reporting.imports(who))
+    return request.app.state.ws.reporting.imports(who)
 
 
 @router.get("/api/history")
 def api_history(request: Request, region: str | None = None, indicator: str | None = None, period: str | None = None,
                 user: str | None = None, who: Actor = Depends(actor)):
-    return _call(lambda: request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator,
-                                                                period=period, user=user))
+    return request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator, period=period,
+                                                  user=user)
 
 
 @router.get("/api/completeness")
 def api_completeness(request: Request, period: str, level: str = "city", who: Actor = Depends(actor)):
-    return _call(lambda: request.app.state.ws.reporting.completeness(period, actor=who, level=level))
+    return request.app.state.ws.reporting.completeness(period, actor=who, level=level)
 
 
 @router.post("/api/workflow/{action}")
 async def api_transition(request: Request, action: str, who: Actor = Depends(csrf_checked)):
-    body = await request.json() if "json" in request.headers.get("content-type", "") else {}
-    return _call(lambda: request.app.state.ws.reporting.transition(
-        action, actor=who, region=body.get("region"), indicator=body.get("indicator"), period=body.get("period"),
-        reason=body.get("reason"), subtree=bool(body.get("subtree"))))
+    body = await posted(request)
+    return request.app.state.ws.reporting.transition(
+        action, actor=who, region=text(body, "region"), indicator=text(body, "indicator"),
+        period=text(body, "period"), reason=text(body, "reason"), subtree=bool(body.get("subtree")))
 
 
 @router.get("/api/template")
 def api_template(request: Request, region: str, period: str, who: Actor = Depends(actor)):
     tmp = Path(tempfile.mkdtemp()) / f"luoshi-{region}-{period}.xlsx"
-    _call(lambda: request.app.state.ws.reporting.template(region, period, tmp, actor=who))
+    request.app.state.ws.reporting.template(region, period, tmp, actor=who)
     return FileResponse(tmp, filename=tmp.name,
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -167,16 +163,18 @@ async def upload_page(request: Request, file: UploadFile = File(...), kind: str 
                       mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                       who: Actor = Depends(csrf_checked)):
     result = await _import(request, who, file, kind, mode, dry_run)
+    if not asks_for_html(request):
+        return _answer(result)
     ws = request.app.state.ws
     return templates.TemplateResponse(request, "reporting/imports.html", {
         "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": result},
-        status_code=422 if result["status"] in ("rejected", "invalid") else 200)
+        status_code=422 if _refused(result) else 200)
 
 
 @router.get("/reporting/history", response_class=HTMLResponse)
 def history_page(request: Request, region: str | None = None, indicator: str | None = None,
                  period: str | None = None, user: str | None = None, who: Actor = Depends(actor)):
-    rows = _call(lambda: request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator,
-                                                                period=period, user=user))
+    rows = request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator, period=period,
+                                                  user=user)
     return templates.TemplateResponse(request, "reporting/history.html", {
         "who": who, "rows": rows, "filters": {"region": region, "indicator": indicator, "period": period, "user": user}})

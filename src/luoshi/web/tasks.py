@@ -1,21 +1,24 @@
 """Task and project pages (task list, task page, wall chart, scorecards, project portfolio) and
 their JSON API, including the write steps (reports with evidence, extensions, closure).
 
-``install(app)`` adds the router and the error handler to an app made by ``create_app``.  Who may
-act: the caller from ``web.auth`` (token, session, or the local user while no user exists); an
-administrator may act for any unit, anyone else for the unit ``unit_members`` assigns them."""
+``install(app)`` adds the routers to an app made by ``create_app`` (whose one error mapper answers
+refusals).  Who may act: the caller from ``web.auth`` (token, session, or the local user while no
+user exists); an administrator may act for any unit, anyone else for the unit ``unit_members``
+assigns them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Optional
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from luoshi.domain.problems import Refusal
+from luoshi.domain.roles import Actor
 from luoshi.services.evidence import Upload
-from luoshi.services.task_flow import Actor, TaskRefused
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.web import auth
 from luoshi.web.pages import page
@@ -44,17 +47,17 @@ def _date(text: Optional[str]) -> Optional[date]:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise TaskRefused("bad-date", 400, value=text) from None
+        raise Refusal("bad-date", value=text) from None
 
 
 def task_actor(request: Request, caller=Depends(auth.csrf_checked)) -> Actor:
-    """The caller as a person of a unit (administrators act for any unit)."""
+    """The caller as a person of a unit (administrators act for any unit, so name none)."""
     if caller.is_admin:
-        return Actor.system(caller.name)
+        return caller
     ws = request.app.state.dash.ws
     units = [r["unit_code"] for r in ws.db.all("SELECT unit_code FROM unit_members WHERE user_name = ? ORDER BY 1",
                                                 [caller.name])]
-    return Actor(caller.name, units[0] if units else None)
+    return replace(caller, unit=units[0] if units else None)
 
 
 def _ctx(request: Request) -> dict:
@@ -179,7 +182,10 @@ def api_doublehalf(request: Request, at: Optional[str] = None):
 
 @api.get("/digest", summary="Overdue, due soon, newly done and newly behind since a date")
 def api_digest(request: Request, since: str, unit: Optional[str] = None, at: Optional[str] = None):
-    return _json(desk(request).digest(_date(since), unit=unit, at=_date(at)))
+    day = _date(since)
+    if day is None:
+        raise Refusal("missing-value", column="since")
+    return _json(desk(request).digest(day, unit=unit, at=_date(at)))
 
 
 @api.get("/projects", summary="Major projects with this year's investment against the plan")
@@ -191,7 +197,7 @@ def api_projects(request: Request, cluster: Optional[str] = None, region: Option
 @api.get("/projects/portfolio", summary="Investment rolled up by cluster, region or plan node")
 def api_portfolio(request: Request, by: str = "cluster", year: Optional[int] = None, at: Optional[str] = None):
     if by not in ("cluster", "region", "node"):
-        raise TaskRefused("bad-value", 400, column="by", value=by, detail="cluster, region or node")
+        raise Refusal("bad-value", column="by", value=by, detail="cluster, region or node")
     return _json(desk(request).portfolio(year=year, at=_date(at), by=by))
 
 
@@ -249,12 +255,3 @@ def install(app: FastAPI) -> None:
         app.state.ws = app.state.dash.ws
     app.include_router(api)
     app.include_router(router)
-
-    @app.exception_handler(TaskRefused)
-    async def refused(request: Request, exc: TaskRefused):
-        body = {"status": exc.status, "code": exc.code, "message": exc.problem.message,
-                "message_zh": exc.problem.message_zh}
-        if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-            return JSONResponse(body, status_code=exc.status)
-        html = request.app.state.renderer.error(request, exc.status, exc.code, exc.problem.message)
-        return HTMLResponse(html, status_code=exc.status)

@@ -1,14 +1,15 @@
 """What each page shows, as plain data: built from the workspace, returned as JSON by the API and
-rendered by the templates.  Bad query values raise ``BadQuery`` (400); unknown names raise the
-workspace's ``NotFound`` (404)."""
+rendered by the templates.  Bad query values and unknown names raise a ``Refusal`` (400, 404)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from luoshi.domain.periods import Period, PeriodError, containing, parse
+from luoshi.domain.periods import Period, containing, parse_given
+from luoshi.domain.problems import Refusal
+from luoshi.store.schema import PERIOD_YEARS
 from luoshi.web.tilemap import TILES
-from luoshi.workspace import NotFound, Workspace
+from luoshi.workspace import Workspace
 
 LEVELS = ("city", "county")
 # The composite used on the rankings page when no indicator list is given: the headline
@@ -17,32 +18,21 @@ COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", 
              "budget_revenue_growth", "income_growth")
 
 
-class BadQuery(ValueError):
-    """A malformed query value (400), with a stable code."""
-
-    def __init__(self, code: str, message: str):
-        self.code = code
-        super().__init__(message)
-
-
 def parse_at(ws: Workspace, text: str | None) -> date:
     if not text:
         return ws.today
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise BadQuery("bad-date", f"at={text!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-30") from None
+        raise Refusal("bad-date", value=text) from None
 
 
 def parse_period(ws: Workspace, text: str | None, at: date) -> Period:
     if not text:
         return containing(at, "Y")
-    try:
-        p = parse(text)
-    except PeriodError as exc:
-        raise BadQuery("bad-period", str(exc)) from None
+    p = parse_given(text)
     if not ws.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
-        raise NotFound("period", text, "the workspace holds periods from 2000 to 2040")
+        raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
     return p
 
 
@@ -220,7 +210,7 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
              period: str | None = None, weight: list[str] | None = None, at: str | None = None) -> dict:
     day = parse_at(ws, at)
     if level not in LEVELS:
-        raise BadQuery("bad-level", f"level={level!r}: use one of {', '.join(LEVELS)}")
+        raise Refusal("bad-level", value=level, known=", ".join(LEVELS))
     names = [c for c in (indicator or []) if c] or list(COMPOSITE)
     composite = len(names) > 1
     weights = None
@@ -228,11 +218,9 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
         try:
             weights = [float(w) for w in weight]
         except ValueError:
-            raise BadQuery("bad-weight", f"weight={weight!r}: weights must be numbers") from None
-        if len(weights) != len(names):
-            raise BadQuery("bad-weight", f"{len(weights)} weight(s) for {len(names)} indicator(s)")
-        if any(w < 0 for w in weights) or not sum(weights):
-            raise BadQuery("bad-weight", "weights must be non-negative and not all zero")
+            weights = []
+        if len(weights) != len(names) or any(not w >= 0 for w in weights) or not sum(weights):
+            raise Refusal("bad-weight", value=", ".join(weight), n=len(names))
     province = ws.province()["code"]
     if level == "city":
         within = within or province

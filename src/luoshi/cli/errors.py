@@ -1,0 +1,36 @@
+"""The CLI's one error mapper: a refusal from any command leaves as its code, both messages and the
+problems behind it on stderr, with exit code 3 when not permitted and 2 otherwise (bad input,
+unknown names).  ``Shell`` is the top-level command group; every sub-command runs inside it."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from luoshi.cli.render import err_console, show_problems
+from luoshi.domain.problems import Refusal
+
+EXIT_REFUSED, EXIT_NOT_PERMITTED = 2, 3
+
+
+def exit_code(refusal: Refusal) -> int:
+    return EXIT_NOT_PERMITTED if refusal.status == 403 else EXIT_REFUSED
+
+
+def show(refusal: Refusal) -> None:
+    p = refusal.problem
+    label = "refused" if exit_code(refusal) == EXIT_NOT_PERMITTED else "error"
+    err_console.print(f"[red]{label}[/] [bold]{p.code}[/]: {escape(p.message)} / {escape(p.message_zh or '')}")
+    show_problems([q.to_dict() for q in refusal.problems], err_console)
+
+
+class Shell(TyperGroup):
+    """The `luoshi` group: runs the command and maps a refusal to its message and exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Refusal as exc:
+            show(exc)
+            raise typer.Exit(exit_code(exc)) from None
