@@ -31,16 +31,18 @@ def acting(ws, user: Optional[str]) -> Actor:
 
 def guarded(fn):
     """Run fn; permission problems exit 3, other clean errors exit 2."""
+    from luoshi.cli.main import run
+    from luoshi.domain.periods import PeriodError
     from luoshi.services.access import AccessError
     from luoshi.services.workflow import WorkflowError
     from luoshi.workspace import NotFound
 
     try:
-        return fn()
+        return run(fn)  # a report of data problems (InputError) is listed with its codes
     except Denied as exc:
         err_console.print(f"[red]refused[/] [bold]not-permitted[/]: {exc}")
         raise typer.Exit(3)
-    except (AccessError, WorkflowError, NotFound) as exc:
+    except (AccessError, WorkflowError, NotFound, PeriodError) as exc:
         fail(exc.code, str(exc))
     except (LookupError, ValueError) as exc:
         fail("bad-value", str(exc))

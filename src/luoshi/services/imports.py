@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,12 +56,19 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
 
 def import_table(db: Database, catalog: Catalog, table, report: Report, *, kind: str, mode: str, dry_run: bool,
                  state: str, actor: Actor, fmt: str, checks: Checks | None, basis: str, locked_sql: str | None,
-                 skip: set[int] | None = None, detail: bool = False) -> dict:
-    """Validate and store a table already read (by readers.py or the DHIS2 reader)."""
+                 skip: set[int] | None = None, detail: bool = False, on_stored=None) -> dict:
+    """Validate and store a table already read (by readers.py or the DHIS2 reader).
+
+    ``on_stored(con, stored)``, when given, runs inside the write transaction after the new revisions
+    are stored, with ``stored`` the (row_no, oid) pairs of the input rows that became a revision:
+    a reader keeps what it read beside them (the DHIS2 import keeps combos and storedBy)."""
     result = {"import_id": None if dry_run else new_import_id(), "kind": kind, "file": report.file,
               "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
               "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
     skip = set(skip or ()) | {p.row for p in report.errors if p.row is not None}
+    # the reader's problems (a ragged row, an unmapped DHIS2 identifier): the checks skip their rows,
+    # so they are counted and listed by row here, beside the problems the checks find
+    early = list(report.problems)
     file_level = any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors)
     if kind == "targets":
         return _targets(db, catalog, table, report, result, actor=actor, dry_run=dry_run, mode=mode)
@@ -75,6 +83,7 @@ def import_table(db: Database, catalog: Catalog, table, report: Report, *, kind:
             run_checks(con, table, checks, user=actor.name, skip_rows=skip)
             _check_state(con, actor, state)
             counts = collect(con, report)
+        counts = dict(sorted((Counter(counts) + Counter(p.code for p in early)).items()))
         errors = len(report.errors)
         bad_rows = (con.execute("""SELECT count(DISTINCT row_no) FROM _prob p WHERE code IN
                                    (SELECT unnest(?::TEXT[]))""", [_error_codes()]).fetchone()[0]
@@ -82,17 +91,21 @@ def import_table(db: Database, catalog: Catalog, table, report: Report, *, kind:
         accepted = con.execute("SELECT count(*) FROM _cand").fetchone()[0] if table is not None else 0
         result |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows,
                    "problem_counts": counts}
-        failed = file_level or (errors and mode == "all-or-nothing") or table is None
+        # an import that refuses every row stores nothing, whatever the mode
+        failed = file_level or (errors and (mode == "all-or-nothing" or not accepted)) or table is None
         result["status"] = ("invalid" if failed else "valid") if dry_run else (
             "rejected" if failed else ("partial" if errors else "committed"))
         if failed:
             result["accepted"] = 0
         if detail and table is not None:
-            result["values"] = _outcomes(con, failed)
+            result["values"] = _outcomes(con, failed, early)
         if not dry_run:
             if not failed and accepted:
                 result |= _store(con, actor, state, result["import_id"], basis, report.file or "")
-            if not failed and errors and table is not None:
+                if on_stored is not None:
+                    on_stored(con, con.execute("SELECT c.row_no, n.oid FROM _cand c JOIN _new n "
+                                               "USING (iid, rid, pkey) ORDER BY c.row_no").fetchall())
+            if errors and mode == "accept-valid" and not file_level and table is not None:
                 _keep_rejected(con, result["import_id"])
             _record(con, result, actor, report)
     result["problems"] = [p.to_dict() for p in report.problems]
@@ -100,8 +113,9 @@ def import_table(db: Database, catalog: Catalog, table, report: Report, *, kind:
     return result
 
 
-def _outcomes(con, failed: bool) -> list[dict]:
-    """Every input row with what happens to it: imported, updated, unchanged or rejected."""
+def _outcomes(con, failed: bool, early) -> list[dict]:
+    """Every input row with what happens to it: imported, updated, unchanged or rejected, and the
+    codes of its problems (the reader's ``early`` ones and the checks')."""
     rows = con.execute(f"""
         SELECT r.row_no, r.indicator, r.region, r.period, r.value,
                CASE WHEN c.row_no IS NULL OR {str(failed).lower()} THEN 'rejected'
@@ -112,7 +126,10 @@ def _outcomes(con, failed: bool) -> list[dict]:
         LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
         ORDER BY r.row_no""").fetchall()
     keys = ("row", "indicator", "region", "period", "value", "outcome", "codes")
-    return [dict(zip(keys, r)) for r in rows]
+    out = [dict(zip(keys, r)) for r in rows]
+    for r in out:
+        r["codes"] = sorted(set(r["codes"] or ()) | {p.code for p in early if p.row == r["row"]})
+    return out
 
 
 def _error_codes() -> list[str]:
