@@ -287,10 +287,6 @@ class Workspace:
         return regional.targets_of(self.db.cursor(), iid=self.indicator(indicator)["iid"],
                                    rid=self.region(region)["rid"])
 
-    def targets_outcomes(self) -> list[dict]:
-        """Targets from documents (work reports) with their reported outcomes and met / not met."""
-        return regional.targets_outcomes(self.db.cursor())
-
     def data_version(self) -> tuple:
         """Changes whenever observations, targets, plans or regions change (a cache key for readers)."""
         return self.db.cursor().execute(

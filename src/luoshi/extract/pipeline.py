@@ -74,7 +74,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             continue
         clause = clause_bounds(s, q.start, lang)
         cmp_ = comparator(s, q.start, q.end, clause[0], q.value_high is not None)
-        year, year_inf, year_span = _time(s, q.start, doc_year)
+        year, year_inf, year_span = _time(sent, q.start, doc_year)
         link = None
         entry = None
         if q.reason is None and q.unit is not None:
@@ -98,7 +98,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         _fill(st, sent, s, clause, q.start, q.end, meta, lang, linker, regions, link, heading_texts)
         results.append(st)
     for m in in_step(s):
-        year, year_inf, year_span = _time(s, m.start(), doc_year)
+        year, year_inf, year_span = _time(sent, m.start(), doc_year)
         cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang, meta.kind)
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
@@ -139,20 +139,20 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
                                                   st.plan_node.code if st.plan_node else None)
 
 
-def _time(s: str, pos: int, doc_year: int | None):
-    cue = explicit_time(s, pos)
+def _time(sent: Sentence, pos: int, doc_year: int | None) -> tuple:
+    """(year, inferred, span in the document) of the time cue nearest the number at ``pos``."""
+    cue = explicit_time(sent.text, pos)
     if cue is not None:
-        return cue.value, False, None if cue.end <= cue.start else (cue.start, cue.end)
-    rel = relative_time(s, pos, doc_year)
+        return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
+    rel = relative_time(sent.text, pos, doc_year)
     if rel is not None:
-        return rel.value, True, (rel.start, rel.end)
+        return rel.value, True, _span(sent, rel.start, rel.end)
     return None, False, None
 
 
 def _default_year(cls: str, sent: Sentence, meta: DocumentMeta, year, year_inf, year_span):
-    span = _span(sent, *year_span) if isinstance(year_span, tuple) else year_span
     if year is not None:
-        return year, year_inf, span
+        return year, year_inf, year_span
     doc_year = meta.year
     if doc_year is None:
         return None, False, None
