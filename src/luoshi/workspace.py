@@ -288,11 +288,13 @@ class Workspace:
                                    rid=self.region(region)["rid"])
 
     def data_version(self) -> tuple:
-        """Changes whenever observations, targets, plans or regions change (a cache key for readers)."""
+        """Changes whenever observations, targets, plans, regions or documents change (a cache key for
+        readers; the targets-vs-outcomes view shows commitments still under review)."""
         return self.db.cursor().execute(
             "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
             " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
-            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators)").fetchone()
+            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators),"
+            " (SELECT max(extracted_at) FROM documents), (SELECT max(reviewed_at) FROM commitments)").fetchone()
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision) or the rollup to CSV or Parquet; returns the row count."""

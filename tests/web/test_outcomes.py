@@ -86,3 +86,17 @@ def test_a_one_line_document_with_a_commitment_is_added_in_every_door(bundled, t
             assert (row["basis"], row["target"], row["unit"], row["target_document"]) == ("proposed", 120, "万人", did)
     finally:
         ws.close()
+
+
+def test_a_document_added_outside_the_server_reaches_the_cached_view(bundled, tmp_path):
+    served = tmp_path / "served.duckdb"
+    served.write_bytes(bundled.read_bytes())
+    ws = Workspace.open(served, today=date(2025, 6, 30))
+    try:
+        with TestClient(create_app(ws), raise_server_exceptions=False) as c:
+            c.app.state.dash.version_ttl = 0  # read the data version on every request
+            assert len(c.get("/api/outcomes").json()["rows"]) == 32
+            ws.documents.add_text(ONE_LINE, issuer="440000")  # as another process would: no invalidate()
+            assert len(c.get("/api/outcomes").json()["rows"]) == 33  # the 2026 jobs proposal
+    finally:
+        ws.close()
