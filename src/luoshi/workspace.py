@@ -324,19 +324,16 @@ class Workspace:
         return regional.targets_of(self.db.cursor(), iid=self.indicator(indicator)["iid"],
                                    rid=self.region(region)["rid"])
 
-    def targets_outcomes(self) -> list[dict]:
-        """Targets from documents (work reports) with their reported outcomes and met / not met."""
-        return regional.targets_outcomes(self.db.cursor())
-
     def data_version(self) -> tuple:
-        """Changes whenever observations, targets, plans, regions or settings change (a cache key for
-        readers: a view asked for without a plan shows the default plan, and the value basis changes
-        every rolled-up value)."""
+        """Changes whenever observations, targets, plans, regions, documents or settings change (a
+        cache key for readers: a view asked for without a plan shows the default plan, the value basis
+        changes every rolled-up value, and the targets-vs-outcomes view shows commitments under review)."""
         return self.db.cursor().execute(
             "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
             " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
             " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators),"
-            " (SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings)").fetchone()
+            " (SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings),"
+            " (SELECT max(extracted_at) FROM documents), (SELECT max(reviewed_at) FROM commitments)").fetchone()
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision) or the rollup to CSV or Parquet; returns the row count."""

@@ -53,3 +53,11 @@ def test_reporting_as_another_unit_fails_cleanly(ws, desk):
     r = runner.invoke(app, ["--db", ws.path, "tasks", "extend", "T-1", "--approve", "--as", "gd-gov-office",
                             "--on", "2024-06-12"])
     assert r.exit_code == 0
+
+
+def test_digest_refuses_an_empty_since(ws, desk):
+    desk.add_tasks([task("T-1")])
+    r = cli(ws, "digest", "--since", "", "--at", "2024-06-30")  # crashed on the tasks' dates with None
+    assert r.exit_code == 2 and "missing-value" in r.output
+    r = runner.invoke(app, ["--db", ws.path, "digest", "--since", "someday", "--at", "2024-06-30"])
+    assert r.exit_code == 2 and "bad-date" in r.output

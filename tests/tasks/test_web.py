@@ -49,6 +49,14 @@ def test_error_shape(client):
     assert client.get("/tasks/nope", headers={"accept": "text/html"}).status_code == 404
 
 
+@pytest.mark.parametrize("query, code", [("since=", "missing-value"), ("since=%20", "bad-date"),
+                                         ("since=2024-13-01", "bad-date")])
+def test_digest_refuses_an_empty_or_bad_since_as_the_cli_does(client, query, code):
+    r = client.get(f"/api/digest?{query}&at=2024-06-30")  # an empty since was a 500 (None reached the desk)
+    assert (r.status_code, r.json()["code"]) == (400, code)
+    assert client.get("/api/digest?since=2024-05-01&at=2024-06-30").status_code == 200
+
+
 def test_reporter_of_one_unit_cannot_report_on_another_units_task(client, ws, desk):
     root = User.local()
     tokens = {}

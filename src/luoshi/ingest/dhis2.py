@@ -1,13 +1,18 @@
 """DHIS2 ``dataValueSets`` (JSON, and CSV by column position) read into the standard text table,
-with DHIS2 identifiers mapped to luoshi codes through a mapping file.
+with DHIS2 identifiers mapped to luoshi codes through a mapping file (docs/dhis2.md).
 
 Mapping file (JSON or YAML)::
 
     dataElements: {DE_UID: indicator_code, ...}
     orgUnits: {OU_UID: region_code, ...}
-    categoryOptionCombos: [HllvX50cXC0]      # accepted combos (default: the DHIS2 default combo)
+    categoryOptionCombos: [HllvX50cXC0]        # accepted on import (default: the DHIS2 default combo)
+    attributeOptionCombos: [HllvX50cXC0]       # accepted on import (default: the DHIS2 default combo)
+    defaultCategoryOptionCombo: HllvX50cXC0    # exported for values entered in luoshi (default: the first accepted)
+    defaultAttributeOptionCombo: HllvX50cXC0   # likewise (default: the first accepted)
 
 A value whose identifiers have no mapping is rejected with ``unknown-mapping`` — never dropped.
+The combos and ``storedBy`` a value came with are returned beside the table (``origins``), so that
+the import can keep them with the revision it stores and the export can give them back.
 """
 
 from __future__ import annotations
@@ -26,17 +31,49 @@ from luoshi.ingest.tables import decode
 CSV_COLUMNS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value",
                "storedBy", "created", "lastUpdated", "comment", "followup")
 DEFAULT_COMBO = "HllvX50cXC0"
+MAPPING_KEYS = ("dataElements", "orgUnits", "categoryOptionCombos", "attributeOptionCombos",
+                "defaultCategoryOptionCombo", "defaultAttributeOptionCombo")
 
 
-def load_mapping(path: str | Path) -> dict:
-    text = Path(path).read_text(encoding="utf-8")
-    if str(path).endswith((".yaml", ".yml")):
-        import yaml
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
-    return {"dataElements": dict(data.get("dataElements") or {}), "orgUnits": dict(data.get("orgUnits") or {}),
-            "categoryOptionCombos": list(data.get("categoryOptionCombos") or [DEFAULT_COMBO])}
+def load_mapping(path: str | Path, report: Report) -> dict | None:
+    """The mapping file with every key filled in (defaults above); None, with the problem in the
+    report, when it cannot be read or does not have the shape above."""
+    shown = Path(path).name
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        report.add("file-not-found", file=shown, path=str(path))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add("unreadable-file", file=shown, detail=str(exc)[:200])
+        return None
+    yaml_file = str(path).lower().endswith((".yaml", ".yml"))
+    try:
+        if yaml_file:
+            import yaml
+            data = yaml.safe_load(text) or {}
+        else:
+            data = json.loads(text)
+    except Exception as exc:  # yaml.YAMLError or ValueError: either way the file is not a mapping
+        report.add("bad-format", file=shown, format="DHIS2 mapping " + ("YAML" if yaml_file else "JSON"),
+                   detail=str(exc)[:200])
+        return None
+    shape = {"dataElements": dict, "orgUnits": dict, "categoryOptionCombos": list, "attributeOptionCombos": list,
+             "defaultCategoryOptionCombo": str, "defaultAttributeOptionCombo": str}
+    wrong = [k for k, t in shape.items() if isinstance(data, dict) and data.get(k) is not None
+             and not isinstance(data[k], t)]
+    if not isinstance(data, dict) or wrong:
+        report.add("bad-format", file=shown, format="DHIS2 mapping",
+                   detail="expected an object with " + ", ".join(f"{k} ({shape[k].__name__})" for k in
+                                                               (wrong or MAPPING_KEYS)))
+        return None
+    cocs = [str(c) for c in data.get("categoryOptionCombos") or [DEFAULT_COMBO]]
+    aocs = [str(c) for c in data.get("attributeOptionCombos") or [DEFAULT_COMBO]]
+    return {"dataElements": {str(k): str(v) for k, v in (data.get("dataElements") or {}).items()},
+            "orgUnits": {str(k): str(v) for k, v in (data.get("orgUnits") or {}).items()},
+            "categoryOptionCombos": cocs, "attributeOptionCombos": aocs,
+            "defaultCategoryOptionCombo": data.get("defaultCategoryOptionCombo") or cocs[0],
+            "defaultAttributeOptionCombo": data.get("defaultAttributeOptionCombo") or aocs[0]}
 
 
 def read_values(data: bytes, fmt: str, report: Report) -> tuple[list[dict] | None, int]:
@@ -70,31 +107,42 @@ def read_values(data: bytes, fmt: str, report: Report) -> tuple[list[dict] | Non
     return [dict(zip(CSV_COLUMNS, r)) for r in rows], 1
 
 
-def to_table(values: list[dict], mapping: dict, report: Report, first_row: int = 1) -> tuple[pa.Table, set[int]]:
-    """The values as the observations text table; rows whose identifiers are unmapped are reported
-    and returned in the skip set (they are rejected, not dropped)."""
+def to_table(values: list[dict], mapping: dict, report: Report,
+             first_row: int = 1) -> tuple[pa.Table, set[int], pa.Table]:
+    """The values as the observations text table, the rows whose identifiers are unmapped (reported,
+    and returned in the skip set: they are rejected, not dropped), and the origin of every row:
+    (row_no, category_option_combo, attribute_option_combo, stored_by) as DHIS2 sent them."""
     cols: dict[str, list] = {"row_no": [], "sheet": []} | {f: [] for f in OBSERVATION_FIELDS}
+    origin: dict[str, list] = {"row_no": [], "category_option_combo": [], "attribute_option_combo": [],
+                               "stored_by": []}
     skip: set[int] = set()
-    des, ous, combos = mapping["dataElements"], mapping["orgUnits"], set(mapping["categoryOptionCombos"])
+    des, ous = mapping["dataElements"], mapping["orgUnits"]
+    accepted = {"categoryOptionCombo": set(mapping["categoryOptionCombos"]),
+                "attributeOptionCombo": set(mapping["attributeOptionCombos"])}
     for n, v in enumerate(values, start=first_row):
         de, ou = str(v.get("dataElement") or ""), str(v.get("orgUnit") or "")
-        coc = str(v.get("categoryOptionCombo") or DEFAULT_COMBO)
+        combos = {k: str(v.get(k) or DEFAULT_COMBO) for k in accepted}  # DHIS2 leaves the default combo out
         for kind, key, table in (("dataElement", de, des), ("orgUnit", ou, ous)):
             if key and key not in table:
                 report.add("unknown-mapping", row=n, field=kind, kind=kind, value=key)
                 skip.add(n)
-        if coc not in combos:
-            report.add("unknown-mapping", row=n, field="categoryOptionCombo", kind="categoryOptionCombo", value=coc)
-            skip.add(n)
+        for kind, combo in combos.items():
+            if combo not in accepted[kind]:
+                report.add("unknown-mapping", row=n, field=kind, kind=kind, value=combo)
+                skip.add(n)
         row = {"indicator": des.get(de, de) or None, "region": ous.get(ou, ou) or None,
                "period": None if v.get("period") is None else str(v.get("period")),
                "value": None if v.get("value") is None else str(v.get("value")), "unit": None,
-               "comment": v.get("comment") or None,
-               "source": f"dhis2:{v.get('storedBy')}" if v.get("storedBy") else "dhis2", "state": None}
+               "comment": v.get("comment") or None, "source": None, "state": None}
         cols["row_no"].append(n)
         cols["sheet"].append(None)
         for f in OBSERVATION_FIELDS:
             cols[f].append(row[f])
+        for k, value in (("row_no", n), ("category_option_combo", combos["categoryOptionCombo"]),
+                         ("attribute_option_combo", combos["attributeOptionCombo"]),
+                         ("stored_by", str(v["storedBy"]) if v.get("storedBy") else None)):
+            origin[k].append(value)
     table = pa.table({k: pa.array(v, pa.int32() if k == "row_no" else pa.string()) for k, v in cols.items()})
+    origins = pa.table({k: pa.array(v, pa.int32() if k == "row_no" else pa.string()) for k, v in origin.items()})
     report.rows_read = table.num_rows
-    return table, skip
+    return table, skip, origins

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.extract import DocumentMeta, extract_text
-from luoshi.extract.lexicon import BY_CODE
 from luoshi.ingest.documents import read_document
 from luoshi.services.targets import store_targets
 from luoshi.store.db import Database
@@ -31,7 +30,7 @@ UNIT_FACTORS = {"亿元": ("CNY", 1e8), "万亿元": ("CNY", 1e12), "元": ("CNY
                 "万吨": ("tonne", 1e4), "吨": ("tonne", 1), "万亩": ("mu", 1e4), "亩": ("mu", 1),
                 "万千瓦": ("kW", 1e4), "家": ("count", 1), "个": ("count", 1), "张": ("count", 1),
                 "%": ("%", 1), "百分点": ("pp", 1)}
-_CMP = {"range": "between"}
+COMPARATOR_NAMES = {"range": "between"}  # the extraction's comparator names where the rules' differ
 EDITABLE = ("class", "value", "value_high", "unit", "comparator", "strength", "period", "scope", "indicator",
             "plan_node", "subject")
 
@@ -238,7 +237,7 @@ class DocumentService:
                     raise InputError(report)
                 store_targets(con, [{
                     "iid": ind["iid"], "rid": region["rid"], "pkey": period["key"],
-                    "comparator": _CMP.get(c["comparator"], c["comparator"]), "value": value, "value_high": value_high,
+                    "comparator": COMPARATOR_NAMES.get(c["comparator"], c["comparator"]), "value": value, "value_high": value_high,
                     "tolerance": None, "step_indicator": None, "baseline_value": None, "baseline_period": None,
                     "plan_id": self.plan_id, "strength": c["strength"], "document": f"document:{c['did']}",
                     "quote": c["sentence"]["text"], "source": provenance, "status": "accepted", "synthetic": False,
@@ -280,54 +279,10 @@ class DocumentService:
 
     # --- use ---------------------------------------------------------------------------------
     def outcomes(self) -> list[dict]:
-        """Targets vs outcomes across documents: for each indicator, scope and year, the target stated
-        in one document and the outcome stated in a later one, with met / not met."""
-        rows = self.db.all("""
-            WITH t AS (
-                SELECT c.indicator, c.scope, c.period, c.comparator, c.value, c.value_high, c.unit, c.did, c.cid,
-                       d.doc_date, row_number() OVER (PARTITION BY c.indicator, c.scope, c.period
-                                                      ORDER BY d.doc_date DESC NULLS LAST, c.cid) AS rn
-                FROM commitments c JOIN documents d USING (did)
-                WHERE c.class = 'target' AND c.status IN ('accepted', 'edited', 'proposed')
-                  AND c.indicator IS NOT NULL AND c.period IS NOT NULL),
-            o AS (
-                SELECT c.indicator, c.scope, c.period, c.value, c.unit, c.did, c.cid, d.doc_date,
-                       row_number() OVER (PARTITION BY c.indicator, c.scope, c.period
-                                          ORDER BY d.doc_date DESC NULLS LAST, c.cid) AS rn
-                FROM commitments c JOIN documents d USING (did)
-                WHERE c.class = 'outcome' AND c.status IN ('accepted', 'edited', 'proposed')
-                  AND c.indicator IS NOT NULL AND c.period IS NOT NULL)
-            SELECT t.indicator, t.scope, t.period AS year, t.comparator, t.value AS target, t.value_high AS target_high,
-                   t.unit, t.did AS target_document, t.cid AS target_commitment,
-                   o.value AS outcome, o.did AS outcome_document, o.cid AS outcome_commitment
-            FROM t LEFT JOIN o ON o.indicator = t.indicator AND o.scope IS NOT DISTINCT FROM t.scope
-                 AND o.period = t.period AND o.rn = 1 AND o.unit IS NOT DISTINCT FROM t.unit
-            WHERE t.rn = 1 ORDER BY t.period, t.indicator, t.scope
-        """)
-        for r in rows:
-            r["met"] = met(r["comparator"], r["target"], r["target_high"], r["outcome"],
-                           lower_is_better=r["indicator"] in LOWER_IS_BETTER)
-            e = BY_CODE.get(r["indicator"])
-            r["name_zh"], r["name_en"] = (e.name_zh, e.name_en) if e else (None, None)
-        return rows
+        """Targets stated in documents against their outcomes, met or not (services/outcomes.py)."""
+        from luoshi.services.outcomes import targets_vs_outcomes  # late: it imports this module's tables
 
-
-LOWER_IS_BETTER = {"cpi", "unemployment_rate"}  # their targets are ceilings
-
-
-def met(comparator: str | None, target: float | None, high: float | None, outcome: float | None,
-        lower_is_better: bool = False) -> bool | None:
-    """Whether an outcome meets a target; None when it cannot be judged."""
-    if outcome is None or target is None:
-        return None
-    if comparator == "at_most" or lower_is_better:
-        return outcome <= (high if comparator == "range" and high is not None else target) + \
-            (0.5 if comparator == "around" else 0)
-    if comparator == "range":
-        return outcome >= target  # the lower end is the commitment; the upper end is an aspiration
-    if comparator == "around":
-        return outcome >= target - 0.5 if abs(target) < 100 else outcome >= target * 0.98
-    return outcome >= target  # at_least, exact: a growth or output target is met when reached
+        return targets_vs_outcomes(self.db)
 
 
 def _public(r: dict) -> dict:

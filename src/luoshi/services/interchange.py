@@ -1,5 +1,5 @@
-"""Interchange: DHIS2 dataValueSets in and out (JSON and CSV, through a mapping file) and the
-rollup as SDMX-CSV 2.0.  Exports only contain what the caller may read."""
+"""Interchange: DHIS2 dataValueSets in and out (JSON and CSV, through a mapping file; docs/dhis2.md)
+and the rollup as SDMX-CSV 2.0.  Exports only contain what the caller may read."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import io
 import json
 from pathlib import Path
 
-from luoshi.domain.problems import Refusal, Report
+import pyarrow as pa
+
+from luoshi.domain.periods import parse_given
+from luoshi.domain.problems import InputError, Report
 from luoshi.domain.roles import Actor
-from luoshi.ingest.dhis2 import CSV_COLUMNS, DEFAULT_COMBO, load_mapping, read_values, to_table
+from luoshi.ingest.dhis2 import CSV_COLUMNS, load_mapping, read_values, to_table
 from luoshi.services import observations
 
 SDMX_STRUCTURE = "LUOSHI:ROLLUP(1.0)"
@@ -20,9 +23,11 @@ SDMX_COLUMNS = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "INDICATOR", "REF_AREA", 
 
 def dhis2_import(reporting, path: str | Path, mapping_path: str | Path, *, actor: Actor, mode: str = "all-or-nothing",
                  dry_run: bool = False, state: str | None = None) -> dict:
-    """Import a dataValueSet; the summary lists every value as imported, updated, unchanged or rejected."""
+    """Import a dataValueSet; the summary lists every value as imported, updated, unchanged or rejected.
+    Each value stored keeps the combos and storedBy it came with (table dhis2_origins)."""
     fmt = "json" if str(path).lower().endswith(".json") else "csv"
     report = Report(file=Path(path).name)
+    mapping = load_mapping(mapping_path, report)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -30,35 +35,33 @@ def dhis2_import(reporting, path: str | Path, mapping_path: str | Path, *, actor
                    path=str(path), detail=str(exc))
         data = None
     values, first = read_values(data, fmt, report) if data is not None else (None, 1)
-    table, skip = (None, set())
-    if values is not None:
+    table, skip, origins = None, set(), None
+    if values is not None and mapping is not None:
         if not values:
             report.add("empty-file")
         else:
-            table, skip = to_table(values, _mapping(mapping_path), report, first)
+            table, skip, origins = to_table(values, mapping, report, first)
+
+    def keep_origins(con, stored: list[tuple[int, int]]) -> None:
+        if not stored:
+            return
+        at = {n: k for k, n in enumerate(origins.column("row_no").to_pylist())}
+        kept = origins.take(pa.array([at[row] for row, _ in stored], pa.int64())).append_column(  # noqa: F841
+            "oid", pa.array([oid for _, oid in stored], pa.int64()))
+        con.execute("""INSERT INTO dhis2_origins
+                       SELECT oid, category_option_combo, attribute_option_combo, stored_by FROM kept""")
+
     state = state or ("approved" if actor.superuser else "submitted")
     ws = reporting.ws
     from luoshi.services.workflow import lock_relation
     result = observations.submit(ws.db, ws.catalog(), table, report, mode=mode, dry_run=dry_run, state=state,
                                  actor=actor, fmt=f"dhis2-{fmt}", checks=reporting.checks(),
                                  basis=ws.setting("value_basis"), locked_sql=lock_relation(ws.today), skip=skip,
-                                 detail=True)
+                                 detail=True, on_stored=keep_origins)
     values_out = result.get("values", [])
     result["summary"] = {k: sum(1 for v in values_out if v["outcome"] == k)
                          for k in ("imported", "updated", "unchanged", "rejected")}
     return result
-
-
-def _mapping(path: str | Path) -> dict:
-    """The mapping file, or a refusal naming what is wrong with it."""
-    import yaml
-
-    try:
-        return load_mapping(path)
-    except FileNotFoundError:
-        raise Refusal("file-not-found", 404, path=str(path)) from None
-    except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as exc:
-        raise Refusal("unreadable-file", detail=f"{Path(path).name}: {exc}"[:300]) from None
 
 
 def _scoped(actor: Actor) -> tuple[str, list]:
@@ -69,28 +72,64 @@ def _scoped(actor: Actor) -> tuple[str, list]:
 
 
 def dhis2_export(db, path: str | Path, mapping_path: str | Path, *, actor: Actor, period: str | None = None) -> dict:
-    """Approved values of mapped indicators and regions as a dataValueSet (JSON or CSV by suffix)."""
-    m = _mapping(mapping_path)
+    """Approved values of mapped indicators and regions as a dataValueSet (JSON or CSV by suffix).
+
+    ``period`` in any spelling luoshi accepts (202401, 2024-01, 2024Q1, 2024, ...; a bad one raises
+    refused: bad-period) selects every value whose period lies within it: a year gives the
+    months of a monthly indicator, the quarters of a quarterly one and the year itself of an annual
+    one (and a finer indicator's weeks or days that lie wholly inside it, as the judgement counts
+    them).  A value of a longer period than the one asked (an annual value when a month is asked) is
+    not exported: a value is never split or repeated.
+
+    A value imported from DHIS2 goes out with the categoryOptionCombo, attributeOptionCombo and
+    storedBy it came with; a value entered in luoshi with the mapping's default combos and the luoshi
+    user who stored it.  A state change (submit, approve, lock) keeps the origin of the value."""
+    report = Report(file=Path(mapping_path).name)
+    m = load_mapping(mapping_path, report)
+    if m is None:
+        raise InputError(report)
+    asked = parse_given(period) if period is not None else None
     de_of = {v: k for k, v in m["dataElements"].items()}
     ou_of = {v: k for k, v in m["orgUnits"].items()}
     where, params = _scoped(actor)
-    if period:
-        where += " AND p.code = ?"
-        params.append(period)
-    rows = db.all(f"""SELECT i.code AS indicator, r.code AS region, p.code AS period, p.type, x.approved_value AS value,
-                             o.reported_by, o.reported_at, o.comment
-                      FROM obs_current x JOIN indicators i ON i.iid = x.iid JOIN regions r ON r.rid = x.rid
-                      JOIN periods p ON p.key = x.pkey LEFT JOIN observations o ON o.oid = x.approved_oid
-                      WHERE x.approved_oid IS NOT NULL {where} ORDER BY i.code, r.code, x.pkey""", params)
+    if asked is not None:
+        where += ' AND p.start >= ? AND p."end" <= ?'
+        params += [asked.start, asked.end]
+    # the revision that set the approved value: the latest one up to it that changed the value or
+    # came from DHIS2 (approving or locking adds a revision with the same value and no origin)
+    rows = db.all(f"""
+        WITH x AS (
+            SELECT x.iid, x.rid, x.pkey, x.approved_oid, x.approved_value, p.code AS period, p.type,
+                   i.code AS indicator, r.code AS region
+            FROM obs_current x JOIN indicators i ON i.iid = x.iid JOIN regions r ON r.rid = x.rid
+            JOIN periods p ON p.key = x.pkey
+            WHERE x.approved_oid IS NOT NULL AND i.code IN (SELECT unnest(?::TEXT[]))
+              AND r.code IN (SELECT unnest(?::TEXT[])) {where}
+        ), rev AS (
+            SELECT o.oid, o.iid, o.rid, o.pkey, o.value, o.reported_by, o.reported_at, o.comment,
+                   lag(o.value) OVER (PARTITION BY o.iid, o.rid, o.pkey ORDER BY o.oid) AS before
+            FROM observations o JOIN x USING (iid, rid, pkey) WHERE o.oid <= x.approved_oid
+        ), setter AS (
+            SELECT rev.iid, rev.rid, rev.pkey, max(rev.oid) AS oid FROM rev
+            LEFT JOIN dhis2_origins g ON g.oid = rev.oid
+            WHERE rev.before IS DISTINCT FROM rev.value OR g.oid IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT x.indicator, x.region, x.period, x.type, x.approved_value AS value,
+               coalesce(g.stored_by, s.reported_by) AS stored_by, s.reported_at AS created,
+               a.reported_at AS updated, s.comment, g.category_option_combo, g.attribute_option_combo
+        FROM x JOIN setter USING (iid, rid, pkey) JOIN rev s ON s.oid = setter.oid
+        JOIN observations a ON a.oid = x.approved_oid LEFT JOIN dhis2_origins g ON g.oid = setter.oid
+        ORDER BY x.indicator, x.region, x.pkey""", [sorted(de_of), sorted(ou_of), *params])
     out = []
     for r in rows:
-        if r["indicator"] not in de_of or r["region"] not in ou_of:
-            continue
-        at = r["reported_at"].isoformat(timespec="seconds") if r["reported_at"] else None
+        created, updated = (r[k].isoformat(timespec="seconds") if r[k] else None for k in ("created", "updated"))
         out.append({"dataElement": de_of[r["indicator"]], "period": dhis2_period(r["period"], r["type"]),
-                    "orgUnit": ou_of[r["region"]], "categoryOptionCombo": DEFAULT_COMBO,
-                    "attributeOptionCombo": DEFAULT_COMBO, "value": f"{r['value']:g}", "storedBy": r["reported_by"],
-                    "created": at, "lastUpdated": at, "comment": r["comment"], "followup": False})
+                    "orgUnit": ou_of[r["region"]],
+                    "categoryOptionCombo": r["category_option_combo"] or m["defaultCategoryOptionCombo"],
+                    "attributeOptionCombo": r["attribute_option_combo"] or m["defaultAttributeOptionCombo"],
+                    "value": dhis2_number(r["value"]), "storedBy": r["stored_by"], "created": created,
+                    "lastUpdated": updated, "comment": r["comment"], "followup": False})
     p = Path(path)
     if p.suffix.lower() == ".json":
         p.write_text(json.dumps({"dataValues": out}, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -101,7 +140,12 @@ def dhis2_export(db, path: str | Path, mapping_path: str | Path, *, actor: Actor
         for v in out:
             w.writerow(["" if v[c] is None else str(v[c]).lower() if isinstance(v[c], bool) else v[c] for c in CSV_COLUMNS])
         p.write_text(buf.getvalue(), encoding="utf-8")
-    return {"file": str(p), "values": len(out)}
+    return {"file": str(p), "values": len(out), "period": asked.code if asked else None}
+
+
+def dhis2_number(value: float) -> str:
+    """A value as DHIS2 text, every digit kept: 1430000 -> "1430000", 5.25 -> "5.25" (not 1.43e+06)."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 def dhis2_period(code: str, ptype: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -73,7 +74,7 @@ def rows_table(rows: list[dict], kind: str = "observations") -> pa.Table:
 def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Report, *, actor: Actor,
            mode: str = "all-or-nothing", dry_run: bool = False, state: str = "approved", fmt: str = "rows",
            checks: Checks | None = None, basis: str = "approved", locked_sql: str | None = None,
-           source: str | None = None, skip: set[int] | None = None, detail: bool = False) -> dict:
+           source: str | None = None, skip: set[int] | None = None, detail: bool = False, on_stored=None) -> dict:
     """Validate a staged table and (unless ``dry_run``) store it: the one write path.
 
     ``report`` holds what reading found (its file name names the input); ``mode`` is
@@ -81,7 +82,10 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     rows are stored; rejected rows are kept with their cells and problems for correction).
     ``source`` is the values' source where a row names none (default ``import:<file>``).
     Returns a summary with the problems (``status``: valid/invalid for a dry run, else
-    committed/partial/rejected)."""
+    committed/partial/rejected; an input whose every row is refused stores nothing, whatever the
+    mode).  ``on_stored(con, stored)``, when given, runs inside the write transaction after the new
+    revisions are stored, with ``stored`` the (row_no, oid) pairs of the input rows that became a
+    revision: a reader keeps what it read beside them (the DHIS2 import keeps combos and storedBy)."""
     for column, value, allowed in (("mode", mode, MODES), ("state", state, STATES)):
         if value not in allowed:
             raise Refusal("bad-value", column=column, value=value, detail=f"one of {', '.join(allowed)}")
@@ -89,6 +93,9 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
               "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
               "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
     skip = set(skip or ()) | {p.row for p in report.errors if p.row is not None}
+    # the reader's problems (a ragged row, an unmapped DHIS2 identifier): the checks skip their rows,
+    # so they are counted and listed by row here, beside the problems the checks find
+    early = list(report.problems)
     file_level = any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors)
     checks = checks or Checks(today=catalog.today)
     checks.scope_rids = None if actor.superuser else sorted(actor.rids("report"))
@@ -102,24 +109,28 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
             v = run_checks(con, table, checks, catalog, user=actor.name, skip_rows=skip)
             _check_state(con, v, actor, state)
             counts = collect(con, v, report)
+        counts = dict(sorted((Counter(counts) + Counter(p.code for p in early)).items()))
         errors = len(report.errors)
         bad_rows = (con.execute(f"""SELECT count(DISTINCT row_no) FROM {v.problems} WHERE code IN
                                     (SELECT unnest(?::TEXT[]))""", [ERROR_CODES]).fetchone()[0]
                     if v else 0) + len(skip)
         accepted = con.execute(f"SELECT count(*) FROM {v.candidates}").fetchone()[0] if v else 0
         result |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows, "problem_counts": counts}
-        failed = file_level or (errors and mode == "all-or-nothing") or v is None
+        failed = file_level or (errors and (mode == "all-or-nothing" or not accepted)) or v is None
         result["status"] = ("invalid" if failed else "valid") if dry_run else (
             "rejected" if failed else ("partial" if errors else "committed"))
         if failed:
             result["accepted"] = 0
         if detail and v:
-            result["values"] = _outcomes(con, v, failed)
+            result["values"] = _outcomes(con, v, failed, early)
         if not dry_run:
             if not failed and accepted:
                 result |= _store(con, v, actor, state, result["import_id"], basis,
                                  source or f"import:{report.file or fmt}", db.kept)
-            if not failed and errors and v:
+                if on_stored is not None:
+                    on_stored(con, con.execute(f"SELECT c.row_no, n.oid FROM {v.candidates} c JOIN _new n "
+                                               "USING (iid, rid, pkey) ORDER BY c.row_no").fetchall())
+            if errors and mode == "accept-valid" and not file_level and v:
                 _keep_rejected(con, v, result["import_id"])
             record_import(con, result, actor, report)
     result["problems"] = [p.to_dict() for p in report.problems]
@@ -127,8 +138,9 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     return result
 
 
-def _outcomes(con, v: Validation, failed: bool) -> list[dict]:
-    """Every input row with what happens to it: imported, updated, unchanged or rejected."""
+def _outcomes(con, v: Validation, failed: bool, early) -> list[dict]:
+    """Every input row with what happens to it: imported, updated, unchanged or rejected, and the
+    codes of its problems (the reader's ``early`` ones and the checks')."""
     rows = con.execute(f"""
         SELECT r.row_no, r.indicator, r.region, r.period, r.value,
                CASE WHEN c.row_no IS NULL OR {str(failed).lower()} THEN 'rejected'
@@ -139,7 +151,10 @@ def _outcomes(con, v: Validation, failed: bool) -> list[dict]:
         LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
         ORDER BY r.row_no""").fetchall()
     keys = ("row", "indicator", "region", "period", "value", "outcome", "codes")
-    return [dict(zip(keys, r)) for r in rows]
+    out = [dict(zip(keys, r)) for r in rows]
+    for r in out:
+        r["codes"] = sorted(set(r["codes"] or ()) | {p.code for p in early if p.row == r["row"]})
+    return out
 
 
 def _check_state(con, v: Validation, actor: Actor, state: str) -> None:

@@ -140,7 +140,11 @@ class TaskDesk:
         out["projects_by_region"] = self.portfolio(year=at.year, at=at, by="region")
         return out
 
-    def digest(self, since: date, unit: str | None = None, at: date | None = None) -> dict:
+    def digest(self, since: date | None, unit: str | None = None, at: date | None = None) -> dict:
+        """What changed since a date; the date is required (an empty one, from a form or a query
+        string, is refused here so that every door gives the same answer)."""
+        if since is None:
+            raise Refusal("missing-value", column="since")
         at = at or self.today
         rules = self.rules()
         then = task_records.load_tasks(self.db, since, rules)

@@ -1,5 +1,6 @@
 """Tables of the reporting workflow: imports and their rejected rows, the audit log, users, grants,
-API tokens, web sessions, login attempts, period locks and the reporting schedule."""
+API tokens, web sessions, login attempts, period locks, the reporting schedule, and what values
+imported from DHIS2 came with."""
 
 from __future__ import annotations
 
@@ -64,5 +65,17 @@ def reporting(con: duckdb.DuckDBPyConnection) -> None:
     CREATE TABLE report_schedule (
         indicator_code TEXT NOT NULL, level TEXT NOT NULL, due_days INTEGER NOT NULL,
         PRIMARY KEY (indicator_code, level)
+    );
+    """)
+
+
+@migration("0110_dhis2_origins")
+def dhis2_origins(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+    -- What a revision imported from DHIS2 came with, so that the export gives it back unchanged:
+    -- one row per observation revision (observations.oid) stored by a DHIS2 import.
+    CREATE TABLE dhis2_origins (
+        oid BIGINT PRIMARY KEY, category_option_combo TEXT NOT NULL, attribute_option_combo TEXT NOT NULL,
+        stored_by TEXT
     );
     """)

@@ -26,15 +26,13 @@ from luoshi.web.body import posted
 from luoshi.web.documents_text import STRINGS, marked, quantity
 from luoshi.web.pages import page
 from luoshi.web.render import asks_for_html, request_lang, to_json
-from luoshi.web.tables import csv_response
+from luoshi.web.tables import OUTCOME_COLUMNS, csv_response
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/documents", tags=["documents"])
 Format = Literal["json", "csv"]
 LIST_COLUMNS = ["did", "title", "doc_date", "issuer", "kind", "language", "sha256", "chars", "commitments",
                 "proposed", "accepted", "edited", "rejected"]
-OUTCOME_COLUMNS = ["indicator", "name_zh", "name_en", "scope", "year", "comparator", "target", "target_high", "unit",
-                   "target_document", "target_date", "outcome", "outcome_document", "outcome_date", "met"]
 ERRORS = {400: {"description": "bad input: {status, code, message, message_zh, problems}"},
           404: {"description": "unknown document or commitment: {status, code, message, message_zh}"}}
 
@@ -108,17 +106,6 @@ def _edit_fields(raw: dict) -> dict:
     return fields
 
 
-def _outcomes(request: Request) -> list[dict]:
-    docs = {d["did"]: d for d in _svc(request).documents()}
-    rows = _svc(request).outcomes()
-    for r in rows:
-        for side in ("target", "outcome"):
-            d = docs.get(r[f"{side}_document"])
-            r[f"{side}_title"] = d["title"] if d else None
-            r[f"{side}_date"] = d["doc_date"] if d else None
-    return rows
-
-
 # --- pages ----------------------------------------------------------------------------------------
 def _list(request: Request, problems: list | None = None, status: int = 200) -> HTMLResponse:
     resp = page(request, "documents/list.html", docs=_svc(request).documents(), regions=_regions(request),
@@ -148,7 +135,7 @@ async def upload_page(request: Request, file: UploadFile = File(...), title: str
 
 @router.get("/documents/outcomes", response_class=HTMLResponse)
 def outcomes_page(request: Request):
-    return page(request, "documents/outcomes.html", rows=_outcomes(request), regions=_regions(request),
+    return page(request, "documents/outcomes.html", rows=_svc(request).outcomes(), regions=_regions(request),
                 synthetic=False, csv_url="/api/documents/outcomes?format=csv", json_url="/api/documents/outcomes",
                 **_ctx(request))
 
@@ -212,10 +199,10 @@ async def api_add(request: Request, file: UploadFile = File(...), title: str = F
     return _json(out, 200 if out["duplicate"] else 201)
 
 
-@api.get("/outcomes", summary="Targets stated in one document against outcomes stated in a later one",
+@api.get("/outcomes", summary="Targets stated in documents against their outcomes (the rows of /api/outcomes)",
          responses=ERRORS)
 def api_outcomes(request: Request, format: Format = "json"):
-    rows = _outcomes(request)
+    rows = _svc(request).outcomes()
     return csv_response(rows, "document-outcomes.csv", OUTCOME_COLUMNS) if format == "csv" else _json(rows)
 
 

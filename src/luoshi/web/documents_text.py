@@ -63,8 +63,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.no_commitments": ("此文件中未发现量化承诺。", "No quantified commitments were found in this document."),
     "doc.back": ("全部文件", "All documents"),
     "doc.outcomes": ("目标与完成（跨文件）", "Targets vs outcomes across documents"),
-    "doc.outcomes.intro": ("某年文件提出的目标，与后续文件公布的完成情况对照。",
-                           "The target stated in one year's document against the outcome stated in a later one."),
+    "doc.outcomes.intro": ("文件提出的目标（已存目标及待审核的提议），与已报送的数值或后续文件公布的完成情况对照；"
+                           "是否完成按指标方向和统一的判定规则计算。",
+                           "Targets stated in documents (stored targets, and proposals awaiting review) against the "
+                           "reported value or the outcome a later document states; met or not by the indicator's "
+                           "direction and the one set of judgement rules."),
     "doc.outcomes.none": ("尚无可对照的目标。", "No targets to compare yet."),
     "doc.target_doc": ("目标出处", "Target stated in"),
     "doc.outcome_doc": ("完成情况出处", "Outcome stated in"),

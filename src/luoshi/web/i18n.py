@@ -82,8 +82,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gap.no-aligned-node": ("无对应条目", "no aligned node"),
     "gap.no-targets": ("无目标", "no targets"),
     "gap.no-data": ("数据不全", "data missing"),
-    "outcomes.intro": ("广东省政府工作报告提出的预期目标，以及次年报告或统计公报公布的完成情况。",
-                       "Targets set in Guangdong's government work reports and the outcomes reported a year later."),
+    "outcomes.intro": ("广东省政府工作报告等文件提出的预期目标，以及次年报告、统计公报或后续文件公布的完成情况"
+                       "（含政策文件中待审核的目标）。",
+                       "Targets set in Guangdong's government work reports and other documents, and the outcomes "
+                       "reported a year later (including targets proposed in policy documents, awaiting review)."),
     "year": ("年份", "Year"),
     "comparator": ("口径", "Comparator"),
     "outcome": ("完成值", "Outcome"),

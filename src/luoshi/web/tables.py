@@ -47,8 +47,9 @@ CHILD_COLUMNS = ["code", "name_zh", "name_en", "level", "value", "target", "atta
                  "n_reporting", "n_expected", "synthetic"]
 RANK_COLUMNS = ["rank", "previous_rank", "change", "code", "name_zh", "name_en", "value", "score", "synthetic"]
 OUTCOME_COLUMNS = ["year", "period", "indicator", "name_zh", "name_en", "unit", "region", "comparator", "target",
-                   "value_high", "outcome", "attainment", "met", "strength", "document", "quote", "source",
-                   "outcome_source", "status"]
+                   "value_high", "outcome", "attainment", "met", "basis", "strength", "document", "quote", "source",
+                   "outcome_source", "status", "target_document", "target_commitment", "outcome_document",
+                   "outcome_commitment"]
 SERIES_COLUMNS = ["period", "date", "value", "plotted", "synthetic"]
 
 

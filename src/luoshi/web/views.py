@@ -261,7 +261,7 @@ def coverage_table(data: dict) -> list[dict]:
 
 
 def outcomes(ws: Workspace) -> dict:
-    rows = ws.targets_outcomes()
+    rows = ws.documents.outcomes()  # the same rows as /documents/outcomes and `luoshi docs outcomes`
     years = sorted({r["year"] for r in rows}, reverse=True)
     summary = {y: {"met": sum(1 for r in rows if r["year"] == y and r["met"] is True),
                    "not_met": sum(1 for r in rows if r["year"] == y and r["met"] is False),
