@@ -3,9 +3,10 @@
 This is the set-based twin of ``luoshi.domain.rules`` (the reference definition): the value so far
 (``rules.so_far``) is the aggregate over time of the indicator's rolled-up values for the reporting
 periods inside the target period that have ended by the as-of date, or the period's own value once
-it is over, with how many reporting periods are missing; the met bounds (``rules.bounds``), the
-expected pace (序时进度) or the trajectory's interim target, and the category and light follow
-``rules.judge``.  tests/foundation/test_judgement.py holds the two equal on random targets.
+it is over, with how many reporting periods are missing (of those that start while the region is
+valid); the met bounds (``rules.bounds``), the expected pace (序时进度) or the trajectory's interim
+target, and the category and light follow ``rules.judge``.  tests/foundation/test_judgement.py
+holds the two equal on random targets.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
 from luoshi.domain.periods import TYPES, Period, type_digit_sql, year_sql
+from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
 
 # rules.bounds, rules.attainment and rules._ratio as macros (lo/tp: the low and top bounds)
@@ -111,6 +113,15 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
         UNION ALL SELECT k, rid, pkey, start, "end", 'den', den_iid FROM t WHERE formula AND NOT own_series
         UNION ALL SELECT k, rid, pkey, start, "end", 'step', step_iid FROM t WHERE step_iid IS NOT NULL
     ),
+    bounded AS (  -- a region that began or ended within the period expects only the reporting periods
+        -- that start while it is valid (the rule of the rollup: a region counts from a period's start)
+        SELECT s.k, s.role, count(q.key) AS n
+        FROM series s JOIN regions g ON g.rid = s.rid JOIN indicators si ON si.iid = s.siid
+        LEFT JOIN periods q ON q.type = si.frequency AND q.start >= s.start
+             AND q."end" <= least(s."end", DATE '{at.isoformat()}') AND {valid_on_sql('g', 'q.start')}
+        WHERE g.valid_from > s.start OR g.valid_to < s."end"
+        GROUP BY s.k, s.role
+    ),
     years AS (  -- each series once per year its period touches (a week may straddle two)
         SELECT *, unnest(range(year(start), year("end") + 1)) AS year FROM series
     ),
@@ -135,13 +146,14 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
         FROM sub GROUP BY k, role
     ),
     val AS MATERIALIZED (  -- rules.so_far of each series
-        SELECT s.k, s.role, w.src AS whole_src, coalesce(a.n, 0) AS n, e.n AS e,
-               coalesce(a.n, 0) >= e.n OR (w.value IS NOT NULL AND w.src IN ({SRC_REPORTED}, {SRC_REGION}))
+        SELECT s.k, s.role, w.src AS whole_src, coalesce(a.n, 0) AS n, coalesce(b.n, e.n) AS e,
+               coalesce(a.n, 0) >= coalesce(b.n, e.n) OR (w.value IS NOT NULL AND w.src IN ({SRC_REPORTED}, {SRC_REGION}))
                    AS complete,
                coalesce(w.value, a.value) AS value,
                coalesce(w.synthetic, a.synthetic, false) AS synthetic
         FROM series s JOIN indicators si ON si.iid = s.siid
         JOIN _expected e ON e.pkey = s.pkey AND e.freq = si.frequency
+        LEFT JOIN bounded b ON b.k = s.k AND b.role = s.role
         LEFT JOIN agg a ON a.k = s.k AND a.role = s.role
         LEFT JOIN whole w ON w.k = s.k AND w.role = s.role
     ),

@@ -9,7 +9,7 @@ import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
 from luoshi.domain.periods import TYPE_DIGIT, Period
-from luoshi.domain.regions import valid_on_sql
+from luoshi.domain.regions import valid_on, valid_on_sql
 from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
@@ -41,8 +41,11 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                                      "baseline": base, "synthetic": synth, "step": iid_of.get(step), "trajectory": []})
         if tkey is not None:
             t["trajectory"].append((Period.from_key(tkey).end, tvalue))
-    # the reporting periods of each frequency inside the period that have ended by ``at``
-    ended = {f: [p for p in period.inside(f) if p.end <= at] for f in {r[7] for r in inds}}
+    # the reporting periods of each frequency inside the period that have ended by ``at`` and start
+    # while the region is valid (a region counts from a period's start, as in the rollup)
+    valid_from, valid_to = con.execute("SELECT valid_from, valid_to FROM regions WHERE rid = ?", [rid]).fetchone()
+    ended = {f: [p for p in period.inside(f) if p.end <= at and valid_on(valid_from, valid_to, p.start)]
+             for f in {r[7] for r in inds}}
     ends = {p.key: p.end for ps in ended.values() for p in ps}
     over = period.end < at
     series: dict[tuple[int, int], list] = {}
