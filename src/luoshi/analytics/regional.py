@@ -11,7 +11,7 @@ import duckdb
 from luoshi.analytics.judgement import judge
 from luoshi.domain.periods import Period, type_digit_sql
 from luoshi.domain.regions import valid_on_sql
-from luoshi.domain.rules import Rules, attainment
+from luoshi.domain.rules import Rules
 
 
 def _rows(cur) -> list[dict]:
@@ -84,8 +84,8 @@ def targets_of(con: duckdb.DuckDBPyConnection, *, iid: int, rid: int) -> list[di
 
 def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The targets taken from documents (not synthetic) with the outcome reported for the same
-    indicator, region and period by a non-synthetic source, and whether it was met."""
-    rows = _rows(con.execute("""
+    indicator, region and period by a non-synthetic source (judged by services/outcomes.py)."""
+    return _rows(con.execute("""
         SELECT p.year, p.code AS period, i.code AS indicator, i.name_zh, i.name_en, i.unit, i.decimals, i.direction,
                r.code AS region, r.name_zh AS region_zh, r.name_en AS region_en,
                t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.quote,
@@ -98,10 +98,3 @@ def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
         WHERE NOT t.synthetic AND t.document IS NOT NULL
         ORDER BY p.year DESC, r.code, i.iid
     """))
-    for r in rows:
-        r["attainment"], r["met"] = None, None
-        if r["outcome"] is not None and r["target"] is not None:
-            att, met = attainment(r["outcome"], r["comparator"], r["target"], r["value_high"], r["tolerance"],
-                                  r["direction"])
-            r["attainment"], r["met"] = round(att, 2), bool(met)
-    return rows
