@@ -14,6 +14,7 @@ from luoshi.cli.errors import Shell
 from luoshi.cli.render import completeness_text, console, emit, light_text, name_of
 from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import SETTINGS
+from luoshi.store import values
 from luoshi.workspace import ENV_DB, Workspace, default_path
 
 app = typer.Typer(help="luoshi (落实): track a cascaded development plan — targets, reports, judgement.",
@@ -152,7 +153,7 @@ def show_status(ws, plan, region, period, at, as_json):
     from rich.tree import Tree
 
     reg = data["region"]
-    synthetic = ws.db.scalar("SELECT count(*) FROM obs_current WHERE synthetic") > 0
+    synthetic = values.has_synthetic(ws.db)
     root = Tree(f"[bold]{data['plan']}[/] · {name_of(reg)} · {data['period']} · as of {data['at']}"
                 + ("  [magenta](includes SYNTHETIC demo data)[/]" if synthetic else ""))
 

@@ -175,7 +175,7 @@ def units(load: Optional[Path] = typer.Option(None, help="load a units CSV (defa
     from luoshi.services.units import load_units
 
     desk = _desk()
-    if load or not desk.db.scalar("SELECT count(*) FROM units"):
+    if load or not desk.has_units():
         load_units(desk.db, load or path("units.csv"))
     rows = [{k: u[k] for k in ("code", "name_zh", "name_en", "kind", "region_code", "status")} for u in desk.units()]
     emit(rows, as_json=as_json, title="units")

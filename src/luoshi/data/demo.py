@@ -16,6 +16,8 @@ from datetime import date
 from luoshi.data.bundle import BUNDLED_PLAN, load_bundled
 from luoshi.domain.periods import Period
 from luoshi.services.observations import SYNTHETIC_SOURCE
+from luoshi.store import regions as region_store
+from luoshi.store import values
 
 FIRST_YEAR = 2023
 # every synthetic value says what it is; the comment also explains its seasonal jumps to the
@@ -110,9 +112,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
     total_size = sum(s for s, _ in profiles.values())
     parent_city = {r["code"]: (r["code"][:4] + "00") for r in leaves}
     inds = {r["code"]: r for r in ws.indicators()}
-    real_targets = {(r["code"], r["year"]) for r in ws.db.all(
-        "SELECT i.code, p.year FROM targets t JOIN indicators i ON i.iid = t.iid JOIN periods p ON p.key = t.pkey "
-        "WHERE t.rid = ?", [ws.province()["rid"]])}
+    real_targets = values.target_years(ws.db, ws.province()["rid"])
     obs: list[dict] = []
     targets: dict[tuple[str, str, int], float] = {}
     years = list(range(FIRST_YEAR, today.year + 1))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from luoshi.data.bundle import BUNDLED_PLAN, path
 from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import Milestone, report_due
+from luoshi.services import task_records
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.services.units import load_units
 
@@ -154,7 +155,7 @@ def _play(rng: random.Random, t: dict, today: date) -> tuple[list[tuple], dict[i
 def _decide(desk: TaskDesk, rng: random.Random, t: dict, today: date, office: Actor) -> None:
     """Closure and extension requests through the real workflow (with its checks and audit trail)."""
     lead = Actor(f"demo-{t['lead_unit']}", unit=t["lead_unit"])
-    cur = desk.db.one("SELECT percent, done_on FROM tasks WHERE id = ?", [t["id"]])
+    cur = desk.task(t["id"], today)
     if cur["percent"] >= 100 and rng.random() < 0.7:
         desk.request_closure(t["id"], lead, on=min(today, cur["done_on"] + timedelta(days=5)))
         close = rng.random() < 0.85
@@ -199,44 +200,31 @@ def _projects(rng: random.Random, today: date) -> tuple[list[dict], list[tuple]]
     return items, money
 
 
-def _bulk(con, table: str, columns: tuple, rows: list[tuple]) -> None:
-    """Insert many rows at once through Arrow (row-by-row inserts are slow in DuckDB)."""
-    import pyarrow as pa
-
-    if not rows:
-        return
-    batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})  # noqa: F841 - scanned by name
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM batch")
-
-
 def build_task_demo(ws, seed: int = 1310) -> dict:
     """Add the synthetic task list (~100 tasks) and ~50 major projects to a workspace with the bundle loaded."""
-    if not ws.db.scalar("SELECT count(*) FROM units"):
+    desk = TaskDesk(ws)
+    if not desk.has_units():
         load_units(ws.db, path("units.csv"))
     rng = random.Random(seed)
     today = ws.today
-    desk = TaskDesk(ws)
     office = Actor("demo-督查室", unit="gd-gov-office")
     tasks = _tasks(rng, today)
     items, money = _projects(rng, today)
     with ws.db.write() as con:  # one transaction: the steps below join it
         desk.add_tasks(tasks, Actor.local("synthetic-demo"))
-        reports, events = [], []
+        reports, events, done_on, progress = [], [], {}, {}
         for t in tasks:
             rows, done = _play(rng, t, today)
             reports += rows
             events += [(r[0], "report", r[3], r[2], r[4], f'{{"period": "{r[1]}", "percent": {r[5]}}}') for r in rows]
-            for seq, day in done.items():
-                con.execute("UPDATE task_milestones SET done_on = ? WHERE task_id = ? AND seq = ?", [day, t["id"], seq])
+            done_on |= {(t["id"], seq): day for seq, day in done.items()}
             if rows:
-                first_done = next((r[4] for r in rows if r[5] >= 100), None)
-                con.execute("UPDATE tasks SET percent = ?, done_on = ? WHERE id = ?", [rows[-1][5], first_done, t["id"]])
-        _bulk(con, "task_reports", ("task_id", "period", "unit_code", "reported_by", "reported_on", "percent",
-                                    "text", "problems", "next_steps", "on_time"), reports)
-        _bulk(con, "task_events", ("task_id", "action", "actor", "unit_code", "on_day", "detail"), events)
+                progress[t["id"]] = (rows[-1][5], next((r[4] for r in rows if r[5] >= 100), None))
+        task_records.load_history(con, reports=reports, events=events, milestones_done=done_on, progress=progress,
+                                  investment=[])
         for t in tasks:
             _decide(desk, rng, t, today, office)
         desk.add_projects(items, Actor.local("synthetic-demo"))
-        _bulk(con, "project_investment", ("project_id", "month", "amount"), money)
+        task_records.load_history(con, reports=[], events=[], milestones_done={}, progress={}, investment=money)
     return {"tasks": len(tasks), "projects": len(items), "investment_rows": len(money),
-            "reports": ws.db.scalar("SELECT count(*) FROM task_reports")}
+            "reports": len(reports)}

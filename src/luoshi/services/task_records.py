@@ -102,3 +102,39 @@ def history(db: Database, task_id: str) -> dict:
         "events": db.all("SELECT id, action, actor, unit_code, on_day, recorded_at, detail FROM task_events "
                          "WHERE task_id = ? ORDER BY id", [task_id]),
     }
+
+
+def load_history(con, *, reports: list[tuple], events: list[tuple], milestones_done: dict, progress: dict,
+                 investment: list[tuple]) -> None:
+    """Store a past reporting history at once, inside the caller's transaction (the demo replays a
+    year of reports this way: going through the workflow one report at a time would take minutes).
+    ``reports``: rows of task_reports (task_id, period, unit_code, reported_by, reported_on, percent,
+    text, problems, next_steps, on_time); ``events``: rows of task_events (task_id, action, actor,
+    unit_code, on_day, detail); ``milestones_done``: (task_id, seq) -> day; ``progress``: task_id ->
+    (percent, done_on); ``investment``: rows of project_investment (project_id, month, amount)."""
+    _bulk(con, "task_reports", ("task_id", "period", "unit_code", "reported_by", "reported_on", "percent",
+                                "text", "problems", "next_steps", "on_time"), reports)
+    _bulk(con, "task_events", ("task_id", "action", "actor", "unit_code", "on_day", "detail"), events)
+    _bulk(con, "_done", ("task_id", "seq", "day"), [(t, n, d) for (t, n), d in milestones_done.items()], temp=True)
+    con.execute("""UPDATE task_milestones m SET done_on = d.day FROM _done d
+                   WHERE m.task_id = d.task_id AND m.seq = d.seq""")
+    _bulk(con, "_progress", ("task_id", "percent", "done_on"), [(t, p, d) for t, (p, d) in progress.items()],
+          temp=True)
+    con.execute("UPDATE tasks t SET percent = p.percent, done_on = p.done_on FROM _progress p WHERE t.id = p.task_id")
+    _bulk(con, "project_investment", ("project_id", "month", "amount"), investment)
+
+
+def _bulk(con, table: str, columns: tuple, rows: list[tuple], temp: bool = False) -> None:
+    """Insert many rows at once through Arrow (row-by-row inserts are slow in DuckDB); ``temp``:
+    into a new temporary table of that name."""
+    import pyarrow as pa
+
+    batch = pa.table({c: pa.array([r[i] for r in rows]) if rows else pa.nulls(0) for i, c in enumerate(columns)})
+    con.register("_batch", batch)
+    try:
+        if temp:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM _batch")
+        elif rows:
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM _batch")
+    finally:
+        con.unregister("_batch")

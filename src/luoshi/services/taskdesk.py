@@ -59,6 +59,23 @@ class TaskDesk:
     def units(self) -> list[dict]:
         return self.db.all("SELECT * FROM units ORDER BY kind DESC, code")
 
+    def units_of(self, user: str) -> list[str]:
+        """The units a user belongs to, by code."""
+        return [r["unit_code"] for r in self.db.all(
+            "SELECT unit_code FROM unit_members WHERE user_name = ? ORDER BY 1", [user])]
+
+    def nodes(self) -> list[dict]:
+        """The plan's breakthroughs and driving forces (what tasks are filed under)."""
+        return self.db.all("SELECT code, title_zh, title_en FROM plan_nodes WHERE plan_id = ? AND kind IN "
+                           "('breakthrough', 'driving_force') ORDER BY seq NULLS LAST, code", [self.plan_id])
+
+    def synthetic(self) -> bool:
+        """Whether any task is synthetic (demo) data."""
+        return bool(self.db.scalar("SELECT bool_or(synthetic) FROM tasks"))
+
+    def has_units(self) -> bool:
+        return bool(self.db.scalar("SELECT count(*) FROM units"))
+
     def regions(self) -> list[dict]:
         """The regions tasks are in (a task's own, else its lead unit's): code and names, by code."""
         return self.db.all("SELECT DISTINCT r.code, r.name_zh, r.name_en FROM tasks t JOIN regions r ON r.code = "

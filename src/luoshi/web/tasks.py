@@ -54,9 +54,7 @@ def task_actor(request: Request, caller=Depends(auth.csrf_checked)) -> Actor:
     """The caller as a person of a unit (administrators act for any unit, so name none)."""
     if caller.is_admin:
         return caller
-    ws = request.app.state.dash.ws
-    units = [r["unit_code"] for r in ws.db.all("SELECT unit_code FROM unit_members WHERE user_name = ? ORDER BY 1",
-                                                [caller.name])]
+    units = desk(request).units_of(caller.name)
     return replace(caller, unit=units[0] if units else None)
 
 
@@ -90,8 +88,7 @@ def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] 
               at: Optional[str] = None):
     d = desk(request)
     rows = d.tasks(_date(at), **_filters(unit, node, region, category, light))
-    nodes = d.db.all("SELECT code, title_zh, title_en FROM plan_nodes WHERE plan_id = ? AND kind IN "
-                     "('breakthrough', 'driving_force') ORDER BY seq NULLS LAST, code", [d.plan_id])
+    nodes = d.nodes()
     regions = d.regions()
     return page(request, "tasks/list.html", rows=rows, units=d.units(), nodes=nodes, regions=regions,
                 categories=CATEGORIES, lights=LIGHTS, f=_filters(unit, node, region, category, light),
@@ -124,8 +121,7 @@ def wallchart_page(request: Request, unit: Optional[str] = None, node: Optional[
 @router.get("/scorecards", response_class=HTMLResponse, include_in_schema=False)
 def ranking_page(request: Request, at: Optional[str] = None):
     rows = desk(request).ranking(_date(at))
-    return page(request, "tasks/ranking.html", rows=rows, synthetic=desk(request).db.scalar(
-        "SELECT bool_or(synthetic) FROM tasks"), **_ctx(request))
+    return page(request, "tasks/ranking.html", rows=rows, synthetic=desk(request).synthetic(), **_ctx(request))
 
 
 @router.get("/scorecards/{unit}", response_class=HTMLResponse, include_in_schema=False)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import Refusal
+from luoshi.store import values
 from luoshi.store.schema import PERIOD_YEARS
 from luoshi.web.tilemap import TILES
 from luoshi.workspace import Workspace
@@ -31,7 +32,7 @@ def parse_period(ws: Workspace, text: str | None, at: date) -> Period:
     if not text:
         return containing(at, "Y")
     p = parse_given(text)
-    if not ws.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
+    if not values.has_period(ws.db, p.key):
         raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
     return p
 
@@ -125,8 +126,7 @@ def region(ws: Workspace, code: str, *, period: str | None = None, at: str | Non
 def indicator_list(ws: Workspace) -> dict:
     keep = ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction", "region_agg", "time_agg",
             "numerator", "denominator", "status", "source", "synthetic")
-    synthetic = {r["code"] for r in ws.db.all(
-        "SELECT DISTINCT i.code FROM obs_current c JOIN indicators i ON i.iid = c.iid WHERE c.synthetic")}
+    synthetic = values.synthetic_indicators(ws.db)
     rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic} for r in ws.indicators()]
     return {"indicators": rows, "synthetic": bool(synthetic)}
 
