@@ -14,7 +14,7 @@ from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
 from luoshi.domain.periods import containing, parse_given
-from luoshi.domain.problems import InputError, Problem, Refusal, Report
+from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.domain.settings import SETTINGS, Value
@@ -23,6 +23,7 @@ from luoshi.domain.settings import setting as declared
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.services import imports, observations, reference, region_changes, workflow
 from luoshi.store import regions as region_store
+from luoshi.store.csv_files import copy_csv
 from luoshi.store.db import Database
 from luoshi.store.schema import rollup_view_sql
 
@@ -336,7 +337,9 @@ class Workspace:
             " (SELECT max(extracted_at) FROM documents), (SELECT max(reviewed_at) FROM commitments)").fetchone()
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
-        """Write observations (every revision) or the rollup to CSV or Parquet; returns the row count."""
+        """Write observations (every revision, as stored) or the rollup (rounded to each indicator's
+        decimals: a sum or mean of doubles carries noise such as 371.15090000000004) to CSV (UTF-8
+        with a byte-order mark, store/csv_files.py) or Parquet; returns the row count."""
         queries = {
             "observations": """SELECT i.code AS indicator, r.code AS region, p.code AS period, o.value, o.state,
                                       o.revision, o.reported_by, o.reported_at, o.source, o.comment
@@ -344,20 +347,22 @@ class Workspace:
                                JOIN regions r ON r.rid = o.rid JOIN periods p ON p.key = o.pkey
                                ORDER BY i.code, r.code, o.pkey, o.revision""",
             "rollup": """SELECT i.code AS indicator, r.code AS region, p.code AS period, p.type AS period_type,
-                                ro.value, CASE ro.src WHEN 0 THEN 'reported' WHEN 1 THEN 'time' WHEN 2 THEN 'regions'
+                                round(ro.value, i.decimals) AS value, CASE ro.src WHEN 0 THEN 'reported' WHEN 1 THEN 'time' WHEN 2 THEN 'regions'
                                 ELSE 'formula' END AS derived_from, ro.n_reporting, ro.synthetic
                          FROM rollup ro JOIN indicators i ON i.iid = ro.iid
                          JOIN regions r ON r.rid = ro.rid JOIN periods p ON p.key = ro.pkey
                          ORDER BY i.code, r.code, ro.pkey""",
         }
         if what not in queries:
-            raise Refusal("bad-value", column="export", value=what, detail="observations or rollup")
+            raise Refusal("bad-value", column="export", value=what, **one_of(queries))
         if fmt not in ("csv", "parquet"):
-            raise Refusal("bad-value", column="format", value=fmt, detail="csv or parquet")
-        target = str(Path(path)).replace("'", "''")
-        opts = "FORMAT CSV, HEADER" if fmt == "csv" else "FORMAT PARQUET"
+            raise Refusal("bad-value", column="format", value=fmt, **one_of(("csv", "parquet")))
         cur = self.db.cursor()
-        cur.execute(f"COPY ({queries[what]}) TO '{target}' ({opts})")
+        if fmt == "csv":
+            copy_csv(cur, queries[what], path)
+        else:
+            target = str(Path(path)).replace("'", "''")
+            cur.execute(f"COPY ({queries[what]}) TO '{target}' (FORMAT PARQUET)")
         return cur.execute(f"SELECT count(*) FROM ({queries[what]})").fetchone()[0]
 
     @property

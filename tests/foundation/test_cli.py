@@ -69,6 +69,8 @@ def test_export_roundtrip(path, tmp_path):
     out = tmp_path / "rollup.csv"
     result = CliRunner().invoke(app, ["--db", path, "export", "rollup", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    lines = out.read_text(encoding="utf-8").splitlines()
+    data = out.read_bytes()
+    assert data.startswith("\ufeff".encode())  # UTF-8 with a mark, so that Excel shows Chinese
+    lines = data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("indicator,region,period")
     assert any(line.startswith("jobs,900000,2024Q1,Q,225") for line in lines)

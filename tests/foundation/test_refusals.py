@@ -1,11 +1,10 @@
 """The one refusal type: built from the catalogue, an InputError carrying its whole report, periods a
 person gives refused as bad-period, and every refusal raised in the code naming a catalogue code with
-every field its messages need (a missing field would turn a refusal into a 500)."""
+every field its messages need (a missing field would turn a refusal into a 500).  A Chinese
+template's ``{x_zh}`` is the Chinese of parameter ``x`` and counts as ``x``."""
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
 from string import Formatter
 
 import pytest
@@ -13,22 +12,18 @@ import pytest
 from luoshi.domain.periods import Period, parse_given
 from luoshi.domain.problems import CATALOGUE, InputError, Refusal, Report
 from luoshi.domain.roles import Actor
-
-SRC = Path(__file__).resolve().parents[2] / "src" / "luoshi"
+from tests.source_walk import problem_calls
 
 
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(template) if name}
+    """The parameters a template needs: ``x_zh`` (the Chinese of ``x``, which defaults to it) needs ``x``."""
+    return {name.removesuffix("_zh") for _, name, _, _ in Formatter().parse(template) if name}
 
 
 def refusals_in_source():
     """(file:line, code, keyword names) of every ``Refusal("code", ...)`` written in src/."""
-    for path in sorted(SRC.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Refusal" and node.args \
-                    and isinstance(node.args[0], ast.Constant):
-                names = {k.arg for k in node.keywords}
-                yield f"{path.relative_to(SRC)}:{node.lineno}", node.args[0].value, names
+    for call in problem_calls(("Refusal",)):
+        yield call.where, call.code, set(call.keywords)
 
 
 def test_every_refusal_in_the_code_has_a_catalogue_entry_and_its_fields():
@@ -92,5 +87,5 @@ def test_one_actor_for_roles_and_the_task_desk():
     assert person.acts_for("gd-iit") and not person.acts_for("gd-edu")
     # a person of no unit acts for no unit, not even for a task that names none
     assert not admin.acts_for(None) and not admin.acts_for("gd-iit")
-    r = person.refusal("lock gd-1310 2024")
+    r = person.refusal("lock gd-1310 2024", "锁定 gd-1310 2024")
     assert (r.code, r.status, str(r)) == ("not-permitted", 403, "li may not lock gd-1310 2024")

@@ -14,7 +14,7 @@ from typing import Optional
 
 import typer
 
-from luoshi.cli.errors import EXIT_REFUSED
+from luoshi.cli.errors import EXIT_PARTIAL, EXIT_REFUSED
 from luoshi.cli.main import workspace
 from luoshi.cli.render import emit, show_problems
 from luoshi.domain.roles import Actor
@@ -30,6 +30,8 @@ def acting(ws, user: Optional[str]) -> Actor:
 
 
 def show_import(result: dict, as_json: bool) -> None:
+    """The import's summary and problems; exits 2 when it was refused (or a dry run would be) and
+    1 when an accept-valid import stored the valid rows but refused some (or a dry run would)."""
     failed = result["status"] in ("rejected", "invalid")
     if as_json:
         emit(result, as_json=True)
@@ -40,6 +42,8 @@ def show_import(result: dict, as_json: bool) -> None:
         emit({k: result.get(k) for k in keep}, title=f"import {result['kind']} · {result['file']}")
     if failed:
         raise typer.Exit(EXIT_REFUSED)
+    if not result["ok"]:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 
+from luoshi.cli.errors import EXIT_PARTIAL, EXIT_REFUSED
 from luoshi.cli.render import console, emit, light_text
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
@@ -111,7 +112,8 @@ def report(task_id: str, percent: float = typer.Option(..., help="percent comple
     for m in milestone or []:
         seq, _, when = m.partition("=")
         if not seq.strip().isdigit():
-            raise Refusal("bad-value", column="--milestone", value=m, detail="SEQ or SEQ=YYYY-MM-DD")
+            raise Refusal("bad-value", column="--milestone", value=m, detail="SEQ or SEQ=YYYY-MM-DD",
+                          detail_zh="应为 SEQ 或 SEQ=YYYY-MM-DD")
         done[int(seq)] = _date(when) if when else day
     uploads = [Upload(p.name, p.read_bytes()) for p in evidence or []]
     out = desk.report(task_id, _actor(unit, user), percent=percent, on=day, period=period, text=text,
@@ -155,8 +157,12 @@ def close(task_id: str, approve: bool = typer.Option(False, "--approve", help="c
 def import_tasks(file: Path, dry_run: bool = typer.Option(False, "--dry-run", help="validate only"),
                  partial: bool = typer.Option(False, "--partial", help="import the valid rows, skip the others"),
                  as_json: bool = typer.Option(False, "--json")):
-    """Import a task list from XLSX (one row per task); all or nothing by default."""
-    emit(_desk().import_xlsx(file, dry_run=dry_run, partial=partial), as_json=as_json)
+    """Import a task list from XLSX (one row per task); all or nothing by default. Exits 2 when the
+    list is refused (or a dry run would be), 1 when --partial skipped rows with errors."""
+    out = _desk().import_xlsx(file, dry_run=dry_run, partial=partial, refuse=not as_json)
+    emit(out, as_json=as_json)
+    if not out["ok"]:
+        raise typer.Exit(EXIT_PARTIAL if partial and out["ids"] else EXIT_REFUSED)
 
 
 @tasks_app.command("export")
@@ -218,7 +224,8 @@ def portfolio(by: str = typer.Option("cluster", help="cluster, region or node"),
               at: Optional[str] = typer.Option(None), as_json: bool = typer.Option(False, "--json")):
     """Investment by cluster, region or plan node against the annual plan."""
     if by not in ("cluster", "region", "node"):
-        raise Refusal("bad-value", column="--by", value=by, detail="cluster, region or node")
+        raise Refusal("bad-value", column="--by", value=by, detail="cluster, region or node",
+                      detail_zh="可选 cluster、region、node")
     rows = _desk().portfolio(year=year, at=_date(at), by=by)
     keep = ("key", "name_zh", "projects", "planned", "completed", "completion", "expected", "light")
     emit([{k: (round(r[k], 1) if isinstance(r[k], float) else r[k]) for k in keep} for r in rows],
@@ -291,7 +298,8 @@ def digest(since: str = typer.Option(..., help="changes since this date"), unit:
     from luoshi.services import digest as render
 
     if fmt not in ("md", "html", "xlsx"):
-        raise Refusal("bad-value", column="--format", value=fmt, detail="md, html or xlsx")
+        raise Refusal("bad-value", column="--format", value=fmt, detail="md, html or xlsx",
+                      detail_zh="可选 md、html、xlsx")
     data = _desk().digest(_date(since), unit=unit, at=_date(at))
     if fmt == "xlsx":
         if not output:

@@ -54,23 +54,23 @@ class Indicator:
         """Progress accumulates over the period (a sum over time): judged against elapsed time."""
         return self.time_agg == "sum" and not self.is_formula
 
-    def check(self) -> list[tuple[str, str]]:
-        """Problems with the definition as (field, message); empty when it is sound."""
+    def check(self) -> list[tuple[str, str, str]]:
+        """Problems with the definition as (field, message, Chinese message); empty when it is sound."""
         out = []
-        if self.direction not in DIRECTIONS:
-            out.append(("direction", f"direction must be one of {', '.join(DIRECTIONS)}"))
-        if self.region_agg not in REGION_AGGS:
-            out.append(("region_agg", f"region_agg must be one of {', '.join(REGION_AGGS)}"))
-        if self.time_agg not in TIME_AGGS:
-            out.append(("time_agg", f"time_agg must be one of {', '.join(TIME_AGGS)}"))
-        if self.frequency not in FREQUENCIES:
-            out.append(("frequency", f"frequency must be one of {', '.join(FREQUENCIES)}"))
+        for name, value, allowed in (("direction", self.direction, DIRECTIONS),
+                                     ("region_agg", self.region_agg, REGION_AGGS),
+                                     ("time_agg", self.time_agg, TIME_AGGS),
+                                     ("frequency", self.frequency, FREQUENCIES)):
+            if value not in allowed:
+                out.append((name, f"{name} must be one of {', '.join(allowed)}", f"{name} 可选 {'、'.join(allowed)}"))
         if self.region_agg == "wmean" and not self.weight:
-            out.append(("weight", "a weighted mean needs a weight indicator"))
+            out.append(("weight", "a weighted mean needs a weight indicator", "加权平均须指定权重指标（weight）"))
         if bool(self.numerator) != bool(self.denominator):
-            out.append(("denominator", "a formula needs both numerator and denominator"))
+            out.append(("denominator", "a formula needs both numerator and denominator",
+                        "公式指标须同时指定分子（numerator）和分母（denominator）"))
         if self.direction == "band" and (self.band_low is None or self.band_high is None):
-            out.append(("band_low", "direction 'band' needs band_low and band_high"))
+            out.append(("band_low", "direction 'band' needs band_low and band_high",
+                        "区间指标（band）须指定 band_low 和 band_high"))
         return out
 
 

@@ -21,6 +21,7 @@ YEAR, HALF, QUARTER, MONTH, WEEK, DAY = "Y", "S", "Q", "M", "W", "D"
 TYPES = (YEAR, HALF, QUARTER, MONTH, WEEK, DAY)
 TYPE_DIGIT = {t: i for i, t in enumerate(TYPES)}
 TYPE_NAMES = {YEAR: "year", HALF: "half-year", QUARTER: "quarter", MONTH: "month", WEEK: "week", DAY: "day"}
+TYPE_NAMES_ZH = {YEAR: "年度", HALF: "半年度", QUARTER: "季度", MONTH: "月度", WEEK: "周度", DAY: "日度"}
 # Calendar types nest: day in month in quarter in half in year.  ISO weeks nest in nothing but themselves.
 NESTED = (YEAR, HALF, QUARTER, MONTH, DAY)
 
@@ -271,9 +272,10 @@ def type_digit_sql(letter: str) -> str:
     return f"(CASE {letter} {whens} END)"
 
 
-def type_name_sql(letter: str) -> str:
-    """SQL: the English name of a period type letter (``TYPE_NAMES``)."""
-    whens = " ".join(f"WHEN '{t}' THEN '{TYPE_NAMES[t]}'" for t in TYPES)
+def type_name_sql(letter: str, lang: str = "en") -> str:
+    """SQL: the English (or Chinese) name of a period type letter (``TYPE_NAMES``, ``TYPE_NAMES_ZH``)."""
+    names = TYPE_NAMES_ZH if lang == "zh" else TYPE_NAMES
+    whens = " ".join(f"WHEN '{t}' THEN '{names[t]}'" for t in TYPES)
     return f"(CASE {letter} {whens} END)"
 
 

@@ -36,16 +36,20 @@ def _e(code, title, en, zh, severity=ERROR, hint=("", "")):
 
 
 _e("file-not-found", "File not found", "file not found: {path}", "找不到文件：{path}")
-_e("unreadable-file", "Unreadable file", "cannot read the file: {detail}", "无法读取文件：{detail}")
-_e("bad-format", "Malformed file", "the file is not valid {format}: {detail}", "文件不是有效的 {format}：{detail}")
+_e("unreadable-file", "Unreadable file", "cannot read the file: {detail}", "无法读取文件：{detail_zh}")
+_e("bad-format", "Malformed file", "the file is not valid {format}: {detail}", "文件不是有效的 {format_zh}：{detail_zh}")
 _e("empty-file", "Empty file", "the file holds no data rows", "文件中没有数据行")
-_e("missing-column", "Missing column", "required column {column!r} is missing", "缺少必需列 {column!r}")
+_e("missing-column", "Missing column", "required column {column!r} is missing", "缺少必需列 {column_zh}")
+_e("ambiguous-column", "Ambiguous column header", "header {header!r} names several columns ({fields}); "
+   "rename it to one of them", "列名 {header!r} 可能指多个列（{fields_zh}），请改为其中之一")
+_e("duplicate-column", "Two columns for one field", "columns {headers} both give the {column}; keep one",
+   "列 {headers} 都表示{column_zh}，请只保留一列")
 _e("missing-value", "Missing value", "required field {column!r} is empty", "必填字段 {column!r} 为空")
 _e("bad-period", "Bad period", "{value!r} is not a period (2024, 2024S1, 2024Q1, 2024-03, 2024W05, 2024-03-15)",
    "{value!r} 不是有效的期间（2024、2024S1、2024Q1、2024-03、2024W05、2024-03-15）")
 _e("wrong-frequency", "Period does not match the frequency",
    "period {value!r} is a {got}, but {indicator} is reported by {expected}",
-   "期间 {value!r} 为{got}，但指标 {indicator} 按{expected}报送")
+   "期间 {value!r} 为{got_zh}期间，但指标 {indicator} 按{expected_zh}报送")
 _e("future-period", "Period in the future", "period {value!r} has not started yet", "期间 {value!r} 尚未开始")
 _e("unknown-region", "Unknown region", "no region with code or name {value!r}", "不存在代码或名称为 {value!r} 的地区",
    hint=(" (use a GB/T 2260 code such as {example})", "（请使用 GB/T 2260 代码，如 {example}）"))
@@ -64,7 +68,7 @@ _e("wrong-unit", "Wrong unit", "unit {value!r} does not match {indicator}'s unit
    "单位 {value!r} 与指标 {indicator} 的单位 {expected!r} 不符")
 _e("out-of-range", "Value out of range", "{value} is outside the allowed range {low}..{high} for {indicator}",
    "{value} 超出指标 {indicator} 的允许范围 {low}..{high}")
-_e("bad-value", "Bad value", "{column} {value!r} is not allowed: {detail}", "{column} 的值 {value!r} 不允许：{detail}")
+_e("bad-value", "Bad value", "{column} {value!r} is not allowed: {detail}", "{column_zh} 的值 {value!r} 不允许：{detail_zh}")
 _e("duplicate-row", "Duplicate row", "same key as row {other}", "与第 {other} 行的键重复")
 _e("duplicate-code", "Duplicate code", "code {value!r} appears twice", "代码 {value!r} 重复")
 _e("unknown-parent", "Unknown parent", "parent {value!r} is not defined", "上级 {value!r} 未定义")
@@ -108,15 +112,15 @@ _e("children-sum-mismatch", "Region differs from the sum of its children",
    "{value} 与 {n} 个下级地区合计 {total} 相差超过 {tolerance:.1%}")
 _e("jump-without-comment", "Jump from the previous period needs a comment",
    "{value} vs {previous} in {period}: a change of {change} exceeds {threshold}; explain it in the comment column",
-   "{value} 与上期 {period} 的 {previous} 相比变化 {change}，超过 {threshold}；请在备注栏说明原因")
+   "{value} 与上期 {period} 的 {previous} 相比变化 {change_zh}，超过 {threshold_zh}；请在备注栏说明原因")
 _e("jump-explained", "Jump from the previous period (explained)",
    "{value} vs {previous} in {period}: a change of {change} exceeds {threshold}; comment: {comment}",
-   "{value} 与上期 {period} 的 {previous} 相比变化 {change}，超过 {threshold}；说明：{comment}", WARNING)
+   "{value} 与上期 {period} 的 {previous} 相比变化 {change_zh}，超过 {threshold_zh}；说明：{comment}", WARNING)
 _e("approved-exists", "Differs from an approved value", "an approved value {approved} exists for this key; "
    "only a reviewer can revise approved data", "该项已有审核通过的数值 {approved}；只有审核人可以修订已审核数据")
 _e("period-locked", "Period is locked", "period {period} is locked for {indicator}; an admin must unlock it",
    "{indicator} 的期间 {period} 已锁定，需由管理员解锁")
-_e("not-permitted", "Not permitted", "{user} may not {action}", "{user} 无权执行“{action}”",
+_e("not-permitted", "Not permitted", "{user} may not {action}", "{user} 无权执行“{action_zh}”",
    hint=(" for region {value!r}", "（地区 {value!r}）"))
 _e("unknown-mapping", "No mapping for a DHIS2 identifier", "no luoshi code mapped to DHIS2 {kind} {value!r}",
    "DHIS2 {kind} {value!r} 没有对应的 luoshi 代码")
@@ -128,10 +132,10 @@ _e("bad-setting", "Bad setting value", "{value!r} is not a valid value for setti
 
 
 # policy documents (ingest/documents.py)
-_e("binary-file", "Binary file", "the file is binary, not text: {detail}", "文件是二进制文件而非文本：{detail}")
+_e("binary-file", "Binary file", "the file is binary, not text: {detail}", "文件是二进制文件而非文本：{detail_zh}")
 _e("empty-document", "Empty document", "the document holds no text", "文档中没有文字")
 _e("undecodable-text", "Undecodable text", "the text is neither UTF-8 nor GB18030: {detail}",
-   "文字既不是 UTF-8 也不是 GB18030 编码：{detail}")
+   "文字既不是 UTF-8 也不是 GB18030 编码：{detail_zh}")
 _e("no-text-layer", "No text layer", "the PDF has no text layer (a scan?); run OCR first",
    "PDF 没有文字层（可能是扫描件），请先进行文字识别")
 _e("too-large", "File too large", "the file is {size} bytes, over the limit of {limit}",
@@ -164,14 +168,47 @@ class Problem:
         return f"{where}{fld}: {self.code}: {self.message}" if where else f"{self.code}{fld}: {self.message}"
 
 
+# The Chinese message of a free English detail (an exception's text, a parser's message): the
+# English message keeps the detail, the Chinese one says where to find it.
+DETAIL_ZH = "原因见英文信息"
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
+def _zh_params(template: str, params: dict) -> dict:
+    """The parameters of a Chinese template: ``X_zh`` is the Chinese of parameter ``X`` (given by
+    a caller that writes the text itself); when absent, a detail becomes ``DETAIL_ZH`` and any
+    other parameter is shown as it is (a code, a number, a value from the input)."""
+    out = dict(params)
+    for name in _names(template):
+        if name.endswith("_zh") and name not in out:
+            base = name[:-3]
+            out[name] = DETAIL_ZH if base == "detail" else params.get(base, "")
+    return out
+
+
+def one_of(allowed) -> dict:
+    """The detail of a ``bad-value`` whose allowed values are a list of codes, in both languages."""
+    allowed = [str(a) for a in allowed]
+    return {"detail": f"one of {', '.join(allowed)}", "detail_zh": f"可选值：{'、'.join(allowed)}"}
+
+
+def editable(fields) -> dict:
+    """The detail of a ``bad-value`` for a field that may not be changed, in both languages."""
+    fields = [str(f) for f in fields]
+    return {"detail": f"editable: {', '.join(fields)}", "detail_zh": f"可修改的字段：{'、'.join(fields)}"}
+
+
 def problem(code: str, *, file=None, row=None, field=None, sheet=None, **params) -> Problem:
     """Build a problem from the catalogue, filling both message templates (and the hint when its
     fields are given)."""
     et = CATALOGUE[code]
-    hinted = et.hint_en and all(name in params for _, name, _, _ in Formatter().parse(et.hint_en) if name)
+    hinted = (et.hint_en or et.hint_zh) and _names(et.hint_en + et.hint_zh) <= params.keys()
     en, zh = (et.en + et.hint_en, et.zh + et.hint_zh) if hinted else (et.en, et.zh)
-    return Problem(code=code, message=en.format(**params), message_zh=zh.format(**params), file=file,
-                   row=row, field=field, sheet=sheet, severity=et.severity)
+    return Problem(code=code, message=en.format(**params), message_zh=zh.format(**_zh_params(zh, params)),
+                   file=file, row=row, field=field, sheet=sheet, severity=et.severity)
 
 
 @dataclass
@@ -239,12 +276,12 @@ _e("not-lead-unit", "Not the lead unit", "{actor} of {unit} may not report on ta
 _e("not-supervisor", "Not the supervising unit", "{actor} of {unit} may not decide on task {task}: the supervising unit is {supervisor}",
    "{unit} 的 {actor} 无权审核任务 {task}：督办单位为 {supervisor}")
 _e("bad-task-state", "Not allowed in this state", "task {task} is {state}: cannot {action}",
-   "任务 {task} 当前状态为 {state}，不能{action}")
+   "任务 {task} 当前状态为 {state_zh}，不能{action_zh}")
 _e("no-pending-request", "No pending request", "task {task} has no pending {kind} request",
-   "任务 {task} 没有待审核的{kind}申请")
+   "任务 {task} 没有待审核的{kind_zh}申请")
 _e("extension-not-later", "Extension not later", "new deadline {value} is not after the current deadline {deadline}",
    "新的完成时限 {value} 不晚于当前时限 {deadline}")
-_e("missing-reason", "Reason required", "a reason is required to {action}", "{action}须说明理由")
+_e("missing-reason", "Reason required", "a reason is required to {action}", "{action_zh}须说明理由")
 _e("file-too-large", "Evidence file too large", "{value} is {size} bytes; the limit is {limit}",
    "佐证材料 {value} 大小为 {size} 字节，超过上限 {limit}")
 _e("file-type-not-allowed", "Evidence type not allowed", "{value}: type {media_type!r} is not allowed ({allowed})",
@@ -281,7 +318,7 @@ _e("no-users", "No user guards a public address",
    "(luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) or listen on 127.0.0.1",
    "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名；"
    "luoshi user grant 用户名 --role admin --region 440000），或只监听 127.0.0.1")
-_e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail}")
+_e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail_zh}")
 _e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
 _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "
    "({n} indicators), not all zero", "权重 {value} 无效：每个指标给一个非负数（共 {n} 个指标），且不能全为零")

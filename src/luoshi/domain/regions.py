@@ -27,6 +27,11 @@ CODE_RE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
 OPEN_END = date(9999, 12, 31)
 
 
+# why a region code is refused (a bad-value detail, in both languages)
+CODE_RULE = {"detail": "a GB/T 2260 code has 6 digits (9 or 12 below county level)",
+             "detail_zh": "GB/T 2260 代码为 6 位数字（县级以下为 9 或 12 位）"}
+
+
 def valid_code(code: str) -> bool:
     """GB/T 2260 six-digit codes, or the 9/12-digit statistical codes used below county level."""
     return bool(CODE_RE.match(code or ""))

@@ -14,6 +14,7 @@ from luoshi.domain.problems import Refusal
 
 ROLES = ("admin", "reviewer", "reporter", "viewer")
 ACTIONS = ("read", "report", "approve", "lock", "unlock", "manage")
+ACTION_ZH = {"read": "查看", "report": "报送", "approve": "审核", "lock": "锁定", "unlock": "解锁", "manage": "管理"}
 ROLE_ACTIONS = {
     "admin": frozenset(ACTIONS),
     "reviewer": frozenset({"read", "report", "approve"}),
@@ -54,9 +55,10 @@ class Actor:
         """Whether this person may act as ``unit`` (a task's lead or supervising unit)."""
         return self.is_admin or (self.unit is not None and self.unit == unit)
 
-    def refusal(self, action: str) -> Refusal:
-        """The refusal of ``action`` to this person (403 on the web, exit 3 in the CLI)."""
-        return Refusal("not-permitted", 403, user=self.name, action=action)
+    def refusal(self, action: str, action_zh: str) -> Refusal:
+        """The refusal of ``action`` (said in English and Chinese) to this person (403 on the web,
+        exit 3 in the CLI)."""
+        return Refusal("not-permitted", 403, user=self.name, action=action, action_zh=action_zh)
 
     def can(self, action: str, rid: int | None = None, iid: int | None = None) -> bool:
         if self.superuser:
@@ -96,9 +98,10 @@ class Actor:
                 out |= g.iids
         return out
 
-    def require(self, action: str, rid: int | None = None, iid: int | None = None, target: str = "") -> None:
+    def require(self, action: str, rid: int | None = None, iid: int | None = None, target: str = "",
+                target_zh: str = "") -> None:
         if not self.can(action, rid, iid):
-            raise self.refusal(f"{action} {target}".strip())
+            raise self.refusal(f"{action} {target}".strip(), f"{ACTION_ZH[action]}{target_zh}")
 
     @property
     def is_admin(self) -> bool:

@@ -33,6 +33,7 @@ CSV_COLUMNS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attri
 DEFAULT_COMBO = "HllvX50cXC0"
 MAPPING_KEYS = ("dataElements", "orgUnits", "categoryOptionCombos", "attributeOptionCombos",
                 "defaultCategoryOptionCombo", "defaultAttributeOptionCombo")
+_TYPE_ZH = {dict: "键值对", list: "列表", str: "文本"}
 
 
 def load_mapping(path: str | Path, report: Report) -> dict | None:
@@ -55,7 +56,8 @@ def load_mapping(path: str | Path, report: Report) -> dict | None:
         else:
             data = json.loads(text)
     except Exception as exc:  # yaml.YAMLError or ValueError: either way the file is not a mapping
-        report.add("bad-format", file=shown, format="DHIS2 mapping " + ("YAML" if yaml_file else "JSON"),
+        kind = "YAML" if yaml_file else "JSON"
+        report.add("bad-format", file=shown, format=f"DHIS2 mapping {kind}", format_zh=f"DHIS2 映射 {kind}",
                    detail=str(exc)[:200])
         return None
     shape = {"dataElements": dict, "orgUnits": dict, "categoryOptionCombos": list, "attributeOptionCombos": list,
@@ -63,9 +65,10 @@ def load_mapping(path: str | Path, report: Report) -> dict | None:
     wrong = [k for k, t in shape.items() if isinstance(data, dict) and data.get(k) is not None
              and not isinstance(data[k], t)]
     if not isinstance(data, dict) or wrong:
-        report.add("bad-format", file=shown, format="DHIS2 mapping",
-                   detail="expected an object with " + ", ".join(f"{k} ({shape[k].__name__})" for k in
-                                                               (wrong or MAPPING_KEYS)))
+        keys = wrong or MAPPING_KEYS
+        report.add("bad-format", file=shown, format="DHIS2 mapping", format_zh="DHIS2 映射",
+                   detail="expected an object with " + ", ".join(f"{k} ({shape[k].__name__})" for k in keys),
+                   detail_zh="应为含以下键的对象：" + "、".join(f"{k}（{_TYPE_ZH[shape[k]]}）" for k in keys))
         return None
     cocs = [str(c) for c in data.get("categoryOptionCombos") or [DEFAULT_COMBO]]
     aocs = [str(c) for c in data.get("attributeOptionCombos") or [DEFAULT_COMBO]]
@@ -80,7 +83,8 @@ def read_values(data: bytes, fmt: str, report: Report) -> tuple[list[dict] | Non
     """The data values and the row number of the first one (JSON: item 1; CSV: line 1 or 2)."""
     decoded = decode(data)
     if decoded is None:
-        report.add("bad-format", format=f"DHIS2 {fmt}", detail="not UTF-8/GB18030 text")
+        report.add("bad-format", format=f"DHIS2 {fmt.upper()}", detail="not UTF-8/GB18030 text",
+                   detail_zh="不是 UTF-8 或 GB18030 文本")
         return None, 1
     if fmt == "json":
         try:
@@ -90,12 +94,14 @@ def read_values(data: bytes, fmt: str, report: Report) -> tuple[list[dict] | Non
             return None, 1
         values = doc.get("dataValues") if isinstance(doc, dict) else None
         if not isinstance(values, list):
-            report.add("bad-format", format="DHIS2 JSON", detail='expected {"dataValues": [...]}')
+            report.add("bad-format", format="DHIS2 JSON", detail='expected {"dataValues": [...]}',
+                       detail_zh='应为 {"dataValues": [...]}')
             return None, 1
         out = [v if isinstance(v, dict) else {} for v in values]
         for n, v in enumerate(values, start=1):
             if not isinstance(v, dict):
-                report.add("bad-format", row=n, format="DHIS2 JSON", detail="each data value must be an object")
+                report.add("bad-format", row=n, format="DHIS2 JSON", detail="each data value must be an object",
+                           detail_zh="每个数据值都应是对象")
         return out, 1
     try:
         rows = list(csv.reader(io.StringIO(decoded[0], newline="")))

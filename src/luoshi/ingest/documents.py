@@ -52,7 +52,7 @@ def _decode(data: bytes, report: Report) -> str | None:
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
     if b"\x00" in data[:8192]:
-        report.add("binary-file", detail="NUL bytes found")
+        report.add("binary-file", detail="NUL bytes found", detail_zh="含有空字节（NUL）")
         return None
     for enc in ("utf-8", "gb18030"):
         try:
@@ -61,10 +61,10 @@ def _decode(data: bytes, report: Report) -> str | None:
             continue
         control = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
         if control > 0.01 * max(1, len(text[:8192])):
-            report.add("binary-file", detail="control characters found")
+            report.add("binary-file", detail="control characters found", detail_zh="含有控制字符")
             return None
         return text
-    report.add("undecodable-text", detail="invalid byte sequences")
+    report.add("undecodable-text", detail="invalid byte sequences", detail_zh="含有无效字节序列")
     return None
 
 
@@ -109,7 +109,7 @@ def _read_html(data: bytes, report: Report) -> str | None:
 
 def _read_pdf(data: bytes, report: Report) -> str | None:
     if not data.startswith(b"%PDF"):
-        report.add("bad-format", format="PDF", detail="no %PDF header")
+        report.add("bad-format", format="PDF", detail="no %PDF header", detail_zh="缺少 %PDF 文件头")
         return None
     try:
         from pypdf import PdfReader

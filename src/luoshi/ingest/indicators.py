@@ -24,13 +24,15 @@ def read_indicators(path: str | Path, report: Report, known: set[str] = frozense
         return []
     items = data.get("indicators") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        report.add("bad-format", format="indicator YAML", detail="expected a top-level 'indicators:' list")
+        report.add("bad-format", format="indicator YAML", format_zh="指标 YAML",
+                   detail="expected a top-level 'indicators:' list", detail_zh="顶层应为 'indicators:' 列表")
         return []
     out, seen = [], set()
     for i, raw in enumerate(items, start=1):
         where = f"indicators[{i}]"
         if not isinstance(raw, dict):
-            report.add("bad-format", field=where, format="indicator YAML", detail="an indicator must be a mapping")
+            report.add("bad-format", field=where, format="indicator YAML", format_zh="指标 YAML",
+                       detail="an indicator must be a mapping", detail_zh="每个指标都应是键值对")
             continue
         missing = [k for k in ("code", "name_zh", "name_en", "unit") if raw.get(k) in (None, "")]
         for k in missing:
@@ -40,7 +42,7 @@ def read_indicators(path: str | Path, report: Report, known: set[str] = frozense
         unknown = sorted(set(raw) - FIELDS)
         if unknown:
             report.add("bad-value", field=f"{where}.{unknown[0]}", column=unknown[0], value=raw[unknown[0]],
-                       detail="not an indicator field")
+                       detail="not an indicator field", detail_zh="不是指标的字段")
             continue
         raw = dict(raw)
         raw["code"] = str(raw["code"])
@@ -50,8 +52,9 @@ def read_indicators(path: str | Path, report: Report, known: set[str] = frozense
         if ind.code in seen:
             report.add("duplicate-code", field=f"{where}.code", value=ind.code)
         seen.add(ind.code)
-        for field_, message in ind.check():
-            report.add("bad-value", field=f"{where}.{field_}", column=field_, value=raw.get(field_), detail=message)
+        for field_, message, message_zh in ind.check():
+            report.add("bad-value", field=f"{where}.{field_}", column=field_, value=raw.get(field_) or "",
+                       detail=message, detail_zh=message_zh)
         out.append(ind)
     codes = {i.code for i in out} | set(known)
     for i, ind in enumerate(out, start=1):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from luoshi.domain.problems import Report
+from luoshi.domain.problems import Report, one_of
 
 NODE_KINDS = ("goal", "driving_force", "breakthrough", "task", "measure")
 
@@ -54,7 +54,8 @@ def read_plans(path: str | Path, report: Report) -> list[Plan]:
     if isinstance(data, dict) and "plan" in data and "plans" not in data:
         data = {"plans": [data["plan"] | {"nodes": data.get("nodes", data["plan"].get("nodes", []))}]}
     if not isinstance(data, dict) or not isinstance(data.get("plans"), list) or not data["plans"]:
-        report.add("bad-format", format="plan YAML", detail="expected a top-level 'plans:' list")
+        report.add("bad-format", format="plan YAML", format_zh="规划 YAML", detail="expected a top-level 'plans:' list",
+                   detail_zh="顶层应为 'plans:' 列表")
         return []
     plans = []
     for i, raw in enumerate(data["plans"], start=1):
@@ -67,7 +68,8 @@ def read_plans(path: str | Path, report: Report) -> list[Plan]:
 def _plan(raw, i: int, report: Report) -> Plan | None:
     where = f"plans[{i}]"
     if not isinstance(raw, dict):
-        report.add("bad-format", field=where, format="plan YAML", detail="a plan must be a mapping")
+        report.add("bad-format", field=where, format="plan YAML", format_zh="规划 YAML",
+                   detail="a plan must be a mapping", detail_zh="每个规划都应是键值对")
         return None
     for key in ("id", "owner_region"):
         if not raw.get(key):
@@ -95,8 +97,7 @@ def _plan(raw, i: int, report: Report) -> Plan | None:
         seen.add(code)
         kind = n.get("kind", "task")
         if kind not in NODE_KINDS:
-            report.add("bad-value", field=f"{nwhere}.kind", column="kind", value=kind,
-                       detail=f"one of {', '.join(NODE_KINDS)}")
+            report.add("bad-value", field=f"{nwhere}.kind", column="kind", value=kind, **one_of(NODE_KINDS))
         plan.nodes.append(PlanNode(code=code, kind=kind, parent=n.get("parent"), title_zh=n.get("title_zh"),
                                    title_en=n.get("title_en"), status=n.get("status"), source=n.get("source"),
                                    note=n.get("note"), aligns_to=n.get("aligns_to"), seq=j))

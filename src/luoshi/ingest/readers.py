@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from luoshi.domain.problems import Report
-from luoshi.ingest.columns import REQUIRED, column_index, field_of, fields_for
-from luoshi.ingest.tables import MAX_BYTES, decode
+from luoshi.ingest.columns import REQUIRED, column_index, fields_for
+from luoshi.ingest.tables import MAX_BYTES, NOT_TEXT, TOO_LARGE, decode
 
 FORMATS = ("csv", "xlsx", "json")
 MAX_ROWS = 5_000_000
@@ -40,7 +40,7 @@ def build_table(kind: str, header: list, rows: list[tuple[int, str | None, list]
     """Map a header and rows of cells to the standard text table; reports missing columns."""
     known = fields_for(kind)
     index = column_index(header, kind, REQUIRED[kind], report, row=1)
-    if not report.ok:
+    if index is None or not report.ok:
         return None
     cols: dict[str, list] = {"row_no": [], "sheet": []}
     for name in known:
@@ -58,7 +58,7 @@ def build_table(kind: str, header: list, rows: list[tuple[int, str | None, list]
 def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
     decoded = decode(data)
     if decoded is None:
-        report.add("bad-format", format="CSV text", detail="binary data or unknown encoding (use UTF-8 or GB18030)")
+        report.add("bad-format", format="CSV", **NOT_TEXT)
         return None
     text, enc = decoded
     if enc == "utf-8-sig":
@@ -95,11 +95,11 @@ def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeError, csv.Error) as exc:
-        report.add("bad-format", format="CSV", detail=str(exc).splitlines()[0][:200] if str(exc) else "unreadable")
+        report.add("bad-format", format="CSV", detail=str(exc).splitlines()[0][:200] if str(exc) else repr(exc))
         return None
     known = fields_for(kind)
     index = column_index(header, kind, REQUIRED[kind], report, row=header_line)
-    if not report.ok and not report.rows_read and any(p.code == "missing-column" for p in report.problems):
+    if index is None:
         return None
     # numbers as a person counts lines: records follow the header, skipping the lines pyarrow skipped
     n_rows = table.num_rows
@@ -153,7 +153,7 @@ def _drop_blank(table: pa.Table, known, report: Report) -> pa.Table | None:
 def read_json_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
     decoded = decode(data)
     if decoded is None:
-        report.add("bad-format", format="JSON", detail="not UTF-8 text")
+        report.add("bad-format", format="JSON", detail="not UTF-8 text", detail_zh="不是 UTF-8 文本")
         return None
     try:
         doc = json.loads(decoded[0])
@@ -162,16 +162,25 @@ def read_json_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         return None
     items = doc.get(kind, doc.get("rows")) if isinstance(doc, dict) else doc
     if not isinstance(items, list):
-        report.add("bad-format", format="JSON", detail=f"expected a list of objects or {{\"{kind}\": [...]}}")
+        report.add("bad-format", format="JSON", detail=f"expected a list of objects or {{\"{kind}\": [...]}}",
+                   detail_zh=f"应为对象列表或 {{\"{kind}\": [...]}}")
         return None
     known = fields_for(kind)
     rows = []
+    indexes: dict[tuple, dict | None] = {}
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            report.add("bad-format", row=n, format="JSON", detail="each item must be an object")
+            report.add("bad-format", row=n, format="JSON", detail="each item must be an object",
+                       detail_zh="每一项都应是对象")
             continue
-        cells = {field_of(k, known): v for k, v in item.items()}
-        rows.append((n, None, [_text(cells.get(name)) for name in known]))
+        keys = tuple(item)
+        if keys not in indexes:  # objects with the same keys share their reading of them
+            indexes[keys] = column_index(list(keys), kind, (), report, row=n)
+        index = indexes[keys]
+        if index is None:  # a header problem is the file's: nothing is read
+            return None
+        values = list(item.values())
+        rows.append((n, None, [_text(values[index[name]]) if name in index else None for name in known]))
     if not rows:
         if report.ok:
             report.add("empty-file")
@@ -201,7 +210,7 @@ def read_table(path: str | Path, kind: str, report: Report, fmt: str | None = No
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            report.add("unreadable-file", detail=f"larger than {MAX_BYTES // 2**20} MB")
+            report.add("unreadable-file", **TOO_LARGE)
             return None
         data = p.read_bytes()
     except OSError as exc:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from luoshi.domain.problems import Report
-from luoshi.domain.regions import DEPTH, KIND_LEVEL, LEVELS, valid_code
+from luoshi.domain.problems import Report, one_of
+from luoshi.domain.regions import CODE_RULE, DEPTH, KIND_LEVEL, LEVELS, valid_code
 from luoshi.ingest.tables import read_csv
 
 DEFAULT_FROM = date(1980, 1, 1)
@@ -30,8 +30,7 @@ def read_regions(path: str | Path, report: Report, known: set[str] = frozenset()
     for n, r in rows:
         code = r.get("code", "")
         if not valid_code(code):
-            report.add("bad-value", row=n, field="code", column="code", value=code,
-                       detail="a GB/T 2260 code has 6 digits (9 or 12 below county level)")
+            report.add("bad-value", row=n, field="code", column="code", value=code, **CODE_RULE)
             continue
         if code in seen:
             report.add("duplicate-row", row=n, field="code", other=seen[code])
@@ -40,8 +39,7 @@ def read_regions(path: str | Path, report: Report, known: set[str] = frozenset()
         kind = r.get("kind") or r.get("level") or ""
         level = KIND_LEVEL.get(kind, kind)
         if level not in LEVELS:
-            report.add("bad-value", row=n, field="level", column="level", value=kind,
-                       detail=f"one of {', '.join(LEVELS)}")
+            report.add("bad-value", row=n, field="level", column="level", value=kind, **one_of(LEVELS))
             continue
         name_en = r.get("name_en") or r.get("pinyin") or ""
         if not name_en:
@@ -51,7 +49,8 @@ def read_regions(path: str | Path, report: Report, known: set[str] = frozenset()
         vt = _date(r.get("valid_to", ""), report, n, "valid_to")  # the last day valid, inclusive
         if vt is not None and vt < vf:
             report.add("bad-value", row=n, field="valid_to", column="valid_to", value=vt.isoformat(),
-                       detail=f"the last day valid is before the first, {vf.isoformat()}")
+                       detail=f"the last day valid is before the first, {vf.isoformat()}",
+                       detail_zh=f"最后有效日早于起始日 {vf.isoformat()}")
             continue
         synthetic = (r.get("synthetic", "") or "").lower() in ("1", "true", "yes")
         out.append({

@@ -7,9 +7,14 @@ import io
 from pathlib import Path
 
 from luoshi.domain.problems import Report
+from luoshi.ingest.columns import missing
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_BYTES = 512 * 1024 * 1024
+# what a bad-format problem says of a file that is not text in a known encoding
+NOT_TEXT = {"detail": "binary data or unknown encoding (use UTF-8 or GB18030)",
+            "detail_zh": "二进制数据或无法识别的编码（请使用 UTF-8 或 GB18030）"}
+TOO_LARGE = {"detail": f"larger than {MAX_BYTES // 2**20} MB", "detail_zh": f"超过 {MAX_BYTES // 2**20} MB"}
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -32,11 +37,11 @@ def read_csv(path: str | Path, report: Report, required: tuple[str, ...] = ()) -
         return []
     data = p.read_bytes()
     if len(data) > MAX_BYTES:
-        report.add("unreadable-file", detail=f"larger than {MAX_BYTES // 2**20} MB")
+        report.add("unreadable-file", **TOO_LARGE)
         return []
     decoded = decode(data)
     if decoded is None:
-        report.add("bad-format", format="CSV text", detail="binary data or unknown encoding (use UTF-8 or GB18030)")
+        report.add("bad-format", format="CSV", **NOT_TEXT)
         return []
     text, _ = decoded
     try:
@@ -52,13 +57,14 @@ def read_csv(path: str | Path, report: Report, required: tuple[str, ...] = ()) -
     header = [h.strip() for h in lines[0]]
     for col in required:
         if col not in header:
-            report.add("missing-column", row=1, field=col, column=col)
+            report.add("missing-column", row=1, field=col, **missing(col))
     if not report.ok:
         return []
     rows = []
     for n, cells in enumerate(lines[1:], start=2):
         if len(cells) > len(header):
-            report.add("bad-format", row=n, format="CSV", detail=f"{len(cells)} cells but {len(header)} columns")
+            report.add("bad-format", row=n, format="CSV", detail=f"{len(cells)} cells but {len(header)} columns",
+                       detail_zh=f"有 {len(cells)} 个单元格，但表头只有 {len(header)} 列")
             continue
         rows.append((n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
     report.rows_read = len(rows)

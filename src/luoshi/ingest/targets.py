@@ -3,10 +3,11 @@ row (a workspace holds thousands of targets, not millions), with a problem repor
 
 from __future__ import annotations
 
-from luoshi.domain.periods import TYPE_NAMES, PeriodError, parse, reportable
+from luoshi.domain.periods import TYPE_NAMES, TYPE_NAMES_ZH, PeriodError, parse, reportable
 from luoshi.domain.problems import Report
 from luoshi.domain.regions import valid_during
 from luoshi.domain.rules import normalise_comparator
+from luoshi.domain.scales import PERCENT, split_unit
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.tables import number
 
@@ -36,6 +37,7 @@ def check_key(n: int, r: dict, catalog: Catalog, report: Report, *, allow_future
         return None
     if not reportable(period.type, ind.frequency):
         report.add("wrong-frequency", row=n, field="period", value=r["period"], got=TYPE_NAMES[period.type],
+                   got_zh=TYPE_NAMES_ZH[period.type], expected_zh=TYPE_NAMES_ZH[ind.frequency],
                    indicator=ind.code, expected=TYPE_NAMES[ind.frequency])
         return None
     if not allow_future and period.start > catalog.today:
@@ -62,8 +64,15 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
             continue
         nums = {}
         bad = False
+        percent = split_unit(ind.unit)[1] == "%"
         for col in ("value", "value_high", "tolerance", "baseline_value"):
             text = (r.get(col) or "").strip()
+            if text[-1:] in PERCENT:  # "5.5%" typed, or an XLSX percent cell (the value in % points)
+                if not percent:
+                    report.add("wrong-unit", row=n, field=col, value="%", indicator=ind.code, expected=ind.unit)
+                    bad = True
+                    continue
+                text = text[:-1].strip()
             nums[col] = number(text)
             if text and nums[col] is None:
                 report.add("not-a-number", row=n, field=col, value=text)
@@ -83,7 +92,7 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
             continue
         if comp == "between" and (nums["value_high"] is None or nums["value_high"] < nums["value"]):
             report.add("bad-value", row=n, field="value_high", column="value_high", value=r.get("value_high"),
-                       detail="'between' needs value_high >= value")
+                       detail="'between' needs value_high >= value", detail_zh="'between' 要求 value_high >= value")
             continue
         k = (ind.iid, reg.rid, period.key)
         if k in seen:
@@ -101,7 +110,8 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
             v = number(val)
             if v is None or not period.contains(tp):
                 report.add("bad-value", row=n, field="trajectory", column="trajectory", value=part,
-                           detail="each step is PERIOD=VALUE inside the target period")
+                           detail="each step is PERIOD=VALUE inside the target period",
+                           detail_zh="每一步写作 期间=数值，且期间在目标期间之内")
                 continue
             trajectory.append((tp.key, v))
         plan = (r.get("plan") or "").strip() or None

@@ -116,7 +116,7 @@ def read_task_rows(path: str | Path, report: Report) -> list[tuple[str, int, dic
         for field in REQUIRED:
             if field not in cols:
                 report.add("missing-column", sheet=ws.title, row=hdr_at + 1, field=COLUMNS[field][0],
-                           column=COLUMNS[field][0])
+                           column=COLUMNS[field][0], column_zh=repr(COLUMNS[field][0]))
         if any(f not in cols for f in REQUIRED):
             continue
         for n, cells in enumerate(grid[hdr_at + 1:], start=hdr_at + 2):
@@ -126,7 +126,8 @@ def read_task_rows(path: str | Path, report: Report) -> list[tuple[str, int, dic
             rows.append((ws.title, n, rec, {f: h for f, (_, h) in cols.items()}))
     wb.close()
     if not found:
-        report.add("missing-column", field=COLUMNS["lead"][0], column=f"{COLUMNS['lead'][0]} / lead unit")
+        zh, en = COLUMNS["lead"][:2]
+        report.add("missing-column", field=zh, column=f"{zh} / {en}", column_zh=repr(zh))
     elif not rows and report.ok:
         report.add("empty-file")
     report.rows_read = len(rows)

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from luoshi.domain.periods import PeriodError, parse, reportable_sql, type_name_sql
-from luoshi.domain.problems import CATALOGUE, Problem, Report, problem
+from luoshi.domain.problems import CATALOGUE, Problem, Report, one_of, problem
 from luoshi.domain.regions import valid_during_sql, valid_on_sql
 from luoshi.domain.scales import PERCENT, SCALES, split_unit
 from luoshi.ingest.catalog import Catalog
@@ -188,8 +188,9 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
          "json_object('value', region, 'candidates', reg_candidates)"),
         ("bad-period", "period", "period IS NOT NULL AND pkey IS NULL", "json_object('value', period)"),
         ("wrong-frequency", "period", f"{key_ok} AND NOT {freq_ok}",
-         f"json_object('value', period, 'got', {type_name_sql('ptype')}, 'indicator', ind_code, "
-         f"'expected', {type_name_sql('frequency')})"),
+         f"json_object('value', period, 'got', {type_name_sql('ptype')}, 'got_zh', {type_name_sql('ptype', 'zh')}, "
+         f"'indicator', ind_code, 'expected', {type_name_sql('frequency')}, "
+         f"'expected_zh', {type_name_sql('frequency', 'zh')})"),
         ("region-not-valid", "region", f"{key_ok} AND {freq_ok} AND NOT {valid_during_sql('', 'pstart', 'pend')}",
          "json_object('value', region, 'period', pcode)"),
         ("missing-value", "value", "value_text IS NULL", "json_object('column', 'value')"),
@@ -203,7 +204,8 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
          "json_object('value', v, 'indicator', ind_code, 'low', coalesce(CAST(min_value AS TEXT), '-inf'), "
          "'high', coalesce(CAST(max_value AS TEXT), 'inf'))"),
         ("bad-value", "state", f"state IS NOT NULL AND state NOT IN {STATES}",
-         f"json_object('column', 'state', 'value', state, 'detail', 'one of {', '.join(STATES)}')"),
+         f"json_object('column', 'state', 'column_zh', '状态', 'value', state, "
+         f"'detail', '{one_of(STATES)['detail']}', 'detail_zh', '{one_of(STATES)['detail_zh']}')"),
         # warnings: the conversion actually applied, so nothing is guessed silently
         ("scale-in-value", "value", "iid IS NOT NULL AND num IS NOT NULL AND suffix NOT IN ('%', '％') AND NOT unit_bad",
          "json_object('value', value_text, 'number', v, 'unit', ind_unit, 'scale', suffix)"),
@@ -215,10 +217,10 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
                          "json_object('value', period)"))
     if checks.scope_rids is not None:
         rules.append(("not-permitted", "region", f"rid IS NOT NULL AND rid NOT IN (SELECT rid FROM _scope_rids)",
-                      "json_object('user', '{user}', 'action', 'report', 'value', region)"))
+                      "json_object('user', '{user}', 'action', 'report', 'action_zh', '报送', 'value', region)"))
     if checks.scope_iids is not None:
         rules.append(("not-permitted", "indicator", "iid IS NOT NULL AND iid NOT IN (SELECT iid FROM _scope_iids)",
-                      "json_object('user', '{user}', 'action', 'report', 'value', region)"))
+                      "json_object('user', '{user}', 'action', 'report', 'action_zh', '报送', 'value', region)"))
     return rules
 
 
@@ -323,6 +325,10 @@ def _cross_row(con, checks: Checks) -> None:
                                    ELSE printf('%+.0f%%', 100 * (value / previous - 1)) END,
                     'threshold', CASE WHEN ind_base = '%' THEN '{checks.jump_points:g} points'
                                       ELSE '{checks.jump_ratio:.0%}' END,
+                    'change_zh', CASE WHEN ind_base = '%' THEN printf('%+.1f 个百分点', value - previous)
+                                      ELSE printf('%+.0f%%', 100 * (value / previous - 1)) END,
+                    'threshold_zh', CASE WHEN ind_base = '%' THEN '{checks.jump_points:g} 个百分点'
+                                         ELSE '{checks.jump_ratio:.0%}' END,
                     'comment', coalesce(comment, '')) AS TEXT), 104
         FROM big WHERE jumped""")
     errors = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")

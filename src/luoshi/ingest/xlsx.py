@@ -2,9 +2,11 @@
 
 Merged cells in the data area and formula cells are reported explicitly: a formula with a saved
 result is read as that result with a warning (the reporter sees what was taken); one without a
-saved result is an error.  The fast path reads values only (xlsx_rows.py, openpyxl itself for files
-it does not expect); the sheet's XML is scanned once for ``<mergeCell>`` and ``<f>`` so that
-formulas are looked at only in files that have them.
+saved result is an error.  A number in a percent format is read as the percent it shows ("5.2%"
+for 0.052 in ``0.0%``), as the same workbook saved as CSV gives it, so that the value check treats
+the sign as it treats a typed one.  The fast path reads values only (xlsx_rows.py, openpyxl itself
+for files it does not expect); the sheet's XML is scanned once for ``<mergeCell>`` and ``<f>`` so
+that formulas are looked at only in files that have them.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import io
 import re
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 
 import pyarrow as pa
 
@@ -28,6 +31,8 @@ _RANGE = re.compile(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?")
 def _cell_text(v) -> str | None:
     if v is None:
         return None
+    if isinstance(v, xlsx_rows.Percent):
+        return percent_text(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
@@ -37,6 +42,16 @@ def _cell_text(v) -> str | None:
     if isinstance(v, date):
         return v.isoformat()
     return str(v)
+
+
+def percent_text(v: float) -> str:
+    """The percent a cell holds, at the precision it was stored with (0.052 -> "5.2%", 0.07 ->
+    "7%"; a ``0%`` format showing 5% of 0.052 still gives 5.2%: the format rounds the display, not
+    the value).  Scaled in decimal, so that 0.07 is not 7.000000000000001."""
+    if v != v or v in (float("inf"), float("-inf")):
+        return repr(float(v))
+    scaled = Decimal(repr(float(v))).scaleb(2).normalize()
+    return f"{scaled:f}%"
 
 
 def _pick_sheet(titles: list[str]) -> int | None:
@@ -86,13 +101,21 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
         ws = wb.worksheets[k]
         sheet = ws.title
         xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
-        got = _collect(enumerate(ws.iter_rows(values_only=True), start=1), kind, sheet, report)
+        got = _collect(enumerate(_values(ws), start=1), kind, sheet, report)
     except Exception as exc:  # a corrupt sheet part: report, do not crash
         report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     finally:
         wb.close()
     return None if got is None else _finish(data, xml, sheet, *got, report)
+
+
+def _values(ws):
+    """openpyxl's rows of values, with a number in a percent format as a ``Percent``."""
+    for cells in ws.iter_rows():
+        yield tuple(xlsx_rows.Percent(c.value) if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+                    and xlsx_rows.is_percent_format(getattr(c, "number_format", None)) else getattr(c, "value", None)
+                    for c in cells)
 
 
 def _collect(rows, kind: str, sheet: str, report: Report):

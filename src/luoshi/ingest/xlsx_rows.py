@@ -6,13 +6,15 @@ and builds a dictionary per cell.  Here the workbook parts that decide what a va
 strings, cell styles with date formats, the date epoch, the sheet list) are still read by openpyxl,
 and only the sheet's rows are streamed with ElementTree, one row element at a time.  A value is the
 one openpyxl would return: int or float for numbers, datetime for numbers in a date style, bool,
-str.  Anything this reader does not expect raises ``Unsupported`` so that the caller can fall back
-to openpyxl itself.
+str; a number in a percent style is a ``Percent`` (a float), which openpyxl does not say.  Anything
+this reader does not expect raises ``Unsupported`` so that the caller can fall back to openpyxl
+itself.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +28,23 @@ class Unsupported(Exception):
     """The file needs openpyxl's own reader."""
 
 
+class Percent(float):
+    """A number in a cell formatted as a percent: "5.2%" typed into Excel, WPS or LibreOffice is
+    stored as 0.052 with a format such as ``0.0%``."""
+
+
+# what is not a format's own percent sign: text in quotes, an escaped character, [colour] or [$-locale]
+_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(fmt: str | None) -> bool:
+    """Whether a number format scales its number by 100 (``0%``, ``0.0%``, ``#,##0.00%``); a percent
+    sign in quotes or escaped (``0.0"%"``, ``0.0\\%``) is text shown beside an unscaled number."""
+    if not fmt:
+        return False
+    return "%" in _LITERAL.sub("", fmt.split(";")[0])
+
+
 @dataclass
 class Book:
     sheets: list[tuple[str, str]]            # (title, part path) of worksheets, in order
@@ -34,6 +53,7 @@ class Book:
     epoch: object = None
     date_styles: frozenset = frozenset()
     timedelta_styles: frozenset = frozenset()
+    percent_styles: frozenset = frozenset()
 
     def close(self) -> None:
         self.archive.close()
@@ -60,7 +80,24 @@ def open_book(data: bytes) -> Book:
         raise
     wb = reader.wb
     return Book(sheets=sheets, archive=reader.archive, shared=reader.shared_strings, epoch=wb.epoch,
-                date_styles=frozenset(wb._date_formats), timedelta_styles=frozenset(wb._timedelta_formats))
+                date_styles=frozenset(wb._date_formats), timedelta_styles=frozenset(wb._timedelta_formats),
+                percent_styles=_percent_styles(wb))
+
+
+def _percent_styles(wb) -> frozenset:
+    """The cell style indexes whose number format is a percent (after openpyxl's stylesheet
+    reading, a style's numFmtId is a built-in id or 164 + the index of a custom format)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = list(wb._number_formats)
+    out = set()
+    for idx, style in enumerate(wb._cell_styles):
+        n = style.numFmtId
+        fmt = BUILTIN_FORMATS.get(n) if n < BUILTIN_FORMATS_MAX_SIZE else (
+            custom[n - BUILTIN_FORMATS_MAX_SIZE] if n - BUILTIN_FORMATS_MAX_SIZE < len(custom) else None)
+        if is_percent_format(fmt):
+            out.add(idx)
+    return frozenset(out)
 
 
 def sheet_xml(book: Book, path: str) -> bytes:
@@ -130,6 +167,8 @@ def _value(book: Book, c):
                 return from_excel(number, book.epoch, timedelta=int(style) in book.timedelta_styles)
             except (OverflowError, ValueError):
                 return "#VALUE!"
+        if style and int(style) in book.percent_styles:
+            return Percent(number)
         return number
     if kind == "s":
         return book.shared[int(value)]

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from luoshi.domain.problems import Refusal
+from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.roles import ROLES, Actor, Grant
 from luoshi.services.audit import log
 from luoshi.store.db import Database
@@ -96,15 +96,16 @@ def require_manage(db: Database, by: Actor, region_code: str | None = None) -> N
         return
     if region_code:
         rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region_code])
-        by.require("manage", rid, target=f"users in {region_code}")
+        by.require("manage", rid, target=f"users in {region_code}", target_zh=f" {region_code} 的用户")
     elif not by.is_admin:
-        raise by.refusal("manage users")
+        raise by.refusal("manage users", "管理用户")
 
 
 def add_user(db: Database, name: str, password: str | None, *, by: Actor, display_name: str | None = None) -> dict:
     require_manage(db, by)
     if not NAME_RE.match(name or ""):
-        raise Refusal("bad-value", column="user name", value=name, detail="2-64 letters, digits or _ . @ -")
+        raise Refusal("bad-value", column="user name", column_zh="用户名", value=name,
+                      detail="2-64 letters, digits or _ . @ -", detail_zh="2 至 64 个字母、数字或 _ . @ -")
     if password is not None:
         _check_password(password)
     if db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
@@ -132,7 +133,7 @@ def _check_password(password: str) -> None:
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise Refusal("bad-value", column="role", value=role, detail=f"one of {', '.join(ROLES)}")
+        raise Refusal("bad-value", column="role", value=role, **one_of(ROLES))
 
 
 def _check_user(db: Database, name: str) -> None:
@@ -192,7 +193,8 @@ def create_token(db: Database, name: str, *, by: Actor, days: int = 90, label: s
     if region_code:
         subtree(db, region_code)
     if not 1 <= days <= 366:
-        raise Refusal("bad-value", column="days", value=days, detail="tokens expire after 1 to 366 days")
+        raise Refusal("bad-value", column="days", column_zh="有效天数", value=days,
+                      detail="tokens expire after 1 to 366 days", detail_zh="令牌有效期为 1 至 366 天")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     expires = now() + timedelta(days=days)

@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.problems import InputError, Refusal, Report, editable, one_of
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.ingest.documents import read_document
 from luoshi.services.targets import store_targets
@@ -87,7 +87,7 @@ class DocumentService:
             except ValueError:
                 report.add("bad-date", field="date", value=doc_date)
         if kind and kind not in KINDS:
-            report.add("bad-value", field="kind", column="kind", value=kind, detail=f"one of {', '.join(KINDS)}")
+            report.add("bad-value", field="kind", column="kind", value=kind, **one_of(KINDS))
         if issuer and not self.db.one("SELECT 1 AS x FROM regions WHERE code = ?", [issuer]):
             report.add("unknown-region", field="issuer", value=issuer)
 
@@ -189,7 +189,7 @@ class DocumentService:
         if bad:
             report = Report(file=f"commitment {cid}")
             for k in bad:
-                report.add("bad-value", field=k, column=k, value=fields[k], detail=f"editable: {', '.join(EDITABLE)}")
+                report.add("bad-value", field=k, column=k, value=fields[k], **editable(EDITABLE))
             raise InputError(report)
         fields = {k: v for k, v in fields.items() if v is not None}
         if not fields:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from luoshi.domain.problems import Refusal, Report
+from luoshi.domain.problems import Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.readers import detect_format, read_table
@@ -33,7 +33,7 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
     actor = actor or Actor.local()
     for column, value, allowed in (("mode", mode, MODES), ("kind", kind, KINDS)):
         if value not in allowed:
-            raise Refusal("bad-value", column=column, value=value, detail=f"one of {', '.join(allowed)}")
+            raise Refusal("bad-value", column=column, value=value, **one_of(allowed))
     shown = name or Path(path).name
     report = Report(file=shown)
     table = read_table(path, kind, report, fmt)
@@ -62,7 +62,7 @@ def submit_targets(db: Database, catalog: Catalog, table, report: Report, *, act
         for r in checked:
             if r["rid"] not in allowed:
                 report.add("not-permitted", row=r["row"], field="region", user=actor.name, action="set targets",
-                           value=r["region"])
+                           action_zh="设定目标", value=r["region"])
     bad = {p.row for p in report.errors}
     good = [r for r in checked if r["row"] not in bad]
     failed = table is None or (bool(bad) and mode == "all-or-nothing")

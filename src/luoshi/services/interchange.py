@@ -3,8 +3,6 @@ and the rollup as SDMX-CSV 2.0.  Exports only contain what the caller may read."
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from luoshi.domain.problems import InputError, Report
 from luoshi.domain.roles import Actor
 from luoshi.ingest.dhis2 import CSV_COLUMNS, load_mapping, read_values, to_table
 from luoshi.services import observations
+from luoshi.store.csv_files import write_csv
 
 SDMX_STRUCTURE = "LUOSHI:ROLLUP(1.0)"
 SDMX_COLUMNS = ("STRUCTURE", "STRUCTURE_ID", "ACTION", "INDICATOR", "REF_AREA", "TIME_PERIOD", "OBS_VALUE",
@@ -134,12 +133,8 @@ def dhis2_export(db, path: str | Path, mapping_path: str | Path, *, actor: Actor
     if p.suffix.lower() == ".json":
         p.write_text(json.dumps({"dataValues": out}, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(CSV_COLUMNS)
-        for v in out:
-            w.writerow(["" if v[c] is None else str(v[c]).lower() if isinstance(v[c], bool) else v[c] for c in CSV_COLUMNS])
-        p.write_text(buf.getvalue(), encoding="utf-8")
+        write_csv(p, list(CSV_COLUMNS), (["" if v[c] is None else str(v[c]).lower() if isinstance(v[c], bool) else v[c]
+                                         for c in CSV_COLUMNS] for v in out))
     return {"file": str(p), "values": len(out), "period": asked.code if asked else None}
 
 
@@ -166,16 +161,15 @@ def sdmx_export(db, path: str | Path, *, actor: Actor, indicators: list[str] | N
     if indicators:
         where += " AND i.code IN (SELECT unnest(?::TEXT[]))"
         params.append(list(indicators))
+    # rounded to the indicator's decimals: a sum or mean of doubles carries noise (371.15090000000004)
     rows = db.cursor().execute(f"""
-        SELECT i.code, r.code, p.code, p.type, x.value, i.unit,
+        SELECT i.code, r.code, p.code, p.type, round(x.value, i.decimals), i.unit,
                CASE x.src WHEN 0 THEN 'reported' WHEN 1 THEN 'time' WHEN 2 THEN 'regions' ELSE 'formula' END,
                x.synthetic
         FROM rollup x JOIN indicators i ON i.iid = x.iid JOIN regions r ON r.rid = x.rid JOIN periods p ON p.key = x.pkey
         WHERE x.value IS NOT NULL {where} ORDER BY i.code, r.code, x.pkey""", params).fetchall()
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(SDMX_COLUMNS)
-        for ind, reg, per, ptype, value, unit, src, syn in rows:
-            w.writerow(["dataflow", SDMX_STRUCTURE, "I", ind, reg, sdmx_period(per, ptype), repr(float(value)),
-                        unit, src, "true" if syn else "false"])
+    write_csv(path, list(SDMX_COLUMNS), (["dataflow", SDMX_STRUCTURE, "I", ind, reg, sdmx_period(per, ptype),
+                                          repr(float(value)), unit, src, "true" if syn else "false"]
+                                         for ind, reg, per, ptype, value, unit, src, syn in rows),
+              bom=False)  # an SDMX tool's file, not a spreadsheet's: sdmx1 refuses the mark
     return {"file": str(path), "observations": len(rows), "structure": SDMX_STRUCTURE}

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from luoshi.analytics import rollup
 from luoshi.domain.periods import ptype_sql
-from luoshi.domain.problems import CATALOGUE, ERROR, Refusal, Report
+from luoshi.domain.problems import CATALOGUE, ERROR, Refusal, Report, one_of
 from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.columns import fields_for
@@ -88,7 +88,7 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     revision: a reader keeps what it read beside them (the DHIS2 import keeps combos and storedBy)."""
     for column, value, allowed in (("mode", mode, MODES), ("state", state, STATES)):
         if value not in allowed:
-            raise Refusal("bad-value", column=column, value=value, detail=f"one of {', '.join(allowed)}")
+            raise Refusal("bad-value", column=column, value=value, **one_of(allowed))
     result = {"import_id": None if dry_run else new_import_id(), "kind": "observations", "file": report.file,
               "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
               "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
@@ -167,7 +167,8 @@ def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
         if allowed:
             con.executemany("INSERT INTO _ok_rids VALUES (?)", [[r] for r in sorted(allowed)])
         con.execute(f"""INSERT INTO {v.problems} SELECT row_no, sheet, 'state', 'not-permitted',
-                        CAST(json_object('user', ?, 'action', 'set state {st}', 'value', region) AS TEXT), 105
+                        CAST(json_object('user', ?, 'action', 'set state {st}', 'action_zh', '将状态设为 {st}',
+                                         'value', region) AS TEXT), 105
                         FROM {v.candidates} WHERE coalesce(state, ?) = ? AND rid NOT IN (SELECT rid FROM _ok_rids)""",
                     [actor.name, state, st])
     con.execute(f"DELETE FROM {v.candidates} WHERE row_no IN "

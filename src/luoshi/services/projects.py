@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from luoshi.analytics.projects import investment, monthly
-from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.problems import InputError, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.services.task_flow import audit, now, require_lead
@@ -31,8 +31,7 @@ def add_projects(db: Database, projects: list[dict], actor: Actor, *, on: date, 
         if p.get("lead_unit") and p["lead_unit"] not in units:
             report.add("unknown-unit", row=n, field="lead_unit", value=p["lead_unit"])
         if p.get("status", "planned") not in STATUSES:
-            report.add("bad-value", row=n, field="status", column="status", value=p.get("status"),
-                       detail=", ".join(STATUSES))
+            report.add("bad-value", row=n, field="status", column="status", value=p.get("status"), **one_of(STATUSES))
     if not report.ok:
         raise InputError(report)
     with db.write() as con:

@@ -86,7 +86,8 @@ def load_plans(db: Database, path: str | Path) -> dict:
         for n in plan.nodes:
             if n.aligns_to and not plan.parent_plan:
                 report.add("bad-value", field=f"plans[{i}].nodes[{n.seq}].aligns_to", column="aligns_to",
-                           value=n.aligns_to, detail="a plan without parent_plan cannot align its nodes")
+                           value=n.aligns_to, detail="a plan without parent_plan cannot align its nodes",
+                           detail_zh="没有 parent_plan 的规划不能对齐节点")
             elif n.aligns_to and n.aligns_to not in parent_nodes.get(plan.id, set()):
                 report.add("unknown-node", field=f"plans[{i}].nodes[{n.seq}].aligns_to", value=n.aligns_to,
                            plan=plan.parent_plan)

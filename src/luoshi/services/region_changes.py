@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from luoshi.domain.problems import InputError, Report
-from luoshi.domain.regions import DEPTH, LEVELS, valid_code, valid_on, valid_on_sql
+from luoshi.domain.problems import InputError, Report, one_of
+from luoshi.domain.regions import CODE_RULE, DEPTH, LEVELS, valid_code, valid_on, valid_on_sql
 from luoshi.store import regions as store
 from luoshi.store.db import Database
 
@@ -55,15 +55,13 @@ def _check_existing(db, report: Report, day: date | None, field: str, code: str)
 def _check_new(db, report: Report, day: date | None, new: dict, first: dict | None) -> dict:
     code = str(new.get("code") or "")
     if not valid_code(code):
-        report.add("bad-value", field="into", column="code", value=code,
-                   detail="a GB/T 2260 code has 6 digits (9 or 12 below county level)")
+        report.add("bad-value", field="into", column="code", value=code, **CODE_RULE)
     for col in ("name_zh", "name_en"):
         if not new.get(col):
             report.add("missing-value", field=f"into.{code}.{col}", column=col)
     level = new.get("level") or (first["level"] if first else None)
     if level not in LEVELS:
-        report.add("bad-value", field=f"into.{code}.level", column="level", value=str(level),
-                   detail=f"one of {', '.join(LEVELS)}")
+        report.add("bad-value", field=f"into.{code}.level", column="level", value=str(level), **one_of(LEVELS))
     # by default under the parent of the first region going in (its current link)
     parent_code = new.get("parent") or (first["links"][-1]["parent"] if first and first["links"] else None)
     parent = store.by_code(db, parent_code) if parent_code else None
@@ -74,7 +72,8 @@ def _check_new(db, report: Report, day: date | None, new: dict, first: dict | No
         report.add("region-not-valid", field=f"into.{code}.parent", value=parent_code, period=day.isoformat())
     elif level in LEVELS and parent["depth"] >= DEPTH[level]:
         report.add("bad-value", field=f"into.{code}.parent", column="parent", value=parent_code,
-                   detail=f"a {parent['level']} cannot hold a {level}")
+                   detail=f"a {parent['level']} cannot hold a {level}",
+                   detail_zh=f"{parent['level']} 级地区之下不能设 {level} 级地区")
     return {"code": code, "name_zh": new.get("name_zh"), "name_en": new.get("name_en"), "level": level,
             "parent": parent, "kind": new.get("kind") or level, "synthetic": bool(new.get("synthetic", False))}
 
@@ -85,14 +84,16 @@ def plan_change(db: Database, *, date, kind: str, from_codes: list[str], into: l
     report = Report()
     day = _day(date, report)
     if kind not in KINDS:
-        report.add("bad-value", field="kind", column="kind", value=str(kind), detail="merge or split")
+        report.add("bad-value", field="kind", column="kind", value=str(kind), **one_of(KINDS))
     into_codes = [i if isinstance(i, str) else str(i.get("code") or "") for i in into]
     if kind == "merge" and (len(into) != 1 or not from_codes):
         report.add("bad-value", field="into", column="into", value=",".join(into_codes),
-                   detail="a merge takes one or more regions into exactly one")
+                   detail="a merge takes one or more regions into exactly one",
+                   detail_zh="合并是把一个或多个地区并入恰好一个地区")
     if kind == "split" and (len(from_codes) != 1 or len(into) < 2):
         report.add("bad-value", field="into", column="into", value=",".join(into_codes),
-                   detail="a split takes exactly one region into two or more")
+                   detail="a split takes exactly one region into two or more",
+                   detail_zh="拆分是把恰好一个地区分为两个或更多地区")
     for field, codes in (("from", from_codes), ("into", into_codes)):
         for code in {c for c in codes if codes.count(c) > 1}:
             report.add("duplicate-code", field=field, value=code)
@@ -115,7 +116,7 @@ def plan_change(db: Database, *, date, kind: str, from_codes: list[str], into: l
     retired = [c for c in olds if c not in kept]
     if kind == "merge" and from_codes and not retired and all(c in olds for c in from_codes):
         report.add("bad-value", field="from", column="from", value=",".join(from_codes),
-                   detail="a merge retires at least one region")
+                   detail="a merge retires at least one region", detail_zh="合并至少要撤销一个地区")
     moved, moves = {}, dict(moves or {})
     for code in retired:
         for child in (store.children(db, code, day) if day else []):
@@ -129,7 +130,8 @@ def plan_change(db: Database, *, date, kind: str, from_codes: list[str], into: l
                            last=(day - timedelta(days=1)).isoformat())
             elif target not in into_codes:
                 report.add("bad-value", field="moves", column="moves", value=f"{child['code']}={target}",
-                           detail=f"a child moves to one of {', '.join(into_codes)}")
+                           detail=f"a child moves to one of {', '.join(into_codes)}",
+                           detail_zh=f"下级地区只能划入 {'、'.join(into_codes)} 之一")
             else:
                 moved[child["code"]] = target
         if day:
@@ -139,7 +141,7 @@ def plan_change(db: Database, *, date, kind: str, from_codes: list[str], into: l
                 report.add("values-after-change", field="from", value=code, n=n, date=day.isoformat())
     for child in moves:
         report.add("bad-value", field="moves", column="moves", value=child,
-                   detail="not a child of a retired region on the date")
+                   detail="not a child of a retired region on the date", detail_zh="在变更日不是被撤销地区的下级")
     return report, {"date": day, "kind": kind, "from": list(from_codes), "into": into_codes, "retired": retired,
                     "continued": kept, "created": created, "moved": moved, "olds": olds}
 

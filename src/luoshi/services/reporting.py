@@ -48,7 +48,7 @@ class Reporting:
         if state is None:
             state = "approved" if actor.superuser else "submitted"
         if not actor.superuser and not actor.rids("report"):
-            raise actor.refusal("import")
+            raise actor.refusal("import", "导入")
         return imports.run_import(self.db, self.ws.catalog(), path, kind=kind, mode=mode, dry_run=dry_run,
                                   state=state, actor=actor, fmt=fmt, checks=self.checks(),
                                   basis=self.ws.setting("value_basis"),
@@ -63,7 +63,7 @@ class Reporting:
         if imp is None:
             raise Refusal("unknown-import", 404, value=import_id)
         if not actor.is_admin and imp["by_user"] != actor.name:
-            raise actor.refusal(f"read import {import_id}")
+            raise actor.refusal(f"read import {import_id}", f"查看导入 {import_id}")
         return self.db.all("SELECT row_no, sheet, cells, problems FROM rejected_rows WHERE import_id = ? ORDER BY row_no",
                            [import_id])
 
@@ -71,7 +71,7 @@ class Reporting:
         rid = self.db.scalar("SELECT rid FROM regions WHERE code = ?", [region])
         if rid is None:
             raise Refusal("unknown-region", 404, value=region)
-        actor.require("report", rid, target=f"region {region}")
+        actor.require("report", rid, target=f"region {region}", target_zh=f"地区 {region}")
         return template.write_template(self.db, region, period, path, actor.iids("report"))
 
     # --- workflow -------------------------------------------------------------------------------
@@ -115,5 +115,5 @@ class Reporting:
 
     def users(self, *, actor: Actor) -> list[dict]:
         if not actor.is_admin:
-            raise actor.refusal("list users")
+            raise actor.refusal("list users", "列出用户")
         return access.users(self.db)

@@ -76,7 +76,7 @@ def submit_report(db: Database, task_id: str, actor: Actor, *, on: date, percent
     task = get_task(db, task_id)
     require_lead(actor, task_id, task["lead_unit"])
     if task["state"] == "closed":
-        raise Refusal("bad-task-state", 409, task=task_id, state=task["state"], action="report")
+        raise Refusal("bad-task-state", 409, task=task_id, state=task["state"], action="report", action_zh="报送进展")
     report = Report(file=f"task {task_id}")
     try:
         pct = float(percent)
@@ -130,10 +130,13 @@ def request_extension(db: Database, task_id: str, actor: Actor, *, on: date, new
     task = get_task(db, task_id)
     require_lead(actor, task_id, task["lead_unit"])
     if task["state"] != "open" or _pending(db, task_id, "extension"):
-        raise Refusal("bad-task-state", 409, task=task_id, state=task["state"] if task["state"] != "open"
-                      else "awaiting an extension decision", action="request an extension")
+        waiting = task["state"] == "open"
+        raise Refusal("bad-task-state", 409, task=task_id,
+                      state="awaiting an extension decision" if waiting else task["state"],
+                      state_zh="等待延期审核" if waiting else task["state"],
+                      action="request an extension", action_zh="申请延期")
     if not (reason or "").strip():
-        raise Refusal("missing-reason", 422, action="request an extension")
+        raise Refusal("missing-reason", 422, action="request an extension", action_zh="申请延期")
     if new_deadline <= task["deadline"]:
         raise Refusal("extension-not-later", 422, value=new_deadline, deadline=task["deadline"])
     with db.write() as con:
@@ -151,9 +154,9 @@ def decide_extension(db: Database, task_id: str, actor: Actor, *, on: date, appr
     _check_supervisor(task, actor)
     req = _pending(db, task_id, "extension")
     if req is None:
-        raise Refusal("no-pending-request", 409, task=task_id, kind="extension")
+        raise Refusal("no-pending-request", 409, task=task_id, kind="extension", kind_zh="延期")
     if not approve and not note.strip():
-        raise Refusal("missing-reason", 422, action="reject an extension")
+        raise Refusal("missing-reason", 422, action="reject an extension", action_zh="驳回延期申请")
     state = "approved" if approve else "rejected"
     with db.write() as con:
         con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "
@@ -171,7 +174,8 @@ def request_closure(db: Database, task_id: str, actor: Actor, *, on: date, note:
     require_lead(actor, task_id, task["lead_unit"])
     if task["state"] != "open" or task["percent"] < 100:
         state = task["state"] if task["state"] != "open" else f"open at {task['percent']:g}%"
-        raise Refusal("bad-task-state", 409, task=task_id, state=state, action="request closure (report 100% first)")
+        raise Refusal("bad-task-state", 409, task=task_id, state=state, action="request closure (report 100% first)",
+                      action_zh="申请办结（请先报送 100% 完成）")
     with db.write() as con:
         cid = con.execute("""INSERT INTO task_requests (task_id, kind, state, requested_by, unit_code, requested_on,
                                reason) VALUES (?, 'closure', 'pending', ?,?,?,?) RETURNING id""",
@@ -190,9 +194,9 @@ def decide_closure(db: Database, task_id: str, actor: Actor, *, on: date, close:
     _check_supervisor(task, actor)
     req = _pending(db, task_id, "closure")
     if req is None or task["state"] != "closure_requested":
-        raise Refusal("no-pending-request", 409, task=task_id, kind="closure")
+        raise Refusal("no-pending-request", 409, task=task_id, kind="closure", kind_zh="办结")
     if not close and not reason.strip():
-        raise Refusal("missing-reason", 422, action="return a task")
+        raise Refusal("missing-reason", 422, action="return a task", action_zh="退回任务")
     state = "closed" if close else "returned"
     with db.write() as con:
         con.execute("UPDATE task_requests SET state = ?, decided_by = ?, decided_unit = ?, decided_on = ?, "

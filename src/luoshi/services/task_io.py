@@ -113,20 +113,24 @@ def check_rows(db: Database, rows: list[tuple[str, int, dict, dict]], report: Re
 
 
 def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_id: str,
-                dry_run: bool = False, partial: bool = False) -> dict:
-    """Import a task list; all or nothing unless ``partial`` (then rows with errors are skipped)."""
+                dry_run: bool = False, partial: bool = False, refuse: bool = True) -> dict:
+    """Import a task list; all or nothing unless ``partial`` (then rows with errors are skipped).
+    A list with errors and not ``partial`` is refused (InputError), or with ``refuse=False``
+    answered by the summary with nothing imported (``ok`` false), as a ``--json`` caller wants it."""
     report = Report(file=Path(path).name)
     rows = read_task_rows(path, report)
     tasks = check_rows(db, rows, report, plan_id=plan_id) if report.ok or partial else []
     bad_rows = {(p.sheet, p.row) for p in report.errors}
     if not report.ok and not partial:
-        raise InputError(report)
+        if refuse:
+            raise InputError(report)
+        tasks = []
     good = [t for t in tasks if t.pop("_where") not in bad_rows]
     if not dry_run and good:
         insert_tasks(db, good, actor, on)
-    return {"file": report.file, "rows_read": report.rows_read, "imported": 0 if dry_run else len(good),
-            "skipped": report.rows_read - len(good), "dry_run": dry_run, "ids": [t["id"] for t in good],
-            "problems": [p.to_dict() for p in report.problems]}
+    return {"file": report.file, "ok": report.ok, "rows_read": report.rows_read,
+            "imported": 0 if dry_run else len(good), "skipped": report.rows_read - len(good), "dry_run": dry_run,
+            "ids": [t["id"] for t in good], "problems": [p.to_dict() for p in report.problems]}
 
 
 def export_xlsx(db: Database, path: str | Path, tasks: list[dict], *, title: str = "任务清单") -> int:

@@ -1,6 +1,8 @@
 """The XLSX reporting template for one region and period: its indicators with codes, bilingual
 headers, units, last period's values, cell validation and protected headers.  A filled template
-imports without edits (the importer recognises the bilingual headers and the "data" sheet)."""
+imports without edits (the importer recognises the bilingual headers and the "data" sheet), also
+when it is saved as a GBK CSV: units are written in a spelling GBK can encode (微克/立方米 for μg/m³,
+whose "³" a GBK save turns into "?")."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 from luoshi.domain.periods import parse_given
 from luoshi.domain.problems import Refusal
-from luoshi.domain.scales import SCALES, split_unit
+from luoshi.domain.scales import SCALES, gbk_safe, split_unit
 from luoshi.store.db import Database
 
 HEADERS = (("indicator", "指标代码 indicator", 18), ("name", "指标名称 name", 34), ("region", "地区代码 region", 14),
@@ -36,15 +38,16 @@ def template_rows(db: Database, region: str, period: str, iids: set[int] | None 
 
 
 def unit_choices(unit: str) -> list[str]:
-    """The indicator's unit first, then its rescalings (亿元: 亿元, 万元, 元 ...) for the dropdown."""
+    """The indicator's unit first, then its rescalings (亿元: 亿元, 万元, 元 ...) for the dropdown,
+    each spelt so that a GBK save keeps it."""
     scale, base = split_unit(unit)
-    out = [unit]
+    out = [gbk_safe(unit)]
     if base and base != "%":
         for word, _ in SCALES:
-            if word + base not in out and len(out) < 6 and word in ("亿", "万", "千"):
-                out.append(word + base)
-        if base not in out:
-            out.append(base)
+            if gbk_safe(word + base) not in out and len(out) < 6 and word in ("亿", "万", "千"):
+                out.append(gbk_safe(word + base))
+        if gbk_safe(base) not in out:
+            out.append(gbk_safe(base))
     return out
 
 
@@ -69,7 +72,8 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
     unit_lists: dict[str, DataValidation] = {}
     for n, r in enumerate(rows, start=2):
         values = {"indicator": r["code"], "name": f"{r['name_zh']} {r['name_en']}", "region": info["region"]["code"],
-                  "period": info["period"], "unit": r["unit"], "previous": r["previous"], "value": r["current"]}
+                  "period": info["period"], "unit": gbk_safe(r["unit"]), "previous": r["previous"],
+                  "value": r["current"]}
         for k, col in key_of.items():
             c = ws.cell(row=n, column=col, value=values.get(k))
             if k in ("region", "period", "indicator"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from luoshi.domain.periods import parse_given
-from luoshi.domain.problems import Refusal
+from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.roles import Actor
 from luoshi.services import observations
@@ -22,6 +22,7 @@ TRANSITIONS = {  # action: (from states, to state, permission)
     "approve": (("submitted",), "approved", "approve"),
     "return": (("submitted", "approved"), "draft", "approve"),
 }
+TRANSITION_ZH = {"submit": "提交", "approve": "审核通过", "return": "退回"}
 
 
 def _now() -> datetime:
@@ -49,10 +50,10 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
                bottom_up: bool = False, subtree: bool = False) -> dict:
     """Move every matching value in the caller's scope from the action's source states on."""
     if action not in TRANSITIONS:
-        raise Refusal("bad-value", column="action", value=action, detail=f"one of {', '.join(TRANSITIONS)}")
+        raise Refusal("bad-value", column="action", value=action, **one_of(TRANSITIONS))
     sources, target, permission = TRANSITIONS[action]
     if action == "return" and not reason:
-        raise Refusal("missing-reason", 422, action="return values")
+        raise Refusal("missing-reason", 422, action="return values", action_zh="退回数值")
     where, params = [f"c.latest_state IN ({', '.join('?' * len(sources))})"], list(sources)
     if region:
         rid = db.scalar("SELECT rid FROM regions WHERE code = ?", [region])
@@ -85,7 +86,7 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
             FROM obs_current c WHERE {' AND '.join(where)}""", [target, reason] + params)
         n = con.execute("SELECT count(*) FROM _in").fetchone()[0]
         if n == 0 and allowed is not None and region:
-            raise actor.refusal(f"{action} values of {region}")
+            raise actor.refusal(f"{action} values of {region}", f"{TRANSITION_ZH[action]}地区 {region} 的数值")
         locked = con.execute(f"""WITH l AS ({lock_relation(today)})
             SELECT p.code, ind.code FROM _in i JOIN periods p ON p.key = i.pkey JOIN indicators ind ON ind.iid = i.iid
             WHERE EXISTS (SELECT 1 FROM l WHERE kind = 'lock' AND l.iid = i.iid AND p.start >= l.lstart AND p."end" <= l.lend)
@@ -115,9 +116,10 @@ def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool 
          basis: str = "approved") -> dict:
     """Lock (or, for an admin with a reason, unlock) a period of a plan; values change state with it."""
     if not actor.is_admin:
-        raise actor.refusal(f"{'unlock' if unlock else 'lock'} {plan_id} {period}")
+        raise actor.refusal(f"{'unlock' if unlock else 'lock'} {plan_id} {period}",
+                            f"{'解锁' if unlock else '锁定'} {plan_id} {period}")
     if unlock and not reason:
-        raise Refusal("missing-reason", 422, action="unlock a period")
+        raise Refusal("missing-reason", 422, action="unlock a period", action_zh="解锁期间")
     if not db.scalar("SELECT count(*) FROM plans WHERE id = ?", [plan_id]):
         raise Refusal("unknown-plan", 404, value=plan_id)
     p = parse_given(period)
@@ -141,7 +143,7 @@ def lock(db: Database, actor: Actor, plan_id: str, period: str, *, unlock: bool 
 
 def set_lock_rule(db: Database, actor: Actor, plan_id: str, days: int) -> dict:
     if not actor.is_admin:
-        raise actor.refusal("set lock rules")
+        raise actor.refusal("set lock rules", "设置锁定规则")
     with db.write() as con:
         con.execute("INSERT OR REPLACE INTO lock_rules VALUES (?, ?, false)", [plan_id, days])
         log(con, actor.name, "lock-rule", detail={"plan": plan_id, "days": days})

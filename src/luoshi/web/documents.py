@@ -17,7 +17,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.problems import InputError, Refusal, Report, editable
 from luoshi.domain.roles import Actor
 from luoshi.ingest.documents import MAX_BYTES
 from luoshi.services.documents import EDITABLE, KINDS
@@ -92,13 +92,13 @@ def _edit_fields(raw: dict) -> dict:
         if k == "csrf_token" or v is None or (isinstance(v, str) and not v.strip()):
             continue
         if k not in EDITABLE:
-            report.add("bad-value", field=k, column=k, value=v, detail=f"editable: {', '.join(EDITABLE)}")
+            report.add("bad-value", field=k, column=k, value=v, **editable(EDITABLE))
             continue
         if k in ("value", "value_high") and not isinstance(v, (int, float)):
             try:
                 v = float(str(v).replace(",", ""))
             except ValueError:
-                report.add("bad-value", field=k, column=k, value=v, detail="a number")
+                report.add("bad-value", field=k, column=k, value=v, detail="a number", detail_zh="应为数字")
                 continue
         fields[k] = v.strip() if isinstance(v, str) else v
     if not report.ok:

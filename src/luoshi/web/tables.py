@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 
 from fastapi.responses import Response
 
+from luoshi.store.csv_files import csv_text
 from luoshi.web import views
 
 
@@ -28,13 +27,8 @@ def _cell(v):
 def csv_response(rows: list[dict], filename: str, columns: list[str] | None = None) -> Response:
     """A UTF-8 CSV (with BOM, so that Excel reads Chinese correctly) of ``rows``."""
     columns = columns or (list(rows[0].keys()) if rows else [])
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in columns])
-    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+    text = csv_text(columns, ([_cell(r.get(c)) for c in columns] for r in rows))
+    return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -193,7 +193,8 @@ def api_projects(request: Request, cluster: Optional[str] = None, region: Option
 @api.get("/projects/portfolio", summary="Investment rolled up by cluster, region or plan node")
 def api_portfolio(request: Request, by: str = "cluster", year: Optional[int] = None, at: Optional[str] = None):
     if by not in ("cluster", "region", "node"):
-        raise Refusal("bad-value", column="by", value=by, detail="cluster, region or node")
+        raise Refusal("bad-value", column="by", value=by, detail="cluster, region or node",
+                      detail_zh="可选 cluster、region、node")
     return _json(desk(request).portfolio(year=year, at=_date(at), by=by))
 
 
