@@ -111,3 +111,13 @@ def test_cli_import_matrix(ws, people, tmp_path, ws_path, monkeypatch, user, reg
     monkeypatch.setenv("LUOSHI_USER", user)
     r = CliRunner().invoke(app, ["--db", str(ws_path), "import", "observations", str(f), "--json"])
     assert r.exit_code == {True: 0, False: 3 if user == "vic" else 2}[IMPORT[(user, region)]], r.output
+
+
+def test_a_reporter_of_some_indicators_is_told_which_indicator_is_not_theirs(ws, people, tmp_path):
+    r = ws.reporting
+    r.add_user("ivy", "correct horse battery", actor=people["ada"])
+    r.grant("ivy", "reporter", LIWAN, actor=people["ada"], indicators=["tech_transform"])
+    f = write(tmp_path / "i.csv", "indicator,region,period,value\ndigital_transform,440103,2024-03,5\n")
+    result = r.import_file(f, actor=r.actor("ivy"))
+    [p] = [p for p in result["problems"] if p["code"] == "not-permitted"]
+    assert p["field"] == "indicator" and "digital_transform" in p["message"] and "digital_transform" in p["message_zh"]

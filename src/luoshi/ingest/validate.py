@@ -220,7 +220,8 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
                       "json_object('user', '{user}', 'action', 'report', 'action_zh', '报送', 'value', region)"))
     if checks.scope_iids is not None:
         rules.append(("not-permitted", "indicator", "iid IS NOT NULL AND iid NOT IN (SELECT iid FROM _scope_iids)",
-                      "json_object('user', '{user}', 'action', 'report', 'action_zh', '报送', 'value', region)"))
+                      "json_object('user', '{user}', 'action', 'report ' || ind_code, "
+                      "'action_zh', '报送指标 ' || ind_code)"))
     return rules
 
 
