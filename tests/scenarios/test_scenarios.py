@@ -205,3 +205,14 @@ def test_every_comparator_with_each_direction(sc):
         v = sc.verdict(ind, region, str(year), f"{year}-02-10")
         assert (v["met"], v["category"], v["light"]) == (met, category, light), case
         assert v["attainment"] == pytest.approx(attainment), case
+
+
+def test_child_regions_reporting_counts_the_period_not_its_last_month(sc):
+    # 900101 reports January to March, 900102 January only: both have a value for the quarter, so
+    # the city's quarter has 2 of its 2 counties reporting (its March alone had 1)
+    sc.observe("jobs,900101,2025-01,1\njobs,900101,2025-02,1\njobs,900101,2025-03,1\njobs,900102,2025-01,1\n")
+    doors = sc.doors("jobs", "900100", "2025Q1", "2025-04-10")
+    for door in ("cli status", "api region"):
+        assert (doors[door]["n_reporting"], doors[door]["n_expected"]) == (2, 2), door
+    march = sc.doors("jobs", "900100", "2025-03", "2025-04-10")["cli status"]
+    assert (march["n_reporting"], march["n_expected"]) == (1, 2)
