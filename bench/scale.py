@@ -217,6 +217,11 @@ def compare(ws, result: pd.DataFrame, ind: pd.DataFrame) -> dict:
 
 
 # --- luoshi phases --------------------------------------------------------------------------------
+# random synthetic values jump from month to month: the comment explains them to the import's
+# plausibility check, as a reporter would
+COMMENT = "bench: synthetic value"
+
+
 def incremental_batch(ws, n: int = 10_000, seed: int = 7, spread: str = "month") -> list[dict]:
     """Half revisions of existing values, half new values for 2026-01 of existing series.
 
@@ -235,9 +240,9 @@ def incremental_batch(ws, n: int = 10_000, seed: int = 7, spread: str = "month")
              "r": dict(cur.execute("SELECT rid, code FROM regions").fetchall()),
              "p": dict(cur.execute("SELECT key, code FROM periods").fetchall())}
     rows = [{"indicator": codes["i"][i], "region": codes["r"][r], "period": codes["p"][p],
-             "value": round(v * (0.9 + 0.2 * rng.random()), 2)} for i, r, p, v in revised]
+             "value": round(v * (0.9 + 0.2 * rng.random()), 2), "comment": COMMENT} for i, r, p, v in revised]
     rows += [{"indicator": codes["i"][i], "region": codes["r"][r], "period": "2026-01",
-              "value": round(10 + 90 * rng.random(), 2)} for i, r in series]
+              "value": round(10 + 90 * rng.random(), 2), "comment": COMMENT} for i, r in series]
     assert total >= n
     return rows
 
