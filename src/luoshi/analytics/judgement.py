@@ -35,7 +35,7 @@ CREATE OR REPLACE TEMP MACRO lu_scale(x) AS CASE WHEN abs(x) = 0 THEN 1.0 ELSE a
 CREATE OR REPLACE TEMP MACRO lu_progress_b(v, comp, t, lo, tp) AS
     CASE WHEN comp IN ('around', 'between') OR (lo IS NOT NULL AND tp IS NOT NULL) THEN (CASE
             WHEN lo IS NOT NULL AND v < lo
-                 THEN 100.0 - (lo - v) / lu_scale(CASE WHEN comp = 'between' THEN lo ELSE t END) * 100.0
+                 THEN 100.0 - (lo - v) / lu_scale(t) * 100.0
             WHEN tp IS NOT NULL AND v > tp
                  THEN 100.0 - (v - tp) / lu_scale(CASE WHEN comp = 'between' THEN tp ELSE t END) * 100.0
             ELSE 100.0 END)

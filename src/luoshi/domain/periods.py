@@ -45,7 +45,7 @@ class PeriodError(ValueError):
     code = "bad-period"
 
     def __init__(self, text: object, reason: str = ""):
-        self.text = text
+        self.text, self.reason = text, reason
         detail = f": {reason}" if reason else ""
         super().__init__(
             f"not a period: {text!r}{detail} (expected 2024, 2024S1, 2024Q1, 2024-03, 202403, 2024W05 or 2024-03-15)"
@@ -62,12 +62,13 @@ class Period:
     index: int = 1
 
     def __post_init__(self):
+        given = (self.type, self.year, self.index)
         if self.type not in TYPE_DIGIT:
-            raise PeriodError(f"{self.type}{self.year}", "unknown period type")
+            raise PeriodError(given, "unknown period type")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise PeriodError(self.year, f"year outside {MIN_YEAR}-{MAX_YEAR}")
+            raise PeriodError(given, f"year outside {MIN_YEAR}-{MAX_YEAR}")
         if not 1 <= self.index <= _count_in_year(self.type, self.year):
-            raise PeriodError(f"{self.year}{self.type}{self.index}", f"no {TYPE_NAMES[self.type]} {self.index} in {self.year}")
+            raise PeriodError(given, f"no {TYPE_NAMES[self.type]} {self.index} in {self.year}")
 
     # --- formatting -------------------------------------------------------------------------
     @property
@@ -345,8 +346,7 @@ def parse(text: object) -> Period:
                 return Period(YEAR, nums[0])
             return Period(type_, nums[0], nums[1])
         except (ValueError, PeriodError) as exc:
-            reason = str(exc) if not isinstance(exc, PeriodError) else str(exc).split(": ", 1)[-1].split(" (")[0]
-            raise PeriodError(text, reason) from None
+            raise PeriodError(text, exc.reason if isinstance(exc, PeriodError) else str(exc)) from None
     raise PeriodError(text)
 
 

@@ -141,9 +141,8 @@ def attainment(value: float, comparator: str, target: float, high: float | None 
     low, top = bounds(comparator, target, high, tolerance, direction)
     met = (low is None or value >= low) and (top is None or value <= top)
     if comparator in ("around", "between") or (low is not None and top is not None):
-        if low is not None and value < low:
-            scale = target if comparator != "between" else low
-            return 100.0 - (low - value) / (abs(scale) or 1.0) * 100.0, met
+        if low is not None and value < low:  # relative to the target, which is also between's low
+            return 100.0 - (low - value) / (abs(target) or 1.0) * 100.0, met
         if top is not None and value > top:
             scale = target if comparator != "between" else top
             return 100.0 - (value - top) / (abs(scale) or 1.0) * 100.0, met
@@ -199,7 +198,6 @@ def judge(*, value: float | None, target: float | None, comparator: str, period:
         shortfall = expected - progress
         att, met_full = attainment(value, comparator, target, high, tolerance, direction)
         done = over and met_full
-        met = met_full if over else met
     shortfall = round(shortfall, 6)
     if broken:
         return Judgement("overdue" if over else "missed", "red", progress, expected, shortfall, False, att)
