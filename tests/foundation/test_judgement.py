@@ -145,8 +145,14 @@ def _random_targets_and_values(ws, tmp_path, seed: int) -> None:
     rows = []
     for ind in ("jobs", "price", "pop", "growth", "num", "den", "peak", "local"):
         for region in ("900101", "900102", "900201"):
+            # now and then a quarter or a half-year reported instead of its months, or over them
+            coarse = rng.choice([None, None, "2024Q1", "2024Q2", "2024Q3", "2024S2"])
+            instead = {"2024Q1": (1, 2, 3), "2024Q2": (4, 5, 6), "2024Q3": (7, 8, 9), "2024S2": range(7, 13)}.get(
+                coarse, ()) if rng.random() < 0.7 else ()
+            if coarse:
+                rows.append({"indicator": ind, "region": region, "period": coarse, "value": rng.choice([3.0, 60.0])})
             for m in range(1, 13):
-                if rng.random() < 0.8:
+                if rng.random() < 0.8 and m not in instead:
                     value = rng.choice([0.0, 1.5, 4.0, 25.0, rng.uniform(-5, 150)])
                     rows.append({"indicator": ind, "region": region, "period": f"2024-{m:02d}",
                                  "value": abs(value) if ind == "jobs" else value})  # jobs has a minimum of 0

@@ -11,8 +11,8 @@ import pytest
 
 from luoshi.domain.periods import parse
 from luoshi.domain.rules import (
-    COMPARATORS, Judgement, Rules, attainment, bounds, expected_share, judge, normalise_comparator,
-    pace_cutoff, so_far, stale,
+    COMPARATORS, Judgement, Rules, SoFar, attainment, bounds, expected_share, judge, normalise_comparator,
+    pace_cutoff, pieces, so_far, stale,
 )
 
 YEAR = parse("2024")          # 366 days
@@ -388,39 +388,68 @@ JAN, FEB, MAR = (20243001, date(2024, 1, 31)), (20243002, date(2024, 2, 29)), (2
 
 
 def test_so_far_sums_means_or_takes_the_last_reported():
-    values = [(*MAR, 5.0, False), (*JAN, 2.0, False), (*FEB, 3.0, True)]
-    assert so_far(values, "sum", expected=3) == so_far_of(10.0, MAR[1], True, 3, 3, True)
+    values = [(*MAR, 5.0, False, 1), (*JAN, 2.0, False, 1), (*FEB, 3.0, True, 1)]
+    assert so_far(values, "sum", expected=3) == SoFar(10.0, MAR[1], True, 3, 3, True)
     assert so_far(values, "mean", expected=3).value == pytest.approx(10 / 3)
-    assert so_far(values, "last", expected=3).value == 5.0       # March: the latest key, not the last listed
+    assert so_far(values, "last", expected=3).value == 5.0       # March: the latest, not the last listed
     assert so_far(values, "sum", expected=4).complete is False
-    assert so_far([(*JAN, 2.0, False)], "sum", expected=1).synthetic is False
+    assert so_far([(*JAN, 2.0, False, 1)], "sum", expected=1).synthetic is False
 
 
 def test_so_far_with_a_gap_reports_through_its_latest_value():
-    got = so_far([(*JAN, 2.0, False), (*MAR, 5.0, False)], "sum", expected=3)
-    assert got == so_far_of(7.0, MAR[1], False, 2, 3, False)
+    got = so_far([(*JAN, 2.0, False, 1), (*MAR, 5.0, False, 1)], "sum", expected=3)
+    assert got == SoFar(7.0, MAR[1], False, 2, 3, False)
 
 
 def test_so_far_nothing_reported():
-    assert so_far([], "sum", expected=2) == so_far_of(None, None, False, 0, 2, False)
+    assert so_far([], "sum", expected=2) == SoFar(None, None, False, 0, 2, False)
     assert so_far([], "sum", expected=0).complete is True
 
 
 def test_the_periods_own_value_stands_once_reported():
     end = date(2024, 3, 31)
-    values = [(*JAN, 2.0, False)]
+    values = [(*JAN, 2.0, False, 1)]
     # its own (aggregated) value, with a month missing: through the latest month only
-    assert so_far(values, "sum", expected=3, own=(9.0, False), end=end) == so_far_of(9.0, JAN[1], False, 1, 3, False)
+    assert so_far(values, "sum", expected=3, own=(9.0, False), end=end) == SoFar(9.0, JAN[1], False, 1, 3, False)
     # reported for the quarter as a whole: complete, through its end
-    assert so_far(values, "sum", expected=3, own=(9.0, True), own_whole=True, end=end) == so_far_of(
+    assert so_far(values, "sum", expected=3, own=(9.0, True), own_whole=True, end=end) == SoFar(
         9.0, end, True, 1, 3, True)
     # every month there: complete
-    full = [(*JAN, 2.0, False), (*FEB, 3.0, False), (*MAR, 4.0, False)]
+    full = [(*JAN, 2.0, False, 1), (*FEB, 3.0, False, 1), (*MAR, 4.0, False, 1)]
     assert so_far(full, "sum", expected=3, own=(9.5, False), end=end).through == end
     # an own value of None does not count
     assert so_far(values, "sum", expected=3, own=(None, False), end=end).value == 2.0
 
 
-def so_far_of(value, through, synthetic, reported, expected, complete):
-    from luoshi.domain.rules import SoFar
-    return SoFar(value, through, synthetic, reported, expected, complete)
+def test_a_quarter_reported_for_a_monthly_indicator_stands_for_its_months():
+    # first quarter reported as 60 (mean 4), April 10 and May 20 (mean 8 and 2)
+    q1, apr, may = parse("2024Q1"), parse("2024-04"), parse("2024-05")
+    got = pieces([(apr, 10.0, False, False), (q1, 60.0, True, True), (may, 20.0, False, False)], "M")
+    assert got == [(q1.key, q1.end, 60.0, True, 3), (apr.key, apr.end, 10.0, False, 1), (may.key, may.end, 20.0, False, 1)]
+    assert so_far(got, "sum", expected=5) == SoFar(90.0, may.end, True, 5, 5, True)
+    mean = pieces([(q1, 4.0, False, True), (apr, 8.0, False, False), (may, 2.0, False, False)], "M")
+    assert so_far(mean, "mean", expected=5).value == pytest.approx((4 * 3 + 8 + 2) / 5)    # 4.4, not 14 / 3
+    assert so_far(mean, "last", expected=5).value == 2.0
+
+
+def test_a_reported_quarter_wins_over_its_months_and_an_aggregate_over_time_does_not_count():
+    q1, jan, feb = parse("2024Q1"), parse("2024-01"), parse("2024-02")
+    # months reported and the quarter too: the quarter's value, as in the rollup
+    assert pieces([(jan, 1.0, False, True), (q1, 9.0, False, True), (feb, 2.0, False, True)], "M") == [
+        (q1.key, q1.end, 9.0, False, 3)]
+    # a quarter summed from its months is not a piece of its own: the months are
+    assert pieces([(q1, 3.0, False, False), (jan, 1.0, False, True), (feb, 2.0, False, True)], "M") == [
+        (jan.key, jan.end, 1.0, False, 1), (feb.key, feb.end, 2.0, False, 1)]
+    # a half-year reported covers the quarter inside it; values of None are no pieces
+    s1 = parse("2024S1")
+    assert pieces([(q1, 9.0, False, True), (s1, 20.0, False, True), (jan, None, False, True)], "M") == [
+        (s1.key, s1.end, 20.0, False, 6)]
+
+
+@pytest.mark.parametrize("period_type,frequency,types", [
+    ("Y", "M", ["S", "Q", "M"]), ("Q", "M", ["M"]), ("M", "M", ["M"]), ("Y", "D", ["S", "Q", "M", "D"]),
+    ("Y", "W", ["W"]), ("W", "D", ["D"]), ("S", "Q", ["Q"]), ("M", "Q", ["Q"]),
+])
+def test_the_types_a_value_so_far_is_made_of(period_type, frequency, types):
+    from luoshi.domain.periods import piece_types
+    assert piece_types(period_type, frequency) == types

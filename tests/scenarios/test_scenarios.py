@@ -216,3 +216,19 @@ def test_child_regions_reporting_counts_the_period_not_its_last_month(sc):
         assert (doors[door]["n_reporting"], doors[door]["n_expected"]) == (2, 2), door
     march = sc.doors("jobs", "900100", "2025-03", "2025-04-10")["cli status"]
     assert (march["n_reporting"], march["n_expected"]) == (1, 2)
+
+
+def test_a_quarter_reported_for_a_monthly_count_stands_for_its_months(sc):
+    # jobs in 900102, at least 200 in 2025: the first quarter reported as a whole (60), then April 10
+    # and May 20.  On 10 June May is the last month ended: 60 + 10 + 20 = 90, 5 of 5 months covered;
+    # the pace is 151 of 365 days (41.37 %), 90 / 200 = 45 %: 3.6 points ahead, on pace
+    sc.target("jobs,900102,2025,at_least,200,,\n")
+    sc.observe("jobs,900102,2025Q1,60\njobs,900102,2025-04,10\njobs,900102,2025-05,20\n")
+    v = sc.verdict("jobs", "900102", "2025", "2025-06-10")
+    assert (v["value"], v["category"], v["light"], v["met"], v["attainment"]) == (90, "on_pace", "green", False, 45)
+    assert (v["periods_reported"], v["periods_expected"], v["complete"], v["data_through"]) == (5, 5, True, "2025-05-31")
+    # June 30 and the second half reported as a whole (120): 240 for the year, every month covered, done
+    sc.observe("jobs,900102,2025-06,30\njobs,900102,2025S2,120\n")
+    v = sc.verdict("jobs", "900102", "2025", "2026-02-01")
+    assert (v["value"], v["category"], v["met"], v["periods_reported"], v["complete"]) == (240, "done", True, 12, True)
+    assert v["data_through"] == "2025-12-31"

@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
-from luoshi.domain.periods import TYPES, Period, type_digit_sql, year_sql
+from luoshi.domain.periods import TYPE_DIGIT, TYPES, Period, piece_types, ptype_sql, type_digit_sql, year_sql
 from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
 
@@ -65,6 +65,13 @@ def _expected(keys: list[int], at: date) -> str:
     return ", ".join(rows) or "(NULL, NULL, NULL)"
 
 
+def _kinds() -> str:
+    """Per target period type digit and reporting frequency, the type digits of the pieces of its
+    value so far (``periods.piece_types``; a VALUES list)."""
+    return ", ".join(f"({TYPE_DIGIT[p]}, '{f}', {TYPE_DIGIT[k]})" for p in TYPES for f in TYPES
+                     for k in piece_types(p, f))
+
+
 def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: list):
     """Run a statement that uses the judgement macros, defining them on this connection first if needed."""
     try:
@@ -95,6 +102,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     CREATE OR REPLACE TEMP TABLE {table} AS
     WITH _cutoff(freq, cutoff) AS (VALUES {_cutoffs(at, rules.pace_basis)}),
     _expected(pkey, freq, n) AS (VALUES {_expected(keys, at)}),
+    _kinds(ptype, freq, kind) AS (VALUES {_kinds()}),
     t AS MATERIALIZED (
         SELECT row_number() OVER () AS k, t.* EXCLUDE (synthetic), t.synthetic AS target_synthetic, i.frequency, i.time_agg, i.direction,
                (i.numerator IS NOT NULL) AS formula, (i.numerator IS NOT NULL AND i.time_agg = 'last') AS own_series,
@@ -125,13 +133,23 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     years AS (  -- each series once per year its period touches (a week may straddle two)
         SELECT *, unnest(range(year(start), year("end") + 1)) AS year FROM series
     ),
-    sub AS (  -- the values of the reporting frequency within the period (joined by their key's year)
-        SELECT s.k, s.role, si.time_agg, r.value, r.pkey AS spkey, sp."end" AS send, r.synthetic
+    cand AS (  -- the values within the period (joined by their key's year) that may be pieces of its
+        -- value so far: the reporting frequency's, and whole ones of the types between (rules.pieces)
+        SELECT s.k, s.role, si.time_agg, si.frequency, r.value, r.pkey AS spkey, r.ptype, sp.start AS sstart,
+               sp."end" AS send, r.synthetic
         FROM years s JOIN indicators si ON si.iid = s.siid
-        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND {year_sql('r.pkey')} = s.year
-             AND r.ptype = {type_digit_sql('si.frequency')}
+        JOIN _kinds kd ON kd.ptype = {ptype_sql('s.pkey')} AND kd.freq = si.frequency
+        JOIN rollup r ON r.iid = s.siid AND r.rid = s.rid AND {year_sql('r.pkey')} = s.year AND r.ptype = kd.kind
         JOIN periods sp ON sp.key = r.pkey
         WHERE sp.start >= s.start AND sp."end" <= least(s."end", ?) AND r.value IS NOT NULL
+              AND (r.ptype = {type_digit_sql('si.frequency')} OR r.src IN ({SRC_REPORTED}, {SRC_REGION}))
+    ),
+    sub AS (  -- rules.pieces: the coarsest, each with the reporting periods it covers
+        SELECT c.*, (SELECT count(*) FROM periods q WHERE q.type = c.frequency AND q.start >= c.sstart
+                     AND q."end" <= c.send) AS n
+        FROM cand c
+        WHERE NOT EXISTS (SELECT 1 FROM cand o WHERE o.k = c.k AND o.role = c.role AND o.ptype < c.ptype
+                          AND o.sstart <= c.sstart AND o.send >= c.send)
     ),
     whole AS (  -- once the period is over, its own rolled-up value (a reported annual figure wins)
         SELECT s.k, s.role, r.value, r.src, r.synthetic FROM series s
@@ -140,9 +158,9 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     ),
     agg AS (
         SELECT k, role,
-               CASE any_value(time_agg) WHEN 'sum' THEN sum(value) WHEN 'mean' THEN avg(value)
-                    ELSE arg_max(value, spkey) END AS value,
-               max(send) AS data_through, bool_or(synthetic) AS synthetic, count(*) AS n
+               CASE any_value(time_agg) WHEN 'sum' THEN sum(value) WHEN 'mean' THEN sum(value * n) / sum(n)
+                    ELSE arg_max(value, send) END AS value,
+               max(send) AS data_through, bool_or(synthetic) AS synthetic, sum(n) AS n
         FROM sub GROUP BY k, role
     ),
     val AS MATERIALIZED (  -- rules.so_far of each series

@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
-from luoshi.domain.periods import TYPE_DIGIT, Period
+from luoshi.domain.periods import Period, piece_types
 from luoshi.domain.regions import valid_on, valid_on_sql
-from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, so_far, stale
+from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, pieces, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
 # an own value that stands for the whole period whatever its reporting periods: reported, or over regions
@@ -44,17 +44,20 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
     # the reporting periods of each frequency inside the period that have ended by ``at`` and start
     # while the region is valid (a region counts from a period's start, as in the rollup)
     valid_from, valid_to = con.execute("SELECT valid_from, valid_to FROM regions WHERE rid = ?", [rid]).fetchone()
-    ended = {f: [p for p in period.inside(f) if p.end <= at and valid_on(valid_from, valid_to, p.start)]
-             for f in {r[7] for r in inds}}
-    ends = {p.key: p.end for ps in ended.values() for p in ps}
+    def ended(type_: str) -> list[Period]:
+        return [p for p in period.inside(type_) if p.end <= at and valid_on(valid_from, valid_to, p.start)]
+
+    freqs = {r[7] for r in inds}
+    expected = {f: len(ended(f)) for f in freqs}
+    inside = {p.key: p for t in {t for f in freqs for t in piece_types(period.type, f)} for p in ended(t)}
     over = period.end < at
-    series: dict[tuple[int, int], list] = {}
+    series: dict[int, list] = {}  # (period, value, synthetic, whole) of the periods inside, for rules.pieces
     own: dict[int, tuple] = {}  # the period's own value, once it is over: (value, src, synthetic)
-    for iid, key, ptype, value, src, synth in con.execute(f"""
-            SELECT iid, pkey, ptype, value, src, synthetic FROM rollup
-            WHERE rid = ? AND pkey IN ({', '.join(map(str, [*ends, period.key]))})""", [rid]).fetchall():
-        if key in ends and value is not None:
-            series.setdefault((iid, ptype), []).append((key, ends[key], value, synth))
+    for iid, key, value, src, synth in con.execute(f"""
+            SELECT iid, pkey, value, src, synthetic FROM rollup
+            WHERE rid = ? AND pkey IN ({', '.join(map(str, [*inside, period.key]))})""", [rid]).fetchall():
+        if key in inside and inside[key].type in piece_types(period.type, info[iid][7]):
+            series.setdefault(iid, []).append((inside[key], value, synth, src in WHOLE))
         if key == period.key and over:
             own[iid] = (value, src, synth)
     reporting = region_reporting(con, rid=rid, period=period, at=at)
@@ -62,7 +65,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
     def value_so_far(iid: int) -> SoFar:
         freq, time_agg = info[iid][7], info[iid][9]
         mine = own.get(iid)
-        return so_far(series.get((iid, TYPE_DIGIT[freq]), []), time_agg, expected=len(ended[freq]),
+        return so_far(pieces(series.get(iid, []), freq), time_agg, expected=expected[freq],
                       own=mine and (mine[0], mine[2]), own_whole=bool(mine) and mine[1] in WHOLE, end=period.end)
 
     def formula_so_far(iid: int, num: int, den: int, factor: float) -> SoFar:

@@ -286,6 +286,15 @@ def reportable(ptype: str, frequency: str) -> bool:
     return ptype == frequency or (ptype in NESTED and frequency in NESTED and TYPE_DIGIT[ptype] < TYPE_DIGIT[frequency])
 
 
+def piece_types(period_type: str, frequency: str) -> list[str]:
+    """The period types whose values inside a period of ``period_type`` may make up its value of an
+    indicator of ``frequency`` (``rules.pieces``): the frequency, and the calendar types between the
+    two (a monthly indicator's quarter inside a year), which may be reported instead."""
+    between = [t for t in NESTED if TYPE_DIGIT[period_type] < TYPE_DIGIT[t] < TYPE_DIGIT[frequency]] \
+        if period_type in NESTED and frequency in NESTED else []
+    return [*between, frequency]
+
+
 def reportable_sql(ptype: str, frequency: str) -> str:
     """SQL: ``reportable`` of two type-letter expressions."""
     nested = ", ".join(f"'{t}'" for t in NESTED)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 
-from luoshi.domain.periods import Period, containing
+from luoshi.domain.periods import TYPE_DIGIT, Period, containing
 
 # missed: a ceiling on a cumulative value broken before the period ends; incomplete: the period is
 # over but some of its reporting periods are missing, so it cannot be judged
@@ -231,18 +231,38 @@ class SoFar:
     complete: bool
 
 
-def so_far(values: list[tuple[int, date, float, bool]], time_agg: str, *, expected: int,
+def pieces(candidates: list[tuple[Period, float, bool, bool]], frequency: str) -> list[tuple[int, date, float, bool, int]]:
+    """The values a period's value so far is made of, from its region's rolled-up values inside it.
+
+    ``candidates`` are (period, value, synthetic, whole) of the periods inside it that have ended,
+    of the reporting frequency and of the calendar types between; ``whole``: the value was reported
+    for that period or aggregated over regions (not over time).  A monthly indicator may be reported
+    for a quarter: that quarter's value stands for its three months, as in the rollup, where a
+    reported value wins over its sub-periods'.  So the pieces are the coarsest whole values and the
+    reporting frequency's values outside them, each as (key, end, value, synthetic, n) with n the
+    reporting periods it covers."""
+    out: list[tuple[int, date, float, bool, int]] = []
+    kept: list[Period] = []
+    for p, value, synthetic, whole in sorted(candidates, key=lambda c: TYPE_DIGIT[c[0].type]):
+        if value is None or not (whole or p.type == frequency) or any(k.contains(p) for k in kept):
+            continue
+        kept.append(p)
+        out.append((p.key, p.end, value, synthetic, len(p.inside(frequency))))
+    return out
+
+
+def so_far(values: list[tuple[int, date, float, bool, int]], time_agg: str, *, expected: int,
            own: tuple[float, bool] | None = None, own_whole: bool = False, end: date | None = None) -> SoFar:
     """The value of a target period so far.
 
-    ``values`` are (key, end, value, synthetic) of its reporting periods that have ended and have
-    a value; ``expected`` is how many have ended.  Their sum, mean or last (by key) value is the
-    value so far, through the end of the latest of them.  Once the period is over its own value
-    (``own``: value, synthetic) stands instead, through the period's ``end`` when complete.
-    ``own_whole``: that value does not depend on the reporting periods (it was reported for the
-    period, or aggregated over regions), so the period counts as complete.  Otherwise it is
-    complete when no reporting period is missing."""
-    n = len(values)
+    ``values`` are the ``pieces`` (key, end, value, synthetic, n) of its reporting periods that have
+    ended; ``expected`` is how many reporting periods have ended.  Their sum, mean (each piece
+    weighing the n reporting periods it covers) or latest value is the value so far, through the end
+    of the latest piece.  Once the period is over its own value (``own``: value, synthetic) stands
+    instead, through the period's ``end`` when complete.  ``own_whole``: that value does not depend
+    on the reporting periods (it was reported for the period, or aggregated over regions), so the
+    period counts as complete.  Otherwise it is complete when no reporting period is missing."""
+    n = sum(v[4] for v in values)
     complete = n >= expected
     latest = max((v[1] for v in values), default=None)
     if own is not None and own[0] is not None:
@@ -253,7 +273,7 @@ def so_far(values: list[tuple[int, date, float, bool]], time_agg: str, *, expect
     if time_agg == "sum":
         value = sum(v[2] for v in values)
     elif time_agg == "mean":
-        value = sum(v[2] for v in values) / n
+        value = sum(v[2] * v[4] for v in values) / n
     else:
-        value = max(values)[2]
+        value = max(values, key=lambda v: v[1])[2]  # pieces do not overlap: the latest ends last
     return SoFar(value, latest, any(v[3] for v in values), n, expected, complete)
