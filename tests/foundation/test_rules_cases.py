@@ -430,6 +430,10 @@ def test_a_quarter_reported_for_a_monthly_indicator_stands_for_its_months():
     mean = pieces([(q1, 4.0, False, True), (apr, 8.0, False, False), (may, 2.0, False, False)], "M")
     assert so_far(mean, "mean", expected=5).value == pytest.approx((4 * 3 + 8 + 2) / 5)    # 4.4, not 14 / 3
     assert so_far(mean, "last", expected=5).value == 2.0
+    # the latest piece is the one that ends last, whatever its type: the second half, not June
+    s2, jun = parse("2024S2"), parse("2024-06")
+    last = pieces([(jun, 7.0, False, False), (s2, 9.0, False, True)], "M")
+    assert so_far(last, "last", expected=12).value == 9.0
 
 
 def test_a_reported_quarter_wins_over_its_months_and_an_aggregate_over_time_does_not_count():

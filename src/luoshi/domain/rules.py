@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from functools import lru_cache
 
-from luoshi.domain.periods import TYPE_DIGIT, Period, containing
+from luoshi.domain.periods import Period, containing
 
 # missed: a ceiling on a cumulative value broken before the period ends; incomplete: the period is
 # over but some of its reporting periods are missing, so it cannot be judged
@@ -243,7 +243,7 @@ def pieces(candidates: list[tuple[Period, float, bool, bool]], frequency: str) -
     reporting periods it covers."""
     out: list[tuple[int, date, float, bool, int]] = []
     kept: list[Period] = []
-    for p, value, synthetic, whole in sorted(candidates, key=lambda c: TYPE_DIGIT[c[0].type]):
+    for p, value, synthetic, whole in sorted(candidates):  # in period order: a period before those inside it
         if value is None or not (whole or p.type == frequency) or any(k.contains(p) for k in kept):
             continue
         kept.append(p)
