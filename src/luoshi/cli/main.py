@@ -249,7 +249,10 @@ def coverage(plan: Optional[str] = typer.Argument(None, help=PLAN_HELP),
 def export(what: str = typer.Argument(..., help="observations or rollup"),
            fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
            output: Path = typer.Option(..., "-o", "--output", help="file to write")):
-    """Export every observation revision, or the rollup, to CSV or Parquet."""
+    """Export every observation revision, or the rollup, to CSV or Parquet.
+
+    In CSV, text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first)
+    is written with a quote before it; numbers and stored values are unchanged (docs/exports.md)."""
     n = workspace().export(what, fmt, output)
     emit({"file": str(output), "rows": n})
 
