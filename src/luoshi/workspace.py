@@ -61,6 +61,25 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
 
+    @staticmethod
+    def demo_at(path: str | Path) -> bool:
+        """Whether the file at ``path`` is a workspace that holds the synthetic demo dataset, looked at
+        read-only (`luoshi demo` replaces only such a file: any other holds data and an audit log that
+        are kept).  A file that is no workspace, or that another process is writing, is not one."""
+        import duckdb
+
+        try:
+            db = Database(str(path), read_only=True)
+        except duckdb.Error:
+            return False
+        try:
+            return bool(db.scalar("SELECT EXISTS (SELECT 1 FROM observations WHERE source = ?)",
+                                  [observations.SYNTHETIC_SOURCE]))
+        except duckdb.Error:
+            return False
+        finally:
+            db.close()
+
     def __enter__(self):
         return self
 

@@ -66,12 +66,14 @@ def init(bundled: bool = typer.Option(True, help="load the bundled Guangdong dat
 
 @app.command()
 def demo(today: Optional[str] = typer.Option(None, help="pretend today is this date (YYYY-MM-DD)"),
-         fresh: bool = typer.Option(True, help="replace an existing workspace file")):
+         fresh: bool = typer.Option(True, help="replace an existing demo workspace file (never any other)")):
     """Build the demo workspace: bundled real data plus a deterministic synthetic dataset, then print its status."""
     from luoshi.data.demo import build_demo
 
     path = Path(STATE["db"] or default_path())
     if fresh and path.exists():
+        if not Workspace.demo_at(path):  # its data and audit log are kept: luoshi deletes neither
+            raise Refusal("not-a-demo-workspace", 409, path=str(path))
         path.unlink()
         Path(str(path) + ".wal").unlink(missing_ok=True)
     ws = Workspace.create(path, today=parse_date(today))
@@ -249,7 +251,10 @@ def coverage(plan: Optional[str] = typer.Argument(None, help=PLAN_HELP),
 def export(what: str = typer.Argument(..., help="observations or rollup"),
            fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
            output: Path = typer.Option(..., "-o", "--output", help="file to write")):
-    """Export every observation revision, or the rollup, to CSV or Parquet."""
+    """Export every observation revision, or the rollup, to CSV or Parquet.
+
+    In CSV, text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first)
+    is written with a quote before it; numbers and stored values are unchanged (docs/exports.md)."""
     n = workspace().export(what, fmt, output)
     emit({"file": str(output), "rows": n})
 

@@ -313,6 +313,11 @@ _e("no-user", "Who is acting?", "users exist: say who you are (--as USER or LUOS
    "已有用户：请说明身份（--as 用户名、LUOSHI_USER 或 LUOSHI_TOKEN）")
 _e("no-workspace", "No workspace", "no workspace at {path} (run `luoshi init` or `luoshi demo` first)",
    "{path} 处没有工作区（请先运行 `luoshi init` 或 `luoshi demo`）")
+_e("not-a-demo-workspace", "Not a demo workspace",
+   "{path} holds a workspace (or another file) that is not a demo workspace: `luoshi demo` replaces only one "
+   "it built, so that no data or audit log is lost; give another file with --db, or remove this one yourself",
+   "{path} 处的工作区（或其他文件）不是演示工作区：`luoshi demo` 只替换它自己建立的工作区，以免丢失数据和审计日志；"
+   "请用 --db 指定其他文件，或自行删除该文件")
 _e("no-users", "No user guards a public address",
    "refusing to listen on {host}: no user exists, so anyone could write; add an admin first "
    "(luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) or listen on 127.0.0.1",

@@ -27,6 +27,7 @@ import pyarrow as pa
 from luoshi.domain.problems import Report
 from luoshi.ingest.columns import OBSERVATION_FIELDS
 from luoshi.ingest.tables import decode
+from luoshi.store.csv_files import restore
 
 CSV_COLUMNS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value",
                "storedBy", "created", "lastUpdated", "comment", "followup")
@@ -104,7 +105,8 @@ def read_values(data: bytes, fmt: str, report: Report) -> tuple[list[dict] | Non
                            detail_zh="每个数据值都应是对象")
         return out, 1
     try:
-        rows = list(csv.reader(io.StringIO(decoded[0], newline="")))
+        # a cell that luoshi's CSV export neutralised ('=1+1) is read as the text it stored (=1+1)
+        rows = [[restore(c) for c in r] for r in csv.reader(io.StringIO(decoded[0], newline=""))]
     except csv.Error as exc:
         report.add("bad-format", format="DHIS2 CSV", detail=str(exc))
         return None, 1

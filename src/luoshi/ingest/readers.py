@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 from luoshi.domain.problems import Report
 from luoshi.ingest.columns import REQUIRED, column_index, fields_for
 from luoshi.ingest.tables import MAX_BYTES, NOT_TEXT, TOO_LARGE, decode
+from luoshi.store.csv_files import RESTORE_PATTERN
 
 FORMATS = ("csv", "xlsx", "json")
 MAX_ROWS = 5_000_000
@@ -108,8 +109,16 @@ def read_csv_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
         numbers = numbers.filter(pc.invert(pc.is_in(numbers, pa.array(skipped, pa.int32())))).slice(0, n_rows)
     cols = {"row_no": numbers, "sheet": pa.nulls(n_rows, pa.string())}
     for name in known:
-        cols[name] = table.column(index[name]) if name in index else pa.nulls(n_rows, pa.string())
+        cols[name] = _restored(table.column(index[name])) if name in index else pa.nulls(n_rows, pa.string())
     return _drop_blank(pa.table(cols), known, report)
+
+
+def _restored(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column with each cell that luoshi's CSV export neutralised ('=1+1) read as the text it
+    stored (=1+1: store/csv_files.py); the check first, as few columns hold a quote at all."""
+    if pc.any(pc.starts_with(column, "'")).as_py():
+        return pc.replace_substring_regex(column, RESTORE_PATTERN, r"\1")
+    return column
 
 
 def _first_line(text: str) -> tuple[int, str] | None:

@@ -1,6 +1,7 @@
 """The append-only audit log: who changed what, when, from what to what, why, in which import.
 
-Only INSERT statements touch ``audit_log`` (a test greps the source for anything else)."""
+Only INSERT statements touch ``audit_log`` and ``task_events``, and nothing prunes them
+(tests/reporting/test_audit_kept.py walks the source and every door that writes them)."""
 
 from __future__ import annotations
 

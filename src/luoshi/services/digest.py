@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from luoshi.store.xlsx_files import save_workbook
+
 SECTIONS = (
     ("overdue", "已逾期", "Overdue"),
     ("due_soon", "即将到期", "Due soon"),
@@ -87,4 +89,4 @@ def to_xlsx(d: dict, path: str | Path) -> None:
         for r in d[key]:
             ws.append([r.get(c[0]) if not hasattr(r.get(c[0]), "isoformat") else r[c[0]].isoformat()
                        for c in COLUMNS])
-    wb.save(path)
+    save_workbook(wb, path)

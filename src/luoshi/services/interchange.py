@@ -133,14 +133,21 @@ def dhis2_export(db, path: str | Path, mapping_path: str | Path, *, actor: Actor
     if p.suffix.lower() == ".json":
         p.write_text(json.dumps({"dataValues": out}, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
-        write_csv(p, list(CSV_COLUMNS), (["" if v[c] is None else str(v[c]).lower() if isinstance(v[c], bool) else v[c]
-                                         for c in CSV_COLUMNS] for v in out))
+        # the value as the number it is: the writer neutralises text, and -3.5 is not a formula
+        write_csv(p, list(CSV_COLUMNS), ([dhis2_value(r["value"]) if c == "value" else "" if v[c] is None
+                                          else str(v[c]).lower() if isinstance(v[c], bool) else v[c]
+                                          for c in CSV_COLUMNS] for r, v in zip(rows, out)))
     return {"file": str(p), "values": len(out), "period": asked.code if asked else None}
 
 
+def dhis2_value(value: float) -> int | float:
+    """A value as the number DHIS2 is sent, every digit kept: 1430000.0 -> 1430000, 5.25 -> 5.25."""
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
+
+
 def dhis2_number(value: float) -> str:
-    """A value as DHIS2 text, every digit kept: 1430000 -> "1430000", 5.25 -> "5.25" (not 1.43e+06)."""
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+    """A value as DHIS2 text (JSON), every digit kept: 1430000 -> "1430000", 5.25 -> "5.25" (not 1.43e+06)."""
+    return str(dhis2_value(value))
 
 
 def dhis2_period(code: str, ptype: str) -> str:
@@ -169,7 +176,7 @@ def sdmx_export(db, path: str | Path, *, actor: Actor, indicators: list[str] | N
         FROM rollup x JOIN indicators i ON i.iid = x.iid JOIN regions r ON r.rid = x.rid JOIN periods p ON p.key = x.pkey
         WHERE x.value IS NOT NULL {where} ORDER BY i.code, r.code, x.pkey""", params).fetchall()
     write_csv(path, list(SDMX_COLUMNS), (["dataflow", SDMX_STRUCTURE, "I", ind, reg, sdmx_period(per, ptype),
-                                          repr(float(value)), unit, src, "true" if syn else "false"]
+                                          float(value), unit, src, "true" if syn else "false"]
                                          for ind, reg, per, ptype, value, unit, src, syn in rows),
               bom=False)  # an SDMX tool's file, not a spreadsheet's: sdmx1 refuses the mark
     return {"file": str(path), "observations": len(rows), "structure": SDMX_STRUCTURE}

@@ -12,6 +12,7 @@ from luoshi.ingest.tasks_xlsx import (COLUMNS, HEADERS_ZH, format_milestones, pa
                                      read_task_rows, split_units)
 from luoshi.services.task_flow import insert_tasks, validate_task
 from luoshi.store.db import Database
+from luoshi.store.xlsx_files import save_workbook
 
 
 def unit_lookup(db: Database) -> dict[str, str]:
@@ -165,5 +166,5 @@ def export_xlsx(db: Database, path: str | Path, tasks: list[dict], *, title: str
         ws.column_dimensions[letter].width = width
     if any(t.get("synthetic") for t in tasks):  # a separate sheet, so that a re-import reads only tasks
         wb.create_sheet("说明").append(["含合成演示数据 — contains synthetic demo data"])
-    wb.save(path)
+    save_workbook(wb, path)
     return len(tasks)

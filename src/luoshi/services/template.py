@@ -12,6 +12,7 @@ from luoshi.domain.periods import parse_given
 from luoshi.domain.problems import Refusal
 from luoshi.domain.scales import SCALES, gbk_safe, split_unit
 from luoshi.store.db import Database
+from luoshi.store.xlsx_files import save_workbook
 
 HEADERS = (("indicator", "指标代码 indicator", 18), ("name", "指标名称 name", 34), ("region", "地区代码 region", 14),
            ("period", "期间 period", 11), ("unit", "单位 unit", 10), ("previous", "上期数值 previous", 16),
@@ -108,5 +109,5 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
                  "Import: luoshi import observations FILE.xlsx (or upload on the web page)."):
         about.append([line])
     about.column_dimensions["A"].width = 120
-    wb.save(str(path))
+    save_workbook(wb, path)
     return {"file": str(path), "region": reg["code"], "period": info["period"], "indicators": len(rows)}

@@ -24,7 +24,7 @@ def reporting(con: duckdb.DuckDBPyConnection) -> None:
         import_id TEXT NOT NULL, row_no INTEGER, sheet TEXT, cells TEXT NOT NULL, problems TEXT NOT NULL
     );
 
-    -- Append-only: the code only ever INSERTs here (tests/reporting/test_audit.py checks the source).
+    -- Append-only and kept for ever: the code only ever INSERTs here (tests/reporting/test_audit_kept.py).
     CREATE SEQUENCE audit_ids;
     CREATE TABLE audit_log (
         seq BIGINT NOT NULL DEFAULT nextval('audit_ids'), logged_at TIMESTAMP NOT NULL, actor TEXT NOT NULL,

@@ -60,7 +60,7 @@ def tasks(con: duckdb.DuckDBPyConnection) -> None:
         old_deadline DATE, new_deadline DATE,
         decided_by TEXT, decided_unit TEXT, decided_on DATE, decision_note TEXT
     );
-    -- The task audit trail: every step, who, which unit, when, what.
+    -- The task audit trail: every step, who, which unit, when, what. Append-only and kept for ever.
     CREATE SEQUENCE task_event_ids;
     CREATE TABLE task_events (
         id BIGINT PRIMARY KEY DEFAULT nextval('task_event_ids'),

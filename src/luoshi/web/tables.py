@@ -11,6 +11,7 @@ from luoshi.web import views
 
 
 def _cell(v):
+    """A view's value as a CSV cell; a number stays a number (the writer neutralises only text)."""
     if v is None:
         return ""
     if isinstance(v, (date, datetime)):
@@ -18,7 +19,9 @@ def _cell(v):
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        return repr(round(v, 6))
+        return round(v, 6)
+    if isinstance(v, int):
+        return v
     if isinstance(v, (list, tuple)):
         return " ".join(str(x) for x in v)
     return str(v)
