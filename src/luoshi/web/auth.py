@@ -60,6 +60,12 @@ def serve_allowed(ws, sock: socket.socket, host: str) -> bool:
     return access.has_users(ws.db) or listens_on_loopback(sock, host)
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the direct peer, or the client a trusted proxy names (web/headers.py
+    has resolved it before any route runs); what the login limits count by."""
+    return request.client.host if request.client else ""
+
+
 def _ws(request: Request):
     return request.app.state.ws
 
