@@ -41,6 +41,7 @@ def served(monkeypatch):
     seen = []
 
     def run(server, sockets=None):
+        assert server.config.proxy_headers is False  # the app's trusted_proxies decide (test_login_limits)
         for s in sockets:
             seen.append(s.getsockname()[:2])
             s.close()

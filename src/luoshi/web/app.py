@@ -82,7 +82,7 @@ def _install_errors(app: FastAPI) -> None:
     """The web's one error mapper: refusals, malformed requests, unknown routes and crashes."""
     @app.exception_handler(Refusal)
     async def refused(request: Request, exc: Refusal):
-        return respond(request, exc)
+        return respond(request, exc, {"Retry-After": str(exc.retry_after)} if exc.retry_after else None)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError):
