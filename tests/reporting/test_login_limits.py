@@ -95,7 +95,7 @@ def test_a_success_clears_the_pair_and_old_failures_are_forgotten(ws, people, cl
 def test_one_address_is_capped_over_every_name(ws, people, clock, monkeypatch):
     monkeypatch.setattr(access, "ADDRESS_MAX_FAILURES", 4)  # 100 in use; 4 keeps the test short
     c = client(ws, A)
-    for i, name in enumerate(["u1", "u2", "u3", "u4"]):  # one failure per name: no pair waits
+    for name in ["u1", "u2", "u3", "u4"]:  # one failure per name: no pair waits
         assert login(c, user=name, password=WRONG).status_code == 401
         clock.advance(10)
     r = login(c, user="sam")
