@@ -34,28 +34,35 @@ def register(app: typer.Typer) -> None:
             ws = Workspace.open(path, today=cli.parse_date(today))
         except FileNotFoundError:
             raise Refusal("no-workspace", 404, path=path) from None
-        from luoshi.web.auth import serve_allowed
-
-        if not serve_allowed(ws, host):
-            ws.close()
-            raise Refusal("no-users", 409, host=host)
-        app_ = create_app(ws, cache_size=cache_size)
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # accepted connections inherit this; without it keep-alive responses wait ~40 ms (Nagle + delayed ACK)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
-            sock.bind((host, port))
+            sock.bind((host.strip("[]"), port))
         except OSError as exc:
-            raise Refusal("address-in-use", 409, host=host, port=port, detail=exc.strerror) from None
+            sock.close()
+            ws.close()
+            raise Refusal("address-in-use", 409, host=host, port=port, detail=exc.strerror or str(exc)) from None
+        from luoshi.web.auth import serve_allowed
+
+        # decided on the address the socket is bound to: "", "0", "::" or a name all end up somewhere
+        address, bound = sock.getsockname()[:2]
+        if not serve_allowed(ws, sock, host):
+            sock.close()
+            ws.close()
+            raise Refusal("no-users", 409, host=host or address)
+        app_ = create_app(ws, cache_size=cache_size)
         sock.listen(2048)  # accept connections (queued) from the moment the address is printed
-        bound = sock.getsockname()[1]
-        shown = f"[{host}]" if ":" in host else host
+        shown = host or address
+        shown = f"[{shown}]" if ":" in shown else shown
         print(f"luoshi: serving {ws.path} at http://{shown}:{bound}/  (API /api, reference /docs; Ctrl-C stops)",
               flush=True)
         # uvloop and httptools (dependencies) parse and schedule several times faster than the
         # pure-Python defaults; uvicorn falls back to those where the fast ones cannot load.
-        config = uvicorn.Config(app_, log_level=log_level, access_log=False, loop="auto", http="auto")
+        # proxy_headers off: the app trusts X-Forwarded-For only from the trusted_proxies setting
+        config = uvicorn.Config(app_, log_level=log_level, access_log=False, loop="auto", http="auto",
+                                proxy_headers=False)
         server = uvicorn.Server(config)
         try:
             server.run(sockets=[sock])

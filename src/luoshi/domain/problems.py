@@ -303,8 +303,8 @@ _e("unknown-import", "Unknown import", "no import with id {value!r}", "不存在
 _e("duplicate-user", "User exists", "user {value!r} already exists", "用户 {value!r} 已存在")
 _e("weak-password", "Password too short", "passwords need at least {min} characters", "密码至少需要 {min} 个字符")
 _e("bad-login", "Wrong user name or password", "wrong user name or password", "用户名或密码错误")
-_e("rate-limited", "Too many failed logins", "too many failed logins; try again in {minutes} minutes",
-   "登录失败次数过多，请 {minutes} 分钟后再试")
+_e("rate-limited", "Too many failed logins", "too many failed logins from this address; try again in {seconds} "
+   "seconds", "此地址登录失败次数过多，请 {seconds} 秒后再试")
 _e("bad-token", "Bad API token", "the API token is unknown, expired or revoked", "API 令牌不存在、已过期或已撤销")
 _e("not-authenticated", "Not signed in", "log in or send an API token", "请先登录或提供 API 令牌")
 _e("csrf", "Missing or wrong CSRF token", "missing or wrong CSRF token; reload the page and send the form again",
@@ -343,9 +343,12 @@ class Refusal(Exception):
     ``{status, code, message, message_zh}`` (or the error page); the CLI's prints the code and both
     messages and exits 3 when not permitted (401, 403), else 2."""
 
-    def __init__(self, code: str, status: int = 400, **params):
+    retry_after: int | None = None  # seconds before asking again is worth it (the web's Retry-After header)
+
+    def __init__(self, code: str, status: int = 400, *, retry_after: int | None = None, **params):
         self.problem = problem(code, **params)
         self.status = status
+        self.retry_after = retry_after
         super().__init__(self.problem.message)
 
     @property

@@ -4,7 +4,9 @@ generated from ``SETTINGS`` (``python -m luoshi.cli.reference``; a test keeps it
 
 from __future__ import annotations
 
+import ipaddress
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from luoshi.domain.problems import InputError, Refusal, Report
@@ -24,6 +26,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     allowed: tuple[str, str] = ()  # (en, zh) what a valid value is, where the type and choices do not say it
+    check: Callable[[str], object] | None = None  # raises ValueError for a text value it does not allow
 
     def parse(self, text: str) -> Value:
         """The typed value of ``text``; ValueError if it is not one this setting allows."""
@@ -39,6 +42,8 @@ class Setting:
             return v
         if self.choices and t not in self.choices:
             raise ValueError(t)
+        if self.check:
+            self.check(t)
         return t
 
     def text(self, value: Value) -> str:
@@ -64,6 +69,12 @@ class Setting:
         return "any text", "任意文字"
 
 
+def proxy_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The networks of a ``trusted_proxies`` value: comma-separated addresses or CIDR networks
+    (an address is its own /32 or /128); ValueError for anything else."""
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
+
+
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("value_basis", "approved", "which revision the rollups use: the latest approved one ('approved') or "
             "the latest whatever its state ('latest'); changing it recomputes the rollup",
@@ -83,6 +94,13 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "comment", type=float, minimum=0),
     Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
             type=bool),
+    # the web server (web/headers.py); read when `luoshi serve` starts
+    Setting("trusted_proxies", "", "the reverse proxies in front of `luoshi serve`: a request whose direct peer "
+            "is one of them is taken to come from the client its X-Forwarded-For header names, over the scheme "
+            "its X-Forwarded-Proto names (login limits per client address, Secure cookies, HSTS); from any other "
+            "peer those headers are ignored (the Forwarded header always is). Empty: none, the peer is the client",
+            allowed=("comma-separated IP addresses or networks (10.0.0.0/8), or empty",
+                     "以逗号分隔的 IP 地址或网段（如 10.0.0.0/8），或留空"), check=proxy_networks),
 )}
 
 

@@ -1,14 +1,23 @@
-"""Users, grants, API tokens, web sessions and login rate limiting.
+"""Users, grants, API tokens, web sessions and login limits.
 
 Passwords are hashed with Argon2id; API tokens and session ids are random, shown once and stored
 only as SHA-256 hashes (they carry 256 bits of entropy, so a slow hash adds nothing).  Every
 change is written to the audit log.
+
+A login spends one Argon2 verification whether or not the user exists (an unknown or disabled user
+is checked against a dummy hash), so its time does not tell which names exist.  Failed logins slow
+the guesser down without locking the owner out: failures of one user name from one client address
+make that pair wait, longer after each (``pair_wait``), and a correct password from an address
+without failures is never held up by them; one address is also capped at ``ADDRESS_MAX_FAILURES``
+failures in ``RATE_WINDOW`` whatever the names.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import math
 import re
 import secrets
 from datetime import datetime, timedelta, timezone
@@ -25,8 +34,11 @@ HASHER = PasswordHasher()  # argon2-cffi's default type is Argon2id
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 TOKEN_PREFIX = "lsk_"
 SESSION_HOURS = 12
-RATE_WINDOW = timedelta(minutes=15)
-RATE_MAX_FAILURES = 5
+RATE_WINDOW = timedelta(minutes=15)  # failures older than this are forgotten
+PAIR_FREE_FAILURES = 3  # a user name may be mistyped this often from one address without waiting
+PAIR_FIRST_WAIT = 2  # seconds after the next failure, doubling with each further one
+PAIR_MAX_WAIT = 300
+ADDRESS_MAX_FAILURES = 100  # from one address in the window, over every user name (a shared office)
 MIN_PASSWORD = 10
 
 
@@ -231,28 +243,64 @@ def check_token(db: Database, token: str) -> Actor | None:
     return actor(db, row["user_name"], token_id=token_id)
 
 
-# --- passwords, sessions, rate limiting -------------------------------------------------------------
-def rate_limited(db: Database, who: str) -> bool:
-    n = db.scalar("SELECT count(*) FROM login_attempts WHERE who = ? AND NOT ok AND attempted_at > ?", [who, now() - RATE_WINDOW])
-    return n >= RATE_MAX_FAILURES
+# --- passwords, sessions, login limits ---------------------------------------------------------------
+@functools.cache
+def _dummy_hash() -> str:
+    """The hash an unknown user's password is checked against: HASHER's parameters, so the same work."""
+    return HASHER.hash(secrets.token_urlsafe(24))
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches the ``stored`` hash: one Argon2 verification either way (against
+    the dummy hash when there is none), so that the time taken does not tell whether a user exists."""
+    try:
+        return bool(HASHER.verify(stored or _dummy_hash(), password)) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def pair_wait(failures: int) -> float:
+    """Seconds a (user name, address) pair waits after its last failure, with ``failures`` since its
+    last success in the window: none for the first few, then doubling up to ``PAIR_MAX_WAIT``."""
+    if failures < PAIR_FREE_FAILURES:
+        return 0
+    return min(PAIR_MAX_WAIT, PAIR_FIRST_WAIT * 2 ** (failures - PAIR_FREE_FAILURES))
+
+
+def _pair_key(name: str, client: str) -> str:
+    return f"pair:{client} {name}"  # an address holds no space: the key splits one way only
+
+
+def login_wait(db: Database, name: str, client: str) -> int:
+    """Seconds before ``name`` may try to log in from ``client`` (0: now)."""
+    t = now()
+    since = t - RATE_WINDOW
+    pair = db.one("""SELECT count(*) AS n, max(attempted_at) AS last FROM login_attempts
+                     WHERE who = ? AND NOT ok AND attempted_at > greatest(?, coalesce(
+                         (SELECT max(attempted_at) FROM login_attempts WHERE who = ? AND ok), ?))""",
+                  [_pair_key(name, client), since, _pair_key(name, client), since])
+    wait = 0.0
+    if pair["n"]:
+        wait = (pair["last"] + timedelta(seconds=pair_wait(pair["n"])) - t).total_seconds()
+    failed = db.all("SELECT attempted_at FROM login_attempts WHERE who = ? AND NOT ok AND attempted_at > ? "
+                    "ORDER BY attempted_at DESC LIMIT ?", [f"ip:{client}", since, ADDRESS_MAX_FAILURES])
+    if len(failed) >= ADDRESS_MAX_FAILURES:  # until the oldest of the last hundred leaves the window
+        wait = max(wait, (failed[-1]["attempted_at"] + RATE_WINDOW - t).total_seconds())
+    return max(0, math.ceil(wait))
 
 
 def login(db: Database, name: str, password: str, client: str = "") -> dict | None:
-    """A new session (sid, csrf) for correct credentials; None otherwise.  Failures are counted
-    per user and per client address; too many in the window refuse even a correct password."""
-    keys = [f"user:{name}"] + ([f"ip:{client}"] if client else [])
-    if any(rate_limited(db, k) for k in keys):
-        raise Refusal("rate-limited", 429, minutes=int(RATE_WINDOW.total_seconds() // 60))
+    """A new session (sid, csrf) for correct credentials; None otherwise.  Refused (429, with the
+    seconds to wait) while the name is slowed down for this client or the client is capped."""
+    wait = login_wait(db, name, client)
+    if wait:
+        raise Refusal("rate-limited", 429, retry_after=wait, seconds=wait)
     row = db.one("SELECT password_hash FROM users WHERE name = ? AND NOT disabled", [name])
-    ok = False
-    try:
-        ok = bool(row and row["password_hash"] and HASHER.verify(row["password_hash"], password))
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
+    ok = verify_password(row["password_hash"] if row else None, password)
     with db.write() as con:
-        for k in keys:
-            con.execute("INSERT INTO login_attempts VALUES (?, ?, ?)", [k, now(), ok])
+        con.execute("INSERT INTO login_attempts VALUES (?, ?, ?)", [_pair_key(name, client), now(), ok])
         if not ok:
+            con.execute("INSERT INTO login_attempts VALUES (?, ?, false)", [f"ip:{client}", now()])
             return None
         sid, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         con.execute("INSERT INTO web_sessions VALUES (?, ?, ?, ?, ?, NULL)",

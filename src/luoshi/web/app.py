@@ -20,7 +20,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from luoshi.domain.problems import Refusal
+from luoshi.domain.settings import proxy_networks
 from luoshi.web import api, pages
+from luoshi.web.headers import edge
 from luoshi.web.render import Renderer, asks_for_html
 from luoshi.web.state import Dashboard
 from luoshi.workspace import Workspace
@@ -29,14 +31,22 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("luoshi.web")
 
 
+class App(FastAPI):
+    """FastAPI with the edge (web/headers.py) around its whole stack, error middleware included."""
+
+    def build_middleware_stack(self):
+        return edge(super().build_middleware_stack(), self.state.trusted_proxies)
+
+
 def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_size: int = 256) -> FastAPI:
     """A FastAPI app serving ``ws``.  ``extra_routers`` are included after the built-in ones."""
-    app = FastAPI(title="luoshi API", version="0.1.0",
+    app = App(title="luoshi API", version="0.1.0",
                   description="The plan, its judgement, rankings and coverage as JSON. "
                               "Every error has the shape {status, code, message, message_zh} "
                               "(and problems, when a file or form was refused).",
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.ws = ws  # what other areas' routers read (reporting, tasks)
+    app.state.trusted_proxies = [str(n) for n in proxy_networks(ws.setting("trusted_proxies"))]
     app.state.dash = Dashboard(ws, cache_size=cache_size)
     app.state.renderer = Renderer(HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -72,7 +82,7 @@ def _install_errors(app: FastAPI) -> None:
     """The web's one error mapper: refusals, malformed requests, unknown routes and crashes."""
     @app.exception_handler(Refusal)
     async def refused(request: Request, exc: Refusal):
-        return respond(request, exc)
+        return respond(request, exc, {"Retry-After": str(exc.retry_after)} if exc.retry_after else None)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError):

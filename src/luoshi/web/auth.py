@@ -2,13 +2,14 @@
 and unsafe request made with a session, bearer API tokens, and the no-users local mode.
 
 Dependencies for routes: ``actor`` (the caller, or the refusal 401), ``csrf_checked`` (the caller, after the
-CSRF check for session callers).  ``serve_allowed`` is what ``luoshi serve`` calls before binding.
+CSRF check for session callers).  ``serve_allowed`` is what ``luoshi serve`` asks of the socket it has bound.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import secrets
+import socket
 
 from fastapi import Request, Response
 
@@ -31,9 +32,38 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve_allowed(ws, host: str) -> bool:
-    """Whether ``luoshi serve`` may listen on ``host``: a non-loopback address needs at least one user."""
-    return is_loopback(host) or access.has_users(ws.db)
+def _loopback_ip(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])  # an IPv6 address may carry a zone (fe80::1%eth0)
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is IPv4 loopback
+    return (mapped or ip).is_loopback
+
+
+def listens_on_loopback(sock: socket.socket, host: str) -> bool:
+    """Whether a bound socket takes connections from this machine only: the address it is bound to
+    is loopback and so is every address ``host`` names (a name, "127.1" or "0" resolves; "" and
+    "0.0.0.0" bind every interface)."""
+    addresses = {sock.getsockname()[0]}
+    if host:
+        try:
+            addresses |= {info[4][0] for info in socket.getaddrinfo(host.strip("[]"), None, type=socket.SOCK_STREAM)}
+        except OSError:
+            return False
+    return all(_loopback_ip(a) for a in addresses)
+
+
+def serve_allowed(ws, sock: socket.socket, host: str) -> bool:
+    """Whether ``luoshi serve`` may listen on the bound ``sock`` (asked for as ``host``): without a
+    user every caller acts as the all-powerful local user, so only on loopback."""
+    return access.has_users(ws.db) or listens_on_loopback(sock, host)
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the direct peer, or the client a trusted proxy names (web/headers.py
+    has resolved it before any route runs); what the login limits count by."""
+    return request.client.host if request.client else ""
 
 
 def _ws(request: Request):

@@ -15,8 +15,8 @@ from fastapi.templating import Jinja2Templates
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.services import access
-from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, csrf_checked, secure_cookies, set_login_csrf,
-                             set_session_cookie)
+from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, client_address, csrf_checked, secure_cookies,
+                             set_login_csrf, set_session_cookie)
 from luoshi.web.body import posted, text
 from luoshi.web.render import asks_for_html
 
@@ -47,8 +47,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
         raise Refusal("csrf", 403)
     ws = request.app.state.ws
-    client = request.client.host if request.client else ""
-    s = access.login(ws.db, username, password, client)
+    s = access.login(ws.db, username, password, client_address(request))
     if s is None:
         raise Refusal("bad-login", 401)
     response = RedirectResponse("/reporting/imports", status_code=303)
