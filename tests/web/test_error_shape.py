@@ -271,6 +271,7 @@ FOUND_BY_FUZZ = [
     ("GET", "/api/overview?at=1899-12-31", {}, 400, "date-out-of-range"),  # PeriodError: year outside 1900-2199
     ("GET", "/api/rankings?at=2200-01-01", {}, 400, "date-out-of-range"),
     ("GET", "/api/tasks?at=1800-01-01", {}, 400, "date-out-of-range"),  # was accepted, judging from year 1800
+    ("GET", "/api/projects/portfolio?year=2025.0", {}, 400, "bad-query"),  # was read as 2025 (not an integer)
     ("POST", "/api/workflow/submit", {"data": {"subtree": "maybe"}}, 400, "bad-value"),  # was read as true
     ("POST", "/api/workflow/submit", {"json": {"reason": {"a": 1}}}, 400, "bad-value"),  # was stored as "{'a': 1}"
     ("POST", "/api/documents/commitments/{cid}/edit", {"json": {"value": "nan"}}, 400, "bad-value"),  # NaN stored

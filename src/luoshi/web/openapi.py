@@ -10,12 +10,14 @@ route can forget those, and drops FastAPI's own 422 "Validation Error", which th
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from fastapi import FastAPI, Path, Query
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from luoshi.domain.periods import MAX_YEAR, MIN_YEAR
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -85,6 +87,17 @@ def day(description: str, default: Any = None):
     date = {"type": "string", "format": "date"}
     schema = date if default is ... else {"anyOf": [date, {"type": "string", "maxLength": 0}]}
     return Query(default, description=description, examples=["2025-06-30"], json_schema_extra=schema)
+
+
+def _digits(value):
+    """A year as written in a query: digits only (pydantic would also read "2025.0" as 2025)."""
+    if isinstance(value, str) and not value.strip().isdigit():
+        raise ValueError("not a year")
+    return value
+
+
+# A year within the years periods cover: ``year: Annotated[Year, Query(...)] = None``
+Year = Annotated[Optional[Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]], BeforeValidator(_digits)]
 
 
 def named(description: str, *examples: Any, default: Any = None, path: bool = False):

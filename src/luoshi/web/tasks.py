@@ -22,7 +22,7 @@ from luoshi.domain.roles import Actor
 from luoshi.services.evidence import Upload
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.web import auth
-from luoshi.web.openapi import day, errors, named
+from luoshi.web.openapi import Year, day, errors, named
 from luoshi.web.pages import page
 from luoshi.web.render import to_json
 
@@ -197,7 +197,9 @@ def api_projects(request: Request, cluster: Optional[str] = None, region: Option
 
 @api.get("/projects/portfolio", summary="Investment rolled up by cluster, region or plan node")
 def api_portfolio(request: Request, by: str = Query("cluster", examples=["cluster", "region", "node"]),
-                  year: Optional[int] = Query(None, examples=[2025]), at: Optional[str] = AT):
+                  year: Annotated[Year, Query(description="the year whose plans to compare (default: the year of "
+                                                          "`at`)", examples=[2025])] = None,
+                  at: Optional[str] = AT):
     if by not in ("cluster", "region", "node"):
         raise Refusal("bad-value", column="by", value=by, detail="cluster, region or node",
                       detail_zh="可选 cluster、region、node")
