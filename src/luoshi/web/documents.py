@@ -34,8 +34,8 @@ api = APIRouter(prefix="/api/documents", tags=["documents"])
 Format = Literal["json", "csv"]
 COMMITMENT = named("commitment id", 1, path=True)
 # accept: nothing; reject: a note; edit: the fields to correct (numbers may come as text, "1,200")
-REVIEW_BODY = fields_body(note=("string", "number"), **{k: ("number", "string") if k in ("value", "value_high") else "string"
-                                           for k in EDITABLE})
+REVIEW_BODY = fields_body(note=("string", "number"),
+                          **{k: ("number", "string") if k in ("value", "value_high") else "string" for k in EDITABLE})
 LIST_COLUMNS = ["did", "title", "doc_date", "issuer", "kind", "language", "sha256", "chars", "commitments",
                 "proposed", "accepted", "edited", "rejected"]
 

@@ -112,7 +112,8 @@ def fields_body(**fields: str | tuple[str, ...]) -> dict:
     form with ``fields`` (name: JSON type or types), none required (null, as in web.body, is absent)."""
     types = {k: [t] if isinstance(t, str) else list(t) for k, t in fields.items()}
     schema = {"type": "object", "properties": {k: {"type": t + ["null"]} for k, t in types.items()}}
-    return {"requestBody": {"content": {JSON: {"schema": schema}, "application/x-www-form-urlencoded": {"schema": schema}}}}
+    forms = "application/x-www-form-urlencoded"
+    return {"requestBody": {"content": {JSON: {"schema": schema}, forms: {"schema": schema}}}}
 
 
 def _dependants(dep):

@@ -127,7 +127,8 @@ def api_history(request: Request, region: str | None = None, indicator: str | No
 
 @router.get("/api/completeness")
 def api_completeness(request: Request, period: str = named("reporting period", "2025-05", default=...),
-                     level: str = named("city or county", "city", "county", default="city"), who: Actor = Depends(actor)):
+                     level: str = named("city or county", "city", "county", default="city"),
+                     who: Actor = Depends(actor)):
     return request.app.state.ws.reporting.completeness(period, actor=who, level=level)
 
 

@@ -162,7 +162,8 @@ def api_task(request: Request, task_id: TaskId, at: Optional[str] = AT):
 def api_wallchart(request: Request, unit: Optional[str] = UNIT, node: Optional[str] = NODE,
                   start: Optional[str] = day("first day shown (default: the year's start)"),
                   end: Optional[str] = day("last day shown (default: the year's end)"), at: Optional[str] = AT):
-    return _json(desk(request).wallchart(parse_day(at), start=parse_day(start), end=parse_day(end), unit=unit, node=node))
+    return _json(desk(request).wallchart(parse_day(at), start=parse_day(start), end=parse_day(end), unit=unit,
+                                         node=node))
 
 
 @api.get("/scorecards", summary="Units ranked by on-time reporting and share of tasks not behind")
