@@ -88,6 +88,17 @@ def test_rankings_with_rank_change(client):
     assert [r["code"] for r in counties["rows"][:2]] == ["440104", "440103"]
 
 
+def test_county_ranking_on_a_day_before_the_cities_existed(client):
+    """The bundled cities are valid from 1980, so on a day before it the province has no first city whose
+    counties to rank by default: the province's counties are ranked (was: 500, IndexError).  2025 sums
+    from fixtures.py: Yuexiu 300, Liwan 200, Futian and Nanshan 100."""
+    data = get(client, "/api/rankings?indicator=tech_transform&level=county&period=2025&at=1979-06-30")
+    assert data["within_region"]["code"] == "440000"
+    ranked = [(r["code"], r["value"]) for r in data["rows"] if r["rank"] is not None]
+    assert ranked[:2] == [("440104", 300.0), ("440103", 200.0)]
+    assert sorted(ranked[2:]) == [("440304", 100.0), ("440305", 100.0)]
+
+
 def test_composite_ranking_and_weights(client):
     data = get(client, "/api/rankings?indicator=tech_transform&indicator=gdp_growth&weight=1&weight=1&period=2025")
     assert data["composite"] is True and data["weights"] == [1.0, 1.0]

@@ -12,6 +12,7 @@ import typer
 
 from luoshi.cli.errors import Shell
 from luoshi.cli.render import completeness_text, console, emit, light_text, name_of
+from luoshi.domain.periods import parse_day
 from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import SETTINGS
 from luoshi.store import values
@@ -45,12 +46,7 @@ def workspace(must_exist: bool = True) -> Workspace:
 
 
 def parse_date(text: Optional[str]) -> Optional[date]:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refusal("bad-date", value=text) from None
+    return parse_day(text)
 
 
 # --- set-up -------------------------------------------------------------------------------------

@@ -367,6 +367,21 @@ def parse_given(text: object) -> Period:
         raise Refusal("bad-period", value=text) from None
 
 
+def parse_day(text: str | None) -> date | None:
+    """A day a person gave (an as-of date, a filter) as YYYY-MM-DD, None when blank; else the refusal
+    ``bad-date``, or ``date-out-of-range`` for a year no period can hold (every view turns its day into
+    periods, so such a day would otherwise fail deep inside one)."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Refusal("bad-date", value=text) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise Refusal("date-out-of-range", value=text, low=MIN_YEAR, high=MAX_YEAR)
+    return day
+
+
 def normalise(text: object) -> str:
     """The canonical spelling of a period."""
     return parse(text).code

@@ -74,6 +74,8 @@ _e("duplicate-code", "Duplicate code", "code {value!r} appears twice", "代码 {
 _e("unknown-parent", "Unknown parent", "parent {value!r} is not defined", "上级 {value!r} 未定义")
 _e("cycle", "Cycle in a tree", "{value!r} is its own ancestor", "{value!r} 成为自身的上级")
 _e("bad-date", "Bad date", "{value!r} is not a date (YYYY-MM-DD)", "{value!r} 不是日期（YYYY-MM-DD）")
+_e("date-out-of-range", "Date out of range", "{value!r} is outside the years {low} to {high}",
+   "{value!r} 超出 {low} 至 {high} 年的范围")
 # region changes (luoshi regions merge|split; services/region_changes.py)
 _e("region-retired", "Region already retired", "region {value!r} was retired: its last day was {last}",
    "地区 {value!r} 已撤销，最后有效日为 {last}")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from luoshi.domain.problems import InputError, Refusal, Report, editable, one_of
 from luoshi.extract import DocumentMeta, extract_text
+from luoshi.extract.model import CLASSES, COMPARATORS, STRENGTHS
 from luoshi.ingest.documents import read_document
 from luoshi.services.targets import store_targets
 from luoshi.store.db import Database
@@ -37,6 +39,17 @@ EDITABLE = ("class", "value", "value_high", "unit", "comparator", "strength", "p
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _not_editable_value(name: str, value) -> dict | None:
+    """Why ``value`` cannot be stored in the field ``name`` of a commitment (the detail of a bad-value), or None."""
+    if name in ("value", "value_high"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return None if ok else {"detail": "a finite number", "detail_zh": "应为有限数值"}
+    if not isinstance(value, str):
+        return {"detail": "text", "detail_zh": "应为文本"}
+    allowed = {"class": CLASSES, "comparator": COMPARATORS, "strength": STRENGTHS}.get(name)
+    return one_of(allowed) if allowed and value not in allowed else None
 
 
 class DocumentService:
@@ -185,11 +198,13 @@ class DocumentService:
     def edit(self, cid: int, by: str | None = None, **fields) -> dict:
         """Correct fields of a proposal (status becomes 'edited')."""
         self.commitment(cid)
-        bad = [k for k in fields if k not in EDITABLE]
-        if bad:
-            report = Report(file=f"commitment {cid}")
-            for k in bad:
-                report.add("bad-value", field=k, column=k, value=fields[k], **editable(EDITABLE))
+        report = Report(file=f"commitment {cid}")
+        for k, v in fields.items():
+            if k not in EDITABLE:
+                report.add("bad-value", field=k, column=k, value=v, **editable(EDITABLE))
+            elif v is not None and (detail := _not_editable_value(k, v)):
+                report.add("bad-value", field=k, column=k, value=v, **detail)
+        if not report.ok:
             raise InputError(report)
         fields = {k: v for k, v in fields.items() if v is not None}
         if not fields:

@@ -8,19 +8,22 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from luoshi.web import tables, views
+from luoshi.web.openapi import CSV, day, errors, named, success
 from luoshi.web.render import to_json
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 Format = Literal["json", "csv"]
-AT = Query(None, description="as-of date, YYYY-MM-DD (default: today)", examples=["2025-06-30"])
-PERIOD = Query(None, description="target period, e.g. 2025, 2025Q2, 2025-03 (default: the year of `at`)")
-PLAN = Query(None, description="plan id (default: the workspace's default_plan setting)")
+AT = day("as-of date, YYYY-MM-DD (default: today)")
+PERIOD = named("target period, e.g. 2025, 2025Q2, 2025-03 (default: the year of `at`)", "2025", "2025Q1")
+PLAN = named("plan id (default: the workspace's default_plan setting)", "gd-1310")
 FORMAT = Query("json", description="json, or csv for the page's table")
-REGION = Query(None, description="region code (default: the province, or the plan's owner)")
+REGION = named("region code (default: the province, or the plan's owner)", "440100", "440103")
+REGION_CODE = named("region code (GB/T 2260)", "440100", "440103", path=True)
+INDICATOR_CODE = named("indicator code", "tech_transform", "gdp_growth", path=True)
 
-ERRORS = {400: {"description": "malformed query: {status, code, message}"},
-          404: {"description": "unknown region, indicator, plan or period: {status, code, message}"}}
+TABLE = success(CSV)  # every table also as CSV (format=csv)
+NAMED = errors(404) | TABLE  # and unknown names refused
 
 
 def json_response(data) -> Response:
@@ -50,17 +53,17 @@ async def index():
         "errors": "every error is {status, code, message}", "docs": "/docs", "openapi": "/openapi.json"})
 
 
-@router.get("/plans", summary="Plans", responses=ERRORS)
+@router.get("/plans", summary="Plans", responses=TABLE)
 async def plans(request: Request, format: Format = FORMAT):
     return await respond(request, "plans", views.plans, format, "plans.csv")
 
 
-@router.get("/settings", summary="The workspace settings: value, default, allowed values, meaning", responses=ERRORS)
+@router.get("/settings", summary="The workspace settings: value, default, allowed values, meaning", responses=TABLE)
 async def settings(request: Request, format: Format = FORMAT):
     return await respond(request, "settings", views.settings, format, "settings.csv")
 
 
-@router.get("/overview", summary="Plan tree with lights and counts (overview page)", responses=ERRORS)
+@router.get("/overview", summary="Plan tree with lights and counts (overview page)", responses=NAMED)
 async def overview(request: Request, plan: Optional[str] = PLAN, region: Optional[str] = REGION,
                    period: Optional[str] = PERIOD, at: Optional[str] = AT, format: Format = FORMAT):
     return await respond(request, "overview", views.overview, format, f"overview-{plan}.csv", plan=plan,
@@ -68,40 +71,42 @@ async def overview(request: Request, plan: Optional[str] = PLAN, region: Optiona
 
 
 @router.get("/regions/{code}", summary="A region: breadcrumbs, children, indicators (region page)",
-            responses=ERRORS)
-async def region(request: Request, code: str, period: Optional[str] = PERIOD, at: Optional[str] = AT,
+            responses=NAMED)
+async def region(request: Request, code: str = REGION_CODE, period: Optional[str] = PERIOD, at: Optional[str] = AT,
                  plan: Optional[str] = PLAN, format: Format = FORMAT):
     return await respond(request, "region", views.region, format, f"region-{code}.csv", code=code, period=period,
                          at=at, plan=plan)
 
 
-@router.get("/indicators", summary="Indicators", responses=ERRORS)
+@router.get("/indicators", summary="Indicators", responses=TABLE)
 async def indicators(request: Request, format: Format = FORMAT):
     return await respond(request, "indicators", views.indicator_list, format, "indicators.csv")
 
 
 @router.get("/indicators/{code}", summary="An indicator: chart data, child regions, city map (indicator page)",
-            responses=ERRORS)
-async def indicator(request: Request, code: str, region: Optional[str] = REGION, period: Optional[str] = PERIOD,
-                    at: Optional[str] = AT, plan: Optional[str] = PLAN, format: Format = FORMAT):
+            responses=NAMED)
+async def indicator(request: Request, code: str = INDICATOR_CODE, region: Optional[str] = REGION,
+                    period: Optional[str] = PERIOD, at: Optional[str] = AT, plan: Optional[str] = PLAN,
+                    format: Format = FORMAT):
     return await respond(request, "indicator", views.indicator, format, f"indicator-{code}.csv", code=code,
                          region=region, period=period, at=at, plan=plan)
 
 
 @router.get("/indicators/{code}/series", summary="An indicator's series, targets and pace in one region",
-            responses=ERRORS)
-async def series(request: Request, code: str, region: Optional[str] = REGION, at: Optional[str] = AT,
+            responses=NAMED)
+async def series(request: Request, code: str = INDICATOR_CODE, region: Optional[str] = REGION, at: Optional[str] = AT,
                  format: Format = FORMAT):
     return await respond(request, "series", views.series, format, f"series-{code}-{region or 'province'}.csv",
                          code=code, region=region, at=at)
 
 
-@router.get("/rankings", summary="Cities, or counties of a city, ranked (比学赶超)", responses=ERRORS)
+@router.get("/rankings", summary="Cities, or counties of a city, ranked (比学赶超)", responses=NAMED)
 async def rankings(request: Request,
                    indicator: Optional[list[str]] = Query(None, description="one indicator, or several for a "
-                                                          "composite (default: the headline composite)"),
-                   level: str = Query("city", description="city or county"),
-                   within: Optional[str] = Query(None, description="parent region (a city for level=county)"),
+                                                          "composite (default: the headline composite)",
+                                                          examples=[["tech_transform"]]),
+                   level: str = Query("city", description="city or county", examples=["city", "county"]),
+                   within: Optional[str] = named("parent region (a city for level=county)", "440100"),
                    period: Optional[str] = PERIOD,
                    weight: Optional[list[str]] = Query(None, description="composite weights, one per indicator"),
                    at: Optional[str] = AT, format: Format = FORMAT):
@@ -109,11 +114,11 @@ async def rankings(request: Request,
                          level=level, within=within, period=period, weight=weight, at=at)
 
 
-@router.get("/coverage", summary="Cascade coverage matrix with gaps", responses=ERRORS)
+@router.get("/coverage", summary="Cascade coverage matrix with gaps", responses=NAMED)
 async def coverage(request: Request, plan: Optional[str] = PLAN, format: Format = FORMAT):
     return await respond(request, "coverage", views.coverage, format, f"coverage-{plan or 'default-plan'}.csv", plan=plan)
 
 
-@router.get("/outcomes", summary="Work-report targets against outcomes, met or not", responses=ERRORS)
+@router.get("/outcomes", summary="Work-report targets against outcomes, met or not", responses=TABLE)
 async def outcomes(request: Request, format: Format = FORMAT):
     return await respond(request, "outcomes", views.outcomes, format, "targets-outcomes.csv")

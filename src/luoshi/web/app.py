@@ -18,11 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import proxy_networks
 from luoshi.web import api, pages
 from luoshi.web.headers import edge
+from luoshi.web.openapi import document
 from luoshi.web.render import Renderer, asks_for_html
 from luoshi.web.state import Dashboard
 from luoshi.workspace import Workspace
@@ -61,6 +63,7 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
     reporting.install(app, ws)
     _install_errors(app)
+    document(app)
     return app
 
 
@@ -76,6 +79,20 @@ def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> 
         html = request.app.state.renderer.error(request, refusal.envelope())
         return HTMLResponse(html, status_code=refusal.status, headers=headers)
     return JSONResponse(refusal.envelope(), status_code=refusal.status, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on the request's path (Starlette's own 405 names only the first route's)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+        routes = iter_route_contexts(request.app.routes)
+    except ImportError:  # FastAPI before 0.165
+        routes = request.app.routes
+    methods = set()
+    for route in routes:
+        if route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -97,6 +114,9 @@ def _install_errors(app: FastAPI) -> None:
             refusal = Refusal("not-found", 404, path=request.url.path)
         elif exc.status_code == 405:
             refusal = Refusal("method-not-allowed", 405, method=request.method, path=request.url.path)
+            methods = allowed_methods(request)
+            if methods:
+                return respond(request, refusal, {"Allow": ", ".join(methods)})
         else:  # Starlette's own (an unreadable multipart body): the status it chose
             refusal = Refusal("bad-request", exc.status_code, detail=str(exc.detail))
         return respond(request, refusal, getattr(exc, "headers", None))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from luoshi.domain.problems import Refusal
+from luoshi.domain.problems import Refusal, one_of
 
 
 async def posted(request: Request) -> dict:
@@ -24,6 +24,22 @@ async def posted(request: Request) -> dict:
 
 
 def text(body: dict, name: str) -> str | None:
-    """A field as text (None when absent), whatever JSON type it was sent as."""
+    """A field as text (None when absent): a string, or a JSON number (a code sent as 440103); anything
+    else (true, a list, an object) is refused rather than stored as its Python spelling."""
     value = body.get(name)
-    return None if value is None else str(value)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise Refusal("bad-value", column=name, value=value, detail="text", detail_zh="应为文本")
+
+
+def flag(body: dict, name: str) -> bool:
+    """A yes/no field: JSON true or false, or a form's "true" or "false" (absent or blank: false).
+    Anything else is refused, so that neither a form's "false" nor a stray value reads as true."""
+    value = body.get(name)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", ""):
+        return value.strip().lower() == "true"
+    raise Refusal("bad-value", column=name, value=value, **one_of(("true", "false")))

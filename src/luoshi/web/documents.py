@@ -22,8 +22,9 @@ from luoshi.domain.roles import Actor
 from luoshi.ingest.documents import MAX_BYTES
 from luoshi.services.documents import EDITABLE, KINDS
 from luoshi.web import auth, i18n
-from luoshi.web.body import posted
+from luoshi.web.body import posted, text
 from luoshi.web.documents_text import STRINGS, marked, quantity
+from luoshi.web.openapi import CSV, JSON, errors, fields_body, named, success
 from luoshi.web.pages import page
 from luoshi.web.render import asks_for_html, request_lang, to_json
 from luoshi.web.tables import OUTCOME_COLUMNS, csv_response
@@ -31,10 +32,12 @@ from luoshi.web.tables import OUTCOME_COLUMNS, csv_response
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/documents", tags=["documents"])
 Format = Literal["json", "csv"]
+COMMITMENT = named("commitment id", 1, path=True)
+# accept: nothing; reject: a note; edit: the fields to correct (numbers may come as text, "1,200")
+REVIEW_BODY = fields_body(note=("string", "number"),
+                          **{k: ("number", "string") if k in ("value", "value_high") else "string" for k in EDITABLE})
 LIST_COLUMNS = ["did", "title", "doc_date", "issuer", "kind", "language", "sha256", "chars", "commitments",
                 "proposed", "accepted", "edited", "rejected"]
-ERRORS = {400: {"description": "bad input: {status, code, message, message_zh, problems}"},
-          404: {"description": "unknown document or commitment: {status, code, message, message_zh}"}}
 
 
 def _svc(request: Request):
@@ -175,7 +178,7 @@ def _review(request: Request, cid: int, action: str, who: Actor, body: dict) -> 
     if action == "accept":
         out = svc.accept(cid, by=who.name)
     elif action == "reject":
-        out = svc.reject(cid, by=who.name, note=(body.get("note") or None))
+        out = svc.reject(cid, by=who.name, note=text(body, "note") or None)
     elif action == "edit":
         out = svc.edit(cid, by=who.name, **_edit_fields(body))
     else:
@@ -185,14 +188,14 @@ def _review(request: Request, cid: int, action: str, who: Actor, body: dict) -> 
 
 
 # --- JSON API -------------------------------------------------------------------------------------
-@api.get("", summary="Policy documents with proposals by status", responses=ERRORS)
+@api.get("", summary="Policy documents with proposals by status", responses=success(CSV))
 def api_list(request: Request, format: Format = "json"):
     rows = _svc(request).documents()
     return csv_response(rows, "documents.csv", LIST_COLUMNS) if format == "csv" else _json(rows)
 
 
 @api.post("", summary="Add a document (multipart: file, title, date, issuer, kind) and extract it",
-          responses=ERRORS, status_code=201)
+          status_code=201, responses=success(JSON, description="already stored: the stored document"))
 async def api_add(request: Request, file: UploadFile = File(...), title: str = Form(""), date: str = Form(""),
                   issuer: str = Form(""), kind: str = Form(""), who: Actor = Depends(auth.csrf_checked)):
     out = await _add(request, who, file, title, date, issuer, kind)
@@ -200,26 +203,29 @@ async def api_add(request: Request, file: UploadFile = File(...), title: str = F
 
 
 @api.get("/outcomes", summary="Targets stated in documents against their outcomes (the rows of /api/outcomes)",
-         responses=ERRORS)
+         responses=success(CSV))
 def api_outcomes(request: Request, format: Format = "json"):
     rows = _svc(request).outcomes()
     return csv_response(rows, "document-outcomes.csv", OUTCOME_COLUMNS) if format == "csv" else _json(rows)
 
 
-@api.get("/{did:int}", summary="One document with its proposed commitments and their spans", responses=ERRORS)
-def api_document(request: Request, did: int):
+@api.get("/{did:int}", summary="One document with its proposed commitments and their spans",
+         responses=errors(404))
+def api_document(request: Request, did: int = named("document id", 1, path=True)):
     svc = _svc(request)
     return _json({**svc.document(did), "commitments": svc.commitments(did)})
 
 
-@api.get("/commitments/{cid:int}", summary="One commitment with its sentence and spans", responses=ERRORS)
-def api_commitment(request: Request, cid: int):
+@api.get("/commitments/{cid:int}", summary="One commitment with its sentence and spans", responses=errors(404))
+def api_commitment(request: Request, cid: int = COMMITMENT):
     return _json(_svc(request).commitment(cid))
 
 
 @api.post("/commitments/{cid:int}/{action}", summary="Review a commitment: accept, reject (note) or edit (fields)",
-          responses=ERRORS)
-async def api_review(request: Request, cid: int, action: str, who: Actor = Depends(auth.csrf_checked)):
+          responses=errors(404), openapi_extra=REVIEW_BODY)
+async def api_review(request: Request, cid: int = COMMITMENT,
+                     action: str = named("accept, reject or edit", "accept", "reject", "edit", path=True),
+                     who: Actor = Depends(auth.csrf_checked)):
     return _json(_review(request, cid, action, who, await posted(request)))
 
 

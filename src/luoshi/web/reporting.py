@@ -5,24 +5,29 @@ services' refusals leave through the app's one error mapper."""
 from __future__ import annotations
 
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.background import BackgroundTask
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.services import access
+from luoshi.services.workflow import TRANSITIONS
 from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, client_address, csrf_checked, secure_cookies,
                              set_login_csrf, set_session_cookie)
-from luoshi.web.body import posted, text
+from luoshi.web.body import flag, posted, text
+from luoshi.web.openapi import HTML, JSON, SDMX_CSV, XLSX, errors, fields_body, named, success
 from luoshi.web.render import asks_for_html
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_UPLOAD = 200 * 1024 * 1024
+TEXT = ("string", "number")  # web.body.text: a code may come as a JSON number (440103)
 
 
 def install(app: FastAPI, ws) -> FastAPI:
@@ -41,7 +46,7 @@ def login_page(request: Request):
     return response
 
 
-@router.post("/login")
+@router.post("/login", status_code=303, response_class=RedirectResponse, responses=errors(401, 403, 429))
 def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form("")):
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not cookie or not secrets.compare_digest(cookie, csrf_token):
@@ -55,7 +60,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", status_code=303, response_class=RedirectResponse)
 def logout(request: Request, who: Actor = Depends(csrf_checked)):
     sid = request.cookies.get(SESSION_COOKIE)
     if sid:
@@ -87,7 +92,7 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
         path.unlink(missing_ok=True)
 
 
-@router.post("/api/imports")
+@router.post("/api/imports", responses=errors(413, 422))
 async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                      who: Actor = Depends(csrf_checked)):
@@ -120,33 +125,49 @@ def api_history(request: Request, region: str | None = None, indicator: str | No
 
 
 @router.get("/api/completeness")
-def api_completeness(request: Request, period: str, level: str = "city", who: Actor = Depends(actor)):
+def api_completeness(request: Request, period: str = named("reporting period", "2025-05", default=...),
+                     level: str = named("city or county", "city", "county", default="city"),
+                     who: Actor = Depends(actor)):
     return request.app.state.ws.reporting.completeness(period, actor=who, level=level)
 
 
-@router.post("/api/workflow/{action}")
-async def api_transition(request: Request, action: str, who: Actor = Depends(csrf_checked)):
+@router.post("/api/workflow/{action}", responses=errors(404, 409, 422),
+             openapi_extra=fields_body(region=TEXT, indicator=TEXT, period=TEXT, reason=TEXT, subtree="boolean"))
+async def api_transition(request: Request, action: str = named("transition", *TRANSITIONS, path=True),
+                         who: Actor = Depends(csrf_checked)):
     body = await posted(request)
     return request.app.state.ws.reporting.transition(
         action, actor=who, region=text(body, "region"), indicator=text(body, "indicator"),
-        period=text(body, "period"), reason=text(body, "reason"), subtree=bool(body.get("subtree")))
+        period=text(body, "period"), reason=text(body, "reason"), subtree=flag(body, "subtree"))
 
 
-@router.get("/api/template")
-def api_template(request: Request, region: str, period: str, who: Actor = Depends(actor)):
-    tmp = Path(tempfile.mkdtemp()) / f"luoshi-{region}-{period}.xlsx"
-    request.app.state.ws.reporting.template(region, period, tmp, actor=who)
-    return FileResponse(tmp, filename=tmp.name,
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+@router.get("/api/template", response_class=Response, responses=errors(404) | success(XLSX))
+def api_template(request: Request, region: str = named("region code", "440103", default=...),
+                 period: str = named("reporting period", "2025-05", default=...), who: Actor = Depends(actor)):
+    return _download(lambda path: request.app.state.ws.reporting.template(region, period, path, actor=who),
+                     f"luoshi-{region}-{period}.xlsx", XLSX)
 
 
-@router.get("/api/export/sdmx")
+@router.get("/api/export/sdmx", response_class=Response, responses=success(SDMX_CSV))
 def api_sdmx(request: Request, who: Actor = Depends(actor)):
     from luoshi.services.interchange import sdmx_export
 
-    tmp = Path(tempfile.mkdtemp()) / "luoshi-rollup.sdmx.csv"
-    sdmx_export(request.app.state.ws.db, tmp, actor=who)
-    return FileResponse(tmp, filename=tmp.name, media_type="application/vnd.sdmx.data+csv; version=2.0.0")
+    return _download(lambda path: sdmx_export(request.app.state.ws.db, path, actor=who), "luoshi-rollup.sdmx.csv",
+                     SDMX_CSV)
+
+
+def _download(write, filename: str, media_type: str) -> FileResponse:
+    """A file ``write(path)`` makes in a temporary folder, sent under ``filename`` and removed once sent
+    (a refusal removes it at once).  The folder's own file name is fixed: ``filename`` holds user input."""
+    folder = Path(tempfile.mkdtemp(prefix="luoshi-download-"))
+    path = folder / ("download" + Path(filename).suffix)
+    try:
+        write(path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(path, filename=filename, media_type=media_type,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -157,7 +178,8 @@ def imports_page(request: Request, who: Actor = Depends(actor)):
         "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": None})
 
 
-@router.post("/reporting/imports", response_class=HTMLResponse)
+@router.post("/reporting/imports", response_class=HTMLResponse,
+             responses=errors(413) | errors(422, media=(JSON, HTML)) | success(JSON))
 async def upload_page(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                       mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                       who: Actor = Depends(csrf_checked)):

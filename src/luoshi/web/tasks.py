@@ -10,22 +10,31 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Optional
+from typing import Annotated, Optional
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from luoshi.domain.periods import parse_day
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
 from luoshi.services.evidence import Upload
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.web import auth
+from luoshi.web.openapi import Year, day, errors, named
 from luoshi.web.pages import page
 from luoshi.web.render import to_json
 
 router = APIRouter()
 api = APIRouter(prefix="/api", tags=["tasks"])
+AT = day("as-of date, YYYY-MM-DD (default: today)")
+TaskId = Annotated[str, named("task id", "T-B2-001", path=True)]
+UNIT = named("responsible unit's code", "gd-iit")
+NODE = named("plan node", "B2")
+REGION = named("region code", "440100")
+CATEGORY = named("pace category", "behind", "overdue")
+LIGHT = named("light", "red", "yellow")
 CATEGORIES = ("ahead", "on_pace", "behind", "done", "done_early", "overdue")
 LIGHTS = ("green", "blue", "yellow", "red")
 WORDS = {  # category and light names for both languages
@@ -41,13 +50,6 @@ def desk(request: Request) -> TaskDesk:
     return TaskDesk(request.app.state.dash.ws)
 
 
-def _date(text: Optional[str]) -> Optional[date]:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refusal("bad-date", value=text) from None
 
 
 def task_actor(request: Request, caller=Depends(auth.csrf_checked)) -> Actor:
@@ -87,7 +89,7 @@ def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] 
               region: Optional[str] = None, category: Optional[str] = None, light: Optional[str] = None,
               at: Optional[str] = None):
     d = desk(request)
-    rows = d.tasks(_date(at), **_filters(unit, node, region, category, light))
+    rows = d.tasks(parse_day(at), **_filters(unit, node, region, category, light))
     nodes = d.nodes()
     regions = d.regions()
     return page(request, "tasks/list.html", rows=rows, units=d.units(), nodes=nodes, regions=regions,
@@ -97,7 +99,7 @@ def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse, include_in_schema=False)
 def task_page(request: Request, task_id: str, at: Optional[str] = None):
-    t = desk(request).task(task_id, _date(at))
+    t = desk(request).task(task_id, parse_day(at))
     return page(request, "tasks/task.html", t=t, synthetic=t["synthetic"], **_ctx(request))
 
 
@@ -105,7 +107,7 @@ def task_page(request: Request, task_id: str, at: Optional[str] = None):
 def wallchart_page(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
                    start: Optional[str] = None, end: Optional[str] = None, at: Optional[str] = None):
     d = desk(request)
-    w = d.wallchart(_date(at), start=_date(start), end=_date(end), unit=unit, node=node)
+    w = d.wallchart(parse_day(at), start=parse_day(start), end=parse_day(end), unit=unit, node=node)
     lo, hi = w["from"], w["to"]
     for row in w["rows"]:
         for t in row["tasks"]:
@@ -120,13 +122,13 @@ def wallchart_page(request: Request, unit: Optional[str] = None, node: Optional[
 
 @router.get("/scorecards", response_class=HTMLResponse, include_in_schema=False)
 def ranking_page(request: Request, at: Optional[str] = None):
-    rows = desk(request).ranking(_date(at))
+    rows = desk(request).ranking(parse_day(at))
     return page(request, "tasks/ranking.html", rows=rows, synthetic=desk(request).synthetic(), **_ctx(request))
 
 
 @router.get("/scorecards/{unit}", response_class=HTMLResponse, include_in_schema=False)
 def scorecard_page(request: Request, unit: str, at: Optional[str] = None):
-    card = desk(request).scorecard(unit, _date(at))
+    card = desk(request).scorecard(unit, parse_day(at))
     return page(request, "tasks/scorecard.html", c=card, synthetic=card["synthetic"], **_ctx(request))
 
 
@@ -134,7 +136,7 @@ def scorecard_page(request: Request, unit: str, at: Optional[str] = None):
 def projects_page(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
                   at: Optional[str] = None):
     d = desk(request)
-    day = _date(at)
+    day = parse_day(at)
     data = {"by_cluster": d.portfolio(at=day, by="cluster", region=region),
             "by_region": d.portfolio(at=day, by="region", cluster=cluster),
             "projects": d.projects(day, cluster_code=cluster, region_code=region)}
@@ -144,67 +146,76 @@ def projects_page(request: Request, cluster: Optional[str] = None, region: Optio
 
 # --- JSON API -------------------------------------------------------------------------------------
 @api.get("/tasks", summary="Tasks with pace judgement (filter by unit, node, region, category, light)")
-def api_tasks(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
-              region: Optional[str] = None, category: Optional[str] = None, light: Optional[str] = None,
-              at: Optional[str] = None):
-    return _json(desk(request).tasks(_date(at), **_filters(unit, node, region, category, light)))
+def api_tasks(request: Request, unit: Optional[str] = UNIT, node: Optional[str] = NODE,
+              region: Optional[str] = REGION, category: Optional[str] = CATEGORY, light: Optional[str] = LIGHT,
+              at: Optional[str] = AT):
+    return _json(desk(request).tasks(parse_day(at), **_filters(unit, node, region, category, light)))
 
 
-@api.get("/tasks/{task_id}", summary="One task with milestones, reports, evidence, requests and audit trail")
-def api_task(request: Request, task_id: str, at: Optional[str] = None):
-    return _json(desk(request).task(task_id, _date(at)))
+@api.get("/tasks/{task_id}", summary="One task with milestones, reports, evidence, requests and audit trail",
+         responses=errors(404))
+def api_task(request: Request, task_id: TaskId, at: Optional[str] = AT):
+    return _json(desk(request).task(task_id, parse_day(at)))
 
 
 @api.get("/wallchart", summary="The wall chart: units x time, milestones as flags")
-def api_wallchart(request: Request, unit: Optional[str] = None, node: Optional[str] = None,
-                  start: Optional[str] = None, end: Optional[str] = None, at: Optional[str] = None):
-    return _json(desk(request).wallchart(_date(at), start=_date(start), end=_date(end), unit=unit, node=node))
+def api_wallchart(request: Request, unit: Optional[str] = UNIT, node: Optional[str] = NODE,
+                  start: Optional[str] = day("first day shown (default: the year's start)"),
+                  end: Optional[str] = day("last day shown (default: the year's end)"), at: Optional[str] = AT):
+    return _json(desk(request).wallchart(parse_day(at), start=parse_day(start), end=parse_day(end), unit=unit,
+                                         node=node))
 
 
 @api.get("/scorecards", summary="Units ranked by on-time reporting and share of tasks not behind")
-def api_ranking(request: Request, at: Optional[str] = None):
-    return _json(desk(request).ranking(_date(at)))
+def api_ranking(request: Request, at: Optional[str] = AT):
+    return _json(desk(request).ranking(parse_day(at)))
 
 
-@api.get("/scorecards/{unit}", summary="A unit's scorecard")
-def api_scorecard(request: Request, unit: str, at: Optional[str] = None):
-    return _json(desk(request).scorecard(unit, _date(at)))
+@api.get("/scorecards/{unit}", summary="A unit's scorecard", responses=errors(404))
+def api_scorecard(request: Request, unit: str = named("unit code", "gd-iit", path=True), at: Optional[str] = AT):
+    return _json(desk(request).scorecard(unit, parse_day(at)))
 
 
 @api.get("/doublehalf", summary="The mid-year double-half check")
-def api_doublehalf(request: Request, at: Optional[str] = None):
-    return _json(desk(request).doublehalf(_date(at)))
+def api_doublehalf(request: Request, at: Optional[str] = AT):
+    return _json(desk(request).doublehalf(parse_day(at)))
 
 
 @api.get("/digest", summary="Overdue, due soon, newly done and newly behind since a date")
-def api_digest(request: Request, since: str, unit: Optional[str] = None, at: Optional[str] = None):
-    day = _date(since)
+def api_digest(request: Request, since: str = day("changes since this day", default=...), unit: Optional[str] = UNIT,
+               at: Optional[str] = AT):
+    day = parse_day(since)
     if day is None:
         raise Refusal("missing-value", column="since")
-    return _json(desk(request).digest(day, unit=unit, at=_date(at)))
+    return _json(desk(request).digest(day, unit=unit, at=parse_day(at)))
 
 
 @api.get("/projects", summary="Major projects with this year's investment against the plan")
-def api_projects(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
-                 unit: Optional[str] = None, at: Optional[str] = None):
-    return _json(desk(request).projects(_date(at), cluster_code=cluster, region_code=region, lead_unit=unit))
+def api_projects(request: Request, cluster: Optional[str] = None, region: Optional[str] = REGION,
+                 unit: Optional[str] = UNIT, at: Optional[str] = AT):
+    return _json(desk(request).projects(parse_day(at), cluster_code=cluster, region_code=region, lead_unit=unit))
 
 
 @api.get("/projects/portfolio", summary="Investment rolled up by cluster, region or plan node")
-def api_portfolio(request: Request, by: str = "cluster", year: Optional[int] = None, at: Optional[str] = None):
+def api_portfolio(request: Request, by: str = Query("cluster", examples=["cluster", "region", "node"]),
+                  year: Annotated[Year, Query(description="the year whose plans to compare (default: the year of "
+                                                          "`at`)", examples=[2025])] = None,
+                  at: Optional[str] = AT):
     if by not in ("cluster", "region", "node"):
         raise Refusal("bad-value", column="by", value=by, detail="cluster, region or node",
                       detail_zh="可选 cluster、region、node")
-    return _json(desk(request).portfolio(year=year, at=_date(at), by=by))
+    return _json(desk(request).portfolio(year=year, at=parse_day(at), by=by))
 
 
-@api.get("/projects/{project_id}", summary="One project with months and milestones")
-def api_project(request: Request, project_id: str, at: Optional[str] = None):
-    return _json(desk(request).project(project_id, _date(at)))
+@api.get("/projects/{project_id}", summary="One project with months and milestones", responses=errors(404))
+def api_project(request: Request, project_id: str = named("project id", "P-2025-001", path=True),
+                at: Optional[str] = AT):
+    return _json(desk(request).project(project_id, parse_day(at)))
 
 
-@api.post("/tasks/{task_id}/reports", summary="Submit a progress report (lead unit), with evidence files")
-async def api_report(request: Request, task_id: str, percent: float = Form(...), period: Optional[str] = Form(None),
+@api.post("/tasks/{task_id}/reports", summary="Submit a progress report (lead unit), with evidence files",
+          status_code=201, responses=errors(404, 409))
+async def api_report(request: Request, task_id: TaskId, percent: float = Form(...), period: Optional[str] = Form(None),
                      text: str = Form(""), problems: str = Form(""), next_steps: str = Form(""),
                      files: list[UploadFile] = File(default=[]), who: Actor = Depends(task_actor)):
     uploads = [Upload(f.filename or "file", await f.read()) for f in files if f.filename]
@@ -224,24 +235,28 @@ class DecisionIn(BaseModel):
     percent: Optional[float] = None
 
 
-@api.post("/tasks/{task_id}/extension", summary="Request an extension (lead unit)")
-def api_extension(request: Request, task_id: str, body: ExtensionIn, who: Actor = Depends(task_actor)):
+@api.post("/tasks/{task_id}/extension", summary="Request an extension (lead unit)", status_code=201,
+          responses=errors(404, 409, 422))
+def api_extension(request: Request, task_id: TaskId, body: ExtensionIn, who: Actor = Depends(task_actor)):
     return _json(desk(request).request_extension(task_id, who, new_deadline=body.new_deadline, reason=body.reason),
                  201)
 
 
-@api.post("/tasks/{task_id}/extension/decision", summary="Approve or reject an extension (supervising unit)")
-def api_extension_decision(request: Request, task_id: str, body: DecisionIn, who: Actor = Depends(task_actor)):
+@api.post("/tasks/{task_id}/extension/decision", summary="Approve or reject an extension (supervising unit)",
+          responses=errors(404, 409, 422))
+def api_extension_decision(request: Request, task_id: TaskId, body: DecisionIn, who: Actor = Depends(task_actor)):
     return _json(desk(request).decide_extension(task_id, who, approve=body.approve, note=body.note))
 
 
-@api.post("/tasks/{task_id}/closure", summary="Request closure after reporting 100% (lead unit)")
-def api_closure(request: Request, task_id: str, who: Actor = Depends(task_actor)):
+@api.post("/tasks/{task_id}/closure", summary="Request closure after reporting 100% (lead unit)", status_code=201,
+          responses=errors(404, 409))
+def api_closure(request: Request, task_id: TaskId, who: Actor = Depends(task_actor)):
     return _json(desk(request).request_closure(task_id, who), 201)
 
 
-@api.post("/tasks/{task_id}/closure/decision", summary="Close the task or return it with a reason (supervisor)")
-def api_closure_decision(request: Request, task_id: str, body: DecisionIn, who: Actor = Depends(task_actor)):
+@api.post("/tasks/{task_id}/closure/decision", summary="Close the task or return it with a reason (supervisor)",
+          responses=errors(404, 409, 422))
+def api_closure_decision(request: Request, task_id: TaskId, body: DecisionIn, who: Actor = Depends(task_actor)):
     return _json(desk(request).decide_closure(task_id, who, close=body.approve, reason=body.note,
                                               percent=body.percent))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from luoshi.domain.periods import Period, containing, parse_given
+from luoshi.domain.periods import Period, containing, parse_day, parse_given
 from luoshi.domain.problems import Refusal
 from luoshi.store import values
 from luoshi.store.schema import PERIOD_YEARS
@@ -20,12 +20,7 @@ COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", 
 
 
 def parse_at(ws: Workspace, text: str | None) -> date:
-    if not text:
-        return ws.today
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Refusal("bad-date", value=text) from None
+    return parse_day(text) or ws.today
 
 
 def parse_period(ws: Workspace, text: str | None, at: date) -> Period:
@@ -225,7 +220,8 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
     if level == "city":
         within = within or province
     elif not within or within == province:  # counties of the first city unless one is named
-        within = ws.children(province, day)[0]["code"]
+        cities = ws.children(province, day)
+        within = cities[0]["code"] if cities else province  # a day before the cities were set up
     parent = ws.region(within)
     p = parse_period(ws, period, day)
     data = ws.rank(names, level=level, within=parent["code"], period=p.code, weights=weights)
