@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=150, help="generated cases per operation")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "statuses.json"
@@ -46,6 +47,11 @@ def main() -> None:
         print(f"  {op}")
     print(f"wall time: {seconds:.1f} s")
     print(run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-500:])
+    server_errors = by_class.get("5xx", 0)
+    if args.json:
+        args.json.write_text(json.dumps({"examples": args.examples, "responses": sum(by_class.values()),
+                                         "server_errors": server_errors, "failing_operations": failed,
+                                         "seconds": round(seconds, 1)}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

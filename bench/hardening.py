@@ -14,6 +14,9 @@ this measures how well, at a scale tests should not run at).
   foreign encodings, binary noise); each must be answered by a report or a refusal with a code
   (a clear error), store no value other than the file's valid ones, and a refused import must
   leave the data as it was.
+- bombs, fuzz, timing: bench/bombs.py (XLSX decompression bombs: time and peak memory to refusal),
+  bench/fuzz.py (schemathesis over the whole API: server errors and undocumented answers) and
+  bench/login_timing.py (a wrong password against an unknown user), run and reported here.
 - access: each non-administrator tries, over HTTP with a token, to import into and read the
   regions outside its grant; a leak is a write accepted or a row of another region returned.
 """
@@ -295,10 +298,26 @@ def access(base: Path, tmp: Path) -> dict:
     return out
 
 
+# --- the parts measured by their own scripts -------------------------------------------------------
+def script(name: str, *args: str) -> dict:
+    """Run bench/<name> (bounded by its own options) and keep what it printed, and its figures if it
+    writes them as JSON (``--json FILE``)."""
+    with tempfile.TemporaryDirectory() as d:
+        figures = Path(d) / "figures.json"
+        run = subprocess.run([sys.executable, str(ROOT / "bench" / name), *args, "--json", str(figures)],
+                             capture_output=True, text=True, timeout=1800,
+                             env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        out = {"printed": (run.stdout or run.stderr).strip(), "exit": run.returncode}
+        if figures.exists():
+            out |= json.loads(figures.read_text("utf-8"))
+        return out
+
+
 # --- the report ----------------------------------------------------------------------------------
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="kill,bad,access", help="comma-separated parts")
+    ap.add_argument("--only", default="kill,bad,access,bombs,fuzz,timing", help="comma-separated parts")
+    ap.add_argument("--fuzz-examples", type=int, default=50, help="generated cases per API operation")
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--bad", type=int, default=500)
     args = ap.parse_args()
@@ -313,6 +332,12 @@ def main() -> int:
             results["bad"] = bads(base, tmp, args.bad)
         if "access" in parts:
             results["access"] = access(base, tmp)
+    if "bombs" in parts:
+        results["bombs"] = script("bombs.py")
+    if "fuzz" in parts:
+        results["fuzz"] = script("fuzz.py", "--examples", str(args.fuzz_examples))
+    if "timing" in parts:
+        results["timing"] = script("login_timing.py", "-n", "60")
     print(json.dumps(results, indent=1, ensure_ascii=False))
     write(results)
     return 0
@@ -332,6 +357,16 @@ def write(results: dict) -> None:
                      f"| all clear, 0 wrong, 0 changed |")
     if a := results.get("access"):
         lines.append(f"| access attempts | {a['n']} attempts outside a grant over HTTP: {a['leaks']} leaks | 0 leaks |")
+    if t := results.get("timing"):
+        lines.append(f"| login timing | median of {t.get('n')} each: wrong password {t.get('median_wrong_password_s')} s, "
+                     f"unknown user {t.get('median_unknown_user_s')} s: {t.get('difference_pct')} % apart | within 10 % |")
+    if f := results.get("fuzz"):
+        lines.append(f"| API fuzz | {f.get('responses')} responses to {f.get('examples')} generated cases per operation: "
+                     f"{f.get('server_errors')} server errors, {len(f.get('failing_operations', []))} operations "
+                     f"answering outside their documentation | 0 server errors |")
+    for part in ("bombs", "fuzz"):
+        if r := results.get(part):
+            lines += ["", f"{part} (`bench/{part}.py`, exit {r['exit']}):", "", "```", r["printed"], "```"]
     if b and b["accepted_changed_cell"]:
         lines += ["", "Changed cells accepted (each read as a valid value; check by eye):", ""]
         lines += sorted({f"- `{c}`" for c in b["accepted_changed_cell"]})

@@ -78,6 +78,8 @@ def test_the_edges_of_what_can_be_built():
     assert Period("M", 1900, 12).code == "1900-12" and Period("Y", 2199).code == "2199"
     assert Period("W", 2020, 53).code == "2020W53" and Period("D", 2024, 366).code == "2024-12-31"
     assert Period("D", 2023, 365).code == "2023-12-31"
+    # 2025 has 52 weeks though 29 December 2025, a Monday, starts week 1 of 2026
+    assert Period("W", 2025, 52).end == date(2025, 12, 28) and Period("W", 2026, 1).start == date(2025, 12, 29)
 
 
 # --- the calendar ------------------------------------------------------------------------------
@@ -294,3 +296,19 @@ def test_a_refused_period_names_the_value_given():
     with pytest.raises(Refusal) as err:
         P.parse_given("2024Q9")
     assert "2024Q9" in err.value.problem.message
+
+
+@pytest.mark.parametrize("text,day", [(None, None), ("", None), ("2024-02-29", date(2024, 2, 29)),
+                                      ("1900-01-01", date(1900, 1, 1)), ("2199-12-31", date(2199, 12, 31))])
+def test_a_day_given(text, day):
+    assert P.parse_day(text) == day
+
+
+@pytest.mark.parametrize("text,code", [("2023-02-29", "bad-date"), ("20240301x", "bad-date"), ("tomorrow", "bad-date"),
+                                       ("1899-12-31", "date-out-of-range"), ("2200-01-01", "date-out-of-range")])
+def test_a_day_refused_names_it(text, code):
+    with pytest.raises(Refusal) as err:
+        P.parse_day(text)
+    assert err.value.code == code and text in err.value.problem.message
+    if code == "date-out-of-range":
+        assert "1900" in err.value.problem.message and "2199" in err.value.problem.message
