@@ -83,6 +83,19 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "comment", type=float, minimum=0),
     Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
             type=bool),
+    # files given by users, at every door (ingest/limits.py, ingest/archive.py); 1 MB = 1,048,576 bytes
+    Setting("import_max_mb", 200.0, "imports: the largest file (CSV, XLSX or JSON) read, in MB; a larger one is "
+            "refused with too-large", type=float, minimum=0),
+    Setting("document_max_mb", 20.0, "policy documents: the largest file added, in MB; a larger one is refused "
+            "with too-large", type=float, minimum=0),
+    Setting("evidence_max_mb", 20.0, "task reports: the largest evidence file, in MB; a larger one is refused with "
+            "file-too-large (by the web upload: too-large)", type=float, minimum=0),
+    Setting("zip_max_uncompressed_mb", 100.0, "XLSX and DOCX files (ZIP archives): the most their parts may unpack "
+            "to, in MB, counted before anything is parsed and again while unpacking; more is refused with "
+            "file-too-large-uncompressed", type=float, minimum=0),
+    Setting("zip_max_ratio", 100.0, "XLSX and DOCX files: the most their parts may unpack to as a multiple of the "
+            "file's size (a workbook unpacks to about 5 to 20 times its size); more is refused with "
+            "compression-ratio, as a decompression bomb", type=float, minimum=1),
 )}
 
 

@@ -21,6 +21,8 @@ import pyarrow as pa
 
 from luoshi.domain.problems import Report
 from luoshi.ingest import xlsx_rows
+from luoshi.ingest.archive import check_zip
+from luoshi.ingest.limits import Limits
 from luoshi.ingest.columns import REQUIRED, column_index, fields_for
 
 DATA_SHEETS = ("data", "数据", "observations", "targets", "填报")
@@ -61,13 +63,26 @@ def _pick_sheet(titles: list[str]) -> int | None:
     return 0 if titles else None
 
 
-def read_xlsx_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+def read_xlsx_table(data: bytes, kind: str, report: Report, limits: Limits | None = None) -> pa.Table | None:
+    """The sheet as the standard text table, once the archive passed ``check_zip`` (None after
+    reporting why not)."""
+    if not check_zip(data, limits or Limits.default("import_max_mb"), report, "XLSX"):
+        return None
     mark = len(report.problems)
     try:
         return _read_fast(data, kind, report)
+    except xlsx_rows.Forbidden as exc:
+        del report.problems[mark:]
+        _forbidden(report, exc)
+        return None
     except Exception:  # anything unexpected: openpyxl's own reader decides, and reports
         del report.problems[mark:]
         return _read_openpyxl(data, kind, report)
+
+
+def _forbidden(report: Report, exc: Exception) -> None:
+    report.add("bad-format", format="XLSX", detail=f"its XML declares a DTD or entities ({type(exc).__name__})",
+               detail_zh="其 XML 含有 DTD 或实体声明")
 
 
 def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
@@ -90,6 +105,9 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except xlsx_rows.Forbidden as exc:
+        _forbidden(report, exc)
+        return None
     except Exception as exc:  # openpyxl raises many types for corrupt files; any of them is a report
         report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
@@ -102,6 +120,9 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
         sheet = ws.title
         xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
         got = _collect(enumerate(_values(ws), start=1), kind, sheet, report)
+    except xlsx_rows.Forbidden as exc:
+        _forbidden(report, exc)
+        return None
     except Exception as exc:  # a corrupt sheet part: report, do not crash
         report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None

@@ -4,7 +4,8 @@
 openpyxl's read-only worksheet parses a sheet without a ``<dimension>`` twice (once to size it)
 and builds a dictionary per cell.  Here the workbook parts that decide what a value means (shared
 strings, cell styles with date formats, the date epoch, the sheet list) are still read by openpyxl,
-and only the sheet's rows are streamed with ElementTree, one row element at a time.  A value is the
+and only the sheet's rows are streamed with ElementTree (defusedxml's parser, which refuses a DTD and
+so entity expansion), one row element at a time.  A value is the
 one openpyxl would return: int or float for numbers, datetime for numbers in a date style, bool,
 str; a number in a percent style is a ``Percent`` (a float), which openpyxl does not say.  Anything
 this reader does not expect raises ``Unsupported`` so that the caller can fall back to openpyxl
@@ -15,9 +16,11 @@ from __future__ import annotations
 
 import io
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _V, _IS, _T, _R = (NS + t for t in ("row", "c", "v", "is", "t", "r"))
@@ -26,6 +29,11 @@ _DIMENSION, _DATA = NS + "dimension", NS + "sheetData"
 
 class Unsupported(Exception):
     """The file needs openpyxl's own reader."""
+
+
+# What the XML parsers (this reader's and openpyxl's, both defusedxml's when it is installed) raise
+# for a part that declares a DTD or entities: a billion-laughs expansion or an external entity.
+Forbidden = DefusedXmlException
 
 
 class Percent(float):
@@ -112,13 +120,13 @@ def iter_rows(book: Book, xml: bytes) -> Iterator[tuple[int, tuple]]:
     """
     max_row = max_col = None
     row_no = last = 0
-    for event, el in ET.iterparse(io.BytesIO(xml), events=("start", "end")):
+    # a worksheet has no DTD: refusing any keeps entity expansion and external entities out
+    for _, el in iterparse(io.BytesIO(xml), events=("end",), forbid_dtd=True):
         tag = el.tag
-        if event == "start":
+        if tag != _ROW:
             if tag == _DIMENSION:
                 max_row, max_col = _bounds(el.get("ref"))
-            continue
-        if tag != _ROW:
+                continue
             if tag == _DATA:
                 break
             if tag != _CELL and not tag.startswith(NS):
