@@ -5,8 +5,9 @@ result is read as that result with a warning (the reporter sees what was taken);
 saved result is an error.  A number in a percent format is read as the percent it shows ("5.2%"
 for 0.052 in ``0.0%``), as the same workbook saved as CSV gives it, so that the value check treats
 the sign as it treats a typed one.  The fast path reads values only (xlsx_rows.py, openpyxl itself
-for files it does not expect); the sheet's XML is scanned once for ``<mergeCell>`` and ``<f>`` so
-that formulas are looked at only in files that have them.
+for files it does not expect) and streams the sheet as it unpacks, noting merged ranges and formula
+cells on the way (``xlsx_rows.Extras``), so that formulas are looked at only in files that have them.
+Every workbook passes ingest/archive.py's ZIP checks first.
 """
 
 from __future__ import annotations
@@ -93,11 +94,12 @@ def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
             report.add("empty-file")
             return None
         sheet, path = book.sheets[k]
-        xml = xlsx_rows.sheet_xml(book, path)
-        got = _collect(xlsx_rows.iter_rows(book, xml), kind, sheet, report)
+        extras = xlsx_rows.Extras()
+        with xlsx_rows.open_sheet(book, path) as source:
+            got = _collect(xlsx_rows.iter_rows(book, source, extras), kind, sheet, report)
     finally:
         book.close()
-    return None if got is None else _finish(data, xml, sheet, *got, report)
+    return None if got is None else _finish(data, extras, sheet, *got, report)
 
 
 def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
@@ -118,7 +120,7 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
             return None
         ws = wb.worksheets[k]
         sheet = ws.title
-        xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
+        extras = _extras(data, getattr(ws, "_worksheet_path", None))
         got = _collect(enumerate(_values(ws), start=1), kind, sheet, report)
     except xlsx_rows.Forbidden as exc:
         _forbidden(report, exc)
@@ -128,7 +130,7 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
         return None
     finally:
         wb.close()
-    return None if got is None else _finish(data, xml, sheet, *got, report)
+    return None if got is None else _finish(data, extras, sheet, *got, report)
 
 
 def _values(ws):
@@ -166,26 +168,28 @@ def _collect(rows, kind: str, sheet: str, report: Report):
     return header_row, index, numbers, dict(zip(known, cols))
 
 
-def _finish(data: bytes, xml: bytes | None, sheet: str, header_row: int, index: dict, numbers: list,
+def _finish(data: bytes, extras: xlsx_rows.Extras | None, sheet: str, header_row: int, index: dict, numbers: list,
             cols: dict[str, list], report: Report) -> pa.Table:
     col_of = {i: name for name, i in index.items()}
-    if xml is not None:
-        _check_merged(xml, header_row, col_of, sheet, report)
-        if b"<f>" in xml or b"<f " in xml:
+    if extras is not None:
+        _check_merged(extras.merges, header_row, col_of, sheet, report)
+        if extras.formulas:
             _check_formulas(data, sheet, header_row, col_of, numbers, cols, report)
     table = {"row_no": pa.array(numbers, pa.int32()), "sheet": pa.array([sheet] * len(numbers), pa.string())}
     table |= {name: pa.array(v, pa.string()) for name, v in cols.items()}
     return pa.table(table)
 
 
-def _sheet_xml(data: bytes, path: str | None) -> bytes | None:
+def _extras(data: bytes, path: str | None) -> xlsx_rows.Extras | None:
+    """Merged ranges and formulas of a sheet openpyxl read (its XML, within the checked limits)."""
     if not path:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return z.read(path.lstrip("/"))
+            xml = z.read(path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile, OSError):
         return None
+    return xlsx_rows.Extras([m.group(1).decode() for m in _MERGE.finditer(xml)], b"<f>" in xml or b"<f " in xml)
 
 
 def _col_index(letters: str) -> int:
@@ -195,10 +199,9 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _check_merged(xml: bytes, header_row: int, col_of: dict, sheet: str, report: Report) -> None:
-    for m in _MERGE.finditer(xml):
-        ref = m.group(1).decode()
-        parts = _RANGE.match(ref)
+def _check_merged(merges: list[str], header_row: int, col_of: dict, sheet: str, report: Report) -> None:
+    for ref in merges:
+        parts = _RANGE.fullmatch(ref)
         if not parts:
             continue
         c1, r1, c2, r2 = parts.group(1), int(parts.group(2)), parts.group(3) or parts.group(1), int(parts.group(4) or parts.group(2))

@@ -17,14 +17,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from typing import IO
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL, _V, _IS, _T, _R = (NS + t for t in ("row", "c", "v", "is", "t", "r"))
-_DIMENSION, _DATA = NS + "dimension", NS + "sheetData"
+_ROW, _CELL, _V, _IS, _T, _R, _F = (NS + t for t in ("row", "c", "v", "is", "t", "r", "f"))
+_DIMENSION, _DATA, _MERGE = NS + "dimension", NS + "sheetData", NS + "mergeCell"
 
 
 class Unsupported(Exception):
@@ -108,34 +109,55 @@ def _percent_styles(wb) -> frozenset:
     return frozenset(out)
 
 
-def sheet_xml(book: Book, path: str) -> bytes:
-    return book.archive.read(path.lstrip("/"))
+@dataclass
+class Extras:
+    """What the sheet holds besides values, noted while its rows are read: the merged ranges
+    ("A2:A3") and whether any cell has a formula."""
+
+    merges: list[str] = field(default_factory=list)
+    formulas: bool = False
 
 
-def iter_rows(book: Book, xml: bytes) -> Iterator[tuple[int, tuple]]:
-    """(row number, values from column A) for every row element of the sheet, in order.
+def open_sheet(book: Book, path: str) -> IO[bytes]:
+    """The sheet's XML as a stream: it is parsed as it is unpacked, never held whole."""
+    return book.archive.open(path.lstrip("/"))
+
+
+def iter_rows(book: Book, source: IO[bytes], extras: Extras | None = None) -> Iterator[tuple[int, tuple]]:
+    """(row number, values from column A) for every row element of the sheet, in order; the merged
+    ranges and formulas go to ``extras``, complete once the rows are exhausted.
 
     Rows openpyxl would pad in between are not produced (they are blank); like openpyxl, rows and
     columns beyond a ``<dimension>`` are left out.
     """
+    extras = extras if extras is not None else Extras()
     max_row = max_col = None
     row_no = last = 0
+    done = False  # past the rows: only merged ranges are looked at
     # a worksheet has no DTD: refusing any keeps entity expansion and external entities out
-    for _, el in iterparse(io.BytesIO(xml), events=("end",), forbid_dtd=True):
+    for _, el in iterparse(source, events=("end",), forbid_dtd=True):
         tag = el.tag
         if tag != _ROW:
-            if tag == _DIMENSION:
-                max_row, max_col = _bounds(el.get("ref"))
+            if tag == _MERGE:
+                extras.merges.append(el.get("ref") or "")
+            elif done:
                 continue
-            if tag == _DATA:
-                break
-            if tag != _CELL and not tag.startswith(NS):
+            elif tag == _DIMENSION:
+                max_row, max_col = _bounds(el.get("ref"))
+            elif tag == _DATA:
+                done = True
+            elif tag != _CELL and not tag.startswith(NS):
                 raise Unsupported(f"element {tag}")
+            continue
+        if done:
+            el.clear()
             continue
         r = el.get("r")
         row_no = _int(r) if r is not None else row_no + 1
         if max_row is not None and row_no > max_row:
-            break
+            done = True
+            el.clear()
+            continue
         if row_no <= last:  # openpyxl drops rows that go backwards
             el.clear()
             continue
@@ -148,6 +170,8 @@ def iter_rows(book: Book, xml: bytes) -> Iterator[tuple[int, tuple]]:
             ref = c.get("r")
             col = _column(ref) if ref else col + 1
             values[col] = _value(book, c)
+            if not extras.formulas and c.find(_F) is not None:
+                extras.formulas = True
         el.clear()
         width = max_col or (max(values) if values else 0)
         yield row_no, tuple(values.get(i) for i in range(1, width + 1))
