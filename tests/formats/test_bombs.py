@@ -140,6 +140,23 @@ def test_the_web_upload_limit_is_a_setting(bundled_ws, tmp_path):
     assert "104,857" in r.json()["message"] and "import_max_mb" in r.json()["message"]
 
 
+def test_a_body_past_every_upload_limit_is_refused_before_it_is_read(bundled_ws):
+    # the largest upload setting (0.5 MB) and 1 MB for the form: 524,288 + 1,048,576 = 1,572,864 bytes
+    for name in ("import_max_mb", "document_max_mb", "evidence_max_mb"):
+        bundled_ws.set_setting(name, "0.5")
+    bundled_ws.reporting.add_user("ada", "correct horse battery", actor=bundled_ws.reporting.actor())
+    client = TestClient(create_app(bundled_ws))  # a user exists: an anonymous upload is not signed in
+    big = b"x" * (2 << 20)
+    for url in ("/api/imports", "/api/documents", "/api/tasks/T-1/reports"):
+        r = client.post(url, files={"file": ("big.csv", big)})  # its Content-Length says it at once
+        assert (r.status_code, r.json()["code"]) == (413, "too-large"), url
+        assert "over the limit of 1,572,864 (setting import_max_mb)" in r.json()["message"]
+    r = client.post("/api/imports", content=(b"x" * (1 << 16) for _ in range(32)),  # chunked: no length
+                    headers={"content-type": "multipart/form-data; boundary=b"})
+    assert (r.status_code, r.json()["code"]) == (413, "too-large")
+    assert client.post("/api/imports", files={"file": ("small.csv", b"x" * 1000)}).json()["code"] == "not-authenticated"
+
+
 def test_a_task_list_bomb_is_refused(tmp_path, files):
     from luoshi.ingest.tasks_xlsx import read_task_rows
 
