@@ -159,12 +159,13 @@ def _collect(rows, kind: str, sheet: str, report: Report):
     cols: list[list] = [[] for _ in known]
     numbers = []
     for n, cells in rows:
-        if not cells:
+        width = len(cells)
+        picked = [cells[i] if i is not None and i < width else None for _, i in want]
+        if all(v is None for v in picked):  # a row with nothing in the known columns is blank: not kept
             continue
         numbers.append(n)
-        width = len(cells)
-        for k, i in want:
-            cols[k].append(_cell_text(cells[i]) if i is not None and i < width else None)
+        for k, v in enumerate(picked):
+            cols[k].append(None if v is None else _cell_text(v))
     return header_row, index, numbers, dict(zip(known, cols))
 
 

@@ -134,9 +134,14 @@ def iter_rows(book: Book, source: IO[bytes], extras: Extras | None = None) -> It
     max_row = max_col = None
     row_no = last = 0
     done = False  # past the rows: only merged ranges are looked at
+    data = None  # <sheetData>: each row read is taken out of it, so the tree never grows
     # a worksheet has no DTD: refusing any keeps entity expansion and external entities out
-    for _, el in iterparse(source, events=("end",), forbid_dtd=True):
+    for event, el in iterparse(source, events=("start", "end"), forbid_dtd=True):
         tag = el.tag
+        if event == "start":
+            if tag == _DATA:
+                data = el
+            continue
         if tag != _ROW:
             if tag == _MERGE:
                 extras.merges.append(el.get("ref") or "")
@@ -150,16 +155,16 @@ def iter_rows(book: Book, source: IO[bytes], extras: Extras | None = None) -> It
                 raise Unsupported(f"element {tag}")
             continue
         if done:
-            el.clear()
+            _drop(data, el)
             continue
         r = el.get("r")
         row_no = _int(r) if r is not None else row_no + 1
         if max_row is not None and row_no > max_row:
             done = True
-            el.clear()
+            _drop(data, el)
             continue
         if row_no <= last:  # openpyxl drops rows that go backwards
-            el.clear()
+            _drop(data, el)
             continue
         last = row_no
         values: dict[int, object] = {}
@@ -172,9 +177,16 @@ def iter_rows(book: Book, source: IO[bytes], extras: Extras | None = None) -> It
             values[col] = _value(book, c)
             if not extras.formulas and c.find(_F) is not None:
                 extras.formulas = True
-        el.clear()
+        _drop(data, el)
         width = max_col or (max(values) if values else 0)
         yield row_no, tuple(values.get(i) for i in range(1, width + 1))
+
+
+def _drop(data, row) -> None:
+    """Forget a row read: emptied, and out of <sheetData> (a row outside it is only emptied)."""
+    row.clear()
+    if data is not None and len(data) and data[0] is row:
+        del data[0]
 
 
 def _value(book: Book, c):
