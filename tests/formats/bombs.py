@@ -1,5 +1,6 @@
-"""Hostile XLSX files built on the fly (none is committed): decompression bombs, a workbook whose
-sheet unpacks to more than it declares, and one whose sheet XML declares entities (billion laughs).
+"""Hostile ZIP files built on the fly (none is committed): XLSX and DOCX decompression bombs, a
+workbook whose sheet unpacks to more than it declares, and one whose sheet XML declares entities
+(billion laughs).
 
 The ZIP is written by hand (local headers, central directory, end record: APPNOTE 4.3) so that a
 part's declared size and checksum can differ from its content, and so that a sheet of gigabytes is

@@ -3,7 +3,7 @@ door of an import (the Python API, `luoshi import observations`, POST /api/impor
 workspace as it was but for the import's record.  The limits are the workspace's settings.
 
 Expected by hand: bombs.bomb(120 MB) unpacks to more than the 100 MB default; bombs.bomb(5 MB)
-stays under it but unpacks to about 850 times its size (default limit 100); the liar declares a
+stays under it but unpacks to about 680 times its size (5,244,576 bytes from 7,671; default limit 100); the liar declares a
 valid 523-byte sheet and hides 20 MB after it (a reader trusting the declaration would store its
 row); the billion-laughs sheet declares entities.  The good workbook below is one valid row and
 1.5 MB of random white space (about 4 to 1 compressed): accepted with the defaults, refused once
