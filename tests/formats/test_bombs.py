@@ -107,6 +107,20 @@ def test_a_hostile_workbook_is_refused_at_every_door(_bundled_template, tmp_path
     assert after["imports"] == before["imports"] + 1  # the refused import is recorded, nothing else
 
 
+@pytest.mark.parametrize("reader", ["fast", "openpyxl"])
+def test_the_billion_laughs_are_refused_by_either_reader(bundled_ws, files, monkeypatch, reader):
+    import openpyxl
+
+    from luoshi.ingest import xlsx_rows
+
+    assert openpyxl.DEFUSEDXML  # openpyxl parses with defusedxml when it is installed (a dependency)
+    if reader == "openpyxl":  # the fallback for files the fast reader does not expect
+        monkeypatch.setattr(xlsx_rows, "open_book", lambda data: (_ for _ in ()).throw(xlsx_rows.Unsupported()))
+    out = bundled_ws.reporting.import_file(files["laughs"], actor=bundled_ws.reporting.actor())
+    assert [p["code"] for p in out["problems"]] == ["bad-format"]
+    assert EXPECTED["laughs"][1] in out["problems"][0]["message"]
+
+
 def _good(path):
     rng = random.Random(17)
     pad = bytes(rng.choice(b" \t\r\n") for _ in range(1_500_000))

@@ -81,9 +81,17 @@ def read_xlsx_table(data: bytes, kind: str, report: Report, limits: Limits | Non
         return _read_openpyxl(data, kind, report)
 
 
-def _forbidden(report: Report, exc: Exception) -> None:
-    report.add("bad-format", format="XLSX", detail=f"its XML declares a DTD or entities ({type(exc).__name__})",
+def _forbidden(report: Report, exc: BaseException) -> bool:
+    """Whether ``exc`` is defusedxml's refusal of a DTD or entities (perhaps wrapped in openpyxl's own
+    error); if so, it is reported."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, xlsx_rows.Forbidden):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return False
+    report.add("bad-format", format="XLSX", detail=f"its XML declares a DTD or entities ({type(cause).__name__})",
                detail_zh="其 XML 含有 DTD 或实体声明")
+    return True
 
 
 def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
@@ -107,11 +115,9 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except xlsx_rows.Forbidden as exc:
-        _forbidden(report, exc)
-        return None
     except Exception as exc:  # openpyxl raises many types for corrupt files; any of them is a report
-        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        if not _forbidden(report, exc):
+            report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     try:
         k = _pick_sheet([ws.title for ws in wb.worksheets])
@@ -122,11 +128,9 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
         sheet = ws.title
         extras = _extras(data, getattr(ws, "_worksheet_path", None))
         got = _collect(enumerate(_values(ws), start=1), kind, sheet, report)
-    except xlsx_rows.Forbidden as exc:
-        _forbidden(report, exc)
-        return None
     except Exception as exc:  # a corrupt sheet part: report, do not crash
-        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        if not _forbidden(report, exc):
+            report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     finally:
         wb.close()
