@@ -197,6 +197,19 @@ def test_what_a_workbook_may_not_be(tmp_path, parts, method, detail):
     assert [p.code for p in report.problems] == ["bad-format"] and detail in report.problems[0].message
 
 
+def test_a_damaged_part_is_a_bad_format_not_a_crash(tmp_path):
+    path = bombs.write_xlsx(tmp_path / "damaged.xlsx", bombs.sheet(
+        bombs.row("tech_transform", "440103", "2024-03", str(k * 7919 % 10007)) for k in range(2000)))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(bombs.SHEET)
+    start = info.header_offset + 30 + len(bombs.SHEET)  # the local header, then the deflated data
+    data[start + 20:start + 40] = b"\xff" * 20
+    report = Report()
+    assert not check_zip(bytes(data), Limits.default("import_max_mb"), report)  # was: zlib.error
+    assert [p.code for p in report.problems] == ["bad-format"] and "while decompressing" in report.problems[0].message
+
+
 def test_the_check_stops_at_the_declared_size(tmp_path, files, monkeypatch):
     # the liar's 20 MB are never inflated: the check reads one chunk past the declared 523 bytes
     from luoshi.ingest import archive

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 
 from luoshi.domain.problems import Report
 from luoshi.ingest.limits import Limits
@@ -54,7 +55,8 @@ def check_zip(data: bytes, limits: Limits, report: Report, fmt: str = "XLSX") ->
                 if _unpacked(z, info) > info.file_size:
                     return bad(f"part {info.filename} unpacks to more than the {info.file_size:,} bytes it declares",
                                f"部件 {info.filename} 解压后超过其声明的 {info.file_size:,} 字节")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:
         detail = str(exc)[:160] or type(exc).__name__
         return bad(detail, _ZH.get(detail, "无法解压：" + type(exc).__name__))
     return True
@@ -101,5 +103,5 @@ def office_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = z.NameToInfo
             return next((fmt.lower() for fmt, part in MAIN_PART.items() if part in names), "zip")
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except Exception:  # a damaged archive is still a ZIP archive: check_zip says what is wrong with it
         return "zip"
