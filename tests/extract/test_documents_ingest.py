@@ -9,7 +9,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "documents"
 
 @pytest.mark.parametrize("name,code", [
     ("binary.txt", "binary-file"), ("empty.txt", "empty-document"), ("blank.md", "empty-document"),
-    ("undecodable.txt", "undecodable-text"), ("scanned.pdf", "no-text-layer"), ("fake.pdf", "bad-format"),
+    ("undecodable.txt", "undecodable-text"), ("scanned.pdf", "no-text-layer"), ("fake.pdf", "content-mismatch"),
     ("unsupported.xyz", "unsupported-format"), ("missing.txt", "file-not-found"),
 ])
 def test_bad_documents_give_a_report(name, code):

@@ -32,7 +32,7 @@ from tests.source_walk import problem_calls
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 # names, not prose: formats and encodings, file extensions, a product a message tells to use
-NAMES = {"CSV", "XLSX", "JSON", "YAML", "PDF", "DOCX", "TXT", "MD", "HTML", "UTF", "GB18030", "GBK", "DHIS2",
+NAMES = {"CSV", "XLSX", "JSON", "YAML", "PDF", "DOCX", "ZIP", "TXT", "MD", "HTML", "UTF", "GB18030", "GBK", "DHIS2",
          "NUL", "MB", "EXCEL", "WPS", "INF"}
 # codes a message names: the fields and keys of the input formats and the values they allow
 CODES = (set(OBSERVATION_FIELDS) | set(TARGET_FIELDS) | INDICATOR_FIELDS | set(MAPPING_KEYS) | set(NODE_KINDS)

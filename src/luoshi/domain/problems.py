@@ -141,9 +141,19 @@ _e("undecodable-text", "Undecodable text", "the text is neither UTF-8 nor GB1803
 _e("no-text-layer", "No text layer", "the PDF has no text layer (a scan?); run OCR first",
    "PDF 没有文字层（可能是扫描件），请先进行文字识别")
 _e("too-large", "File too large", "the file is {size} bytes, over the limit of {limit}",
-   "文件大小 {size} 字节，超过上限 {limit}")
+   "文件大小 {size} 字节，超过上限 {limit}", hint=(" (setting {setting})", "（设置项 {setting}）"))
 _e("unsupported-format", "Unsupported format", "cannot read {suffix!r} files (use .txt .md .html .pdf .docx)",
    "不支持 {suffix!r} 文件（可用 .txt .md .html .pdf .docx）")
+_e("content-mismatch", "Content does not match the name",
+   "{value} is named {suffix} but holds {found}", "文件 {value} 的扩展名为 {suffix}，内容却是{found_zh}")
+# ZIP archives given by users: XLSX and DOCX (ingest/archive.py)
+_e("file-too-large-uncompressed", "Unpacks too large",
+   "the {format} file unpacks to {size} bytes, over the limit of {limit} (setting zip_max_uncompressed_mb)",
+   "{format_zh} 文件解压后为 {size} 字节，超过上限 {limit}（设置项 zip_max_uncompressed_mb）")
+_e("compression-ratio", "Compressed too tightly",
+   "the {format} file unpacks to {ratio} times its size, over the limit of {limit} (setting zip_max_ratio): "
+   "a decompression bomb?", "{format_zh} 文件解压后为原大小的 {ratio} 倍，超过上限 {limit} 倍（设置项 zip_max_ratio），"
+   "疑似解压炸弹")
 _e("duplicate-document", "Duplicate document", "the same text is already stored as document {other}",
    "相同文本已存为文档 {other}")
 

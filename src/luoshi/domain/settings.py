@@ -101,6 +101,19 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "peer those headers are ignored (the Forwarded header always is). Empty: none, the peer is the client",
             allowed=("comma-separated IP addresses or networks (10.0.0.0/8), or empty",
                      "以逗号分隔的 IP 地址或网段（如 10.0.0.0/8），或留空"), check=proxy_networks),
+    # files given by users, at every door (ingest/limits.py, ingest/archive.py); 1 MB = 1,048,576 bytes
+    Setting("import_max_mb", 200.0, "imports: the largest file (CSV, XLSX or JSON) read, in MB; a larger one is "
+            "refused with too-large", type=float, minimum=0),
+    Setting("document_max_mb", 20.0, "policy documents: the largest file added, in MB; a larger one is refused "
+            "with too-large", type=float, minimum=0),
+    Setting("evidence_max_mb", 20.0, "task reports: the largest evidence file, in MB; a larger one is refused with "
+            "file-too-large (by the web upload: too-large)", type=float, minimum=0),
+    Setting("zip_max_uncompressed_mb", 100.0, "XLSX and DOCX files (ZIP archives): the most their parts may unpack "
+            "to, in MB, counted before anything is parsed and again while unpacking; more is refused with "
+            "file-too-large-uncompressed", type=float, minimum=0),
+    Setting("zip_max_ratio", 100.0, "XLSX and DOCX files: the most their parts may unpack to as a multiple of the "
+            "file's size (a workbook unpacks to about 5 to 20 times its size); more is refused with "
+            "compression-ratio, as a decompression bomb", type=float, minimum=1),
 )}
 
 

@@ -2,7 +2,9 @@
 
 Bad input never raises: ``read_document`` returns ``(text, report)`` and a report with errors
 means nothing should be stored.  Error codes are stable: binary-file, empty-document,
-undecodable-text, no-text-layer, too-large, unsupported-format, file-not-found, unreadable-file.
+undecodable-text, no-text-layer, too-large, unsupported-format, file-not-found, unreadable-file,
+content-mismatch (a .pdf that is not a PDF, a .txt that is a program: the content decides, not the
+name), and for a DOCX the ZIP checks of ingest/archive.py.
 """
 
 from __future__ import annotations
@@ -10,19 +12,30 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 from luoshi.domain.problems import Report
+from luoshi.ingest.archive import check_zip
+from luoshi.ingest.limits import Limits
+from luoshi.ingest.sniff import TEXT, matches
 
-MAX_BYTES = 20 * 1024 * 1024
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
            ".pdf": "pdf", ".docx": "docx"}
+# what each format's content may be (sniff.py): text formats refuse what is surely not text, and
+# leave binary data of no known kind to the decoder, which says why it is not text
+CONTENT = {"txt": TEXT | {"binary"}, "md": TEXT | {"binary"}, "html": TEXT | {"binary"},
+           "pdf": frozenset({"pdf"}), "docx": frozenset({"docx"})}
 
 
-
-def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, str | None, Report]:
-    """(text, format, report) for the file; text is None when the report holds errors."""
+def read_document(path: str | Path, *, limits: Limits | None = None,
+                  max_bytes: int | None = None) -> tuple[str | None, str | None, Report]:
+    """(text, format, report) for the file; text is None when the report holds errors.  ``limits``:
+    the workspace's (default: the settings' defaults); ``max_bytes`` overrides the file size limit."""
+    limits = limits or Limits.default("document_max_mb")
+    if max_bytes is not None:
+        limits = replace(limits, file=max_bytes)
     p = Path(path)
     report = Report(file=str(p))
     fmt = FORMATS.get(p.suffix.lower())
@@ -32,14 +45,16 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[str 
     if fmt is None:
         report.add("unsupported-format", suffix=p.suffix or p.name)
         return None, None, report
-    size = p.stat().st_size
-    if size > max_bytes:
-        report.add("too-large", size=size, limit=max_bytes)
-        return None, fmt, report
     try:
+        if not limits.file_fits(p.stat().st_size, report):
+            return None, fmt, report
         data = p.read_bytes()
     except OSError as exc:
         report.add("unreadable-file", detail=str(exc))
+        return None, fmt, report
+    if not matches(p.name, data, CONTENT[fmt], report):
+        return None, fmt, report
+    if fmt == "docx" and not check_zip(data, limits, report, "DOCX"):
         return None, fmt, report
     text = _READERS[fmt](data, report)
     if text is not None and not text.strip():
@@ -108,9 +123,6 @@ def _read_html(data: bytes, report: Report) -> str | None:
 
 
 def _read_pdf(data: bytes, report: Report) -> str | None:
-    if not data.startswith(b"%PDF"):
-        report.add("bad-format", format="PDF", detail="no %PDF header", detail_zh="缺少 %PDF 文件头")
-        return None
     try:
         from pypdf import PdfReader
 

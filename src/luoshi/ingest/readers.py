@@ -19,7 +19,8 @@ import pyarrow.csv as pacsv
 
 from luoshi.domain.problems import Report
 from luoshi.ingest.columns import REQUIRED, column_index, fields_for
-from luoshi.ingest.tables import MAX_BYTES, NOT_TEXT, TOO_LARGE, decode
+from luoshi.ingest.limits import Limits
+from luoshi.ingest.tables import NOT_TEXT, decode
 from luoshi.store.csv_files import RESTORE_PATTERN
 
 FORMATS = ("csv", "xlsx", "json")
@@ -210,16 +211,17 @@ def _text(v) -> str | None:
     return str(v)
 
 
-def read_table(path: str | Path, kind: str, report: Report, fmt: str | None = None) -> pa.Table | None:
-    """Any supported file as the standard text table (None after reporting why not)."""
+def read_table(path: str | Path, kind: str, report: Report, fmt: str | None = None,
+               limits: Limits | None = None) -> pa.Table | None:
+    """Any supported file as the standard text table (None after reporting why not); ``limits``:
+    the workspace's (default: the settings' defaults)."""
+    limits = limits or Limits.default("import_max_mb")
     p = Path(path)
     if not p.is_file():
         report.add("file-not-found", path=str(path))
         return None
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            report.add("unreadable-file", **TOO_LARGE)
+        if not limits.file_fits(p.stat().st_size, report):
             return None
         data = p.read_bytes()
     except OSError as exc:
@@ -228,7 +230,7 @@ def read_table(path: str | Path, kind: str, report: Report, fmt: str | None = No
     fmt = fmt or detect_format(p, data)
     if fmt == "xlsx":
         from luoshi.ingest.xlsx import read_xlsx_table
-        table = read_xlsx_table(data, kind, report)
+        table = read_xlsx_table(data, kind, report, limits)
         return None if table is None else _drop_blank(table, fields_for(kind), report)
     if fmt == "json":
         return read_json_table(data, kind, report)

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from luoshi.domain.problems import Report
 from luoshi.ingest.columns import missing
+from luoshi.ingest.limits import Limits
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-MAX_BYTES = 512 * 1024 * 1024
 # what a bad-format problem says of a file that is not text in a known encoding
 NOT_TEXT = {"detail": "binary data or unknown encoding (use UTF-8 or GB18030)",
             "detail_zh": "二进制数据或无法识别的编码（请使用 UTF-8 或 GB18030）"}
-TOO_LARGE = {"detail": f"larger than {MAX_BYTES // 2**20} MB", "detail_zh": f"超过 {MAX_BYTES // 2**20} MB"}
 
 
 def decode(data: bytes) -> tuple[str, str] | None:
@@ -35,10 +34,9 @@ def read_csv(path: str | Path, report: Report, required: tuple[str, ...] = ()) -
     if not p.is_file():
         report.add("file-not-found", path=str(path))
         return []
-    data = p.read_bytes()
-    if len(data) > MAX_BYTES:
-        report.add("unreadable-file", **TOO_LARGE)
+    if not Limits.default("import_max_mb").file_fits(p.stat().st_size, report):
         return []
+    data = p.read_bytes()
     decoded = decode(data)
     if decoded is None:
         report.add("bad-format", format="CSV", **NOT_TEXT)

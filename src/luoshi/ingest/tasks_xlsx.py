@@ -4,12 +4,15 @@ units may be written by name or code; problems go to the report with sheet, row 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from pathlib import Path
 
 from luoshi.domain.problems import Report
 from luoshi.domain.tasks import Milestone
+from luoshi.ingest.archive import check_zip
+from luoshi.ingest.limits import Limits
 
 # canonical field: (Chinese header, English header, other accepted spellings)
 COLUMNS = {
@@ -91,22 +94,35 @@ def split_units(text) -> list[str]:
     return [u.strip() for u in _SPLIT.split(str(text or "")) if u.strip()]
 
 
-def read_task_rows(path: str | Path, report: Report) -> list[tuple[str, int, dict, dict]]:
+def read_task_rows(path: str | Path, report: Report, limits: Limits | None = None) -> list[tuple[str, int, dict, dict]]:
     """Rows of every sheet that has the required headers: (sheet, row number, {field: cell}, {field: header})."""
     from openpyxl import load_workbook
 
+    limits = limits or Limits.default("import_max_mb")
     p = Path(path)
     if not p.is_file():
         report.add("file-not-found", path=str(path))
         return []
     try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        if not limits.file_fits(p.stat().st_size, report):
+            return []
+        data = p.read_bytes()
+    except OSError as exc:
+        report.add("unreadable-file", detail=str(exc))
+        return []
+    if not check_zip(data, limits, report, "XLSX"):
+        return []
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in wb.worksheets]
+        finally:
+            wb.close()
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file (defusedxml's for a DTD)
         report.add("bad-format", format="XLSX", detail=type(exc).__name__)
         return []
     rows, found = [], False
-    for ws in wb.worksheets:
-        grid = list(ws.iter_rows(values_only=True))
+    for title, grid in sheets:
         # the header is the first row naming a required column (titles above it are common)
         hdr_at = next((i for i, r in enumerate(grid[:10]) if "lead" in _header_map(list(r))), None)
         if hdr_at is None:
@@ -115,7 +131,7 @@ def read_task_rows(path: str | Path, report: Report) -> list[tuple[str, int, dic
         cols = _header_map(list(grid[hdr_at]))
         for field in REQUIRED:
             if field not in cols:
-                report.add("missing-column", sheet=ws.title, row=hdr_at + 1, field=COLUMNS[field][0],
+                report.add("missing-column", sheet=title, row=hdr_at + 1, field=COLUMNS[field][0],
                            column=COLUMNS[field][0], column_zh=repr(COLUMNS[field][0]))
         if any(f not in cols for f in REQUIRED):
             continue
@@ -123,8 +139,7 @@ def read_task_rows(path: str | Path, report: Report) -> list[tuple[str, int, dic
             if not any(c not in (None, "") for c in cells):
                 continue
             rec = {f: (cells[i] if i < len(cells) else None) for f, (i, _) in cols.items()}
-            rows.append((ws.title, n, rec, {f: h for f, (_, h) in cols.items()}))
-    wb.close()
+            rows.append((title, n, rec, {f: h for f, (_, h) in cols.items()}))
     if not found:
         zh, en = COLUMNS["lead"][:2]
         report.add("missing-column", field=zh, column=f"{zh} / {en}", column_zh=repr(zh))

@@ -5,8 +5,9 @@ result is read as that result with a warning (the reporter sees what was taken);
 saved result is an error.  A number in a percent format is read as the percent it shows ("5.2%"
 for 0.052 in ``0.0%``), as the same workbook saved as CSV gives it, so that the value check treats
 the sign as it treats a typed one.  The fast path reads values only (xlsx_rows.py, openpyxl itself
-for files it does not expect); the sheet's XML is scanned once for ``<mergeCell>`` and ``<f>`` so
-that formulas are looked at only in files that have them.
+for files it does not expect) and streams the sheet as it unpacks, noting merged ranges and formula
+cells on the way (``xlsx_rows.Extras``), so that formulas are looked at only in files that have them.
+Every workbook passes ingest/archive.py's ZIP checks first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import pyarrow as pa
 
 from luoshi.domain.problems import Report
 from luoshi.ingest import xlsx_rows
+from luoshi.ingest.archive import check_zip
+from luoshi.ingest.limits import Limits
 from luoshi.ingest.columns import REQUIRED, column_index, fields_for
 
 DATA_SHEETS = ("data", "数据", "observations", "targets", "填报")
@@ -61,13 +64,34 @@ def _pick_sheet(titles: list[str]) -> int | None:
     return 0 if titles else None
 
 
-def read_xlsx_table(data: bytes, kind: str, report: Report) -> pa.Table | None:
+def read_xlsx_table(data: bytes, kind: str, report: Report, limits: Limits | None = None) -> pa.Table | None:
+    """The sheet as the standard text table, once the archive passed ``check_zip`` (None after
+    reporting why not)."""
+    if not check_zip(data, limits or Limits.default("import_max_mb"), report, "XLSX"):
+        return None
     mark = len(report.problems)
     try:
         return _read_fast(data, kind, report)
+    except xlsx_rows.Forbidden as exc:
+        del report.problems[mark:]
+        _forbidden(report, exc)
+        return None
     except Exception:  # anything unexpected: openpyxl's own reader decides, and reports
         del report.problems[mark:]
         return _read_openpyxl(data, kind, report)
+
+
+def _forbidden(report: Report, exc: BaseException) -> bool:
+    """Whether ``exc`` is defusedxml's refusal of a DTD or entities (perhaps wrapped in openpyxl's own
+    error); if so, it is reported."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, xlsx_rows.Forbidden):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return False
+    report.add("bad-format", format="XLSX", detail=f"its XML declares a DTD or entities ({type(cause).__name__})",
+               detail_zh="其 XML 含有 DTD 或实体声明")
+    return True
 
 
 def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
@@ -78,11 +102,12 @@ def _read_fast(data: bytes, kind: str, report: Report) -> pa.Table | None:
             report.add("empty-file")
             return None
         sheet, path = book.sheets[k]
-        xml = xlsx_rows.sheet_xml(book, path)
-        got = _collect(xlsx_rows.iter_rows(book, xml), kind, sheet, report)
+        extras = xlsx_rows.Extras()
+        with xlsx_rows.open_sheet(book, path) as source:
+            got = _collect(xlsx_rows.iter_rows(book, source, extras), kind, sheet, report)
     finally:
         book.close()
-    return None if got is None else _finish(data, xml, sheet, *got, report)
+    return None if got is None else _finish(data, extras, sheet, *got, report)
 
 
 def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
@@ -91,7 +116,8 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for corrupt files; any of them is a report
-        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        if not _forbidden(report, exc):
+            report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     try:
         k = _pick_sheet([ws.title for ws in wb.worksheets])
@@ -100,14 +126,15 @@ def _read_openpyxl(data: bytes, kind: str, report: Report) -> pa.Table | None:
             return None
         ws = wb.worksheets[k]
         sheet = ws.title
-        xml = _sheet_xml(data, getattr(ws, "_worksheet_path", None))
+        extras = _extras(data, getattr(ws, "_worksheet_path", None))
         got = _collect(enumerate(_values(ws), start=1), kind, sheet, report)
     except Exception as exc:  # a corrupt sheet part: report, do not crash
-        report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
+        if not _forbidden(report, exc):
+            report.add("bad-format", format="XLSX", detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         return None
     finally:
         wb.close()
-    return None if got is None else _finish(data, xml, sheet, *got, report)
+    return None if got is None else _finish(data, extras, sheet, *got, report)
 
 
 def _values(ws):
@@ -136,35 +163,38 @@ def _collect(rows, kind: str, sheet: str, report: Report):
     cols: list[list] = [[] for _ in known]
     numbers = []
     for n, cells in rows:
-        if not cells:
+        width = len(cells)
+        picked = [cells[i] if i is not None and i < width else None for _, i in want]
+        if all(v is None for v in picked):  # a row with nothing in the known columns is blank: not kept
             continue
         numbers.append(n)
-        width = len(cells)
-        for k, i in want:
-            cols[k].append(_cell_text(cells[i]) if i is not None and i < width else None)
+        for k, v in enumerate(picked):
+            cols[k].append(None if v is None else _cell_text(v))
     return header_row, index, numbers, dict(zip(known, cols))
 
 
-def _finish(data: bytes, xml: bytes | None, sheet: str, header_row: int, index: dict, numbers: list,
+def _finish(data: bytes, extras: xlsx_rows.Extras | None, sheet: str, header_row: int, index: dict, numbers: list,
             cols: dict[str, list], report: Report) -> pa.Table:
     col_of = {i: name for name, i in index.items()}
-    if xml is not None:
-        _check_merged(xml, header_row, col_of, sheet, report)
-        if b"<f>" in xml or b"<f " in xml:
+    if extras is not None:
+        _check_merged(extras.merges, header_row, col_of, sheet, report)
+        if extras.formulas:
             _check_formulas(data, sheet, header_row, col_of, numbers, cols, report)
     table = {"row_no": pa.array(numbers, pa.int32()), "sheet": pa.array([sheet] * len(numbers), pa.string())}
     table |= {name: pa.array(v, pa.string()) for name, v in cols.items()}
     return pa.table(table)
 
 
-def _sheet_xml(data: bytes, path: str | None) -> bytes | None:
+def _extras(data: bytes, path: str | None) -> xlsx_rows.Extras | None:
+    """Merged ranges and formulas of a sheet openpyxl read (its XML, within the checked limits)."""
     if not path:
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return z.read(path.lstrip("/"))
+            xml = z.read(path.lstrip("/"))
     except (KeyError, zipfile.BadZipFile, OSError):
         return None
+    return xlsx_rows.Extras([m.group(1).decode() for m in _MERGE.finditer(xml)], b"<f>" in xml or b"<f " in xml)
 
 
 def _col_index(letters: str) -> int:
@@ -174,10 +204,9 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _check_merged(xml: bytes, header_row: int, col_of: dict, sheet: str, report: Report) -> None:
-    for m in _MERGE.finditer(xml):
-        ref = m.group(1).decode()
-        parts = _RANGE.match(ref)
+def _check_merged(merges: list[str], header_row: int, col_of: dict, sheet: str, report: Report) -> None:
+    for ref in merges:
+        parts = _RANGE.fullmatch(ref)
         if not parts:
             continue
         c1, r1, c2, r2 = parts.group(1), int(parts.group(2)), parts.group(3) or parts.group(1), int(parts.group(4) or parts.group(2))

@@ -4,7 +4,8 @@
 openpyxl's read-only worksheet parses a sheet without a ``<dimension>`` twice (once to size it)
 and builds a dictionary per cell.  Here the workbook parts that decide what a value means (shared
 strings, cell styles with date formats, the date epoch, the sheet list) are still read by openpyxl,
-and only the sheet's rows are streamed with ElementTree, one row element at a time.  A value is the
+and only the sheet's rows are streamed with ElementTree (defusedxml's parser, which refuses a DTD and
+so entity expansion), one row element at a time.  A value is the
 one openpyxl would return: int or float for numbers, datetime for numbers in a date style, bool,
 str; a number in a percent style is a ``Percent`` (a float), which openpyxl does not say.  Anything
 this reader does not expect raises ``Unsupported`` so that the caller can fall back to openpyxl
@@ -15,17 +16,25 @@ from __future__ import annotations
 
 import io
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import IO
 from dataclasses import dataclass, field
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL, _V, _IS, _T, _R = (NS + t for t in ("row", "c", "v", "is", "t", "r"))
-_DIMENSION, _DATA = NS + "dimension", NS + "sheetData"
+_ROW, _CELL, _V, _IS, _T, _R, _F = (NS + t for t in ("row", "c", "v", "is", "t", "r", "f"))
+_DIMENSION, _DATA, _MERGE = NS + "dimension", NS + "sheetData", NS + "mergeCell"
 
 
 class Unsupported(Exception):
     """The file needs openpyxl's own reader."""
+
+
+# What the XML parsers (this reader's and openpyxl's, both defusedxml's when it is installed) raise
+# for a part that declares a DTD or entities: a billion-laughs expansion or an external entity.
+Forbidden = DefusedXmlException
 
 
 class Percent(float):
@@ -100,36 +109,62 @@ def _percent_styles(wb) -> frozenset:
     return frozenset(out)
 
 
-def sheet_xml(book: Book, path: str) -> bytes:
-    return book.archive.read(path.lstrip("/"))
+@dataclass
+class Extras:
+    """What the sheet holds besides values, noted while its rows are read: the merged ranges
+    ("A2:A3") and whether any cell has a formula."""
+
+    merges: list[str] = field(default_factory=list)
+    formulas: bool = False
 
 
-def iter_rows(book: Book, xml: bytes) -> Iterator[tuple[int, tuple]]:
-    """(row number, values from column A) for every row element of the sheet, in order.
+def open_sheet(book: Book, path: str) -> IO[bytes]:
+    """The sheet's XML as a stream: it is parsed as it is unpacked, never held whole."""
+    return book.archive.open(path.lstrip("/"))
+
+
+def iter_rows(book: Book, source: IO[bytes], extras: Extras | None = None) -> Iterator[tuple[int, tuple]]:
+    """(row number, values from column A) for every row element of the sheet, in order; the merged
+    ranges and formulas go to ``extras``, complete once the rows are exhausted.
 
     Rows openpyxl would pad in between are not produced (they are blank); like openpyxl, rows and
     columns beyond a ``<dimension>`` are left out.
     """
+    extras = extras if extras is not None else Extras()
     max_row = max_col = None
     row_no = last = 0
-    for event, el in ET.iterparse(io.BytesIO(xml), events=("start", "end")):
+    done = False  # past the rows: only merged ranges are looked at
+    data = None  # <sheetData>: each row read is taken out of it, so the tree never grows
+    # a worksheet has no DTD: refusing any keeps entity expansion and external entities out
+    for event, el in iterparse(source, events=("start", "end"), forbid_dtd=True):
         tag = el.tag
         if event == "start":
-            if tag == _DIMENSION:
-                max_row, max_col = _bounds(el.get("ref"))
+            if tag == _DATA:
+                data = el
             continue
         if tag != _ROW:
-            if tag == _DATA:
-                break
-            if tag != _CELL and not tag.startswith(NS):
+            if tag == _MERGE:
+                extras.merges.append(el.get("ref") or "")
+            elif done:
+                continue
+            elif tag == _DIMENSION:
+                max_row, max_col = _bounds(el.get("ref"))
+            elif tag == _DATA:
+                done = True
+            elif tag != _CELL and not tag.startswith(NS):
                 raise Unsupported(f"element {tag}")
+            continue
+        if done:
+            _drop(data, el)
             continue
         r = el.get("r")
         row_no = _int(r) if r is not None else row_no + 1
         if max_row is not None and row_no > max_row:
-            break
+            done = True
+            _drop(data, el)
+            continue
         if row_no <= last:  # openpyxl drops rows that go backwards
-            el.clear()
+            _drop(data, el)
             continue
         last = row_no
         values: dict[int, object] = {}
@@ -140,9 +175,18 @@ def iter_rows(book: Book, xml: bytes) -> Iterator[tuple[int, tuple]]:
             ref = c.get("r")
             col = _column(ref) if ref else col + 1
             values[col] = _value(book, c)
-        el.clear()
+            if not extras.formulas and c.find(_F) is not None:
+                extras.formulas = True
+        _drop(data, el)
         width = max_col or (max(values) if values else 0)
         yield row_no, tuple(values.get(i) for i in range(1, width + 1))
+
+
+def _drop(data, row) -> None:
+    """Forget a row read: emptied, and out of <sheetData> (a row outside it is only emptied)."""
+    row.clear()
+    if data is not None and len(data) and data[0] is row:
+        del data[0]
 
 
 def _value(book: Book, c):

@@ -17,6 +17,7 @@ from luoshi.domain.problems import InputError, Refusal, Report, editable, one_of
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.extract.model import CLASSES, COMPARATORS, STRENGTHS
 from luoshi.ingest.documents import read_document
+from luoshi.ingest.limits import Limits
 from luoshi.services.targets import store_targets
 from luoshi.store.db import Database
 
@@ -65,7 +66,7 @@ class DocumentService:
             issuer: str | None = None, kind: str | None = None, by: str | None = None,
             extract: bool = True) -> dict:
         """Read, normalise and store a document (once per distinct text), then extract from it."""
-        text, fmt, report = read_document(path)
+        text, fmt, report = read_document(path, limits=Limits.of(self.ws.setting, "document_max_mb"))
         self._check_meta(report, doc_date, issuer, kind)
         if not report.ok:
             raise InputError(report)

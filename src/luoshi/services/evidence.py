@@ -1,5 +1,7 @@
 """Evidence attachments of progress reports: stored in the workspace under their SHA-256,
-with size and type limits (the type is checked from the file's first bytes, not only its name)."""
+with size and type limits.  The name says which types are allowed; the content must be of that type
+(ingest/sniff.py: a .pdf holding a web page or a program is refused), and a workbook or Word
+document must pass the ZIP checks of ingest/archive.py, so that no one downloads a bomb."""
 
 from __future__ import annotations
 
@@ -9,18 +11,19 @@ from pathlib import Path
 
 from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.domain.roles import Actor
+from luoshi.ingest.archive import check_zip
+from luoshi.ingest.limits import Limits
+from luoshi.ingest.sniff import matches
 from luoshi.services.task_flow import audit, get_task, now, require_lead
 from luoshi.store.db import Database
 
-MAX_BYTES = 20 * 1024 * 1024
-_ZIP = b"PK\x03\x04"
-TYPES = {  # suffix: (media type, leading bytes)
-    ".pdf": ("application/pdf", b"%PDF"),
-    ".png": ("image/png", b"\x89PNG"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+TYPES = {  # suffix: (media type, kind of content, ingest/sniff.py)
+    ".pdf": ("application/pdf", "pdf"),
+    ".png": ("image/png", "png"),
+    ".jpg": ("image/jpeg", "jpeg"),
+    ".jpeg": ("image/jpeg", "jpeg"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 
 
@@ -35,29 +38,33 @@ def evidence_dir(db_path: str) -> Path:
     return Path(db_path).with_name(Path(db_path).name + ".files") / "evidence"
 
 
-def check(upload: Upload, report: Report, max_bytes: int = MAX_BYTES) -> str | None:
-    """The media type of an acceptable upload, or None after adding problems to ``report``."""
+def check(upload: Upload, report: Report, limits: Limits | None = None) -> str | None:
+    """The media type of an acceptable upload, or None after adding problems to ``report``;
+    ``limits``: the workspace's (default: the settings' defaults)."""
+    limits = limits or Limits.default("evidence_max_mb")
     suffix = Path(upload.filename).suffix.lower()
-    allowed = ", ".join(sorted(TYPES))
     kind = TYPES.get(suffix)
-    if kind is None or not upload.content.startswith(kind[1]):
-        report.add("file-type-not-allowed", field="evidence", value=upload.filename,
-                   media_type=kind[0] if kind else (suffix or "none"), allowed=allowed)
+    if kind is None:
+        report.add("file-type-not-allowed", field="evidence", value=upload.filename, media_type=suffix or "none",
+                   allowed=", ".join(sorted(TYPES)))
         return None
-    if len(upload.content) > max_bytes:
-        report.add("file-too-large", field="evidence", value=upload.filename, size=len(upload.content),
-                   limit=max_bytes)
+    media, content = kind
+    where = {"field": "evidence", "value": upload.filename}
+    if not (limits.file_fits(len(upload.content), report, "file-too-large", **where)
+            and matches(upload.filename, upload.content, {content}, report, field="evidence")):
         return None
-    return kind[0]
+    if content in ("xlsx", "docx") and not check_zip(upload.content, limits, report, content.upper()):
+        return None
+    return media
 
 
 def attach(db: Database, root: Path, task_id: str, report_id: int, uploads: list[Upload], actor: Actor, *,
-           on, max_bytes: int = MAX_BYTES) -> list[dict]:
+           on, limits: Limits | None = None) -> list[dict]:
     """Store files for one report; all or nothing.  Identical content is stored once."""
     task = get_task(db, task_id)
     require_lead(actor, task_id, task["lead_unit"])
     report = Report(file=f"task {task_id} report {report_id}")
-    typed = [(u, check(u, report, max_bytes)) for u in uploads]
+    typed = [(u, check(u, report, limits)) for u in uploads]
     if not report.ok:
         raise InputError(report)
     out = []

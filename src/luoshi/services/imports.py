@@ -13,6 +13,7 @@ from pathlib import Path
 from luoshi.domain.problems import Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.ingest.catalog import Catalog
+from luoshi.ingest.limits import Limits
 from luoshi.ingest.readers import detect_format, read_table
 from luoshi.ingest.targets import check_targets
 from luoshi.ingest.validate import Checks
@@ -28,7 +29,7 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
                mode: str = "all-or-nothing", dry_run: bool = False, state: str = "approved",
                actor: Actor | None = None, fmt: str | None = None, checks: Checks | None = None,
                basis: str = "approved", locked_sql: str | None = None, name: str | None = None,
-               source: str | None = None) -> dict:
+               source: str | None = None, limits: Limits | None = None) -> dict:
     """Validate and (unless ``dry_run``) store one file; returns a summary with the problems."""
     actor = actor or Actor.local()
     for column, value, allowed in (("mode", mode, MODES), ("kind", kind, KINDS)):
@@ -36,7 +37,7 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
             raise Refusal("bad-value", column=column, value=value, **one_of(allowed))
     shown = name or Path(path).name
     report = Report(file=shown)
-    table = read_table(path, kind, report, fmt)
+    table = read_table(path, kind, report, fmt, limits)
     fmt = fmt or detect_format(path)
     if kind == "targets":
         return submit_targets(db, catalog, table, report, actor=actor, dry_run=dry_run, mode=mode, fmt=fmt)

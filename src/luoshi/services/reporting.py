@@ -8,6 +8,7 @@ from pathlib import Path
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
+from luoshi.ingest.limits import Limits
 from luoshi.ingest.validate import Checks
 from luoshi.services import access, audit, completeness, imports, template, workflow
 
@@ -52,7 +53,8 @@ class Reporting:
         return imports.run_import(self.db, self.ws.catalog(), path, kind=kind, mode=mode, dry_run=dry_run,
                                   state=state, actor=actor, fmt=fmt, checks=self.checks(),
                                   basis=self.ws.setting("value_basis"),
-                                  locked_sql=workflow.lock_relation(self.ws.today), name=name)
+                                  locked_sql=workflow.lock_relation(self.ws.today), name=name,
+                                  limits=Limits.of(self.ws.setting, "import_max_mb"))
 
     def imports(self, actor: Actor, limit: int = 100) -> list[dict]:
         rows = self.db.all("SELECT * EXCLUDE (problems) FROM imports ORDER BY created_at DESC LIMIT ?", [limit])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from luoshi.domain.problems import InputError, Report
 from luoshi.domain.roles import Actor
+from luoshi.ingest.limits import Limits
 from luoshi.ingest.tasks_xlsx import (COLUMNS, HEADERS_ZH, format_milestones, parse_date, parse_milestones,
                                      read_task_rows, split_units)
 from luoshi.services.task_flow import insert_tasks, validate_task
@@ -114,12 +115,12 @@ def check_rows(db: Database, rows: list[tuple[str, int, dict, dict]], report: Re
 
 
 def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_id: str,
-                dry_run: bool = False, partial: bool = False, refuse: bool = True) -> dict:
+                dry_run: bool = False, partial: bool = False, refuse: bool = True, limits: Limits | None = None) -> dict:
     """Import a task list; all or nothing unless ``partial`` (then rows with errors are skipped).
     A list with errors and not ``partial`` is refused (InputError), or with ``refuse=False``
     answered by the summary with nothing imported (``ok`` false), as a ``--json`` caller wants it."""
     report = Report(file=Path(path).name)
-    rows = read_task_rows(path, report)
+    rows = read_task_rows(path, report, limits)
     tasks = check_rows(db, rows, report, plan_id=plan_id) if report.ok or partial else []
     bad_rows = {(p.sheet, p.row) for p in report.errors}
     if not report.ok and not partial:

@@ -10,6 +10,7 @@ from pathlib import Path
 from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import TaskRules
+from luoshi.ingest.limits import Limits
 from luoshi.services import evidence, projects, task_flow, task_io, task_records, task_views
 
 
@@ -89,17 +90,18 @@ class TaskDesk:
                uploads: list[evidence.Upload] | None = None, **kw) -> dict:
         """A progress report with optional evidence; the files are checked before anything is stored."""
         on = on or self.today
+        limits = Limits.of(self.ws.setting, "evidence_max_mb")
         if uploads:
             rep = Report(file=f"task {task_id}")
             for u in uploads:
-                evidence.check(u, rep)
+                evidence.check(u, rep, limits)
             if not rep.ok:
                 raise InputError(rep)
         out = task_flow.submit_report(self.db, task_id, actor, on=on, percent=percent,
                                       due_day=self.rules().report_due_day, **kw)
         if uploads:
             out["evidence"] = evidence.attach(self.db, self.evidence_root, task_id, out["report_id"], uploads,
-                                              actor, on=on)
+                                              actor, on=on, limits=limits)
         return out
 
     def evidence(self, evidence_id: int) -> tuple[dict, bytes]:
@@ -127,7 +129,8 @@ class TaskDesk:
 
     # --- import and export -----------------------------------------------------------------------
     def import_xlsx(self, path, actor: Actor | None = None, **kw) -> dict:
-        return task_io.import_xlsx(self.db, path, actor or system(), on=self.today, plan_id=self.plan_id, **kw)
+        return task_io.import_xlsx(self.db, path, actor or system(), on=self.today, plan_id=self.plan_id,
+                                   limits=Limits.of(self.ws.setting, "import_max_mb"), **kw)
 
     def export_xlsx(self, path, at: date | None = None, **filters) -> int:
         return task_io.export_xlsx(self.db, path, self.tasks(at, **filters))

@@ -23,6 +23,7 @@ from starlette.routing import Match
 from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import proxy_networks
 from luoshi.web import api, pages
+from luoshi.web.body import BodyLimit, BodyTooLarge
 from luoshi.web.headers import edge
 from luoshi.web.openapi import document
 from luoshi.web.render import Renderer, asks_for_html
@@ -62,6 +63,7 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     documents.install(app)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
     reporting.install(app, ws)
+    app.add_middleware(BodyLimit)
     _install_errors(app)
     document(app)
     return app
@@ -110,7 +112,9 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if exc.status_code == 404:
+        if isinstance(exc, BodyTooLarge):
+            refusal = exc.refusal
+        elif exc.status_code == 404:
             refusal = Refusal("not-found", 404, path=request.url.path)
         elif exc.status_code == 405:
             refusal = Refusal("method-not-allowed", 405, method=request.method, path=request.url.path)

@@ -19,10 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from luoshi.domain.problems import InputError, Refusal, Report, editable
 from luoshi.domain.roles import Actor
-from luoshi.ingest.documents import MAX_BYTES
+from luoshi.ingest.limits import Limits
 from luoshi.services.documents import EDITABLE, KINDS
 from luoshi.web import auth, i18n
-from luoshi.web.body import posted, text
+from luoshi.web.body import posted, text, upload_bytes
 from luoshi.web.documents_text import STRINGS, marked, quantity
 from luoshi.web.openapi import CSV, JSON, errors, fields_body, named, success
 from luoshi.web.pages import page
@@ -73,7 +73,7 @@ async def _add(request: Request, who: Actor, file: UploadFile, title: str, date:
                kind: str) -> dict:
     """Store an uploaded file under its own name (so that format and title come from it) and extract."""
     name = re.sub(r"[^\w.\-]+", "_", Path(file.filename or "document.txt").name)[-120:] or "document.txt"
-    data = await file.read(MAX_BYTES + 1)
+    data = await upload_bytes(file, Limits.of(request.app.state.ws.setting, "document_max_mb").file, "document_max_mb")
     with tempfile.TemporaryDirectory(prefix="luoshi-doc-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

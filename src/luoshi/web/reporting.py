@@ -16,17 +16,17 @@ from starlette.background import BackgroundTask
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
+from luoshi.ingest.limits import Limits
 from luoshi.services import access
 from luoshi.services.workflow import TRANSITIONS
 from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, client_address, csrf_checked, secure_cookies,
                              set_login_csrf, set_session_cookie)
-from luoshi.web.body import flag, posted, text
+from luoshi.web.body import flag, posted, save_upload, text
 from luoshi.web.openapi import HTML, JSON, SDMX_CSV, XLSX, errors, fields_body, named, success
 from luoshi.web.render import asks_for_html
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-MAX_UPLOAD = 200 * 1024 * 1024
 TEXT = ("string", "number")  # web.body.text: a code may come as a JSON number (440103)
 
 
@@ -71,21 +71,23 @@ def logout(request: Request, who: Actor = Depends(csrf_checked)):
 
 
 # --- API --------------------------------------------------------------------------------------------
-async def _save_upload(upload: UploadFile) -> Path:
+async def _save_upload(upload: UploadFile, ws) -> Path:
     suffix = Path(upload.filename or "upload.csv").suffix.lower()[:6] or ".csv"
-    data = await upload.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise Refusal("too-large", 413, size=f"{len(data):,}+", limit=f"{MAX_UPLOAD:,}")
+    limit = Limits.of(ws.setting, "import_max_mb").file
     tmp = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
-    tmp.write(data)
-    tmp.close()
+    try:
+        with tmp:
+            await save_upload(upload, limit, "import_max_mb", tmp)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
     return Path(tmp.name)
 
 
 async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mode: str, dry_run: bool) -> dict:
-    path = await _save_upload(file)
+    ws = request.app.state.ws
+    path = await _save_upload(file, ws)
     try:
-        ws = request.app.state.ws
         return ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
                                         name=Path(file.filename or path.name).name)
     finally:

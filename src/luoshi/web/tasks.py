@@ -19,9 +19,11 @@ from pydantic import BaseModel
 from luoshi.domain.periods import parse_day
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
+from luoshi.ingest.limits import Limits
 from luoshi.services.evidence import Upload
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.web import auth
+from luoshi.web.body import upload_bytes
 from luoshi.web.openapi import Year, day, errors, named
 from luoshi.web.pages import page
 from luoshi.web.render import to_json
@@ -218,7 +220,8 @@ def api_project(request: Request, project_id: str = named("project id", "P-2025-
 async def api_report(request: Request, task_id: TaskId, percent: float = Form(...), period: Optional[str] = Form(None),
                      text: str = Form(""), problems: str = Form(""), next_steps: str = Form(""),
                      files: list[UploadFile] = File(default=[]), who: Actor = Depends(task_actor)):
-    uploads = [Upload(f.filename or "file", await f.read()) for f in files if f.filename]
+    limit = Limits.of(request.app.state.ws.setting, "evidence_max_mb").file
+    uploads = [Upload(f.filename or "file", await upload_bytes(f, limit, "evidence_max_mb")) for f in files if f.filename]
     out = desk(request).report(task_id, who, percent=percent, period=period, text=text, problems=problems,
                                next_steps=next_steps, uploads=uploads)
     return _json(out, 201)
