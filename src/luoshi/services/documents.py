@@ -204,7 +204,8 @@ class DocumentService:
             if k not in EDITABLE:
                 report.add("bad-value", field=k, column=k, value=v, **editable(EDITABLE))
             elif v is not None and (detail := _not_editable_value(k, v)):
-                report.add("bad-value", field=k, column=k, value=v, **detail)
+                report.add("bad-value", field=k, column=k, value=v, detail=detail["detail"],
+                           detail_zh=detail["detail_zh"])
         if not report.ok:
             raise InputError(report)
         fields = {k: v for k, v in fields.items() if v is not None}
