@@ -97,7 +97,9 @@ def main() -> None:
     ap.add_argument("--cap-mb", type=int, default=8192)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--only", nargs="*", choices=sorted(CASES))
+    ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
+    figures = {}
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="luoshi-bombs-"))
     tmp.mkdir(parents=True, exist_ok=True)
     for name in args.only or CASES:
@@ -106,11 +108,14 @@ def main() -> None:
             CASES[name](path)
         r = run(path, tmp, args.cap_mb, args.timeout)
         size = path.stat().st_size / 2**20
+        figures[name] = r | {"file_mb": round(size, 2)}
         if "seconds" in r:
             print(f"{name:11s} {size:5.2f} MB  {r['seconds']:7.2f} s  peak {r['peak_mb']:7.0f} MB  "
                   f"grew {r['grew_mb']:7.0f} MB  {r['status']} {','.join(r['codes'])}: {r['message']}")
         else:
             print(f"{name:11s} {size:5.2f} MB  {r.get('killed') or r.get('failed')}  (peak seen {r['peak_mb']:.0f} MB)")
+    if args.json:
+        args.json.write_text(json.dumps({"cases": figures}, indent=2, default=str) + "\n", encoding="utf-8")
     if not args.keep:
         for p in tmp.iterdir():
             p.unlink()

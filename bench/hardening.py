@@ -360,6 +360,11 @@ def write(results: dict) -> None:
     if t := results.get("timing"):
         lines.append(f"| login timing | median of {t.get('n')} each: wrong password {t.get('median_wrong_password_s')} s, "
                      f"unknown user {t.get('median_unknown_user_s')} s: {t.get('difference_pct')} % apart | within 10 % |")
+    if (bombs := results.get("bombs")) and "cases" in bombs:
+        big = bombs["cases"].get("bomb-2GiB", {})
+        lines.append(f"| bombs | the 2 GiB XLSX bomb refused in {big.get('seconds', float('nan')):.2f} s at "
+                     f"{big.get('peak_mb', float('nan')):.0f} MB peak ({', '.join(big.get('codes', []))}); "
+                     f"{len(bombs['cases'])} cases below | ≤ 2 s, ≤ 300 MB |")
     if f := results.get("fuzz"):
         lines.append(f"| API fuzz | {f.get('responses')} responses to {f.get('examples')} generated cases per operation: "
                      f"{f.get('server_errors')} server errors, {len(f.get('failing_operations', []))} operations "

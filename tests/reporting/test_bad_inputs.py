@@ -27,6 +27,7 @@ EXPECTED = {
     "bom.csv": ("committed", [], {"tech_transform": 12}),
     "gbk.csv": ("committed", [], {"tech_transform": 12}),
     "text-in-number.csv": ("rejected", [(2, "value", "not-a-number")], {}),
+    "bad-grouping.csv": ("rejected", [(2, "value", "not-a-number")], {}),  # not 123: commas group by three
     # 1.2万 firms = 12,000 firms (the indicator counts 家)
     "wan-unit.csv": ("committed", [(2, "value", "scale-in-value")], {"tech_transform": 12000}),
     # 1.2万 people for an indicator in 万人 is 1.2, not 12,000 (the indicator's own scale)

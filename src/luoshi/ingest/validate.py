@@ -80,7 +80,13 @@ def _unit_map(texts: list[str]) -> pa.Table:
 # nothing to remove, so it is taken as it is; only other values pay for the full pattern.
 _PLAIN = r"regexp_full_match(value, '[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)')"
 _SUFFIXES = "|".join([w for w, _ in SCALES] + list(PERCENT))
-_NUMBER = (r"regexp_extract(replace(replace(replace(value, ',', ''), '，', ''), ' ', ''), "
+# Thousands separators (a comma, full-width or not) are dropped only where they group the integer part
+# by three ("1,234,567"); "1,2,3" is no number (not 123).
+_TEXT = r"replace(replace(value, '，', ','), ' ', '')"
+_GROUPED = (rf"CASE WHEN NOT contains({_TEXT}, ',') OR "
+            rf"regexp_full_match({_TEXT}, '[+-]?[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:[.eE%].*|[^0-9.,].*)?') "
+            rf"THEN replace({_TEXT}, ',', '') ELSE '' END")
+_NUMBER = (rf"regexp_extract({_GROUPED}, "
            rf"'^([+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)({_SUFFIXES})?$', "
            r"['num', 'suffix'])")
 _SUFFIX_SCALE = f"CASE suffix {' '.join(f'WHEN {w!r} THEN {f!r}' for w, f in SCALES)} ELSE 1.0 END"
