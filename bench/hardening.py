@@ -62,6 +62,8 @@ def base_workspace(tmp: Path) -> Path:
 
 def copy(base: Path, tmp: Path, name: str) -> Path:
     p = tmp / f"{name}.duckdb"
+    # a killed trial may leave its write-ahead log: replayed onto a fresh copy, it would corrupt it
+    Path(str(p) + ".wal").unlink(missing_ok=True)
     shutil.copy(base, p)
     return p
 
