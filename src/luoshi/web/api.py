@@ -50,7 +50,7 @@ async def respond(request: Request, name: str, fn, fmt: str, filename: str, **pa
 async def index():
     return json_response({"endpoints": [
         {"path": r.path, "summary": r.summary} for r in router.routes if r.path != "/api"],
-        "errors": "every error is {status, code, message}", "docs": "/docs", "openapi": "/openapi.json"})
+        "errors": "every error is {status, code, message, message_zh}", "docs": "/docs", "openapi": "/openapi.json"})
 
 
 @router.get("/plans", summary="Plans", responses=TABLE)

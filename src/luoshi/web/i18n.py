@@ -140,9 +140,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.name.county": ("县区", "county"), "level.name.town": ("镇街", "town"),
     "level.name.village": ("村居", "village"),
     "docs.title": ("API 文档（OpenAPI）", "API reference (OpenAPI)"),
-    "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message}。",
+    "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message, message_zh}。",
                    "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
-                   "Every error has the shape {status, code, message}."),
+                   "Every error has the shape {status, code, message, message_zh}."),
 }
 
 LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "grey": "○"}
