@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -85,13 +86,8 @@ def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> 
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route takes on the request's path (Starlette's own 405 names only the first route's)."""
-    try:
-        from fastapi.routing import iter_route_contexts
-        routes = iter_route_contexts(request.app.routes)
-    except ImportError:  # FastAPI before 0.165
-        routes = request.app.routes
     methods = set()
-    for route in routes:
+    for route in iter_route_contexts(request.app.routes):
         if route.matches(request.scope)[0] != Match.NONE:
             methods |= set(getattr(route, "methods", None) or ())
     return sorted(methods)

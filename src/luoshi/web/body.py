@@ -7,6 +7,7 @@ from fastapi import Request, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from luoshi.domain.problems import Refusal, one_of
+from luoshi.ingest.limits import MB
 
 
 async def posted(request: Request) -> dict:
@@ -71,7 +72,7 @@ def _too_large(size: int, limit: int, setting: str) -> Refusal:
 
 
 UPLOADS = ("import_max_mb", "document_max_mb", "evidence_max_mb")
-FORM_OVERHEAD = 1 << 20  # the fields and multipart boundaries around the files
+FORM_OVERHEAD = MB  # the fields and multipart boundaries around the files
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -98,16 +99,13 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         ws = scope["app"].state.ws
         setting = max(UPLOADS, key=ws.setting)
-        limit = int(ws.setting(setting) * (1 << 20)) + FORM_OVERHEAD
-
-        def refusal(size: int) -> Refusal:
-            return Refusal("too-large", 413, size=f"{size:,}", limit=f"{limit:,}", setting=setting)
+        limit = int(ws.setting(setting) * MB) + FORM_OVERHEAD
 
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > limit:
             from fastapi.responses import JSONResponse
 
-            return await JSONResponse(refusal(int(length)).envelope(), 413)(scope, receive, send)
+            return await JSONResponse(_too_large(int(length), limit, setting).envelope(), 413)(scope, receive, send)
         seen = 0
 
         async def counted():
@@ -115,7 +113,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLarge(refusal(seen))
+                raise BodyTooLarge(_too_large(seen, limit, setting))
             return message
 
         await self.app(scope, counted, send)
