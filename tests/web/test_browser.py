@@ -17,12 +17,11 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators", "/indicators/tech_transform",
          "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
-         "/coverage", "/outcomes", "/docs", "/documents"]
+         "/coverage", "/outcomes", "/docs", "/documents", "/tasks", "/wallchart", "/scorecards", "/projects"]
 
 
-# loaded at desktop width for a clean console only: the login page has no dashboard header, and
-# the task pages' wide tables do not fit a phone yet
-MORE = ["/login", "/tasks", "/wallchart", "/scorecards", "/projects"]
+# loaded at desktop width for a clean console only: the login page has no dashboard header
+MORE = ["/login"]
 
 
 @pytest.fixture(scope="module")
