@@ -38,8 +38,8 @@ def client(ws, address=A):
 
 
 def login(c, user="rita", password=RIGHT, headers=None):
-    page = c.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    page = c.get("/login")  # the login form's token (the header's sign-out form carries the session's)
+    token = page.text.split('data-form="login"')[1].split('name="csrf_token" value="')[1].split('"')[0]
     return c.post("/login", data={"username": user, "password": password, "csrf_token": token},
                   headers=headers or {}, follow_redirects=False)
 

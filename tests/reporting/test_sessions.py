@@ -15,8 +15,8 @@ def client(ws, base_url="http://127.0.0.1"):
 
 
 def login(c, user="rita", password="correct horse battery"):
-    page = c.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    page = c.get("/login")  # the login form's token (the header's sign-out form carries the session's)
+    token = page.text.split('data-form="login"')[1].split('name="csrf_token" value="')[1].split('"')[0]
     return c.post("/login", data={"username": user, "password": password, "csrf_token": token},
                   follow_redirects=False)
 

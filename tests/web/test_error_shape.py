@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -174,10 +175,13 @@ def _copy(tmp_path_factory, web_db, name: str) -> Workspace:
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory, web_db):
-    """A copy of the web workspace with one user, so that writes and the reporting API need a caller."""
+    """A copy of the web workspace with one user, so that writes and the reporting API need a caller;
+    its dashboards are public, so that a request to one meets the route's own refusal
+    (test_web_access.py: what anonymous callers meet under the default)."""
     ws = _copy(tmp_path_factory, web_db, "guarded")
     ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
     ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+    ws.set_setting("dashboards_public", True)
     with TestClient(create_app(ws), raise_server_exceptions=False) as c:
         yield c
     ws.close()
@@ -218,7 +222,10 @@ def test_a_request_that_must_fail_answers_the_envelope(guarded, route):
     method, url, options, status, code = CASES[route]
     url = url or url_of(route[1], PATH_VALUES)
     assert_envelope(guarded.request(method, url, **options), status, code)
-    if method == "GET" and not url.startswith(("/api", "/openapi", "/static")):  # a page: the error page
+    if method == "GET" and not url.startswith(("/api", "/openapi", "/static")) and code == "not-authenticated":
+        page = guarded.get(url, headers={"accept": "text/html"}, follow_redirects=False)  # a browser signs in first
+        assert (page.status_code, page.headers["location"]) == (303, "/login?next=" + quote(url, safe=""))
+    elif method == "GET" and not url.startswith(("/api", "/openapi", "/static")):  # a page: the error page
         page = guarded.get(url, headers={"accept": "text/html"})
         assert page.status_code == status and page.headers["content-type"].startswith("text/html")
         assert f'data-error-code="{code}"' in page.text and f'data-error-status="{status}"' in page.text

@@ -94,8 +94,13 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "comment", type=float, minimum=0),
     Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
             type=bool),
-    # the web server (web/headers.py); read when `luoshi serve` starts
-    Setting("trusted_proxies", "", "the reverse proxies in front of `luoshi serve`: a request whose direct peer "
+    # the web server (web/auth.py, web/headers.py)
+    Setting("dashboards_public", False, "once users exist, whether the dashboards (plan, regions, indicators, "
+            "rankings, coverage, outcomes, tasks, projects, documents and their /api twins) may be read without "
+            "signing in; false: every page but the sign-in page needs a signed-in user or an API token. "
+            "Reporting, review and administration always need sign-in; without any user the local single "
+            "user reads everything", type=bool),
+    Setting("trusted_proxies", "", "read when `luoshi serve` starts: the reverse proxies in front of it: a request whose direct peer "
             "is one of them is taken to come from the client its X-Forwarded-For header names, over the scheme "
             "its X-Forwarded-Proto names (login limits per client address, Secure cookies, HSTS); from any other "
             "peer those headers are ignored (the Forwarded header always is). Empty: none, the peer is the client",

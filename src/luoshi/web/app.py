@@ -13,9 +13,11 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,7 +25,7 @@ from starlette.routing import Match
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.settings import proxy_networks
-from luoshi.web import api, pages
+from luoshi.web import api, auth, pages
 from luoshi.web.body import BodyLimit, BodyTooLarge
 from luoshi.web.headers import edge
 from luoshi.web.openapi import document
@@ -54,14 +56,15 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     app.state.dash = Dashboard(ws, cache_size=cache_size)
     app.state.renderer = Renderer(HERE / "templates")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    readers = [Depends(auth.reader)]  # the dashboards: public, or for signed-in users (dashboards_public)
+    app.include_router(api.router, dependencies=readers)
+    app.include_router(pages.router, dependencies=readers)
     for router in extra_routers:
         app.include_router(router)
     from luoshi.web import tasks as task_pages  # task and project pages and API (issue 5)
-    task_pages.install(app)
+    task_pages.install(app, readers)
     from luoshi.web import documents  # policy documents: review commitments, targets vs outcomes (issue 6)
-    documents.install(app)
+    documents.install(app, readers)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
     reporting.install(app, ws)
     app.add_middleware(BodyLimit)
@@ -77,7 +80,11 @@ def wants_page(request: Request) -> bool:
 
 
 def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> Response:
-    """A refusal as the JSON envelope, or as the error page in the request's language."""
+    """A refusal as the JSON envelope, or as the error page in the request's language; a browser
+    asking for a page that needs sign-in is sent to the sign-in page, which brings it back."""
+    if wants_page(request) and refusal.code == "not-authenticated":
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
     if wants_page(request):
         html = request.app.state.renderer.error(request, refusal.envelope())
         return HTMLResponse(html, status_code=refusal.status, headers=headers)

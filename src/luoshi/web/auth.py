@@ -2,7 +2,8 @@
 and unsafe request made with a session, bearer API tokens, and the no-users local mode.
 
 Dependencies for routes: ``actor`` (the caller, or the refusal 401), ``csrf_checked`` (the caller, after the
-CSRF check for session callers).  ``serve_allowed`` is what ``luoshi serve`` asks of the socket it has bound.
+CSRF check for session callers), ``reader`` (for the dashboards: the caller, unless the workspace lets anyone
+read them).  ``signed_in`` is who the page header names (never refuses).  ``serve_allowed`` is what ``luoshi serve`` asks of the socket it has bound.
 """
 
 from __future__ import annotations
@@ -77,6 +78,13 @@ def _session(request: Request) -> dict | None:
 
 def actor(request: Request) -> Actor:
     """The caller: bearer token, else session cookie, else the local user while no user exists."""
+    if getattr(request.state, "who", None) is not None:
+        return request.state.who
+    request.state.who = _identify(request)
+    return request.state.who
+
+
+def _identify(request: Request) -> Actor:
     ws = _ws(request)
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
@@ -94,6 +102,22 @@ def actor(request: Request) -> Actor:
         request.state.via = "local"
         return Actor.local()
     raise Refusal("not-authenticated", 401)
+
+
+def signed_in(request: Request) -> Actor | None:
+    """The caller if identified (token, session, or the local user while no user exists), else None."""
+    try:
+        return actor(request)
+    except Refusal:
+        return None
+
+
+def reader(request: Request) -> Actor | None:
+    """For the dashboards: once users exist, the caller (401 if anonymous) unless the setting
+    ``dashboards_public`` lets anyone read them."""
+    if request.app.state.dash.public():
+        return signed_in(request)
+    return actor(request)
 
 
 async def csrf_checked(request: Request) -> Actor:

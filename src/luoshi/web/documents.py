@@ -229,8 +229,8 @@ async def api_review(request: Request, cid: int = COMMITMENT,
     return _json(_review(request, cid, action, who, await posted(request)))
 
 
-def install(app: FastAPI) -> None:
-    """Add the document pages and API to an app from ``create_app``."""
+def install(app: FastAPI, dependencies=()) -> None:
+    """Add the document pages and API to an app from ``create_app``, each route with ``dependencies`` (who may read)."""
     i18n.STRINGS.update({k: v for k, v in STRINGS.items() if k not in i18n.STRINGS})
-    app.include_router(api)
-    app.include_router(router)
+    app.include_router(api, dependencies=list(dependencies))
+    app.include_router(router, dependencies=list(dependencies))

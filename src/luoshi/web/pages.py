@@ -28,8 +28,8 @@ async def cached_page(request: Request, template: str, build) -> HTMLResponse:
     lang, chosen = request_lang(request)
     dash, renderer = request.app.state.dash, request.app.state.renderer
     html = await dash.amemo(("page", request.url.path, request.url.query, lang),
-                            lambda: renderer.page(request, template, lang, **build()))
-    return _html(html, lang, chosen)
+                            lambda: renderer.shared(request, template, lang, **build()))
+    return _html(renderer.personal(request, html, lang), lang, chosen)
 
 
 def _html(html: str, lang: str, chosen: bool) -> HTMLResponse:

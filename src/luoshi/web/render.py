@@ -11,7 +11,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from luoshi.domain.rules import CATEGORIES
+from luoshi.web.auth import signed_in
 from luoshi.web.i18n import COOKIE, LANGS, Translator
+
+ACCOUNT_MARK = "<!--luoshi:account-->"  # where base.html's header takes the caller's sign-in box
 
 
 def to_json(data) -> str:
@@ -65,6 +68,15 @@ class Renderer:
         self.env.filters["tojson_safe"] = lambda d: Markup(to_json(d).replace("</", "<\\/"))
 
     def page(self, request: Request, template: str, lang: str, **ctx) -> str:
+        """A page for this caller: ``who`` (the signed-in Actor or None) and ``csrf`` in its context,
+        and its header naming them."""
+        who = signed_in(request)
+        ctx = {"who": who, "csrf": getattr(request.state, "csrf", "")} | ctx
+        return self.personal(request, self.shared(request, template, lang, **ctx), lang)
+
+    def shared(self, request: Request, template: str, lang: str, **ctx) -> str:
+        """A page the same for every caller (what the page cache holds): its header carries a
+        marker that ``personal`` replaces with the caller's sign-in box."""
         i18n = Translator(lang)
         other = "en" if lang == "zh" else "zh"
         u = request.url.include_query_params(lang=other)
@@ -72,6 +84,16 @@ class Renderer:
         return self.env.get_template(template).render(
             request=request, i18n=i18n, lang=lang, switch_url=switch, path=request.url.path,
             query=request.url.query, **ctx)
+
+    def personal(self, request: Request, html: str, lang: str) -> str:
+        """``html`` with the header's sign-in box for this caller: a sign-in link, or their name, role
+        and scope, the pages of their roles and a sign-out."""
+        who = signed_in(request)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        box = self.env.get_template("_account.html").render(
+            i18n=Translator(lang), lang=lang, who=who, csrf=getattr(request.state, "csrf", ""), path=request.url.path,
+            users=request.app.state.dash.has_users(), next=here)
+        return html.replace(ACCOUNT_MARK, box, 1)
 
     def error(self, request: Request, envelope: dict) -> str:
         """The error page of a refusal's envelope, its message in the request's language."""

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
@@ -23,10 +22,10 @@ from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, client_ad
                              set_login_csrf, set_session_cookie)
 from luoshi.web.body import flag, posted, save_upload, text
 from luoshi.web.openapi import HTML, JSON, SDMX_CSV, XLSX, errors, fields_body, named, success
+from luoshi.web.pages import page
 from luoshi.web.render import asks_for_html
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEXT = ("string", "number")  # web.body.text: a code may come as a JSON number (440103)
 
 
@@ -38,24 +37,47 @@ def install(app: FastAPI, ws) -> FastAPI:
 
 
 # --- login ------------------------------------------------------------------------------------------
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request):
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site (never another host), else the overview."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
+        return target
+    return "/"
+
+
+def _login_page(request: Request, next_: str, error: dict | None = None, username: str = "", status: int = 200):
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(request, "reporting/login.html", {"csrf": token, "error": None})
+    response = page(request, "reporting/login.html", login_csrf=token, error=error, next=safe_next(next_),
+                    username=username)
+    response.status_code = status
     set_login_csrf(response, token, secure_cookies(request))
     return response
 
 
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/"):
+    return _login_page(request, next)
+
+
 @router.post("/login", status_code=303, response_class=RedirectResponse, responses=errors(401, 403, 429))
-def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form("")):
+def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
+          next: str = Form("/")):
+    """A session for correct credentials, sent on to ``next``; a browser is shown the form again
+    with the refusal (wrong password, too many attempts), any other client gets the envelope."""
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not cookie or not secrets.compare_digest(cookie, csrf_token):
-        raise Refusal("csrf", 403)
-    ws = request.app.state.ws
-    s = access.login(ws.db, username, password, client_address(request))
-    if s is None:
-        raise Refusal("bad-login", 401)
-    response = RedirectResponse("/reporting/imports", status_code=303)
+    try:
+        if not cookie or not secrets.compare_digest(cookie, csrf_token):
+            raise Refusal("csrf", 403)
+        s = access.login(request.app.state.ws.db, username, password, client_address(request))
+        if s is None:
+            raise Refusal("bad-login", 401)
+    except Refusal as refused:
+        if not asks_for_html(request):
+            raise
+        response = _login_page(request, next, refused.envelope(), username, refused.status)
+        if refused.retry_after:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, s["sid"], secure_cookies(request))
     return response
 
@@ -176,8 +198,7 @@ def _download(write, filename: str, media_type: str) -> FileResponse:
 @router.get("/reporting/imports", response_class=HTMLResponse)
 def imports_page(request: Request, who: Actor = Depends(actor)):
     ws = request.app.state.ws
-    return templates.TemplateResponse(request, "reporting/imports.html", {
-        "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": None})
+    return page(request, "reporting/imports.html", imports=ws.reporting.imports(who), result=None)
 
 
 @router.post("/reporting/imports", response_class=HTMLResponse,
@@ -189,9 +210,9 @@ async def upload_page(request: Request, file: UploadFile = File(...), kind: str 
     if not asks_for_html(request):
         return _answer(result)
     ws = request.app.state.ws
-    return templates.TemplateResponse(request, "reporting/imports.html", {
-        "who": who, "csrf": getattr(request.state, "csrf", ""), "imports": ws.reporting.imports(who), "result": result},
-        status_code=422 if _refused(result) else 200)
+    response = page(request, "reporting/imports.html", imports=ws.reporting.imports(who), result=result)
+    response.status_code = 422 if _refused(result) else 200
+    return response
 
 
 @router.get("/reporting/history", response_class=HTMLResponse)
@@ -199,5 +220,5 @@ def history_page(request: Request, region: str | None = None, indicator: str | N
                  period: str | None = None, user: str | None = None, who: Actor = Depends(actor)):
     rows = request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator, period=period,
                                                   user=user)
-    return templates.TemplateResponse(request, "reporting/history.html", {
-        "who": who, "rows": rows, "filters": {"region": region, "indicator": indicator, "period": period, "user": user}})
+    return page(request, "reporting/history.html", rows=rows,
+                filters={"region": region, "indicator": indicator, "period": period, "user": user})

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 
+from luoshi.services import access
 from luoshi.workspace import Workspace
 
 
@@ -25,6 +26,7 @@ class Dashboard:
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._version, self._checked = None, float("-inf")
+        self._public, self._users, self._public_checked = True, False, float("-inf")
         self.default_lang = ws.setting("language")
 
     def version(self) -> tuple:
@@ -33,11 +35,26 @@ class Dashboard:
             self._version, self._checked = (self.ws.data_version(), self.ws.today), now
         return self._version
 
+    def public(self) -> bool:
+        """Whether anyone may read the dashboards: no user exists, or the setting ``dashboards_public``
+        says so (read at most once per ``version_ttl``, like the data version)."""
+        now = time.monotonic()
+        if now - self._public_checked > self.version_ttl:
+            self._users = access.has_users(self.ws.db)
+            self._public = not self._users or bool(self.ws.setting("dashboards_public"))
+            self._public_checked = now
+        return self._public
+
+    def has_users(self) -> bool:
+        """Whether any user exists (when not, the local single user acts; checked as ``public``)."""
+        self.public()
+        return self._users
+
     def invalidate(self) -> None:
         """Forget everything cached (call after writing to the workspace)."""
         with self._lock:
             self._cache.clear()
-            self._checked = float("-inf")
+            self._checked = self._public_checked = float("-inf")
 
     def memo(self, key: tuple, produce: Callable):
         """``produce()``, cached under ``key`` until the data change."""

@@ -264,9 +264,9 @@ def api_closure_decision(request: Request, task_id: TaskId, body: DecisionIn, wh
                                               percent=body.percent))
 
 
-def install(app: FastAPI) -> None:
-    """Add the task pages and API to an app from ``create_app``."""
+def install(app: FastAPI, dependencies=()) -> None:
+    """Add the task pages and API to an app from ``create_app``, each route with ``dependencies`` (who may read)."""
     if not hasattr(app.state, "ws"):
         app.state.ws = app.state.dash.ws
-    app.include_router(api)
-    app.include_router(router)
+    app.include_router(api, dependencies=list(dependencies))
+    app.include_router(router, dependencies=list(dependencies))
