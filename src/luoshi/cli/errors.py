@@ -1,6 +1,6 @@
 """The CLI's one error mapper: a refusal from any command leaves as its code, both messages and the
-problems behind it on stderr, with exit code 3 when not permitted and 2 otherwise (bad input,
-unknown names).  An import that stored its valid rows but refused others exits 1, so that a script
+problems behind it on stderr, with exit code 3 when not permitted, 4 when another process holds the
+workspace, and 2 otherwise (bad input, unknown names).  An import that stored its valid rows but refused others exits 1, so that a script
 notices.  ``Shell`` is the top-level command group; every sub-command runs inside it."""
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from typer.core import TyperGroup
 from luoshi.cli.render import err_console, show_problems
 from luoshi.domain.problems import Refusal
 
-EXIT_PARTIAL, EXIT_REFUSED, EXIT_NOT_PERMITTED = 1, 2, 3
+EXIT_PARTIAL, EXIT_REFUSED, EXIT_NOT_PERMITTED, EXIT_BUSY = 1, 2, 3, 4
 
 
 def exit_code(refusal: Refusal) -> int:
+    if refusal.code == "workspace-busy":  # nothing wrong with the command: it may run once the file is free
+        return EXIT_BUSY
     return EXIT_NOT_PERMITTED if refusal.status == 403 else EXIT_REFUSED
 
 

@@ -325,6 +325,10 @@ _e("no-user", "Who is acting?", "users exist: say who you are (--as USER or LUOS
    "已有用户：请说明身份（--as 用户名、LUOSHI_USER 或 LUOSHI_TOKEN）")
 _e("no-workspace", "No workspace", "no workspace at {path} (run `luoshi init` or `luoshi demo` first)",
    "{path} 处没有工作区（请先运行 `luoshi init` 或 `luoshi demo`）")
+_e("workspace-busy", "Workspace in use", "the workspace {path} is open in another process ({holder}): a DuckDB "
+   "file is opened by one process at a time. While `luoshi serve` runs, use its pages and API; stop it "
+   "(Ctrl-C) to run luoshi commands on the file", "工作区 {path} 正被另一进程（{holder}）打开：一个 DuckDB 文件同一时间"
+   "只能由一个进程打开。`luoshi serve` 运行时请使用其网页和 API；要在该文件上运行 luoshi 命令，请先停止它（Ctrl-C）")
 _e("not-a-demo-workspace", "Not a demo workspace",
    "{path} holds a workspace (or another file) that is not a demo workspace: `luoshi demo` replaces only one "
    "it built, so that no data or audit log is lost; give another file with --db, or remove this one yourself",

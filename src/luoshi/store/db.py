@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,21 @@ from pathlib import Path
 
 import duckdb
 
+from luoshi.domain.problems import Refusal
 from luoshi.store import migrations
+
+
+def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the file; refused (workspace-busy) while another process holds it: DuckDB lets
+    one process open a file, even for reading, while any process writes it."""
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        held = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(exc))
+        holder = f"{held.group(1)}, PID {held.group(2)}" if held else "another program"
+        raise Refusal("workspace-busy", 409, path=path, holder=holder) from None
 
 
 class Database:
@@ -18,7 +33,7 @@ class Database:
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = str(path)
         self.read_only = read_only
-        self.con = duckdb.connect(self.path, read_only=read_only)
+        self.con = connect(self.path, read_only)
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._depth = 0
