@@ -176,8 +176,7 @@ def _copy(tmp_path_factory, web_db, name: str) -> Workspace:
 def guarded(tmp_path_factory, web_db):
     """A copy of the web workspace with one user, so that writes and the reporting API need a caller."""
     ws = _copy(tmp_path_factory, web_db, "guarded")
-    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
-    ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local(), admin=True)
     with TestClient(create_app(ws), raise_server_exceptions=False) as c:
         yield c
     ws.close()
