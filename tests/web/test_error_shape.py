@@ -141,6 +141,18 @@ CASES = {
     ("GET", "/reporting/imports"): ("GET", "/reporting/imports", {}, 401, "not-authenticated"),
     ("POST", "/reporting/imports"): NO_AUTH,
     ("GET", "/reporting/history"): ("GET", "/reporting/history", {}, 401, "not-authenticated"),
+    # the administrator's user pages
+    ("GET", "/admin/users"): ("GET", "/admin/users", {}, 401, "not-authenticated"),
+    ("GET", "/api/admin/users"): ("GET", "/api/admin/users", {}, 401, "not-authenticated"),
+    ("POST", "/admin/users"): NO_AUTH,
+    ("POST", "/admin/users/{name}/grants"): NO_AUTH,
+    ("POST", "/admin/users/{name}/grants/{gid}/revoke"): NO_AUTH,
+    ("POST", "/admin/users/{name}/units"): NO_AUTH,
+    ("POST", "/admin/users/{name}/units/{unit}/remove"): NO_AUTH,
+    ("POST", "/admin/users/{name}/password"): NO_AUTH,
+    ("POST", "/admin/users/{name}/disable"): NO_AUTH,
+    ("POST", "/admin/users/{name}/enable"): NO_AUTH,
+    ("POST", "/admin/tokens/{token_id}/revoke"): NO_AUTH,
 }
 PATH_VALUES = {"task_id": "T-none", "cid": "999999", "did": "999999", "action": "accept"}
 
