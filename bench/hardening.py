@@ -267,8 +267,7 @@ def access(base: Path, tmp: Path) -> dict:
         local = r.actor()
         grants = {"rui": ("reviewer", "440100"), "rita": ("reporter", "440103"), "vic": ("viewer", "440100"),
                   "sam": ("reporter", "440300")}
-        r.add_user("ada", "correct horse battery", actor=local)
-        r.grant("ada", "admin", "440000", actor=local)
+        r.add_user("ada", "correct horse battery", actor=local, admin=True)
         admin = r.actor("ada")
         tokens = {}
         for name, (role, region) in grants.items():

@@ -44,7 +44,7 @@ def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.create(Path(tmp) / "login.duckdb")
         try:
-            ws.reporting.add_user("owner", "correct horse battery", actor=ws.reporting.actor())
+            ws.reporting.add_user("owner", "correct horse battery", actor=ws.reporting.actor(), admin=True)
             app = create_app(ws)
             times: dict[str, list[float]] = {"wrong password": [], "unknown user": []}
             for i in range(WARMUP + args.n):

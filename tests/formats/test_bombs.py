@@ -158,7 +158,7 @@ def test_a_body_past_every_upload_limit_is_refused_before_it_is_read(bundled_ws)
     # the largest upload setting (0.5 MB) and 1 MB for the form: 524,288 + 1,048,576 = 1,572,864 bytes
     for name in ("import_max_mb", "document_max_mb", "evidence_max_mb"):
         bundled_ws.set_setting(name, "0.5")
-    bundled_ws.reporting.add_user("ada", "correct horse battery", actor=bundled_ws.reporting.actor())
+    bundled_ws.reporting.add_user("ada", "correct horse battery", actor=bundled_ws.reporting.actor(), admin=True)
     client = TestClient(create_app(bundled_ws))  # a user exists: an anonymous upload is not signed in
     big = b"x" * (2 << 20)
     for url in ("/api/imports", "/api/documents", "/api/tasks/T-1/reports"):

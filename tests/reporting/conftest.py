@@ -48,8 +48,7 @@ def people(ws):
     for name, role, region in (("ada", "admin", "440000"), ("rui", "reviewer", "440100"),
                                ("rita", "reporter", "440103"), ("vic", "viewer", "440100"),
                                ("sam", "reporter", "440300")):
-        r.add_user(name, "correct horse battery", actor=local)
-        r.grant(name, role, region, actor=local)
+        r.add_user(name, "correct horse battery", actor=local, role=role, region=region)
     return {n: r.actor(n) for n in ("ada", "rui", "rita", "vic", "sam")}
 
 

@@ -111,8 +111,7 @@ def test_every_door_that_writes_the_trail_only_appends_to_it(ws_path, tmp_path):
             assert client.post("/api/workflow/return", json={"region": "440103", "reason": "web"}).status_code == 200
             assert client.post("/api/tasks/T-1/reports", data={"percent": "20"}).status_code == 201
             assert client.get("/api/history").status_code == 200
-        ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
-        ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+        ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local(), admin=True)
     finally:
         ws.close()
     kept.check("python and web")

@@ -210,7 +210,7 @@ def test_a_real_server_ignores_x_forwarded_for_from_loopback(ws_path):
     from luoshi.workspace import Workspace
     from tests.serving import serve
     w = Workspace.open(ws_path, today=TODAY)
-    w.reporting.add_user("rita", RIGHT, actor=w.reporting.actor())
+    w.reporting.add_user("rita", RIGHT, actor=w.reporting.actor(), admin=True)
     w.close()
     with serve(ws_path, TODAY) as url, httpx.Client(base_url=url) as c:
         codes = [login(c, password=WRONG, headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code

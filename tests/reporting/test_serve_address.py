@@ -73,7 +73,7 @@ def test_no_users_serves_on_loopback(ws_path, served, host):
 @pytest.mark.parametrize("host", PUBLIC + LOOPBACK)
 def test_with_a_user_any_address_is_served(ws_path, served, host):
     ws = Workspace.open(ws_path)
-    ws.reporting.add_user("ada", "correct horse battery", actor=ws.reporting.actor())
+    ws.reporting.add_user("ada", "correct horse battery", actor=ws.reporting.actor(), admin=True)
     ws.close()
     result = serve(ws_path, host)
     assert result.exit_code == 0, result.output

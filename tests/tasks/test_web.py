@@ -60,6 +60,7 @@ def test_digest_refuses_an_empty_or_bad_since_as_the_cli_does(client, query, cod
 def test_reporter_of_one_unit_cannot_report_on_another_units_task(client, ws, desk):
     root = User.local()
     tokens = {}
+    access.add_user(ws.db, "ada", "a-long-password", by=root, role="admin")  # the first user is an administrator
     for name, unit in (("edu-reporter", EDU), ("iit-reporter", IIT)):
         access.add_user(ws.db, name, "a-long-password", by=root)
         access.grant(ws.db, name, "reporter", "440000", by=root)

@@ -142,6 +142,18 @@ CASES = {
     ("GET", "/reporting/imports"): ("GET", "/reporting/imports", {}, 401, "not-authenticated"),
     ("POST", "/reporting/imports"): NO_AUTH,
     ("GET", "/reporting/history"): ("GET", "/reporting/history", {}, 401, "not-authenticated"),
+    # the administrator's user pages
+    ("GET", "/admin/users"): ("GET", "/admin/users", {}, 401, "not-authenticated"),
+    ("GET", "/api/admin/users"): ("GET", "/api/admin/users", {}, 401, "not-authenticated"),
+    ("POST", "/admin/users"): NO_AUTH,
+    ("POST", "/admin/users/{name}/grants"): NO_AUTH,
+    ("POST", "/admin/users/{name}/grants/{gid}/revoke"): NO_AUTH,
+    ("POST", "/admin/users/{name}/units"): NO_AUTH,
+    ("POST", "/admin/users/{name}/units/{unit}/remove"): NO_AUTH,
+    ("POST", "/admin/users/{name}/password"): NO_AUTH,
+    ("POST", "/admin/users/{name}/disable"): NO_AUTH,
+    ("POST", "/admin/users/{name}/enable"): NO_AUTH,
+    ("POST", "/admin/tokens/{token_id}/revoke"): NO_AUTH,
 }
 PATH_VALUES = {"task_id": "T-none", "cid": "999999", "did": "999999", "action": "accept"}
 
@@ -177,10 +189,9 @@ def _copy(tmp_path_factory, web_db, name: str) -> Workspace:
 def guarded(tmp_path_factory, web_db):
     """A copy of the web workspace with one user, so that writes and the reporting API need a caller;
     its dashboards are public, so that a request to one meets the route's own refusal
-    (test_web_access.py: what anonymous callers meet under the default)."""
+    (tests/reporting/test_sign_in.py: what anonymous callers meet under the default)."""
     ws = _copy(tmp_path_factory, web_db, "guarded")
-    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
-    ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local(), admin=True)
     ws.set_setting("dashboards_public", True)
     with TestClient(create_app(ws), raise_server_exceptions=False) as c:
         yield c

@@ -56,8 +56,7 @@ def fuzzed(tmp_path_factory, web_db):
     ws = Workspace(folder / "ws.duckdb", today=fixtures.TODAY)
     build_task_demo(ws)
     load_demo_documents(ws)
-    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
-    ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local(), admin=True)
     token = ws.reporting.token("ada", actor=ws.reporting.actor("ada"), days=1)["token"]
     tmp = folder / "tmp"
     tmp.mkdir()

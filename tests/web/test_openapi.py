@@ -29,8 +29,7 @@ def admin(tmp_path_factory, web_db):
     path = tmp_path_factory.mktemp("openapi") / "ws.duckdb"
     shutil.copy(web_db, path)
     ws = Workspace(path, today=fixtures.TODAY)
-    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local())
-    ws.reporting.grant("ada", "admin", "440000", actor=Actor.local())
+    ws.reporting.add_user("ada", "correct horse battery", actor=Actor.local(), admin=True)
     token = ws.reporting.token("ada", actor=ws.reporting.actor("ada"), days=1)["token"]
     with TestClient(create_app(ws), raise_server_exceptions=False,
                     headers={"Authorization": f"Bearer {token}"}) as c:

@@ -12,21 +12,70 @@ import typer
 from luoshi.cli.main import workspace
 from luoshi.cli.render import emit
 from luoshi.cli.reporting import AS, acting, show_import
+from luoshi.domain.problems import Refusal
+
+
+def _password(env: Optional[str]) -> str:
+    """The password from the variable ``env`` names, else asked for; a named but unset variable is refused
+    (an empty password would otherwise be checked as too short, hiding the typo)."""
+    if not env:
+        return getpass.getpass("password: ")
+    if env not in os.environ:
+        raise Refusal("missing-value", column=env)
+    return os.environ[env]
 
 
 def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) -> None:
     @user_app.command("add")
     def user_add(name: str, display_name: Optional[str] = typer.Option(None, "--name"),
+                 admin: bool = typer.Option(False, "--admin", help="administrator of the whole region tree "
+                                            "(the first user must be one; needs no --as while no user exists)"),
                  password_env: Optional[str] = typer.Option(None, help="read the password from this env variable"),
                  no_password: bool = typer.Option(False, help="token-only user (no web login)"),
                  user: Optional[str] = AS):
-        """Add a user (the password is asked for, or read from --password-env)."""
+        """Add a user (the password is asked for, or read from --password-env); --admin also grants admin
+        over the root region, in the same transaction."""
         ws = workspace()
         who = acting(ws, user)
-        password = None
-        if not no_password:
-            password = os.environ.get(password_env) if password_env else getpass.getpass("password: ")
-        emit(ws.reporting.add_user(name, password, actor=who, display_name=display_name))
+        password = None if no_password else _password(password_env)
+        emit(ws.reporting.add_user(name, password, actor=who, display_name=display_name, admin=admin))
+
+    @user_app.command("passwd")
+    def user_passwd(name: str, password_env: Optional[str] = typer.Option(None, help="read the password from this "
+                                                                          "env variable"),
+                    user: Optional[str] = AS):
+        """Set a user's password (the user itself, or an administrator; an administrator's reset ends the
+        user's web sessions)."""
+        ws = workspace()
+        who = acting(ws, user)
+        emit(ws.reporting.set_password(name, _password(password_env), actor=who))
+
+    @user_app.command("disable")
+    def user_disable(name: str, user: Optional[str] = AS):
+        """Disable a user (admin): its sessions end and its API tokens are revoked; the last administrator
+        of the whole region tree cannot be disabled."""
+        ws = workspace()
+        emit(ws.reporting.set_enabled(name, False, actor=acting(ws, user)))
+
+    @user_app.command("enable")
+    def user_enable(name: str, user: Optional[str] = AS):
+        """Enable a disabled user again (admin)."""
+        ws = workspace()
+        emit(ws.reporting.set_enabled(name, True, actor=acting(ws, user)))
+
+    @user_app.command("tokens")
+    def user_tokens(name: Optional[str] = typer.Argument(None, help="only this user's (default: everyone's, "
+                                                         "for an admin)"),
+                    user: Optional[str] = AS, as_json: bool = typer.Option(False, "--json")):
+        """API tokens (id, user, label, scope, created, expires, revoked, last used), never their secret."""
+        ws = workspace()
+        emit(ws.reporting.tokens(name, actor=acting(ws, user)), as_json=as_json, title="tokens")
+
+    @user_app.command("revoke-token")
+    def user_revoke_token(token_id: str, user: Optional[str] = AS):
+        """Revoke an API token by its id (its owner, or an admin)."""
+        ws = workspace()
+        emit(ws.reporting.revoke_token(token_id, actor=acting(ws, user)))
 
     @user_app.command("grant")
     def user_grant(name: str, role: str = typer.Option(..., help="admin, reviewer, reporter or viewer"),

@@ -313,6 +313,16 @@ _e("unknown-user", "Unknown user", "no user {value!r}", "不存在用户 {value!
 _e("unknown-token", "Unknown API token", "no API token with id {value!r}", "不存在编号为 {value!r} 的 API 令牌")
 _e("unknown-import", "Unknown import", "no import with id {value!r}", "不存在编号为 {value!r} 的导入")
 _e("duplicate-user", "User exists", "user {value!r} already exists", "用户 {value!r} 已存在")
+_e("unknown-grant", "Unknown grant", "user {user!r} holds no active grant with id {value!r}",
+   "用户 {user!r} 没有编号为 {value!r} 的有效授权")
+_e("not-a-member", "Not a member of the unit", "user {user!r} is not a member of unit {value!r}",
+   "用户 {user!r} 不是单位 {value!r} 的成员")
+_e("first-user-not-admin", "The first user must be an administrator",
+   "no user exists yet, so the first one must be an administrator of the whole region tree, or nobody could "
+   "manage users: luoshi user add {value} --admin --password-env VAR",
+   "尚无用户，第一个用户必须是全部地区的管理员，否则无人能管理用户：luoshi user add {value} --admin --password-env 变量名")
+_e("last-admin", "The last administrator", "{value!r} is the last enabled administrator of the whole region tree "
+   "({region}); make another administrator first", "{value!r} 是全部地区（{region}）最后一个启用的管理员；请先设立另一位管理员")
 _e("weak-password", "Password too short", "passwords need at least {min} characters", "密码至少需要 {min} 个字符")
 _e("bad-login", "Wrong user name or password", "wrong user name or password", "用户名或密码错误")
 _e("rate-limited", "Too many failed logins", "too many failed logins from this address; try again in {seconds} "
@@ -336,9 +346,9 @@ _e("not-a-demo-workspace", "Not a demo workspace",
    "请用 --db 指定其他文件，或自行删除该文件")
 _e("no-users", "No user guards a public address",
    "refusing to listen on {host}: no user exists, so anyone could write; add an admin first "
-   "(luoshi user add NAME; luoshi user grant NAME --role admin --region 440000) or listen on 127.0.0.1",
-   "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名；"
-   "luoshi user grant 用户名 --role admin --region 440000），或只监听 127.0.0.1")
+   "(luoshi user add NAME --admin --password-env VAR) or listen on 127.0.0.1",
+   "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名 --admin --password-env 变量名），"
+   "或只监听 127.0.0.1")
 _e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail_zh}")
 _e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
 _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "

@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.roles import ROLES, Actor, Grant
 from luoshi.services.audit import log
+from luoshi.store import regions as region_store
 from luoshi.store.db import Database
 
 HASHER = PasswordHasher()  # argon2-cffi's default type is Argon2id
@@ -113,7 +114,34 @@ def require_manage(db: Database, by: Actor, region_code: str | None = None) -> N
         raise by.refusal("manage users", "管理用户")
 
 
-def add_user(db: Database, name: str, password: str | None, *, by: Actor, display_name: str | None = None) -> dict:
+def root_region(db: Database) -> str:
+    """The code of the top region of the tree (the province): where an administrator of everything is granted."""
+    row = region_store.province(db)
+    if row is None:
+        raise Refusal("unknown-region", 404, value="province", example="440000")
+    return row["code"]
+
+
+def root_admins(db: Database) -> list[str]:
+    """Enabled users holding an active admin grant over the root region: who can manage every user.
+    Inside a write it sees that write's own rows (store.db reads on the writing connection)."""
+    return [r["user_name"] for r in db.all(
+        "SELECT DISTINCT g.user_name FROM grants g JOIN users u ON u.name = g.user_name WHERE g.role = 'admin' "
+        "AND g.revoked_at IS NULL AND NOT u.disabled AND g.region_code = ? ORDER BY 1", [root_region(db)])]
+
+
+def check_admin_left(db: Database, name: str, before: list[str]) -> None:
+    """Refuse (inside a write, which is then rolled back) a change that took away the last enabled
+    administrator of the root region (``before``: those there were): nobody could then manage every user."""
+    if before and not root_admins(db):
+        raise Refusal("last-admin", 409, value=name, region=root_region(db))
+
+
+def add_user(db: Database, name: str, password: str | None, *, by: Actor, display_name: str | None = None,
+             role: str | None = None, region_code: str | None = None) -> dict:
+    """A new user, with a first grant when ``role`` is given (over ``region_code``, default the root region),
+    in one transaction.  While no enabled user exists the first must be an administrator of the root region:
+    a plain first user would end the local single user's rights and leave nobody able to manage users."""
     require_manage(db, by)
     if not NAME_RE.match(name or ""):
         raise Refusal("bad-value", column="user name", column_zh="用户名", value=name,
@@ -122,20 +150,34 @@ def add_user(db: Database, name: str, password: str | None, *, by: Actor, displa
         _check_password(password)
     if db.scalar("SELECT count(*) FROM users WHERE name = ?", [name]):
         raise Refusal("duplicate-user", 409, value=name)
+    if role:
+        _check_role(role)
+        region_code = region_code or root_region(db)
+        subtree(db, region_code)
+        require_manage(db, by, region_code)
+    if not has_users(db) and (role != "admin" or region_code != root_region(db)):
+        raise Refusal("first-user-not-admin", 409, value=name)
     with db.write() as con:
         con.execute("INSERT INTO users VALUES (?, ?, ?, ?, false)",
                     [name, display_name, HASHER.hash(password) if password else None, now()])
         log(con, by.name, "user-add", detail={"user": name})
-    return {"user": name, "created": True}
+        gid = _insert_grant(con, name, role, region_code, by) if role else None
+    return {"user": name, "created": True} | ({"grant": gid, "role": role, "region": region_code} if role else {})
 
 
-def set_password(db: Database, name: str, password: str, *, by: Actor) -> None:
+def set_password(db: Database, name: str, password: str, *, by: Actor) -> dict:
+    """A new password, by the user or an administrator; an administrator's reset also ends the user's
+    sessions (whoever held them must sign in with the new password)."""
+    _check_user(db, name)
     if by.name != name:
         require_manage(db, by)
     _check_password(password)
     with db.write() as con:
         con.execute("UPDATE users SET password_hash = ? WHERE name = ?", [HASHER.hash(password), name])
+        if by.name != name:
+            con.execute("UPDATE web_sessions SET ended_at = ? WHERE user_name = ? AND ended_at IS NULL", [now(), name])
         log(con, by.name, "user-password", detail={"user": name})
+    return {"user": name, "password_changed": True}
 
 
 def _check_password(password: str) -> None:
@@ -161,25 +203,39 @@ def grant(db: Database, name: str, role: str, region_code: str, *, by: Actor,
     _indicator_ids(db, indicators, nodes)
     require_manage(db, by, region_code)
     with db.write() as con:
-        gid = con.execute("INSERT INTO grants (user_name, role, region_code, indicators, nodes, granted_by, granted_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING gid",
-                          [name, role, region_code, json.dumps(indicators or []), json.dumps(nodes or []),
-                           by.name, now()]).fetchone()[0]
-        log(con, by.name, "grant", detail={"user": name, "role": role, "region": region_code,
-                                          "indicators": indicators or [], "nodes": nodes or []})
+        gid = _insert_grant(con, name, role, region_code, by, indicators, nodes)
     return {"grant": gid, "user": name, "role": role, "region": region_code}
 
 
-def revoke(db: Database, name: str, *, by: Actor, role: str | None = None, region_code: str | None = None) -> dict:
+def _insert_grant(con, name: str, role: str, region_code: str, by: Actor, indicators=None, nodes=None) -> int:
+    gid = con.execute("INSERT INTO grants (user_name, role, region_code, indicators, nodes, granted_by, granted_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING gid",
+                      [name, role, region_code, json.dumps(indicators or []), json.dumps(nodes or []),
+                       by.name, now()]).fetchone()[0]
+    log(con, by.name, "grant", detail={"user": name, "role": role, "region": region_code,
+                                      "indicators": indicators or [], "nodes": nodes or []})
+    return gid
+
+
+def revoke(db: Database, name: str, *, by: Actor, role: str | None = None, region_code: str | None = None,
+           gid: int | None = None) -> dict:
+    """Revoke a user's active grants (all, those matching role/region, or the one ``gid``).  The last
+    administrator of the root region keeps that grant: without it nobody could manage every user."""
     rows = db.all("SELECT gid, region_code, role FROM grants WHERE user_name = ? AND revoked_at IS NULL"
-                  + (" AND role = ?" if role else "") + (" AND region_code = ?" if region_code else ""),
-                  [name] + ([role] if role else []) + ([region_code] if region_code else []))
+                  + (" AND role = ?" if role else "") + (" AND region_code = ?" if region_code else "")
+                  + (" AND gid = ?" if gid is not None else ""),
+                  [name] + ([role] if role else []) + ([region_code] if region_code else [])
+                  + ([gid] if gid is not None else []))
+    if gid is not None and not rows:
+        raise Refusal("unknown-grant", 404, user=name, value=gid)
     for r in rows:
         require_manage(db, by, r["region_code"])
+    admins = root_admins(db) if any(r["role"] == "admin" for r in rows) else []
     with db.write() as con:
         for r in rows:
             con.execute("UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE gid = ?", [now(), by.name, r["gid"]])
             log(con, by.name, "revoke", detail={"user": name, "role": r["role"], "region": r["region_code"]})
+        check_admin_left(db, name, admins)
         # revoking every grant also ends the user's sessions and tokens
         if not con.execute("SELECT count(*) FROM grants WHERE user_name = ? AND revoked_at IS NULL", [name]).fetchone()[0]:
             con.execute("UPDATE web_sessions SET ended_at = ? WHERE user_name = ? AND ended_at IS NULL", [now(), name])

@@ -10,7 +10,7 @@ from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
 from luoshi.ingest.limits import Limits
 from luoshi.ingest.validate import Checks
-from luoshi.services import access, audit, completeness, imports, template, workflow
+from luoshi.services import access, accounts, audit, completeness, imports, template, workflow
 
 
 class Reporting:
@@ -100,14 +100,25 @@ class Reporting:
         return completeness.completeness(self.db, period, level=level, rids=actor.rids("read"))
 
     # --- users ----------------------------------------------------------------------------------
-    def add_user(self, name, password, *, actor: Actor, display_name=None):
-        return access.add_user(self.db, name, password, by=actor, display_name=display_name)
+    def add_user(self, name, password, *, actor: Actor, display_name=None, admin: bool = False, role=None,
+                 region=None):
+        """A user; ``admin`` makes it an administrator of the root region in the same transaction."""
+        if admin:
+            role, region = "admin", access.root_region(self.db)
+        return access.add_user(self.db, name, password, by=actor, display_name=display_name, role=role,
+                               region_code=region)
+
+    def set_password(self, name, password, *, actor: Actor):
+        return access.set_password(self.db, name, password, by=actor)
+
+    def set_enabled(self, name, enabled: bool, *, actor: Actor):
+        return accounts.set_enabled(self.db, name, enabled, by=actor)
 
     def grant(self, name, role, region, *, actor: Actor, indicators=None, nodes=None):
         return access.grant(self.db, name, role, region, by=actor, indicators=indicators, nodes=nodes)
 
-    def revoke(self, name, *, actor: Actor, role=None, region=None):
-        return access.revoke(self.db, name, by=actor, role=role, region_code=region)
+    def revoke(self, name, *, actor: Actor, role=None, region=None, gid=None):
+        return access.revoke(self.db, name, by=actor, role=role, region_code=region, gid=gid)
 
     def token(self, name, *, actor: Actor, days=90, label=None, role=None, region=None):
         return access.create_token(self.db, name, by=actor, days=days, label=label, role=role, region_code=region)
@@ -115,7 +126,14 @@ class Reporting:
     def revoke_token(self, token_id, *, actor: Actor):
         return access.revoke_token(self.db, token_id, by=actor)
 
+    def tokens(self, name=None, *, actor: Actor) -> list[dict]:
+        return accounts.tokens(self.db, by=actor, name=name)
+
     def users(self, *, actor: Actor) -> list[dict]:
         if not actor.is_admin:
             raise actor.refusal("list users", "列出用户")
         return access.users(self.db)
+
+    def user_overview(self, *, actor: Actor) -> list[dict]:
+        """Every user with grants, unit memberships and tokens (the administrator's pages)."""
+        return accounts.overview(self.db, by=actor)

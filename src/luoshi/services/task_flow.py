@@ -237,3 +237,13 @@ def add_member(db: Database, user: str, unit: str, actor: Actor, *, on: date) ->
         con.execute("INSERT INTO unit_members VALUES (?, ?) ON CONFLICT DO NOTHING", [user, unit])
         audit(con, action="member-add", actor=actor, on=on, user=user, unit=unit)
     return {"user": user, "unit": unit}
+
+
+def remove_member(db: Database, user: str, unit: str, actor: Actor, *, on: date) -> dict:
+    """Stop a web user reporting and deciding for a unit."""
+    if not db.scalar("SELECT count(*) FROM unit_members WHERE user_name = ? AND unit_code = ?", [user, unit]):
+        raise Refusal("not-a-member", 404, user=user, value=unit)
+    with db.write() as con:
+        con.execute("DELETE FROM unit_members WHERE user_name = ? AND unit_code = ?", [user, unit])
+        audit(con, action="member-remove", actor=actor, on=on, user=user, unit=unit)
+    return {"user": user, "unit": unit, "removed": True}

@@ -127,6 +127,9 @@ class TaskDesk:
     def add_member(self, user: str, unit: str, actor: Actor | None = None) -> dict:
         return task_flow.add_member(self.db, user, unit, actor or system(), on=self.today)
 
+    def remove_member(self, user: str, unit: str, actor: Actor | None = None) -> dict:
+        return task_flow.remove_member(self.db, user, unit, actor or system(), on=self.today)
+
     # --- import and export -----------------------------------------------------------------------
     def import_xlsx(self, path, actor: Actor | None = None, **kw) -> dict:
         return task_io.import_xlsx(self.db, path, actor or system(), on=self.today, plan_id=self.plan_id,

@@ -67,6 +67,8 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     documents.install(app, readers)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
     reporting.install(app, ws)
+    from luoshi.web import admin  # the administrator's user pages (issue 15)
+    admin.install(app)
     app.add_middleware(BodyLimit)
     _install_errors(app)
     document(app)
