@@ -113,6 +113,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             allowed=("an email address, or empty", "电子邮件地址，或留空")),
     Setting("smtp_user", "", "the user name to log in to the SMTP server with; empty: no login",
             allowed=("any text", "任意文字")),
+    Setting("site_url", "", "the address users open luoshi at (https://luoshi.example.gov.cn), put before the "
+            "links in emails; empty: the links are paths (/tasks/T-1)",
+            allowed=("an http(s) address, or empty", "http(s) 地址，或留空")),
     Setting("smtp_password_env", "LUOSHI_SMTP_PASSWORD", "the name of the environment variable holding the SMTP "
             "password (the password itself is never stored in the workspace)",
             allowed=("an environment variable name", "环境变量名")),

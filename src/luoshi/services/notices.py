@@ -115,6 +115,8 @@ def set_email(db: Database, user: str, address: str | None, *, by: Actor) -> dic
     if not db.scalar("SELECT count(*) FROM users WHERE name = ?", [user]):
         raise Refusal("unknown-user", 404, value=user)
     with db.write() as con:
-        con.execute("UPDATE users SET email = ? WHERE name = ?", [address, user])
+        con.execute("DELETE FROM user_emails WHERE user_name = ?", [user])
+        if address:
+            con.execute("INSERT INTO user_emails VALUES (?, ?)", [user, address])
         audit.log(con, by.name, "user-email", detail={"user": user, "email": address})
     return {"user": user, "email": address}

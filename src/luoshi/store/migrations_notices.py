@@ -11,7 +11,8 @@ from luoshi.store.migrations import migration
 @migration("0300_notices")
 def notices(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
-    ALTER TABLE users ADD COLUMN email TEXT;
+    -- A table of its own rather than a column of users: code that inserts users by position keeps working.
+    CREATE TABLE user_emails (user_name TEXT PRIMARY KEY, email TEXT NOT NULL);
 
     -- One notice to one user; read_at stays NULL until the user marks it read.
     CREATE SEQUENCE notice_ids;
