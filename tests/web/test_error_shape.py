@@ -114,6 +114,15 @@ CASES = {
     ("GET", "/scorecards"): ("GET", "/scorecards?at=x", {}, 400, "bad-date"),
     ("GET", "/scorecards/{unit}"): ("GET", "/scorecards/nobody", {}, 404, "unknown-unit"),
     ("GET", "/projects"): ("GET", "/projects?at=x", {}, 400, "bad-date"),
+    ("POST", "/tasks/{task_id}/report"): NO_AUTH,
+    ("POST", "/tasks/{task_id}/extension"): NO_AUTH,
+    ("POST", "/tasks/{task_id}/closure"): NO_AUTH,
+    ("POST", "/tasks/{task_id}/decision"): NO_AUTH,
+    ("POST", "/projects/investment"): NO_AUTH,
+    # notices
+    ("GET", "/inbox"): ("GET", "/inbox", {}, 401, "not-authenticated"),
+    ("GET", "/api/inbox"): ("GET", "/api/inbox", {}, 401, "not-authenticated"),
+    ("POST", "/inbox/read"): NO_AUTH,
     # policy documents
     ("GET", "/api/documents"): ("GET", "/api/documents?format=xlsx", {}, 400, "bad-query"),
     ("POST", "/api/documents"): NO_AUTH,

@@ -106,6 +106,24 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "peer those headers are ignored (the Forwarded header always is). Empty: none, the peer is the client",
             allowed=("comma-separated IP addresses or networks (10.0.0.0/8), or empty",
                      "以逗号分隔的 IP 地址或网段（如 10.0.0.0/8），或留空"), check=proxy_networks),
+    # email of notices and reminders (services/mail.py, `luoshi remind`)
+    Setting("smtp_host", "", "the SMTP server that sends notices and reminders by email; empty: no email, "
+            "notices stay in the in-app inbox (/inbox)", allowed=("a host name or address, or empty",
+                                                                 "主机名或地址，或留空")),
+    Setting("smtp_port", 25.0, "the SMTP server's port (25, 587 with starttls, 465 with ssl)", type=float,
+            minimum=1),
+    Setting("smtp_tls", "starttls", "how mail is encrypted: 'none' (plain, for a relay on this machine), "
+            "'starttls' (upgrade after connecting) or 'ssl' (TLS from the start)", choices=("none", "starttls", "ssl")),
+    Setting("smtp_sender", "", "the From address of notices and reminders (luoshi@example.gov.cn)",
+            allowed=("an email address, or empty", "电子邮件地址，或留空")),
+    Setting("smtp_user", "", "the user name to log in to the SMTP server with; empty: no login",
+            allowed=("any text", "任意文字")),
+    Setting("site_url", "", "the address users open luoshi at (https://luoshi.example.gov.cn), put before the "
+            "links in emails; empty: the links are paths (/tasks/T-1)",
+            allowed=("an http(s) address, or empty", "http(s) 地址，或留空")),
+    Setting("smtp_password_env", "LUOSHI_SMTP_PASSWORD", "the name of the environment variable holding the SMTP "
+            "password (the password itself is never stored in the workspace)",
+            allowed=("an environment variable name", "环境变量名")),
     # files given by users, at every door (ingest/limits.py, ingest/archive.py); 1 MB = 1,048,576 bytes
     Setting("import_max_mb", 200.0, "imports: the largest file (CSV, XLSX or JSON) read, in MB; a larger one is "
             "refused with too-large", type=float, minimum=0),

@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 from luoshi.domain.problems import InputError, Refusal, Report
 from luoshi.domain.roles import Actor
 from luoshi.domain.tasks import Milestone, report_due, validate_milestones
+from luoshi.services import notices
 from luoshi.store.db import Database
 
 
@@ -165,6 +166,7 @@ def decide_extension(db: Database, task_id: str, actor: Actor, *, on: date, appr
             con.execute("UPDATE tasks SET deadline = ? WHERE id = ?", [req["new_deadline"], task_id])
         audit(con, action=f"extension-{state}", actor=actor, on=on, task_id=task_id, request_id=req["id"],
               old_deadline=req["old_deadline"], new_deadline=req["new_deadline"], note=note)
+        notices.decided(con, task_id, req, state, actor.name, note)
     return {"request_id": req["id"], "task": task_id, "state": state,
             "deadline": req["new_deadline"] if approve else task["deadline"]}
 
@@ -216,6 +218,7 @@ def decide_closure(db: Database, task_id: str, actor: Actor, *, on: date, close:
                         [percent, task_id])
         audit(con, action=f"closure-{state}", actor=actor, on=on, task_id=task_id, request_id=req["id"],
               reason=reason, percent=percent)
+        notices.decided(con, task_id, req, state, actor.name, reason)
     return {"request_id": req["id"], "task": task_id, "state": state}
 
 

@@ -45,22 +45,34 @@ def wallchart(db: Database, tasks: list[dict], at: date, *, start: date | None =
             "synthetic": any(t["synthetic"] for t in tasks)}
 
 
-def reporting(db: Database, tasks: list[dict], at: date, due_day: int = 5) -> dict[str, dict]:
-    """Per lead unit: reports due by ``at``, made on time, late, missing, and the on-time rate."""
+def report_calls(db: Database, tasks: list[dict], at: date, due_day: int = 5) -> list[dict]:
+    """Every monthly progress report due by ``at``: task, lead unit, month, due day and its state
+    (on_time, late or missing) — the one definition of a task report being due (the scorecards
+    count these, `luoshi remind` reminds of the missing ones)."""
     got = {(r["task_id"], r["period"]): r["on_time"]
            for r in db.all("""SELECT r.task_id, r.period, bool_or(r.on_time) AS on_time FROM task_reports r
                               JOIN tasks t ON t.id = r.task_id AND r.unit_code = t.lead_unit
                               WHERE r.reported_on <= ? GROUP BY 1, 2""", [at])}
-    out: dict[str, Counter] = defaultdict(Counter)
+    out = []
     for t in tasks:
         last = t["closed_on"] if t["closed_at"] else at
         for m in months_between(t["start_date"], min(last, at)):
-            if report_due(m, due_day) > at:
+            due = report_due(m, due_day)
+            if due > at:
                 continue
-            c = out[t["lead_unit"]]
-            c["due"] += 1
             state = got.get((t["id"], m))
-            c["on_time" if state else "late" if state is not None else "missing"] += 1
+            out.append({"task": t["id"], "unit": t["lead_unit"], "month": m, "due": due,
+                        "state": "on_time" if state else "late" if state is not None else "missing"})
+    return out
+
+
+def reporting(db: Database, tasks: list[dict], at: date, due_day: int = 5) -> dict[str, dict]:
+    """Per lead unit: reports due by ``at``, made on time, late, missing, and the on-time rate."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for call in report_calls(db, tasks, at, due_day):
+        c = out[call["unit"]]
+        c["due"] += 1
+        c[call["state"]] += 1
     return {u: {"due": c["due"], "on_time": c["on_time"], "late": c["late"], "missing": c["missing"],
                 "rate": round(c["on_time"] / c["due"] * 100, 2) if c["due"] else None} for u, c in out.items()}
 

@@ -13,7 +13,7 @@ from luoshi.domain.periods import parse_given
 from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.roles import Actor
-from luoshi.services import observations
+from luoshi.services import notices, observations
 from luoshi.services.audit import log, log_changes
 from luoshi.store.db import Database
 
@@ -109,6 +109,8 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
                     WHERE p.key = i.pkey AND (c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked')))""")
         out = observations.apply(con, "_in", by=actor.name, basis=basis, kept=db.kept)
         log_changes(con, actor.name, action, out["changed"], reason=reason)
+        if action == "return":
+            notices.returned(con, out["changed"], actor.name, reason)
     return {"action": action, "state": target, "changed": out["added"] + out["revised"], "waiting_for_children": waiting}
 
 

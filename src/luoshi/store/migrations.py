@@ -36,7 +36,7 @@ def _load_all() -> None:
     # Importing the modules runs their decorators; each area lists its migration module here.
     from luoshi.store import schema  # noqa: F401
     for name in ("luoshi.store.migrations_documents", "luoshi.store.migrations_reporting",
-                 "luoshi.store.migrations_tasks"):
+                 "luoshi.store.migrations_tasks", "luoshi.store.migrations_notices"):
         try:
             __import__(name)
         except ModuleNotFoundError as exc:

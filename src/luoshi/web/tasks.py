@@ -101,8 +101,10 @@ def task_list(request: Request, unit: Optional[str] = None, node: Optional[str] 
 
 @router.get("/tasks/{task_id}", response_class=HTMLResponse, include_in_schema=False)
 def task_page(request: Request, task_id: str, at: Optional[str] = None):
+    from luoshi.web.task_forms import task_page_ctx
+
     t = desk(request).task(task_id, parse_day(at))
-    return page(request, "tasks/task.html", t=t, synthetic=t["synthetic"], **_ctx(request))
+    return page(request, "tasks/task.html", **task_page_ctx(request, t))
 
 
 @router.get("/wallchart", response_class=HTMLResponse, include_in_schema=False)
@@ -137,13 +139,23 @@ def scorecard_page(request: Request, unit: str, at: Optional[str] = None):
 @router.get("/projects", response_class=HTMLResponse, include_in_schema=False)
 def projects_page(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
                   at: Optional[str] = None):
+    return page(request, "tasks/projects.html", **projects_ctx(request, cluster, region, at))
+
+
+def projects_ctx(request: Request, cluster: Optional[str] = None, region: Optional[str] = None,
+                 at: Optional[str] = None) -> dict:
+    from luoshi.web.task_forms import project_rights
+
     d = desk(request)
     day = parse_day(at)
     data = {"by_cluster": d.portfolio(at=day, by="cluster", region=region),
             "by_region": d.portfolio(at=day, by="region", cluster=cluster),
             "projects": d.projects(day, cluster_code=cluster, region_code=region)}
-    return page(request, "tasks/projects.html", data=data, cluster=cluster or "", region=region or "",
-                synthetic=any(p["synthetic"] for p in data["projects"]), **_ctx(request))
+    rights = project_rights(request, d.projects(day))
+    return {"data": data, "cluster": cluster or "", "region": region or "", "rights": rights, "who": rights["who"],
+            "csrf": getattr(request.state, "csrf", ""), "done": request.query_params.get("done", ""),
+            "month": d.today.strftime("%Y-%m"), "synthetic": any(p["synthetic"] for p in data["projects"]),
+            **_ctx(request)}
 
 
 # --- JSON API -------------------------------------------------------------------------------------
@@ -270,3 +282,6 @@ def install(app: FastAPI, dependencies=()) -> None:
         app.state.ws = app.state.dash.ws
     app.include_router(api, dependencies=list(dependencies))
     app.include_router(router, dependencies=list(dependencies))
+    from luoshi.web import inbox, task_forms  # the task and project forms; each user's inbox of notices
+    app.include_router(task_forms.router)
+    inbox.install(app)
