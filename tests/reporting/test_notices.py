@@ -87,6 +87,7 @@ def task_ws(ws):
                      "start_date": date(2025, 1, 1), "deadline": date(2025, 7, 3),
                      "milestones": [Milestone(1, "方案印发", date(2025, 6, 20), 40.0)]}])
     local = Actor.local()
+    ws.reporting.add_user("ada", "correct horse battery", actor=local, admin=True)  # the first user administers
     ws.reporting.add_user("tia", "correct horse battery", actor=local)
     desk.add_member("tia", "gd-iit")
     notices.set_email(ws.db, "tia", "tia@example.gov.cn", by=local)

@@ -25,6 +25,7 @@ def app(ws, desk):
                        {"id": "P-2", "name_zh": "别人的项目", "region_code": "440100", "total_investment": 50.0,
                         "lead_unit": EDU, "plans": {2024: 12.0}}])
     root = Actor.local()
+    access.add_user(ws.db, "ada", PASSWORD, by=root, role="admin")  # the first user is an administrator
     for name, unit in (("lee", IIT), ("sue", OFFICE), ("nat", EDU)):
         access.add_user(ws.db, name, PASSWORD, by=root)
         access.grant(ws.db, name, "reporter", "440000", by=root)
@@ -36,7 +37,7 @@ def signed_in(app, user: str) -> TestClient:
     """A browser signed in as ``user``."""
     c = TestClient(app, base_url="http://127.0.0.1")
     page = c.get("/login")
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = page.text.split('data-form="login"')[1].split('name="csrf_token" value="')[1].split('"')[0]
     r = c.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
     return c

@@ -32,6 +32,7 @@ def server(base_file, tmp_path_factory):
     desk = TaskDesk(ws)
     desk.add_tasks([task("T-1")])
     root = Actor.local()
+    access.add_user(ws.db, "ada", PASSWORD, by=root, role="admin")  # the first user is an administrator
     for name, unit in (("lee", IIT), ("sue", OFFICE)):
         access.add_user(ws.db, name, PASSWORD, by=root)
         access.grant(ws.db, name, "reporter", "440000", by=root)
