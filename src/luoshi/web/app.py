@@ -64,6 +64,7 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     documents.install(app)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
     reporting.install(app, ws)
+    __import__("luoshi.web.desk").web.desk.install(app)  # the reporting desk: entry, review, completeness (issue 15)
     app.add_middleware(BodyLimit)
     _install_errors(app)
     document(app)
