@@ -51,8 +51,10 @@ def _refused(result: dict) -> bool:
 
 
 def _entry_answer(result: dict) -> Response:
-    """The form's result; a refused one in the one error envelope with its problems and fields."""
-    if not _refused(result):
+    """The form's result; a refused save in the one error envelope with its problems and fields.  A
+    check is a question whose answer is the verdict (status valid or invalid, 200), so that the
+    page's per-field check is not a failed request in the browser's console."""
+    if not _refused(result) or result["action"] == "check":
         return _json(result)
     report = Report(file=result["file"], problems=[Problem(**p) for p in result["problems"]])
     summary = {k: v for k, v in result.items() if k != "problems"}
@@ -91,7 +93,8 @@ async def entry_post(request: Request, who: Actor = Depends(auth.csrf_checked)):
     values = [{"indicator": c} | v for c, v in sent.items()]
     result = request.app.state.ws.reporting.enter(region, period, values, actor=who,
                                                   action=form.get("action") or "check")
-    return _entry_page(request, who, region, period, result, sent, 422 if _refused(result) else 200)
+    # refused values are shown at their fields on the page (200: the page is what was asked for)
+    return _entry_page(request, who, region, period, result, sent)
 
 
 @router.get("/api/reporting/entry", summary="The entry form of a region and period: indicators, values, states",
