@@ -175,3 +175,31 @@ def test_an_unchanged_template_reports_unchanged(desk, people, tmp_path):
     assert (res["status"], res["unchanged"], res["added"], res["revised"]) == ("committed", 3, 0, 0)
     assert res["problems"] == []
     assert desk.db.scalar("SELECT count(*) FROM observations") == before
+
+
+def test_the_json_twins(ws):
+    """Over the web (no users: the local user): a refused save is the one envelope with its fields and
+    stores nothing; a check answers its verdict; the completeness API carries the new shares."""
+    from fastapi.testclient import TestClient
+
+    from luoshi.web import create_app
+
+    with ws.db.write() as con:
+        con.executemany("INSERT INTO report_schedule VALUES (?, 'county', 15)", [[c] for c in THREE])
+    ws.record([{"indicator": "tech_transform", "region": LIWAN, "period": "2025-04", "value": 10}])
+    client = TestClient(create_app(ws))
+    body = {"region": LIWAN, "period": "2025-05", "values": [{"indicator": "tech_transform", "value": 30}]}
+    before = ws.db.scalar("SELECT count(*) FROM observations")
+    resp = client.post("/api/reporting/entry", json=body | {"action": "submit"})
+    assert (resp.status_code, resp.json()["code"]) == (422, "jump-without-comment")
+    assert resp.json()["import"]["fields"]["tech_transform"]["outcome"] == "rejected"
+    resp = client.post("/api/reporting/entry", json=body | {"action": "check"})
+    assert (resp.status_code, resp.json()["status"]) == (200, "invalid")
+    assert ws.db.scalar("SELECT count(*) FROM observations") == before
+    assert client.get("/api/reporting/entry", params={"region": LIWAN, "period": "2025-05"}).json()["rows"][1][
+        "previous"] == 10
+    resp = client.post("/api/reporting/review", json={"action": "approve", "items": "all"})
+    assert (resp.status_code, resp.json()["code"]) == (400, "bad-value")
+    row = {r["region"]: r for r in client.get("/api/completeness", params={"period": "2025-05", "level": "county"})
+           .json()}[LIWAN]
+    assert (row["expected"], row["approved_pct"], row["on_time_pct"], row["overdue"]) == (3, 0.0, 0.0, 3)
