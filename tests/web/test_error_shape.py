@@ -163,6 +163,19 @@ CASES = {
     ("POST", "/admin/users/{name}/disable"): NO_AUTH,
     ("POST", "/admin/users/{name}/enable"): NO_AUTH,
     ("POST", "/admin/tokens/{token_id}/revoke"): NO_AUTH,
+    # the reporting desk (web/desk.py)
+    ("GET", "/reporting/entry"): ("GET", "/reporting/entry?region=440103", {}, 401, "not-authenticated"),
+    ("POST", "/reporting/entry"): NO_AUTH,
+    ("GET", "/api/reporting/entry"): ("GET", "/api/reporting/entry?region=440103&period=2025-05", {}, 401,
+                                      "not-authenticated"),
+    ("POST", "/api/reporting/entry"): NO_AUTH,
+    ("GET", "/reporting/review"): ("GET", "/reporting/review", {}, 401, "not-authenticated"),
+    ("POST", "/reporting/review"): NO_AUTH,
+    ("GET", "/api/reporting/review"): ("GET", "/api/reporting/review", {}, 401, "not-authenticated"),
+    ("POST", "/api/reporting/review"): NO_AUTH,
+    ("POST", "/reporting/lock"): NO_AUTH,
+    ("POST", "/api/reporting/lock"): NO_AUTH,
+    ("GET", "/reporting/completeness"): ("GET", "/reporting/completeness", {}, 401, "not-authenticated"),
 }
 PATH_VALUES = {"task_id": "T-none", "cid": "999999", "did": "999999", "action": "accept"}
 

@@ -92,6 +92,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "(0.5: 50 %)", type=float, minimum=0),
     Setting("jump_points", 10.0, "imports: the change in percentage points (for indicators in %) that needs a "
             "comment", type=float, minimum=0),
+    Setting("report_due_days", 15.0, "reporting: the days after a period ends by which its values are due (the "
+            "completeness page's on-time share and overdue reporters); the report_schedule table may set other "
+            "days per indicator and level", type=float, minimum=0),
     Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
             type=bool),
     # the web server (web/auth.py, web/headers.py)

@@ -293,7 +293,8 @@ def _cross_row(con, checks: Checks) -> None:
         _add(con, """SELECT c.row_no, c.sheet, 'value', 'approved-exists',
                      CAST(json_object('approved', o.approved_value) AS TEXT), 102
                      FROM _cand c JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
-                     WHERE o.approved_oid IS NOT NULL AND o.approved_value IS DISTINCT FROM c.value""")
+                     WHERE o.approved_oid IS NOT NULL AND o.latest_state IN ('approved', 'locked')
+                       AND o.approved_value IS DISTINCT FROM c.value""")
     # region against the sum of its children (sum indicators), when every child has a value
     _add(con, f"""
         WITH kids AS (
@@ -309,7 +310,8 @@ def _cross_row(con, checks: Checks) -> None:
         SELECT row_no, sheet, 'value', 'children-sum-mismatch',
                CAST(json_object('value', value, 'n', n, 'total', total, 'tolerance', {checks.tolerance}) AS TEXT), 103
         FROM kids WHERE have = n AND abs(value - total) > {checks.tolerance} * greatest(abs(total), 1e-9)""")
-    # jump against the previous period of the same type (from the file, else the stored latest value)
+    # jump against the previous period of the same type (from the file, else the stored latest value);
+    # a value equal to the stored one was judged when it was stored (a template sent back unchanged)
     _add(con, f"""
         WITH prevkey AS (
             SELECT key, lag(key) OVER (PARTITION BY type ORDER BY key) AS prev,
@@ -321,6 +323,8 @@ def _cross_row(con, checks: Checks) -> None:
             FROM _cand c JOIN prevkey pk ON pk.key = c.pkey
             LEFT JOIN _cand f ON f.iid = c.iid AND f.rid = c.rid AND f.pkey = pk.prev
             LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = pk.prev
+            LEFT JOIN obs_current cur ON cur.iid = c.iid AND cur.rid = c.rid AND cur.pkey = c.pkey
+            WHERE cur.latest_value IS DISTINCT FROM c.value
         ), big AS (
             SELECT *, CASE WHEN ind_base = '%' THEN abs(value - previous) > {checks.jump_points}
                            ELSE previous <> 0 AND abs(value / previous - 1) > {checks.jump_ratio} END AS jumped

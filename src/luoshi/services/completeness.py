@@ -1,43 +1,61 @@
-"""Completeness and timeliness: per region and period, which expected reports have arrived, and
-whether they arrived by the due date (the period's end plus the schedule's days)."""
+"""Completeness and timeliness: per region and period, which expected reports have arrived, been
+approved, and arrived by the due date (the period's end plus the due days: the schedule's for the
+indicator and level, else the ``report_due_days`` setting)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from luoshi.domain.periods import parse_given
 from luoshi.store.db import Database
 
-DEFAULT_DUE_DAYS = 15
+
+def expected_sql(ptype: str, level: str, due_days: str) -> str:
+    """Relation (iid, code, due_days) of the indicators a region of ``level`` reports for a period of
+    type ``ptype`` (SQL expressions): entered ones (not formulas) of that frequency, or, where the
+    schedule names indicators for the level, only those."""
+    return f"""
+        SELECT i.iid, i.code, coalesce(s.due_days, {due_days}) AS due_days
+        FROM indicators i LEFT JOIN report_schedule s ON s.indicator_code = i.code AND s.level = {level}
+        WHERE i.numerator IS NULL AND i.frequency = {ptype}
+          AND (s.indicator_code IS NOT NULL OR NOT EXISTS (SELECT 1 FROM report_schedule WHERE level = {level}))"""
 
 
 def completeness(db: Database, period: str, *, level: str = "city", rids: set[int] | None = None,
-                 due_days: int = DEFAULT_DUE_DAYS) -> list[dict]:
-    """One row per region of ``level``: expected, arrived, on time, late, missing (indicators whose
-    frequency fits the period; the schedule table overrides which indicators and due days)."""
+                 due_days: int = 15, today: date | None = None) -> list[dict]:
+    """One row per region of ``level``: expected, arrived, approved, on time, late, missing and
+    overdue (missing after the due date) values, their shares of the expected in %, and the due date."""
     p = parse_given(period)
-    scope = "AND r.rid IN (SELECT unnest(?::INTEGER[]))" if rids is not None else ""
-    params = [p.key, p.type, level, due_days, level] + ([sorted(rids)] if rids is not None else [])
-    return db.all(f"""
-        WITH per AS (SELECT key, "end" FROM periods WHERE key = ?),
-        expected AS (
-            SELECT i.iid, i.code, coalesce(s.due_days, ?4) AS due_days
-            FROM indicators i LEFT JOIN report_schedule s ON s.indicator_code = i.code AND s.level = ?3
-            WHERE i.numerator IS NULL AND i.frequency = ?2
-              AND (s.indicator_code IS NOT NULL OR NOT EXISTS (SELECT 1 FROM report_schedule WHERE level = ?5))
-        ),
+    scope = "AND r.rid IN (SELECT unnest($6::INTEGER[]))" if rids is not None else ""
+    params = [p.key, p.type, level, int(due_days), today or date.today()] + ([sorted(rids)] if rids is not None else [])
+    due = """(SELECT "end" FROM per) + e.due_days * INTERVAL 1 DAY"""
+    rows = db.all(f"""
+        WITH per AS (SELECT key, "end" FROM periods WHERE key = $1),
+        expected AS ({expected_sql("$2", "$3", "$4")}),
         firsts AS (
             SELECT o.iid, o.rid, min(o.reported_at) FILTER (WHERE o.state IN ('submitted', 'approved', 'locked')) AS first_at
-            FROM observations o WHERE o.pkey = ?1 GROUP BY o.iid, o.rid
+            FROM observations o WHERE o.pkey = $1 GROUP BY o.iid, o.rid
         )
         SELECT r.code AS region, r.name_zh, r.name_en, count(*) AS expected,
                count(f.first_at) AS arrived,
-               count(*) FILTER (WHERE f.first_at <= (SELECT "end" FROM per) + e.due_days * INTERVAL 1 DAY + INTERVAL 1 DAY) AS on_time,
-               count(*) FILTER (WHERE f.first_at > (SELECT "end" FROM per) + e.due_days * INTERVAL 1 DAY + INTERVAL 1 DAY) AS late,
+               count(*) FILTER (WHERE c.latest_state IN ('approved', 'locked')) AS approved,
+               -- due by the end of the due day
+               count(*) FILTER (WHERE f.first_at < {due} + INTERVAL 1 DAY) AS on_time,
+               count(*) FILTER (WHERE f.first_at >= {due} + INTERVAL 1 DAY) AS late,
                count(*) - count(f.first_at) AS missing,
+               count(*) FILTER (WHERE f.first_at IS NULL AND $5::DATE > {due}) AS overdue,
+               CAST(max({due}) AS DATE) AS due,
                round(100.0 * count(f.first_at) / count(*), 1) AS completeness_pct,
+               round(100.0 * count(*) FILTER (WHERE c.latest_state IN ('approved', 'locked')) / count(*), 1)
+                   AS approved_pct,
+               round(100.0 * count(*) FILTER (WHERE f.first_at < {due} + INTERVAL 1 DAY) / count(*), 1) AS on_time_pct,
                list(e.code ORDER BY e.code) FILTER (WHERE f.first_at IS NULL) AS missing_indicators
         FROM regions r CROSS JOIN expected e
         LEFT JOIN firsts f ON f.iid = e.iid AND f.rid = r.rid
-        WHERE r.level = ?3 {scope}
+        LEFT JOIN obs_current c ON c.iid = e.iid AND c.rid = r.rid AND c.pkey = $1
+        WHERE r.level = $3 {scope}
         GROUP BY r.code, r.name_zh, r.name_en ORDER BY r.code
-    """.replace("?1", "$1").replace("?2", "$2").replace("?3", "$3").replace("?4", "$4").replace("?5", "$5")
-        .replace("unnest(?::", "unnest($6::"), params)
+    """, params)
+    for r in rows:
+        r["missing_indicators"] = r["missing_indicators"] or []
+    return rows

@@ -5,7 +5,7 @@ What is due comes from the one definition of each kind, never a second one:
   ``overdue``, milestone states ``due``/``overdue``), to the members of the task's lead unit;
 * a task's monthly progress report: ``task_views.report_calls`` (the latest month due, when missing);
 * a region's values for the last ended month, quarter and year: ``completeness`` (missing indicators;
-  due ``DEFAULT_DUE_DAYS`` after the period ends), to the users holding a reporter grant on that region.
+  due on the date it gives: the schedule's days, else the setting ``report_due_days``, after the period ends), to the users holding a reporter grant on that region.
 
 A reminder's key is (user, item, kind, due date); ``remind`` records the key once the notice is posted
 and, if the user has an address and mail is configured, the email sent.  A recorded key is never sent
@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from luoshi.domain.periods import MONTH, QUARTER, YEAR, containing
 from luoshi.services import notices, task_views
-from luoshi.services.completeness import DEFAULT_DUE_DAYS, completeness
+from luoshi.services.completeness import completeness
 from luoshi.services.mail import Mailer, MailSettings, message
 from luoshi.services.taskdesk import TaskDesk
 
@@ -92,7 +92,7 @@ def task_reminders(desk: TaskDesk, today: date) -> list[Reminder]:
     return out
 
 
-def value_reminders(db, today: date) -> list[Reminder]:
+def value_reminders(db, today: date, due_days: int) -> list[Reminder]:
     users = _users(db)
     reporters = defaultdict(list)
     for g in db.all("SELECT DISTINCT region_code, user_name FROM grants WHERE role = 'reporter' AND revoked_at IS NULL "
@@ -104,15 +104,13 @@ def value_reminders(db, today: date) -> list[Reminder]:
     out = []
     for type_ in (MONTH, QUARTER, YEAR):
         period = containing(today, type_).previous()  # the last one ended
-        due = period.end + timedelta(days=DEFAULT_DUE_DAYS)
-        if today <= due and (due - today).days > SOON_DAYS:
-            continue
-        kind = "values-overdue" if today > due else "values-due"
-        zh, en = KINDS[kind]
         for level in ("city", "county"):
-            for row in completeness(db, period.code, level=level):
-                if not row["missing"]:
+            for row in completeness(db, period.code, level=level, due_days=due_days, today=today):
+                due = row["due"]  # completeness's own due date (the schedule's days, else the setting's)
+                if not row["missing"] or (today <= due and (due - today).days > SOON_DAYS):
                     continue
+                kind = "values-overdue" if today > due else "values-due"
+                zh, en = KINDS[kind]
                 for user in reporters.get(row["region"], []):
                     out.append(Reminder(
                         user, f"{row['region']}@{period.code}", kind, due,
@@ -124,7 +122,8 @@ def value_reminders(db, today: date) -> list[Reminder]:
 
 def due(ws, today: date) -> list[Reminder]:
     """Every reminder due on ``today``, sent or not, in a stable order."""
-    items = task_reminders(TaskDesk(ws), today) + value_reminders(ws.db, today)
+    items = task_reminders(TaskDesk(ws), today) + value_reminders(ws.db, today,
+                                                                  round(ws.setting("report_due_days")))
     return sorted(set(items), key=lambda r: (r.user, r.due, r.item, r.kind))
 
 

@@ -10,7 +10,7 @@ from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
 from luoshi.ingest.limits import Limits
 from luoshi.ingest.validate import Checks
-from luoshi.services import access, accounts, audit, completeness, imports, template, workflow
+from luoshi.services import access, accounts, audit, completeness, desk, imports, template, workflow
 
 
 class Reporting:
@@ -90,6 +90,19 @@ class Reporting:
     def lock_rule(self, plan_id: str, days: int, *, actor: Actor) -> dict:
         return workflow.set_lock_rule(self.db, actor, plan_id, days)
 
+    # --- the desk: entry form and review inbox (services/desk.py) -------------------------------
+    def entry(self, region: str, period: str, *, actor: Actor) -> dict:
+        return desk.entry_rows(self.ws, actor, region, period)
+
+    def enter(self, region: str, period: str, values: list[dict], *, actor: Actor, action: str = "check") -> dict:
+        return desk.enter(self.ws, actor, region, period, values, action)
+
+    def inbox(self, *, actor: Actor, region: str | None = None, period: str | None = None) -> list[dict]:
+        return desk.inbox(self.ws, actor, region=region, period=period)
+
+    def decide(self, action: str, items: list[dict], *, actor: Actor, reason: str | None = None) -> dict:
+        return desk.decide(self.ws, actor, action, items, reason)
+
     # --- reading --------------------------------------------------------------------------------
     def history(self, *, actor: Actor, **filters) -> list[dict]:
         rids = actor.rids("read")
@@ -97,7 +110,8 @@ class Reporting:
         return rows
 
     def completeness(self, period: str, *, actor: Actor, level: str = "city") -> list[dict]:
-        return completeness.completeness(self.db, period, level=level, rids=actor.rids("read"))
+        return completeness.completeness(self.db, period, level=level, rids=actor.rids("read"),
+                                         due_days=round(self.ws.setting("report_due_days")), today=self.ws.today)
 
     # --- users ----------------------------------------------------------------------------------
     def add_user(self, name, password, *, actor: Actor, display_name=None, admin: bool = False, role=None,

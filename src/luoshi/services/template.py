@@ -11,6 +11,7 @@ from pathlib import Path
 from luoshi.domain.periods import parse_given
 from luoshi.domain.problems import Refusal
 from luoshi.domain.scales import SCALES, gbk_safe, split_unit
+from luoshi.services.completeness import expected_sql
 from luoshi.store.db import Database
 from luoshi.store.xlsx_files import save_workbook
 
@@ -22,17 +23,18 @@ EDITABLE = ("value", "unit", "comment")
 
 def template_rows(db: Database, region: str, period: str, iids: set[int] | None = None) -> tuple[dict, list[dict]]:
     p = parse_given(period)
-    reg = db.one("SELECT rid, code, name_zh, name_en FROM regions WHERE code = ?", [region])
+    reg = db.one("SELECT rid, code, level, name_zh, name_en FROM regions WHERE code = ?", [region])
     if reg is None:
         raise Refusal("unknown-region", 404, value=region)
     prev = p.previous()
-    rows = db.all("""SELECT i.iid, i.code, i.name_zh, i.name_en, i.unit, i.min_value, i.max_value, i.decimals,
-                            c.latest_value AS previous, cur.latest_value AS current
-                     FROM indicators i
+    rows = db.all(f"""SELECT i.iid, i.code, i.name_zh, i.name_en, i.unit, i.min_value, i.max_value, i.decimals,
+                            c.latest_value AS previous, cur.latest_value AS current, o.comment
+                     FROM indicators i JOIN ({expected_sql("?", "?", "0")}) e ON e.iid = i.iid
                      LEFT JOIN obs_current c ON c.iid = i.iid AND c.rid = ? AND c.pkey = ?
                      LEFT JOIN obs_current cur ON cur.iid = i.iid AND cur.rid = ? AND cur.pkey = ?
-                     WHERE i.frequency = ? AND i.numerator IS NULL ORDER BY i.iid""",
-                  [reg["rid"], prev.key, reg["rid"], p.key, p.type])
+                     LEFT JOIN observations o ON o.oid = cur.latest_oid
+                     ORDER BY i.iid""",
+                  [reg["level"], p.type, reg["level"], reg["rid"], prev.key, reg["rid"], p.key])
     if iids is not None:
         rows = [r for r in rows if r["iid"] in iids]
     return {"region": reg, "period": p.code, "previous": prev.code}, rows
@@ -74,7 +76,7 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
     for n, r in enumerate(rows, start=2):
         values = {"indicator": r["code"], "name": f"{r['name_zh']} {r['name_en']}", "region": info["region"]["code"],
                   "period": info["period"], "unit": gbk_safe(r["unit"]), "previous": r["previous"],
-                  "value": r["current"]}
+                  "value": r["current"], "comment": r["comment"]}  # sent back unchanged, the row is unchanged
         for k, col in key_of.items():
             c = ws.cell(row=n, column=col, value=values.get(k))
             if k in ("region", "period", "indicator"):

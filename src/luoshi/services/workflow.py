@@ -80,10 +80,11 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
         where.append("c.iid IN (SELECT unnest(?::INTEGER[]))")
         params.append(sorted(iids))
     with db.write() as con:
+        # the reporter's comment stays with the value; the reason is the audit entry's
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
-            SELECT c.iid, c.rid, c.pkey, c.latest_value AS value, CAST(? AS TEXT) AS state, c.source,
-                   CAST(? AS TEXT) AS comment
-            FROM obs_current c WHERE {' AND '.join(where)}""", [target, reason] + params)
+            SELECT c.iid, c.rid, c.pkey, c.latest_value AS value, CAST(? AS TEXT) AS state, c.source, o.comment
+            FROM obs_current c LEFT JOIN observations o ON o.oid = c.latest_oid
+            WHERE {' AND '.join(where)}""", [target] + params)
         n = con.execute("SELECT count(*) FROM _in").fetchone()[0]
         if n == 0 and allowed is not None and region:
             raise actor.refusal(f"{action} values of {region}", f"{TRANSITION_ZH[action]}地区 {region} 的数值")

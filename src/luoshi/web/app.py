@@ -69,6 +69,8 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     reporting.install(app, ws)
     from luoshi.web import admin  # the administrator's user pages (issue 15)
     admin.install(app)
+    from luoshi.web import desk  # the reporting desk: entry, review, completeness (issue 15)
+    desk.install(app)
     app.add_middleware(BodyLimit)
     _install_errors(app)
     document(app)
