@@ -32,7 +32,7 @@ def install(app: FastAPI) -> FastAPI:
     return app
 
 
-def _ctx(request: Request, who: Actor) -> dict:
+def _ctx(request: Request) -> dict:
     lang, _ = request_lang(request)
     pick = 0 if lang == "zh" else 1
     return {"L": lambda zh, en: zh if pick == 0 else en,
@@ -64,7 +64,7 @@ def _entry_answer(result: dict) -> Response:
 def _entry_page(request: Request, who: Actor, region: str | None, period: str | None, result: dict | None = None,
                 sent: dict | None = None, status: int = 200) -> HTMLResponse:
     ws = request.app.state.ws
-    ctx = _ctx(request, who)
+    ctx = _ctx(request)
     if not region:
         resp = page(request, "reporting/entry.html", form=None, regions=desk.report_regions(ws.db, who),
                     periods=desk.due_periods(ws.db, ws.today), period=period or "", result=None, sent={},
@@ -136,7 +136,7 @@ def _review_page(request: Request, who: Actor, region: str | None, period: str |
         groups.setdefault((r["region"], r["period"]), []).append(r)
     resp = page(request, "reporting/review.html", groups=groups, rows=rows, region=region or "", period=period or "",
                 done=done, plans=desk.plans(ws.db) if who.is_admin else [],
-                bottom_up=ws.setting("approval_bottom_up"), synthetic=False, **_ctx(request, who))
+                bottom_up=ws.setting("approval_bottom_up"), synthetic=False, **_ctx(request))
     resp.status_code = status
     return resp
 
@@ -206,4 +206,4 @@ def completeness_page(request: Request, period: Optional[str] = None, level: str
     rows = ws.reporting.completeness(p.code, actor=who, level=level)
     return page(request, "reporting/completeness.html", rows=rows, period=p.code, level=level,
                 due_days=round(ws.setting("report_due_days")), periods=desk.due_periods(ws.db, ws.today),
-                json_url=f"/api/completeness?period={p.code}&level={level}", synthetic=False, **_ctx(request, who))
+                json_url=f"/api/completeness?period={p.code}&level={level}", synthetic=False, **_ctx(request))
