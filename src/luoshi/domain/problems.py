@@ -365,10 +365,10 @@ _e("bad-email", "Bad email address", "{value!r} is not an email address (name@ho
    "{value!r} 不是有效的电子邮件地址（name@host）")
 _e("smtp-unreachable", "Mail server unreachable", "cannot reach the mail server {host}:{port} ({detail}); "
    "no reminder was marked sent, run the command again once the server answers",
-   "无法连接邮件服务器 {host}:{port}（{detail}）；提醒均未标记为已发送，服务器恢复后请重新运行")
+   "无法连接邮件服务器 {host}:{port}（{detail_zh}）；提醒均未标记为已发送，服务器恢复后请重新运行")
 _e("smtp-refused", "Mail server refused", "the mail server {host}:{port} refused: {detail}; "
    "no reminder was marked sent (check smtp_user, its password variable {env} and smtp_sender)",
-   "邮件服务器 {host}:{port} 拒绝：{detail}；提醒均未标记为已发送（请检查 smtp_user、密码环境变量 {env} 和 smtp_sender）")
+   "邮件服务器 {host}:{port} 拒绝：{detail_zh}；提醒均未标记为已发送（请检查 smtp_user、密码环境变量 {env} 和 smtp_sender）")
 _e("internal-error", "Internal error", "internal error; the server log has the details", "服务器内部错误，详情见服务器日志")
 
 
