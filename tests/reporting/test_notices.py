@@ -191,3 +191,27 @@ def test_user_email_command(ws, people):
         assert again.db.scalar("SELECT email FROM user_emails WHERE user_name = 'rita'") == "rita@example.gov.cn"
     finally:
         again.close()
+
+
+def test_the_server_sends_reminders_for_a_scheduler_and_an_admin_sets_addresses(task_ws, smtp):
+    """While `luoshi serve` holds the file a command cannot open it: a scheduler asks the server
+    (an administrator's token), and an administrator sets addresses on /admin/users."""
+    from fastapi.testclient import TestClient
+
+    from luoshi.web import create_app
+
+    ws, (controller, inbox) = task_ws, smtp
+    configure(ws, controller.port)
+    admin = ws.reporting.actor("ada")
+    c = TestClient(create_app(ws), base_url="http://127.0.0.1")
+    bearer = lambda who: {"Authorization": "Bearer " + ws.reporting.token(who, actor=admin, days=1)["token"]}  # noqa: E731
+    r = c.post("/api/remind", headers=bearer("tia"))
+    assert (r.status_code, r.json()["code"]) == (403, "not-permitted") and inbox.messages == []
+    r = c.post("/admin/users/tia/email", data={"address": "tia@liwan.example.gov.cn"}, headers=bearer("ada"))
+    assert r.status_code == 200  # the address mailed below
+    r = c.post("/api/remind", data={"dry_run": "true"}, headers=bearer("ada"))
+    assert r.status_code == 200 and r.json()["due"] == 3 and inbox.messages == []
+    r = c.post("/api/remind", headers=bearer("ada"))
+    assert (r.json()["posted"], r.json()["emailed"]) == (3, 3)
+    assert {tuple(rcpt) for rcpt, _ in inbox.messages} == {("tia@liwan.example.gov.cn",)}
+    assert c.post("/api/remind", headers=bearer("ada")).json()["posted"] == 0  # each once

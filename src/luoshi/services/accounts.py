@@ -52,10 +52,11 @@ def tokens(db: Database, *, by: Actor, name: str | None = None) -> list[dict]:
 
 
 def overview(db: Database, *, by: Actor) -> list[dict]:
-    """Every user with their active grants, unit memberships and API tokens (administrators)."""
+    """Every user with their email address, active grants, unit memberships and API tokens (administrators)."""
     require_manage(db, by)
-    users = db.all("SELECT name, display_name, NOT disabled AS enabled, created_at, password_hash IS NOT NULL "
-                   "AS has_password FROM users ORDER BY name")
+    users = db.all("SELECT u.name, u.display_name, NOT u.disabled AS enabled, u.created_at, u.password_hash IS NOT NULL "
+                   "AS has_password, e.email FROM users u LEFT JOIN user_emails e ON e.user_name = u.name "
+                   "ORDER BY u.name")
     grants: dict[str, list] = {}
     for g in db.all("""SELECT g.gid, g.user_name, g.role, g.region_code, r.name_zh, r.name_en, g.indicators, g.nodes
                        FROM grants g LEFT JOIN regions r ON r.code = g.region_code

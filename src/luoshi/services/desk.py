@@ -64,7 +64,7 @@ def entry_rows(ws, actor: Actor, region: str, period: str) -> dict:
                (cur.latest_state = 'draft' AND last.action = 'return') AS returned,
                CASE WHEN last.action = 'return' THEN last.reason END AS reason,
                CASE WHEN last.action = 'return' THEN last.by END AS returned_by,
-               (SELECT {'comparator': t.comparator, 'value': t.value, 'high': t.value_high, 'period': tp.code}
+               (SELECT {{'comparator': t.comparator, 'value': t.value, 'high': t.value_high, 'period': tp.code}}
                 FROM targets t JOIN periods tp ON tp.key = t.pkey
                 WHERE t.iid = i.iid AND t.rid = $1 AND tp.start <= per.start AND tp."end" >= per."end"
                 ORDER BY tp.days LIMIT 1) AS target,

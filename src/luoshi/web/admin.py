@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import ROLES, Actor
-from luoshi.services import access, accounts
+from luoshi.services import access, accounts, notices
 from luoshi.services.taskdesk import TaskDesk
 from luoshi.web import auth
 from luoshi.web.openapi import errors
@@ -118,6 +118,12 @@ def remove_unit(request: Request, name: str, unit: str, who: Actor = Depends(aut
 def reset_password(request: Request, name: str, password: str = Form(...), who: Actor = Depends(auth.csrf_checked)):
     return _act(request, who, lambda: _ws(request).reporting.set_password(name, password, actor=who),
                 (f"已重设 {name} 的密码", f"Password of {name} reset"))
+
+
+@router.post("/admin/users/{name}/email", response_class=HTMLResponse)
+def set_email(request: Request, name: str, address: str = Form(""), who: Actor = Depends(auth.csrf_checked)):
+    return _act(request, who, lambda: notices.set_email(_ws(request).db, name, address, by=who),
+                (f"已保存 {name} 的邮箱", f"Email of {name} saved"))
 
 
 @router.post("/admin/users/{name}/disable", response_class=HTMLResponse)

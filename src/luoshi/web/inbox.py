@@ -4,16 +4,16 @@ count with the latest notices as JSON at /api/inbox."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
-from luoshi.services import notices
+from luoshi.services import notices, reminders
 from luoshi.web import auth
-from luoshi.web.body import posted
+from luoshi.web.body import flag, posted
 from luoshi.web.openapi import errors
 from luoshi.web.pages import page
-from luoshi.web.render import asks_for_html
+from luoshi.web.render import asks_for_html, to_json
 from luoshi.web.tasks import _ctx
 
 router = APIRouter()
@@ -58,6 +58,18 @@ async def mark_read(request: Request, who: Actor = Depends(auth.csrf_checked)):
     if asks_for_html(request):
         return RedirectResponse("/inbox", status_code=303)
     return JSONResponse(out)
+
+
+@router.post("/api/remind", tags=["notices"], summary="Post and email the reminders due, each once (administrators)",
+             responses=errors(401, 403, 502, 503))
+async def remind(request: Request, who: Actor = Depends(auth.csrf_checked)):
+    """What `luoshi remind` does, for a scheduler while `luoshi serve` holds the workspace (a command
+    cannot open it then): ``curl -X POST -H "Authorization: Bearer $TOKEN" …/api/remind``."""
+    if not who.is_admin:
+        raise who.refusal("send reminders", "发送提醒")
+    ws = request.app.state.ws
+    out = reminders.remind(ws, ws.today, dry_run=flag(await posted(request), "dry_run"))
+    return Response(to_json(out), media_type="application/json")
 
 
 def install(app: FastAPI) -> None:

@@ -35,6 +35,8 @@ MEANING = {
     413: "the upload is larger than allowed",
     422: "the file or request was read, but its content is refused (the problems say where)",
     429: "too many failed sign-ins: wait",
+    502: "a server luoshi depends on refused (the mail server refused the login or TLS)",
+    503: "a server luoshi depends on cannot be reached (the mail server): try again later",
 }
 
 
