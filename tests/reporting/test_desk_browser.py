@@ -31,6 +31,7 @@ def server(base_db, tmp_path_factory):
     ws.record([{"indicator": c, "region": "440103", "period": "2025-04", "value": v}
                for c, v in zip(THREE, (4.0, 10, 2.5))])
     r, local = ws.reporting, Actor.local()
+    r.add_user("ada", PASSWORD, actor=local, admin=True)  # the first user is an administrator
     for name, role, region in (("rita", "reporter", "440103"), ("rui", "reviewer", "440100")):
         r.add_user(name, PASSWORD, actor=local)
         r.grant(name, role, region, actor=local)
@@ -48,7 +49,7 @@ def browser():
 def signed_in(browser, server, name: str, width: int = 1280):
     ctx = browser.new_context(viewport={"width": width, "height": 800}, base_url=server)
     form = ctx.request.get("/login").text()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    token = re.search(r'data-form="login".*?name="csrf_token" value="([^"]+)"', form, re.S).group(1)
     resp = ctx.request.post("/login", form={"username": name, "password": PASSWORD, "csrf_token": token},
                             max_redirects=0)
     assert resp.status == 303
