@@ -142,6 +142,14 @@ def test_completeness_shares(desk, people):
     assert (liwan["overdue"], liwan["missing_indicators"], str(liwan["due"])) == (1, ["tech_transform"], "2025-06-15")
     assert (haizhu["arrived"], haizhu["overdue"], haizhu["completeness_pct"]) == (0, 3, 0.0)
     assert len(rows) == 11  # the reviewer reads Guangzhou's districts only
+    # Guangzhou reports through its 11 districts, 3 scheduled indicators each: 33 expected, Liwan's 2 in,
+    # 1 approved, the other 31 overdue, and every district still missing something
+    (gz,) = r.completeness("2025-05", actor=rui, level="city")
+    assert (gz["region"], gz["expected"], gz["arrived"], gz["approved"], gz["overdue"]) == ("440100", 33, 2, 1, 31)
+    assert (gz["reports_itself"], len(gz["reporters"]), len(gz["missing_regions"])) == (False, 11, 11)
+    # Dongguan has no counties: it reports itself, every entered monthly indicator (no city schedule)
+    dongguan = {x["region"]: x for x in r.completeness("2025-05", actor=people["ada"], level="city")}["441900"]
+    assert (dongguan["expected"], dongguan["reports_itself"], dongguan["reporters"]) == (20, True, ["441900"])
     with desk.db.write() as con:  # the schedule's days: due in the 23rd century, what came is on time
         con.execute("UPDATE report_schedule SET due_days = 100000")
     liwan = {x["region"]: x for x in r.completeness("2025-05", actor=rui, level="county")}[LIWAN]

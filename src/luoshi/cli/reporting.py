@@ -113,7 +113,8 @@ def register(app: typer.Typer) -> None:
         ws = workspace()
         rows = ws.reporting.completeness(period, actor=acting(ws, user), level=level)
         if not as_json:
-            rows = [{k: v for k, v in r.items() if k != "missing_indicators"} for r in rows]
+            lists = ("missing_indicators", "reporters", "missing_regions")  # in --json; too long for a table
+            rows = [{k: v for k, v in r.items() if k not in lists} for r in rows]
         emit(rows, as_json=as_json, title=f"completeness {period}")
 
     @app.command()

@@ -106,8 +106,10 @@ def value_reminders(db, today: date, due_days: int) -> list[Reminder]:
         period = containing(today, type_).previous()  # the last one ended
         for level in ("city", "county"):
             for row in completeness(db, period.code, level=level, due_days=due_days, today=today):
-                due = row["due"]  # completeness's own due date (the schedule's days, else the setting's)
-                if not row["missing"] or (today <= due and (due - today).days > SOON_DAYS):
+                # completeness's own due date (the schedule's days, else the setting's); a city with counties
+                # is reminded through its counties' rows
+                due = row["due"]
+                if not row["reports_itself"] or not row["missing"] or (today <= due and (due - today).days > SOON_DAYS):
                     continue
                 kind = "values-overdue" if today > due else "values-due"
                 zh, en = KINDS[kind]
