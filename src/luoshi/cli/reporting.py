@@ -113,8 +113,9 @@ def register(app: typer.Typer) -> None:
         ws = workspace()
         rows = ws.reporting.completeness(period, actor=acting(ws, user), level=level)
         if not as_json:
-            lists = ("missing_indicators", "reporters", "missing_regions")  # in --json; too long for a table
-            rows = [{k: v for k, v in r.items() if k not in lists} for r in rows]
+            shown = ("region", "name_zh", "expected", "arrived", "approved", "overdue", "due", "completeness_pct",
+                     "approved_pct", "on_time_pct")  # the rest (names of what is missing) in --json
+            rows = [{k: r[k] for k in shown} for r in rows]
         emit(rows, as_json=as_json, title=f"completeness {period}")
 
     @app.command()
