@@ -11,14 +11,16 @@ from typing import Optional
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
+from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.roles import Actor
 from luoshi.services import desk
 from luoshi.web import auth
 from luoshi.web.body import flag, posted, text
 from luoshi.web.openapi import errors, fields_body, named
 from luoshi.web.pages import page
+from luoshi.web.reporting import import_answer
 from luoshi.web.render import request_lang, to_json
+from luoshi.web.tasks import _ctx as words
 
 router = APIRouter()
 TEXT = ("string", "number")
@@ -33,31 +35,22 @@ def install(app: FastAPI) -> FastAPI:
 
 
 def _ctx(request: Request) -> dict:
-    lang, _ = request_lang(request)
-    pick = 0 if lang == "zh" else 1
-    return {"L": lambda zh, en: zh if pick == 0 else en,
-            "state_word": lambda s: STATE_WORDS.get(s, (s, s))[pick],
-            "nm": lambda o, p="name": (o.get(f"{p}_zh") if pick == 0 else o.get(f"{p}_en")) or o.get(f"{p}_zh") or "",
-            "msg": lambda prob: (prob.get("message_zh") if pick == 0 else prob.get("message")) or prob.get("message")}
+    """The task pages' words (names by language) and the desk's: states and problems' messages."""
+    pick = 0 if request_lang(request)[0] == "zh" else 1
+    return words(request) | {
+        "state_word": lambda s: STATE_WORDS.get(s, (s, s))[pick],
+        "msg": lambda prob: (prob.get("message_zh") if pick == 0 else prob.get("message")) or prob.get("message")}
 
 
 def _json(data, status: int = 200) -> Response:
     return Response(to_json(data), media_type="application/json", status_code=status)
 
 
-def _refused(result: dict) -> bool:
-    return result["status"] in ("rejected", "invalid")
-
-
 def _entry_answer(result: dict) -> Response:
-    """The form's result; a refused save in the one error envelope with its problems and fields.  A
-    check is a question whose answer is the verdict (status valid or invalid, 200), so that the
-    page's per-field check is not a failed request in the browser's console."""
-    if not _refused(result) or result["action"] == "check":
-        return _json(result)
-    report = Report(file=result["file"], problems=[Problem(**p) for p in result["problems"]])
-    summary = {k: v for k, v in result.items() if k != "problems"}
-    return _json(InputError(report, 422).envelope() | {"import": summary}, 422)
+    """The form's result as an import's (a refused save in the one error envelope); a check is a
+    question whose answer is the verdict (status valid or invalid, 200), so that the page's per-field
+    check is not a failed request in the browser's console."""
+    return _json(result) if result["action"] == "check" else import_answer(result)
 
 
 # --- entry ----------------------------------------------------------------------------------------

@@ -44,6 +44,11 @@ def request_lang(request: Request) -> tuple[str, bool]:
     return request.app.state.dash.default_lang if request.app.state.dash.default_lang in LANGS else "zh", False
 
 
+def in_lang(lang: str):
+    """``L(zh, en)``: the words of the page's language, for strings a template writes in both."""
+    return lambda zh, en: zh if lang == "zh" else en
+
+
 def sparkline(points: list, width: int = 96, height: int = 24) -> Markup:
     """An inline SVG polyline of the values (no axes); empty when there are fewer than two."""
     vals = [p["value"] for p in points if p.get("value") is not None]
@@ -83,7 +88,7 @@ class Renderer:
         switch = f"{u.path}?{u.query}"
         return self.env.get_template(template).render(
             request=request, i18n=i18n, lang=lang, switch_url=switch, path=request.url.path,
-            query=request.url.query, **ctx)
+            query=request.url.query, **{"L": in_lang(lang)} | ctx)
 
     def personal(self, request: Request, html: str, lang: str) -> str:
         """``html`` with the header's sign-in box for this caller: a sign-in link, or their name, role
@@ -91,7 +96,7 @@ class Renderer:
         who = signed_in(request)
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         box = self.env.get_template("_account.html").render(
-            i18n=Translator(lang), lang=lang, who=who, csrf=getattr(request.state, "csrf", ""), path=request.url.path,
+            i18n=Translator(lang), lang=lang, L=in_lang(lang), who=who, csrf=getattr(request.state, "csrf", ""), path=request.url.path,
             users=request.app.state.dash.has_users(), next=here)
         return html.replace(ACCOUNT_MARK, box, 1)
 

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
@@ -23,7 +23,7 @@ from luoshi.web.auth import (LOGIN_CSRF_COOKIE, SESSION_COOKIE, actor, client_ad
 from luoshi.web.body import flag, posted, save_upload, text
 from luoshi.web.openapi import HTML, JSON, SDMX_CSV, XLSX, errors, fields_body, named, success
 from luoshi.web.pages import page
-from luoshi.web.render import asks_for_html
+from luoshi.web.render import asks_for_html, to_json
 
 router = APIRouter()
 TEXT = ("string", "number")  # web.body.text: a code may come as a JSON number (440103)
@@ -120,20 +120,22 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
 async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                      who: Actor = Depends(csrf_checked)):
-    return _answer(await _import(request, who, file, kind, mode, dry_run))
+    return import_answer(await _import(request, who, file, kind, mode, dry_run))
 
 
-def _refused(result: dict) -> bool:
+def refused(result: dict) -> bool:
     return result["status"] in ("rejected", "invalid")
 
 
-def _answer(result: dict) -> JSONResponse:
-    """An import's result; a refused file in the one error envelope (its report), with the import's summary."""
-    if not _refused(result):
-        return JSONResponse(result)
+def import_answer(result: dict) -> Response:
+    """An import's result (an upload's, or the entry form's: the same write); a refused one in the one
+    error envelope (its report), with the import's summary."""
+    if not refused(result):
+        return Response(to_json(result), media_type="application/json")
     report = Report(file=result["file"], problems=[Problem(**p) for p in result["problems"]])
     summary = {k: v for k, v in result.items() if k != "problems"}
-    return JSONResponse(InputError(report, 422).envelope() | {"import": summary}, status_code=422)
+    return Response(to_json(InputError(report, 422).envelope() | {"import": summary}), status_code=422,
+                    media_type="application/json")
 
 
 @router.get("/api/imports")
@@ -208,10 +210,10 @@ async def upload_page(request: Request, file: UploadFile = File(...), kind: str 
                       who: Actor = Depends(csrf_checked)):
     result = await _import(request, who, file, kind, mode, dry_run)
     if not asks_for_html(request):
-        return _answer(result)
+        return import_answer(result)
     ws = request.app.state.ws
     response = page(request, "reporting/imports.html", imports=ws.reporting.imports(who), result=result)
-    response.status_code = 422 if _refused(result) else 200
+    response.status_code = 422 if refused(result) else 200
     return response
 
 
