@@ -13,19 +13,13 @@ from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import Refusal, Report, one_of
 from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.roles import Actor
-from luoshi.services import observations, workflow
+from luoshi.domain.scales import split_unit
+from luoshi.services import access, observations, workflow
 from luoshi.services.completeness import expected_sql
 
 ACTIONS = ("check", "draft", "submit")
 READ_ONLY = ("approved", "locked")
 DECISIONS = ("approve", "return")
-
-
-def _region(db, code: str | None) -> dict:
-    reg = db.one("SELECT rid, code, level, name_zh, name_en FROM regions WHERE code = ?", [code]) if code else None
-    if reg is None:
-        raise Refusal("unknown-region", 404, value=code or "")
-    return reg
 
 
 def due_periods(db, today: date) -> list[str]:
@@ -49,7 +43,7 @@ def entry_rows(ws, actor: Actor, region: str, period: str) -> dict:
     last period's value, the target, the current value, state and comment, whether it was returned
     (and why) and whether the caller may change it."""
     db = ws.db
-    reg = _region(db, region)
+    reg = ws.region(region)
     p = parse_given(period)
     actor.require("report", reg["rid"], target=f"region {reg['code']}", target_zh=f"地区 {reg['code']}")
     rows = db.all(f"""
@@ -92,7 +86,7 @@ def enter(ws, actor: Actor, region: str, period: str, values: list[dict], action
     write's summary with, per indicator, its outcome and problems."""
     if action not in ACTIONS:
         raise Refusal("bad-value", column="action", value=action, **one_of(ACTIONS))
-    reg = _region(ws.db, region)
+    reg = ws.region(region)
     p = parse_given(period)
     rows = [{"indicator": v.get("indicator"), "region": reg["code"], "period": p.code, "value": v.get("value"),
              "unit": v.get("unit") or None, "comment": v.get("comment") or None}
@@ -136,12 +130,14 @@ def inbox(ws, actor: Actor, *, region: str | None = None, period: str | None = N
         where.append("c.iid IN (SELECT unnest(?::INTEGER[]))")
         params.append(sorted(iids))
     if region:
-        where.append("c.rid IN (WITH RECURSIVE t(rid) AS (SELECT ?::INTEGER UNION SELECT l.rid FROM region_links l "
-                     "JOIN t ON l.parent_rid = t.rid) SELECT rid FROM t)")
-        params.append(_region(db, region)["rid"])
+        where.append("c.rid IN (SELECT unnest(?::INTEGER[]))")
+        params.append(sorted(access.subtree(db, region)[1]))
     if period:
         where.append("c.pkey = ?")
         params.append(parse_given(period).key)
+    checks = ws.reporting.checks()
+    units = [r["unit"] for r in db.all("SELECT DISTINCT unit FROM indicators WHERE unit IS NOT NULL")]
+    percent = sorted(u for u in units if split_unit(u)[1] == "%")  # base unit %, as the import splits it
     rows = db.all(f"""
         SELECT g.code AS region, g.name_zh AS region_zh, g.name_en AS region_en, i.code AS indicator,
                i.name_zh, i.name_en, i.unit, p.code AS period, c.latest_value AS value, c.approved_value,
@@ -150,6 +146,9 @@ def inbox(ws, actor: Actor, *, region: str | None = None, period: str | None = N
                   AND q.revision < o.revision AND q.value IS DISTINCT FROM o.value ORDER BY q.revision DESC LIMIT 1)
                    AS before,
                prev.latest_value AS previous,
+               coalesce({checks.jumped_sql("c.latest_value", "prev.latest_value", "list_contains(?::TEXT[], i.unit)")},
+                        false)
+                   AS jump,
                (SELECT count(*) FROM region_links l LEFT JOIN obs_current k ON k.rid = l.rid AND k.iid = c.iid
                        AND k.pkey = c.pkey
                 WHERE l.parent_rid = c.rid AND {valid_on_sql('l', 'p.start')}
@@ -159,23 +158,12 @@ def inbox(ws, actor: Actor, *, region: str | None = None, period: str | None = N
         LEFT JOIN periods pp ON pp.type = p.type AND pp."end" = p.start - INTERVAL 1 DAY
         LEFT JOIN obs_current prev ON prev.iid = c.iid AND prev.rid = c.rid AND prev.pkey = pp.key
         WHERE {' AND '.join(where)}
-        ORDER BY p.code DESC, g.code, i.iid""", params)
-    checks = ws.reporting.checks()
+        ORDER BY p.code DESC, g.code, i.iid""", [percent] + params)
     bottom_up = ws.setting("approval_bottom_up")
     for r in rows:
         r["change"] = None if r["before"] is None or r["value"] is None else r["value"] - r["before"]
-        r["jump"] = _jump(r["value"], r["previous"], r["unit"], checks)
         r["waits_for_children"] = bool(bottom_up and r["children_waiting"])
     return rows
-
-
-def _jump(value, previous, unit: str, checks) -> bool:
-    """The import's plausibility rule (ingest/validate.py), as a flag for the reviewer."""
-    if value is None or previous is None:
-        return False
-    if unit.endswith("%"):
-        return abs(value - previous) > checks.jump_points
-    return previous != 0 and abs(value / previous - 1) > checks.jump_ratio
 
 
 def decide(ws, actor: Actor, action: str, items: list[dict], reason: str | None = None) -> dict:
@@ -197,10 +185,6 @@ def decide(ws, actor: Actor, action: str, items: list[dict], reason: str | None 
         out["waiting_for_children"] += res["waiting_for_children"]
         out["items"].append(item | {"changed": res["changed"]})
     return out
-
-
-def plans(db) -> list[dict]:
-    return db.all("SELECT id, name_zh, name_en FROM plans ORDER BY id")
 
 
 def period_of(text: str | None, today: date, ptype: str = "M") -> Period:

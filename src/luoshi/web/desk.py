@@ -128,7 +128,7 @@ def _review_page(request: Request, who: Actor, region: str | None, period: str |
     for r in rows:
         groups.setdefault((r["region"], r["period"]), []).append(r)
     resp = page(request, "reporting/review.html", groups=groups, rows=rows, region=region or "", period=period or "",
-                done=done, plans=desk.plans(ws.db) if who.is_admin else [],
+                done=done, plans=ws.plans() if who.is_admin else [],
                 bottom_up=ws.setting("approval_bottom_up"), synthetic=False, **_ctx(request))
     resp.status_code = status
     return resp
