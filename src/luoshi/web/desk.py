@@ -10,6 +10,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.domain.problems import Refusal, one_of
 from luoshi.domain.roles import Actor
@@ -83,10 +84,13 @@ async def entry_post(request: Request, who: Actor = Depends(auth.csrf_checked)):
     codes = form.getlist("indicator")
     sent = {c: {"value": form.get(f"v:{c}", ""), "comment": form.get(f"c:{c}", "")} for c in codes}
     values = [{"indicator": c} | v for c, v in sent.items()]
-    result = request.app.state.ws.reporting.enter(region, period, values, actor=who,
-                                                  action=form.get("action") or "check")
-    # refused values are shown at their fields on the page (200: the page is what was asked for)
-    return _entry_page(request, who, region, period, result, sent)
+    def answer():
+        result = request.app.state.ws.reporting.enter(region, period, values, actor=who,
+                                                      action=form.get("action") or "check")
+        # refused values are shown at their fields on the page (200: the page is what was asked for)
+        return _entry_page(request, who, region, period, result, sent)
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/api/reporting/entry", summary="The entry form of a region and period: indicators, values, states",
@@ -106,8 +110,9 @@ async def api_enter(request: Request, who: Actor = Depends(auth.csrf_checked)):
         raise Refusal("bad-value", column="values", value=str(values)[:80], detail="a list of objects",
                       detail_zh="应为对象列表")
     rows = [{k: text(v, k) for k in ("indicator", "value", "comment", "unit")} for v in values]
-    return _entry_answer(request.app.state.ws.reporting.enter(
-        text(body, "region") or "", text(body, "period") or "", rows, actor=who, action=text(body, "action") or ""))
+    return _entry_answer(await run_in_threadpool(
+        request.app.state.ws.reporting.enter, text(body, "region") or "", text(body, "period") or "", rows,
+        actor=who, action=text(body, "action") or ""))
 
 
 # --- review ---------------------------------------------------------------------------------------
@@ -144,9 +149,12 @@ def review_page(request: Request, region: Optional[str] = None, period: Optional
 async def review_post(request: Request, who: Actor = Depends(auth.csrf_checked)):
     form = await request.form()
     keys = form.getlist("item") or ([form["one"]] if form.get("one") else [])
-    done = request.app.state.ws.reporting.decide(form.get("decision") or "", _items(keys), actor=who,
-                                                 reason=form.get("reason") or None)
-    return _review_page(request, who, form.get("region"), form.get("period"), done)
+    def answer():
+        done = request.app.state.ws.reporting.decide(form.get("decision") or "", _items(keys), actor=who,
+                                                     reason=form.get("reason") or None)
+        return _review_page(request, who, form.get("region"), form.get("period"), done)
+
+    return await run_in_threadpool(answer)
 
 
 @router.get("/api/reporting/review", summary="Submitted values awaiting the caller's review",
@@ -167,16 +175,19 @@ async def api_decide(request: Request, who: Actor = Depends(auth.csrf_checked)):
         raise Refusal("bad-value", column="items", value=str(items)[:80], detail="a list of objects",
                       detail_zh="应为对象列表")
     items = [{k: text(i, k) for k in ("region", "period", "indicator")} for i in items]
-    return _json(request.app.state.ws.reporting.decide(text(body, "action") or "", items, actor=who,
-                                                       reason=text(body, "reason")))
+    return _json(await run_in_threadpool(request.app.state.ws.reporting.decide, text(body, "action") or "", items,
+                                         actor=who, reason=text(body, "reason")))
 
 
 @router.post("/reporting/lock", response_class=HTMLResponse, include_in_schema=False)
 async def lock_post(request: Request, who: Actor = Depends(auth.csrf_checked)):
     body = await posted(request)
-    done = request.app.state.ws.reporting.lock(text(body, "plan") or "", text(body, "period") or "", actor=who,
-                                               unlock=flag(body, "unlock"), reason=text(body, "reason") or None)
-    return _review_page(request, who, None, None, {"lock": done})
+    def answer():
+        done = request.app.state.ws.reporting.lock(text(body, "plan") or "", text(body, "period") or "", actor=who,
+                                                   unlock=flag(body, "unlock"), reason=text(body, "reason") or None)
+        return _review_page(request, who, None, None, {"lock": done})
+
+    return await run_in_threadpool(answer)
 
 
 @router.post("/api/reporting/lock", summary="Lock, or with a reason unlock, a period of a plan (administrators)",
@@ -184,8 +195,9 @@ async def lock_post(request: Request, who: Actor = Depends(auth.csrf_checked)):
              openapi_extra=fields_body(plan="string", period=TEXT, unlock="boolean", reason=TEXT))
 async def api_lock(request: Request, who: Actor = Depends(auth.csrf_checked)):
     body = await posted(request)
-    return _json(request.app.state.ws.reporting.lock(text(body, "plan") or "", text(body, "period") or "", actor=who,
-                                                     unlock=flag(body, "unlock"), reason=text(body, "reason") or None))
+    return _json(await run_in_threadpool(
+        request.app.state.ws.reporting.lock, text(body, "plan") or "", text(body, "period") or "", actor=who,
+        unlock=flag(body, "unlock"), reason=text(body, "reason") or None))
 
 
 # --- completeness ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.domain.problems import InputError, Refusal, Report, editable
 from luoshi.domain.roles import Actor
@@ -78,9 +79,10 @@ async def _add(request: Request, who: Actor, file: UploadFile, title: str, date:
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            out = _svc(request).add(path, title=title.strip() or Path(file.filename or name).stem,
-                                    doc_date=date.strip() or None, issuer=issuer.strip() or None,
-                                    kind=kind.strip() or None, by=who.name)
+            out = await run_in_threadpool(_svc(request).add, path, by=who.name,
+                                          title=title.strip() or Path(file.filename or name).stem,
+                                          doc_date=date.strip() or None, issuer=issuer.strip() or None,
+                                          kind=kind.strip() or None)
         except InputError as exc:  # the report names the temporary copy: name the upload instead
             problems = [replace(p, file=name) for p in exc.report.problems]
             raise InputError(Report(file=name, problems=problems)) from None
@@ -165,7 +167,7 @@ async def review_page(request: Request, cid: int, action: str, who: Actor = Depe
     did = svc.commitment(cid)["did"]
     form = dict(await request.form())
     try:
-        _review(request, cid, action, who, form)
+        await run_in_threadpool(_review, request, cid, action, who, form)
     except InputError as exc:
         if not asks_for_html(request):
             raise
@@ -226,7 +228,8 @@ def api_commitment(request: Request, cid: int = COMMITMENT):
 async def api_review(request: Request, cid: int = COMMITMENT,
                      action: str = named("accept, reject or edit", "accept", "reject", "edit", path=True),
                      who: Actor = Depends(auth.csrf_checked)):
-    return _json(_review(request, cid, action, who, await posted(request)))
+    body = await posted(request)
+    return _json(await run_in_threadpool(_review, request, cid, action, who, body))
 
 
 def install(app: FastAPI, dependencies=()) -> None:

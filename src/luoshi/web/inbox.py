@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
@@ -54,7 +55,7 @@ def _ids(body: dict) -> list[int] | None:
              responses=errors(401, 403, 404, 422))
 async def mark_read(request: Request, who: Actor = Depends(auth.csrf_checked)):
     body = await posted(request)
-    out = notices.mark_read(_db(request), who.name, _ids(body))
+    out = await run_in_threadpool(notices.mark_read, _db(request), who.name, _ids(body))
     if asks_for_html(request):
         return RedirectResponse("/inbox", status_code=303)
     return JSONResponse(out)
@@ -68,7 +69,8 @@ async def remind(request: Request, who: Actor = Depends(auth.csrf_checked)):
     if not who.is_admin:
         raise who.refusal("send reminders", "发送提醒")
     ws = request.app.state.ws
-    out = reminders.remind(ws, ws.today, dry_run=flag(await posted(request), "dry_run"))
+    dry_run = flag(await posted(request), "dry_run")
+    out = await run_in_threadpool(reminders.remind, ws, ws.today, dry_run=dry_run)  # mail is slow I/O
     return Response(to_json(out), media_type="application/json")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.background import BackgroundTask
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
@@ -110,8 +111,8 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
     ws = request.app.state.ws
     path = await _save_upload(file, ws)
     try:
-        return ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
-                                        name=Path(file.filename or path.name).name)
+        return await run_in_threadpool(ws.reporting.import_file, path, actor=who, kind=kind, mode=mode,
+                                       dry_run=dry_run, name=Path(file.filename or path.name).name)
     finally:
         path.unlink(missing_ok=True)
 
@@ -162,8 +163,8 @@ def api_completeness(request: Request, period: str = named("reporting period", "
 async def api_transition(request: Request, action: str = named("transition", *TRANSITIONS, path=True),
                          who: Actor = Depends(csrf_checked)):
     body = await posted(request)
-    return request.app.state.ws.reporting.transition(
-        action, actor=who, region=text(body, "region"), indicator=text(body, "indicator"),
+    return await run_in_threadpool(
+        request.app.state.ws.reporting.transition, action, actor=who, region=text(body, "region"), indicator=text(body, "indicator"),
         period=text(body, "period"), reason=text(body, "reason"), subtree=flag(body, "subtree"))
 
 

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
@@ -105,8 +106,10 @@ async def report_form(request: Request, task_id: str, percent: str = Form(...), 
                       text: str = Form(""), problems: str = Form(""), next_steps: str = Form(""),
                       files: list[UploadFile] = File(default=[]), who: Actor = Depends(task_actor)):
     try:
-        out = desk(request).report(task_id, who, percent=_percent(percent), period=period or None, text=text,
-                                   problems=problems, next_steps=next_steps, uploads=await _uploads(request, files))
+        uploads = await _uploads(request, files)
+        out = await run_in_threadpool(desk(request).report, task_id, who, percent=_percent(percent),
+                                      period=period or None, text=text, problems=problems, next_steps=next_steps,
+                                      uploads=uploads)
     except Refusal as exc:
         return _refused(request, task_id, exc)
     return _answer(request, task_id, "report", out, 201)

@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from luoshi.domain.periods import parse_day
@@ -234,8 +235,8 @@ async def api_report(request: Request, task_id: TaskId, percent: float = Form(..
                      files: list[UploadFile] = File(default=[]), who: Actor = Depends(task_actor)):
     limit = Limits.of(request.app.state.ws.setting, "evidence_max_mb").file
     uploads = [Upload(f.filename or "file", await upload_bytes(f, limit, "evidence_max_mb")) for f in files if f.filename]
-    out = desk(request).report(task_id, who, percent=percent, period=period, text=text, problems=problems,
-                               next_steps=next_steps, uploads=uploads)
+    out = await run_in_threadpool(desk(request).report, task_id, who, percent=percent, period=period, text=text,
+                                  problems=problems, next_steps=next_steps, uploads=uploads)
     return _json(out, 201)
 
 
