@@ -106,9 +106,12 @@ def _identify(request: Request) -> Actor:
 
 def signed_in(request: Request) -> Actor | None:
     """The caller if identified (token, session, or the local user while no user exists), else None."""
+    if getattr(request.state, "anonymous", False):  # asked once per request (the page and its header)
+        return None
     try:
         return actor(request)
     except Refusal:
+        request.state.anonymous = True
         return None
 
 
