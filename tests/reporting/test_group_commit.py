@@ -162,3 +162,36 @@ def test_a_reader_is_answered_while_a_write_is_in_progress(ws):
         release.set()
         writer.join(WAIT)
     assert ws.db.scalar("SELECT count(*) FROM observations WHERE value = 42") == 1
+
+
+def test_the_web_answers_a_dashboard_read_while_an_upload_is_in_its_write(ws, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from luoshi.web.app import create_app
+
+    inside, release = threading.Event(), threading.Event()
+    real = observations.record_import
+
+    def held(con, *a, **kw):  # the upload stops inside its write transaction until released
+        inside.set()
+        release.wait(WAIT)
+        return real(con, *a, **kw)
+
+    monkeypatch.setattr(observations, "record_import", held)
+    answers = {}
+    with TestClient(create_app(ws)) as c:
+        upload = threading.Thread(target=lambda: answers.setdefault("upload", c.post(
+            "/api/imports", files={"file": ("m.csv", b"indicator,region,period,value\ntech_transform,440103,2024-01,7\n",
+                                            "text/csv")})))
+        upload.start()
+        try:
+            assert inside.wait(WAIT)
+            read = threading.Thread(target=lambda: answers.setdefault("read", c.get("/api/overview")))
+            read.start()
+            read.join(WAIT)
+            assert "read" in answers and not release.is_set()  # answered while the upload waited
+            assert answers["read"].status_code == 200
+        finally:
+            release.set()
+            upload.join(WAIT)
+    assert answers["upload"].status_code == 200 and answers["upload"].json()["added"] == 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from luoshi.domain.problems import InputError, Problem, Refusal, Report
 from luoshi.domain.roles import Actor
@@ -110,8 +111,10 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
     ws = request.app.state.ws
     path = await _save_upload(file, ws)
     try:
-        return ws.reporting.import_file(path, actor=who, kind=kind, mode=mode, dry_run=dry_run,
-                                        name=Path(file.filename or path.name).name)
+        # in a worker thread: on the event loop the import would stop every other request until its
+        # batch committed, and no other upload could join that batch
+        return await run_in_threadpool(ws.reporting.import_file, path, actor=who, kind=kind, mode=mode,
+                                       dry_run=dry_run, name=Path(file.filename or path.name).name)
     finally:
         path.unlink(missing_ok=True)
 
