@@ -179,16 +179,17 @@ def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
     """Rows whose state (the file's column, else the import's) the caller may not set there."""
     if actor.superuser:
         return
-    for st, action in STATE_ACTION.items():
-        allowed = actor.rids(action)
-        con.execute("CREATE OR REPLACE TEMP TABLE _ok_rids (rid INTEGER)")
-        if allowed:
-            con.executemany("INSERT INTO _ok_rids VALUES (?)", [[r] for r in sorted(allowed)])
-        con.execute(f"""INSERT INTO {v.problems} SELECT row_no, sheet, 'state', 'not-permitted',
-                        CAST(json_object('user', ?, 'action', 'set state {st}', 'action_zh', '将状态设为 {st}',
-                                         'value', region) AS TEXT), 105
-                        FROM {v.candidates} WHERE coalesce(state, ?) = ? AND rid NOT IN (SELECT rid FROM _ok_rids)""",
-                    [actor.name, state, st])
+    # one statement for every state (each is one more query to plan, and a one-row file is all planning)
+    allowed = [(st, rid) for st, action in STATE_ACTION.items() for rid in sorted(actor.rids(action))]
+    con.execute(f"""INSERT INTO {v.problems}
+                    WITH ok AS (SELECT unnest(?::TEXT[]) AS state, unnest(?::INTEGER[]) AS rid),
+                         c AS (SELECT row_no, sheet, rid, region, coalesce(state, ?) AS st FROM {v.candidates})
+                    SELECT row_no, sheet, 'state', 'not-permitted',
+                           CAST(json_object('user', ?, 'action', 'set state ' || st, 'action_zh', '将状态设为 ' || st,
+                                            'value', region) AS TEXT), 105
+                    FROM c WHERE st IN (SELECT unnest(?::TEXT[]))
+                      AND NOT EXISTS (SELECT 1 FROM ok WHERE ok.state = c.st AND ok.rid = c.rid)""",
+                [[a for a, _ in allowed], [r for _, r in allowed], state, actor.name, list(STATE_ACTION)])
     con.execute(f"DELETE FROM {v.candidates} WHERE row_no IN "
                 f"(SELECT row_no FROM {v.problems} WHERE code = 'not-permitted')")
 
