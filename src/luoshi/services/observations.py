@@ -43,6 +43,7 @@ MODES = ("all-or-nothing", "accept-valid")
 FULL_ROLLUP_MIN = 50_000
 FULL_ROLLUP_SHARE = 0.25
 ERROR_CODES = [c for c, et in CATALOGUE.items() if et.severity == ERROR]
+BATCH_KEYS = "_batch_keys"  # the keys a batch of submissions stored, rolled up once at its end
 
 
 def _now() -> datetime:
@@ -102,7 +103,13 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     checks.scope_iids = None if actor.superuser or actor.iids("report") is None else sorted(actor.iids("report"))
     checks.may_revise_approved = actor.superuser or state == "approved"
     checks.locked_sql = locked_sql
-    with db.write() as con:
+    read = list(report.problems)
+
+    def step(con) -> dict:
+        # a step may run twice (its batch failed and each step runs again alone): start from what
+        # reading found each time
+        report.problems[:] = read
+        out = dict(result)
         v = None
         counts = {}
         if table is not None:
@@ -115,24 +122,35 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
                                     (SELECT unnest(?::TEXT[]))""", [ERROR_CODES]).fetchone()[0]
                     if v else 0) + len(skip)
         accepted = con.execute(f"SELECT count(*) FROM {v.candidates}").fetchone()[0] if v else 0
-        result |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows, "problem_counts": counts}
+        out |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows, "problem_counts": counts}
         failed = file_level or (errors and (mode == "all-or-nothing" or not accepted)) or v is None
-        result["status"] = ("invalid" if failed else "valid") if dry_run else (
+        out["status"] = ("invalid" if failed else "valid") if dry_run else (
             "rejected" if failed else ("partial" if errors else "committed"))
         if failed:
-            result["accepted"] = 0
+            out["accepted"] = 0
         if detail and v:
-            result["values"] = _outcomes(con, v, failed, early)
+            out["values"] = _outcomes(con, v, failed, early)
         if not dry_run:
             if not failed and accepted:
-                result |= _store(con, v, actor, state, result["import_id"], basis,
-                                 source or f"import:{report.file or fmt}", db.kept)
+                out |= _store(con, v, actor, state, out["import_id"], basis,
+                              source or f"import:{report.file or fmt}")
                 if on_stored is not None:
                     on_stored(con, con.execute(f"SELECT c.row_no, n.oid FROM {v.candidates} c JOIN _new n "
                                                "USING (iid, rid, pkey) ORDER BY c.row_no").fetchall())
             if errors and mode == "accept-valid" and not file_level and v:
-                _keep_rejected(con, v, result["import_id"])
-            record_import(con, result, actor, report)
+                _keep_rejected(con, v, out["import_id"])
+            record_import(con, out, actor, report)
+        return out
+
+    if dry_run:
+        with db.write() as con:
+            result = step(con)
+    else:
+        # submissions sent at once are validated and stored in one transaction, rolled up once
+        # (Database.grouped); this caller is answered once that transaction committed
+        result, stats = db.grouped(step, (("rollup", basis), lambda con: roll_up_batch(con, basis, db.kept)))
+        if result.get("added") or result.get("revised"):
+            result["rollup_seconds"] = stats.seconds if stats else 0.0
     result["problems"] = [p.to_dict() for p in report.problems]
     result["ok"] = report.ok
     return result
@@ -161,22 +179,22 @@ def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
     """Rows whose state (the file's column, else the import's) the caller may not set there."""
     if actor.superuser:
         return
-    for st, action in STATE_ACTION.items():
-        allowed = actor.rids(action)
-        con.execute("CREATE OR REPLACE TEMP TABLE _ok_rids (rid INTEGER)")
-        if allowed:
-            con.executemany("INSERT INTO _ok_rids VALUES (?)", [[r] for r in sorted(allowed)])
-        con.execute(f"""INSERT INTO {v.problems} SELECT row_no, sheet, 'state', 'not-permitted',
-                        CAST(json_object('user', ?, 'action', 'set state {st}', 'action_zh', '将状态设为 {st}',
-                                         'value', region) AS TEXT), 105
-                        FROM {v.candidates} WHERE coalesce(state, ?) = ? AND rid NOT IN (SELECT rid FROM _ok_rids)""",
-                    [actor.name, state, st])
+    # one statement for every state (each is one more query to plan, and a one-row file is all planning)
+    allowed = [(st, rid) for st, action in STATE_ACTION.items() for rid in sorted(actor.rids(action))]
+    con.execute(f"""INSERT INTO {v.problems}
+                    WITH ok AS (SELECT unnest(?::TEXT[]) AS state, unnest(?::INTEGER[]) AS rid),
+                         c AS (SELECT row_no, sheet, rid, region, coalesce(state, ?) AS st FROM {v.candidates})
+                    SELECT row_no, sheet, 'state', 'not-permitted',
+                           CAST(json_object('user', ?, 'action', 'set state ' || st, 'action_zh', '将状态设为 ' || st,
+                                            'value', region) AS TEXT), 105
+                    FROM c WHERE st IN (SELECT unnest(?::TEXT[]))
+                      AND NOT EXISTS (SELECT 1 FROM ok WHERE ok.state = c.st AND ok.rid = c.rid)""",
+                [[a for a, _ in allowed], [r for _, r in allowed], state, actor.name, list(STATE_ACTION)])
     con.execute(f"DELETE FROM {v.candidates} WHERE row_no IN "
                 f"(SELECT row_no FROM {v.problems} WHERE code = 'not-permitted')")
 
 
-def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str,
-           kept: dict) -> dict:
+def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str) -> dict:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
                     SELECT iid, rid, pkey, value, coalesce(state, ?) AS state,
                            coalesce(source, ?) AS source, comment FROM {v.candidates}""", [state, source])
@@ -186,10 +204,22 @@ def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: 
     con.execute("""DELETE FROM _in i USING obs_current o
                    WHERE o.iid = i.iid AND o.rid = i.rid AND o.pkey = i.pkey
                      AND o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""")
-    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis, kept=kept)
+    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis, refresh=False)
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_KEYS} (iid INTEGER, rid INTEGER, pkey INTEGER)")
+    con.execute(f"INSERT INTO {BATCH_KEYS} SELECT iid, rid, pkey FROM _new")
     log_changes(con, actor.name, "import", out.pop("changed"), import_id=import_id)
     out["unchanged"] += same
     return out
+
+
+def roll_up_batch(con, basis: str, kept: dict) -> rollup.RollupStats | None:
+    """Roll up every key the batch's submissions stored (once per batch, inside its transaction)."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_KEYS} (iid INTEGER, rid INTEGER, pkey INTEGER)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _batch_changed AS SELECT DISTINCT iid, rid, pkey FROM {BATCH_KEYS}")
+    con.execute(f"DROP TABLE {BATCH_KEYS}")
+    stats = roll_up(con, "_batch_changed", basis, kept)
+    con.execute("DROP TABLE _batch_changed")
+    return stats
 
 
 def _keep_rejected(con, v: Validation, import_id: str) -> None:
@@ -214,6 +244,19 @@ def record_import(con, result: dict, actor: Actor, report: Report) -> None:
     log(con, actor.name, f"import-{result['status']}", import_id=result["import_id"],
         detail={k: result[k] for k in ("file", "kind", "mode", "rows", "accepted", "rejected", "added", "revised",
                                         "unchanged")})
+
+
+def roll_up(con, changed: str, basis: str, kept: dict | None) -> rollup.RollupStats | None:
+    """Roll up the keys in relation ``changed`` (iid, rid, pkey), in the caller's transaction."""
+    n = con.execute(f"SELECT count(*) FROM {changed}").fetchone()[0]
+    if not n:
+        return None
+    stored = con.execute("SELECT count(*) FROM obs_current").fetchone()[0]
+    if n >= max(FULL_ROLLUP_MIN, stored * FULL_ROLLUP_SHARE):
+        # a big batch touches most of the rollup: recomputing it all is faster than finding
+        # the affected keys and their context, and gives the same rows (tests/test_incremental.py)
+        return rollup.full(con, basis)
+    return rollup.incremental(con, changed, basis, kept)
 
 
 def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, basis: str = "approved",
@@ -252,14 +295,6 @@ def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, b
                source, CAST({ptype_sql('pkey')} AS TINYINT), coalesce(source = '{SYNTHETIC_SOURCE}', false)
         FROM _new ORDER BY {rollup.CLUSTER}
     """)
-    stats = None
-    if refresh and (added or revised):
-        stored = con.execute("SELECT count(*) FROM obs_current").fetchone()[0]
-        if added + revised >= max(FULL_ROLLUP_MIN, stored * FULL_ROLLUP_SHARE):
-            # a big batch touches most of the rollup: recomputing it all is faster than finding
-            # the affected keys and their context, and gives the same rows (tests/test_incremental.py)
-            stats = rollup.full(con, basis)
-        else:
-            stats = rollup.incremental(con, "_new", basis, kept)
+    stats = roll_up(con, "_new", basis, kept) if refresh and (added or revised) else None
     return {"added": added, "revised": revised, "unchanged": total - added - revised,
             "rollup_seconds": stats.seconds if stats else 0.0, "changed": "_new"}

@@ -1,11 +1,17 @@
-"""The DuckDB connection: reads on per-thread cursors, every write through one lock-guarded transaction."""
+"""The DuckDB connection: reads on per-thread cursors, every write through one lock-guarded transaction,
+and a group commit for writes that many clients send at once.
+
+Reads never take the write lock: each thread reads on its own cursor (its own DuckDB connection to
+the same database, with its own snapshot), so a read sees the last commit and never waits for the
+transaction in progress."""
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -27,6 +33,21 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise Refusal("workspace-busy", 409, path=path, holder=holder) from None
 
 
+# a batch of the group commit holds at most this many steps: the last of them waits for all before it
+GROUP_MAX = 64
+
+
+@dataclass
+class _Job:
+    """One caller's step waiting for a batch (Database.grouped)."""
+    step: Callable
+    finish: tuple[Hashable, Callable] | None
+    done: threading.Event = field(default_factory=threading.Event)
+    value: object = None
+    finished: object = None
+    error: BaseException | None = None
+
+
 class Database:
     """One DuckDB file.  DuckDB allows one writer, so writes are serialised here."""
 
@@ -37,6 +58,9 @@ class Database:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._depth = 0
+        self._queue: list[_Job] = []  # steps waiting for the group commit
+        self._queue_lock = threading.Lock()
+        self.batches = 0  # group commits done (a batch of several steps counts once)
         # what the layers above derive from this database and keep between writes (the incremental
         # rollup's arrays of rules and links): held here, per database, so that two workspaces in one
         # process never share it; read and replaced only inside write() (one writer at a time)
@@ -97,6 +121,63 @@ class Database:
             finally:
                 self._depth = 0
                 self._local.writing = False
+
+    def grouped(self, step: Callable, finish: tuple[Hashable, Callable] | None = None) -> tuple:
+        """Run ``step(con)`` in a write transaction shared with the steps other threads send meanwhile
+        (group commit: one commit, and one ``finish``, for many writes); returns ``(step's result,
+        finish's result)`` once that transaction committed, or raises what the step raised.
+
+        ``finish`` is ``(key, fn)``: ``fn(con)`` runs once per batch, after every step, for all steps
+        that name the same key (the rollup of everything the batch stored).  The first caller to get
+        the write lock leads: it runs every step waiting (up to GROUP_MAX) in one transaction; the
+        others find their work done when they get the lock.  When a step or a finish fails, the
+        batch is rolled back and each step runs again alone, so that a failure takes no other write
+        with it: a step must therefore change nothing outside the transaction before it returns."""
+        if getattr(self._local, "writing", False):  # inside this thread's own write: part of it
+            value = step(self.con)
+            return value, finish[1](self.con) if finish else None
+        job = _Job(step, finish)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self._write_lock:
+            while not job.done.is_set():
+                with self._queue_lock:
+                    batch, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
+                self._run_batch(batch)
+        if job.error is not None:
+            raise job.error
+        return job.value, job.finished
+
+    def pending(self) -> int:
+        """How many steps wait for the group commit."""
+        with self._queue_lock:
+            return len(self._queue)
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        self.batches += 1
+        if len(batch) > 1:
+            try:
+                with self.write() as con:
+                    values = [job.step(con) for job in batch]
+                    done: dict = {}
+                    for job in batch:
+                        if job.finish and job.finish[0] not in done:
+                            done[job.finish[0]] = job.finish[1](con)
+            except BaseException:  # noqa: BLE001 - which step failed is found by running each alone
+                pass
+            else:
+                for job, value in zip(batch, values):
+                    job.value, job.finished = value, done.get(job.finish[0]) if job.finish else None
+                    job.done.set()
+                return
+        for job in batch:
+            try:
+                with self.write() as con:
+                    job.value = job.step(con)
+                    job.finished = job.finish[1](con) if job.finish else None
+            except BaseException as exc:  # noqa: BLE001 - handed to the step's own caller
+                job.error = exc
+            job.done.set()
 
     def close(self) -> None:
         self.con.close()

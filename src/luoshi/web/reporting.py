@@ -111,6 +111,8 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
     ws = request.app.state.ws
     path = await _save_upload(file, ws)
     try:
+        # in a worker thread: on the event loop the import would stop every other request until its
+        # batch committed, and no other upload could join that batch
         return await run_in_threadpool(ws.reporting.import_file, path, actor=who, kind=kind, mode=mode,
                                        dry_run=dry_run, name=Path(file.filename or path.name).name)
     finally:

@@ -3,7 +3,15 @@
 Views and rendered responses are pure functions of the workspace's data and the request, so they
 are cached under the data version.  The version is read from the database at most once per
 ``version_ttl`` seconds (a page may lag a write by that much); code in this process that writes
-calls ``invalidate()`` to make the next request see the write at once."""
+calls ``invalidate()`` to make the next request see the write at once.
+
+While writes arrive the version changes every second, and a view takes far longer to compute than
+to serve.  So a reader never waits for a recomputation that another thread already runs, and never
+starts a second one: once a key was computed, a reader gets the value of the last version (for at
+most ``stale_for`` seconds after the data changed) while one background thread computes the new one
+(stale-while-revalidate); a key never computed, or whose value is too old, is computed by the first
+reader and waited for by the others (single flight).  With ``version_ttl`` 0 (tests) every read sees
+the data as they are."""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from starlette.concurrency import run_in_threadpool
 
@@ -19,12 +28,17 @@ from luoshi.workspace import Workspace
 
 
 class Dashboard:
-    def __init__(self, ws: Workspace, *, cache_size: int = 256, version_ttl: float = 1.0):
+    def __init__(self, ws: Workspace, *, cache_size: int = 256, version_ttl: float = 1.0, stale_for: float = 30.0):
         self.ws = ws
         self.cache_size = cache_size
         self.version_ttl = version_ttl
-        self._cache: OrderedDict = OrderedDict()
+        self.stale_for = stale_for
+        self._cache: OrderedDict = OrderedDict()  # key -> (version, value, when its version was last seen current)
+        self._flights: dict = {}  # key -> Future of its computation in progress
+        self._generation = 0  # counts invalidate(): a computation begun before one is not kept
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._refresher = ThreadPoolExecutor(1, thread_name_prefix="luoshi-refresh")
         self._version, self._checked = None, float("-inf")
         self._public, self._users, self._public_checked = True, False, float("-inf")
         self.default_lang = ws.setting("language")
@@ -51,34 +65,69 @@ class Dashboard:
         return self._users
 
     def invalidate(self) -> None:
-        """Forget everything cached (call after writing to the workspace)."""
+        """Forget everything cached (call after writing to the workspace: nothing older is served)."""
         with self._lock:
             self._cache.clear()
+            self._generation += 1
             self._checked = self._public_checked = float("-inf")
 
     def memo(self, key: tuple, produce: Callable):
-        """``produce()``, cached under ``key`` until the data change."""
+        """``produce()``, cached under ``key`` until the data change (then as the module says)."""
         if not self.cache_size:
             return produce()
-        full = (key, self.version())
+        version = self.version()
+        now = time.monotonic()
+        # inside a computation every value it uses must be of the data as they are now
+        may_be_stale = self.version_ttl > 0 and not getattr(self._local, "computing", False)
         with self._lock:
-            if full in self._cache:
-                self._cache.move_to_end(full)
-                return self._cache[full]
-        value = produce()
-        with self._lock:
-            self._cache[full] = value
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
-        return value
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == version:
+                self._cache[key] = (version, hit[1], now)
+                self._cache.move_to_end(key)
+                return hit[1]
+            flight = self._flights.get(key)
+            if may_be_stale and hit is not None and now - hit[2] <= self.stale_for:
+                if flight is None:
+                    self._flights[key] = flight = Future()
+                    self._refresher.submit(self._compute, key, version, self._generation, produce, flight)
+                return hit[1]
+            mine = flight is None
+            if mine:
+                self._flights[key] = flight = Future()
+            generation = self._generation
+        if mine:
+            self._compute(key, version, generation, produce, flight)
+        return flight.result()
+
+    def _compute(self, key: tuple, version: tuple, generation: int, produce: Callable, flight: Future) -> None:
+        """Compute ``key`` once for all who wait on ``flight``; a failure reaches them all and is not kept."""
+        self._local.computing = True
+        value, ok = None, False
+        try:
+            value, ok = produce(), True
+        except BaseException as exc:
+            flight.set_exception(exc)
+        finally:
+            self._local.computing = False
+            with self._lock:
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+                if ok and generation == self._generation:
+                    self._cache[key] = (version, value, time.monotonic())
+                    self._cache.move_to_end(key)
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
+        if ok:
+            flight.set_result(value)
 
     def peek(self, key: tuple):
-        """The cached value for ``key`` if the known data version is fresh, else None (no I/O: safe
-        on the event loop)."""
+        """The cached value for ``key`` if it is of the known data version and that is fresh, else
+        None (no I/O: safe on the event loop)."""
         if not self.cache_size or time.monotonic() - self._checked > self.version_ttl:
             return None
         with self._lock:
-            return self._cache.get((key, self._version))
+            hit = self._cache.get(key)
+            return hit[1] if hit is not None and hit[0] == self._version else None
 
     async def amemo(self, key: tuple, produce: Callable):
         """``memo`` for async handlers: a fresh hit is served at once, anything else in a worker thread."""

@@ -1,0 +1,86 @@
+"""The dashboards' view cache while the data change (issue 16): a reader gets the last computed value
+while one thread computes the new one, the same key is never computed twice at once, and with
+``version_ttl`` 0 every read sees the data as they are.  Ordering by events, not by timing."""
+
+from __future__ import annotations
+
+import threading
+
+from luoshi.web.state import Dashboard
+
+WAIT = 60  # seconds: a bound on waiting for an event that must come
+
+
+def change(ws, value: float) -> None:
+    ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": value}])
+
+
+def test_a_reader_gets_the_last_value_while_one_thread_computes_the_new(tiny_ws):
+    dash = Dashboard(tiny_ws, version_ttl=1e-9)  # the data version is read on every request
+    assert dash.memo(("k",), lambda: "old") == "old"
+    change(tiny_ws, 5)
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(WAIT)
+        return "new"
+
+    assert dash.memo(("k",), slow) == "old"  # answered at once; the recomputation runs elsewhere
+    assert started.wait(WAIT)
+    assert dash.memo(("k",), slow) == "old"  # while it runs: the last value, and no second one
+    assert dash.memo(("k",), slow) == "old"
+    assert len(calls) == 1
+    release.set()
+    dash._refresher.submit(lambda: None).result(WAIT)  # the one refresh thread has finished
+    assert dash.memo(("k",), slow) == "new"
+    assert len(calls) == 1
+
+
+def test_a_key_never_computed_is_computed_once_for_all_who_ask(tiny_ws):
+    dash = Dashboard(tiny_ws)
+    started, release, calls = threading.Event(), threading.Event(), []
+    got = []
+
+    def slow():
+        calls.append(1)
+        started.set()
+        release.wait(WAIT)
+        return "value"
+
+    first = threading.Thread(target=lambda: got.append(dash.memo(("k",), slow)))
+    first.start()
+    assert started.wait(WAIT)
+    second = threading.Thread(target=lambda: got.append(dash.memo(("k",), slow)))
+    second.start()
+    release.set()
+    for t in (first, second):
+        t.join(WAIT)
+    assert got == ["value", "value"]
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_reaches_every_waiter_and_is_not_kept(tiny_ws):
+    dash = Dashboard(tiny_ws)
+
+    def fails():
+        raise LookupError("no such view")
+
+    for _ in range(2):
+        try:
+            dash.memo(("k",), fails)
+        except LookupError:
+            pass
+        else:
+            raise AssertionError("the failure was not raised")
+    assert dash.memo(("k",), lambda: "value") == "value"
+
+
+def test_with_no_version_lag_every_read_sees_the_data_as_they_are(tiny_ws):
+    dash = Dashboard(tiny_ws, version_ttl=0)
+    assert dash.memo(("k",), lambda: "old") == "old"
+    change(tiny_ws, 6)
+    assert dash.memo(("k",), lambda: "new") == "new"
+    dash.invalidate()
+    assert dash.memo(("k",), lambda: "newer") == "newer"
