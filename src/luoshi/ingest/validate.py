@@ -6,6 +6,12 @@ problems (row_no, sheet, field, code, params as JSON) and a table of candidate r
 with ids and the value converted to the indicator's unit.  Cross-row rules (duplicates in the file,
 region vs the sum of its children, jump against the previous period, approved data, locks, scope)
 run on the candidates.
+
+Several submissions sent at once are validated together, in the same statements (the group commit
+of services/observations.py): each is a ``Part`` with its own sender, scope and rows, numbered by
+``sub``; a row is known by ``rk`` (its part and row number), and every cross-row rule stays within
+its part.  The cost of a one-row file is almost all statement planning, so validating twenty files
+in one pass costs about what one costs.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from luoshi.domain.problems import CATALOGUE, Problem, Report, one_of, problem
 from luoshi.domain.regions import valid_during_sql, valid_on_sql
 from luoshi.domain.scales import PERCENT, SCALES, split_unit
 from luoshi.ingest.catalog import Catalog
+from luoshi.ingest.columns import fields_for
 
 STATES = ("draft", "submitted", "approved")
 MAX_ABS = 1e15
@@ -36,10 +43,11 @@ class Checks:
     jump_ratio: float = 0.5          # relative change against the previous period
     jump_points: float = 10.0        # ... for indicators in %, in percentage points
     allow_future: bool = False
-    scope_rids: list[int] | None = None      # writable regions (None: all)
-    scope_iids: list[int] | None = None      # writable indicators (None: all)
-    may_revise_approved: bool = False
     locked_sql: str | None = None            # relation (kind, iid, lstart, lend) of locks/unlocks
+
+    def key(self) -> tuple:
+        """What a batch's parts must share to be validated together."""
+        return (self.today, self.tolerance, self.jump_ratio, self.jump_points, self.allow_future, self.locked_sql)
 
     def jumped_sql(self, value: str, previous: str, percent: str) -> str:
         """SQL: whether ``value`` jumps against ``previous`` (SQL expressions; ``percent``: the indicator's
@@ -49,12 +57,28 @@ class Checks:
                 f"ELSE {previous} <> 0 AND abs({value} / {previous} - 1) > {self.jump_ratio} END")
 
 
+@dataclass
+class Part:
+    """One submission of a batch: its staged text table (ingest/readers.py) and what its sender may do."""
+
+    table: pa.Table
+    user: str = "local"
+    scope_rids: list[int] | None = None      # writable regions (None: all)
+    scope_iids: list[int] | None = None      # writable indicators (None: all)
+    may_revise_approved: bool = False
+    skip_rows: frozenset[int] = frozenset()  # rows the reader already refused
+
+
+# a row's key across the parts of a batch: its part in the high bits, its row number in the low
+RK = "(CAST(sub AS BIGINT) << 32) + row_no"
+
+
 @dataclass(frozen=True)
 class Validation:
     """What a validation run leaves in the connection's temp tables, by name: the input's trimmed
-    cells (``raw``: row_no, sheet and the text fields), its problems (row_no, sheet, field, code,
-    params as JSON, k: the rule's order) and the valid candidate rows (ids, the value in the
-    indicator's unit, state, comment, source)."""
+    cells (``raw``: sub, rk, row_no, sheet and the text fields), its problems (sub, rk, row_no, sheet,
+    field, code, params as JSON, k: the rule's order) and the valid candidate rows (sub, rk, row_no,
+    ids, the value in the indicator's unit, state, comment, source)."""
 
     raw: str = "_raw"
     problems: str = "_prob"
@@ -113,9 +137,18 @@ def _name_map(con, catalog: Catalog) -> pa.Table:
                      "candidates": pa.array(out["candidates"], pa.string())})
 
 
+def _stage(parts: list[Part]) -> pa.Table:
+    """The parts' tables as one, each row numbered by its part (``sub``)."""
+    names = ("row_no", "sheet") + fields_for("observations")
+    schema = pa.schema([("row_no", pa.int32())] + [(n, pa.string()) for n in names[1:]])
+    tables = [p.table.select(list(names)).cast(schema).append_column("sub", pa.array([k] * p.table.num_rows, pa.int32()))
+              for k, p in enumerate(parts)]
+    return pa.concat_tables(tables)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catalog: Catalog) -> None:
-    """Parse the raw table into _p3 (one row per input row, ids joined, value converted); _raw is
-    a view of its trimmed text cells."""
+    """Parse the raw table into _p3 (one row per input row, ids joined, value converted, the sender's
+    part joined); _raw is a view of its trimmed text cells."""
     con.register("_raw_arrow", raw)
     try:
         con.register("_names_arrow", _name_map(con, catalog))
@@ -135,7 +168,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catal
         con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _p3 AS
         WITH r AS (
-            SELECT row_no, sheet,
+            SELECT sub, {RK} AS rk, row_no, sheet,
                 nullif(trim(indicator), '') AS indicator, nullif(trim(region), '') AS region,
                 nullif(trim(period), '') AS period, nullif(trim(value), '') AS value, nullif(trim(unit), '') AS unit,
                 nullif(trim(comment), '') AS comment, nullif(trim(source), '') AS source,
@@ -144,7 +177,8 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catal
         ), v AS (
             SELECT r.*, CASE WHEN {_PLAIN} THEN {{'num': value, 'suffix': ''}} ELSE {_NUMBER} END AS m FROM r
         ), p AS (
-            SELECT v.row_no, v.sheet, v.indicator, v.region, v.period, v.value AS value_text, v.unit, v.comment,
+            SELECT v.sub, v.rk, v.row_no, v.sheet, s.user_name, s.may_revise, s.scoped_rids, s.scoped_iids,
+                   v.indicator, v.region, v.period, v.value AS value_text, v.unit, v.comment,
                    v.source, v.state,
                    i.iid, i.code AS ind_code, i.unit AS ind_unit, i.frequency, i.min_value, i.max_value,
                    i.numerator IS NOT NULL AS formula, i.region_agg,
@@ -154,7 +188,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catal
                    iu.scale AS ind_scale, iu.base AS ind_base, gu.scale AS given_scale, gu.base AS given_base,
                    coalesce(ni.n, 0) AS ind_n, ni.candidates AS ind_candidates,
                    coalesce(nr.n, 0) AS reg_n, nr.candidates AS reg_candidates
-            FROM v
+            FROM v JOIN _subs s ON s.sub = v.sub
             LEFT JOIN _names ni ON ni.kind = 'indicator' AND ni.text = v.indicator
             LEFT JOIN indicators i ON i.code = ni.code
             LEFT JOIN _names nr ON nr.kind = 'region' AND nr.text = v.region
@@ -179,7 +213,7 @@ def prepare(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catal
         """)
     finally:
         con.unregister("_raw_arrow")
-    con.execute("""CREATE OR REPLACE TEMP VIEW _raw AS SELECT row_no, sheet, indicator, region, period,
+    con.execute("""CREATE OR REPLACE TEMP VIEW _raw AS SELECT sub, rk, row_no, sheet, indicator, region, period,
                    value_text AS value, unit, comment, source, state FROM _p3""")
 
 
@@ -228,47 +262,53 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
     if not checks.allow_future:
         rules.insert(7, ("future-period", "period", f"{key_ok} AND {freq_ok} AND pstart > DATE '{today}'",
                          "json_object('value', period)"))
-    if checks.scope_rids is not None:
-        rules.append(("not-permitted", "region", f"rid IS NOT NULL AND rid NOT IN (SELECT rid FROM _scope_rids)",
-                      "json_object('user', '{user}', 'action', 'report', 'action_zh', '报送', 'value', region)"))
-    if checks.scope_iids is not None:
-        rules.append(("not-permitted", "indicator", "iid IS NOT NULL AND iid NOT IN (SELECT iid FROM _scope_iids)",
-                      "json_object('user', '{user}', 'action', 'report ' || ind_code, "
-                      "'action_zh', '报送指标 ' || ind_code)"))
+    # the sender's scope (its part's; a part with no scope may write anywhere)
+    rules.append(("not-permitted", "region", "scoped_rids AND rid IS NOT NULL AND NOT EXISTS "
+                  "(SELECT 1 FROM _scope x WHERE x.sub = _p3.sub AND x.kind = 'rid' AND x.id = _p3.rid)",
+                  "json_object('user', user_name, 'action', 'report', 'action_zh', '报送', 'value', region)"))
+    rules.append(("not-permitted", "indicator", "scoped_iids AND iid IS NOT NULL AND NOT EXISTS "
+                  "(SELECT 1 FROM _scope x WHERE x.sub = _p3.sub AND x.kind = 'iid' AND x.id = _p3.iid)",
+                  "json_object('user', user_name, 'action', 'report ' || ind_code, "
+                  "'action_zh', '报送指标 ' || ind_code)"))
     return rules
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, raw: pa.Table, checks: Checks, catalog: Catalog, *,
-               user: str = "local", skip_rows: set[int] | frozenset = frozenset()) -> Validation:
-    """Validate ``raw`` (the text table of ingest/readers.py); returns where the problems and the
-    valid candidate rows are."""
-    prepare(con, raw, checks, catalog)
-    for name, ids in (("_scope_rids", checks.scope_rids), ("_scope_iids", checks.scope_iids)):
-        if ids is not None:
-            col = "rid" if name == "_scope_rids" else "iid"
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({col} INTEGER)")
-            if ids:
-                con.executemany(f"INSERT INTO {name} VALUES (?)", [[i] for i in ids])
-    order = {}
-    parts = []
+ERRORS = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, parts: list[Part], checks: Checks, catalog: Catalog) -> Validation:
+    """Validate the parts (each a staged text table and its sender) together; returns where the
+    problems and the valid candidate rows are."""
+    subs = pa.table({"sub": pa.array(range(len(parts)), pa.int32()),
+                     "user_name": pa.array([p.user for p in parts], pa.string()),
+                     "may_revise": pa.array([p.may_revise_approved for p in parts], pa.bool_()),
+                     "scoped_rids": pa.array([p.scope_rids is not None for p in parts], pa.bool_()),
+                     "scoped_iids": pa.array([p.scope_iids is not None for p in parts], pa.bool_())})
+    scope = [(k, kind, i) for k, p in enumerate(parts)
+             for kind, ids in (("rid", p.scope_rids), ("iid", p.scope_iids)) for i in ids or ()]
+    skip = [(k << 32) + r for k, p in enumerate(parts) for r in sorted(p.skip_rows)]
+    for name, table in (("_subs", subs),
+                        ("_scope", pa.table({"sub": pa.array([s[0] for s in scope], pa.int32()),
+                                             "kind": pa.array([s[1] for s in scope], pa.string()),
+                                             "id": pa.array([s[2] for s in scope], pa.int32())})),
+                        ("_skip", pa.table({"rk": pa.array(skip, pa.int64())}))):
+        con.register(f"{name}_arrow", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")
+    prepare(con, _stage(parts), checks, catalog)
+    selects = []
     for k, (code, fld, cond, params) in enumerate(_rules(checks)):
-        order.setdefault(code, k)
-        params = params.replace("{user}", user.replace("'", "''"))
-        parts.append(f"SELECT row_no, sheet, '{fld}' AS field, '{code}' AS code, CAST({params} AS TEXT) AS params, "
-                     f"{k} AS k FROM _p3 WHERE {cond}")
-    con.execute("CREATE OR REPLACE TEMP TABLE _prob AS " + " UNION ALL ".join(parts))
-    if skip_rows:
-        con.execute("CREATE OR REPLACE TEMP TABLE _skip (row_no INTEGER)")
-        con.executemany("INSERT INTO _skip VALUES (?)", [[r] for r in sorted(skip_rows)])
-        con.execute("DELETE FROM _prob WHERE row_no IN (SELECT row_no FROM _skip)")
-    errors = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
+        selects.append(f"SELECT sub, rk, row_no, sheet, '{fld}' AS field, '{code}' AS code, "
+                       f"CAST({params} AS TEXT) AS params, {k} AS k FROM _p3 WHERE ({cond})"
+                       + (" AND rk NOT IN (SELECT rk FROM _skip)" if skip else ""))
+    con.execute("CREATE OR REPLACE TEMP TABLE _prob AS " + " UNION ALL ".join(selects))
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE _cand AS
-    SELECT row_no, sheet, iid, rid, pkey, ptype, pstart, pend, pcode, v AS value, state, comment, source,
-           region_agg, formula, ind_base, ind_code, region
+    SELECT sub, rk, row_no, sheet, iid, rid, pkey, ptype, pstart, pend, pcode, v AS value, state, comment, source,
+           region_agg, formula, ind_base, ind_code, region, may_revise
     FROM _p3
-    WHERE row_no NOT IN (SELECT row_no FROM _prob WHERE code IN {errors})
-      {"AND row_no NOT IN (SELECT row_no FROM _skip)" if skip_rows else ""}
+    WHERE rk NOT IN (SELECT rk FROM _prob WHERE code IN {ERRORS})
+      {"AND rk NOT IN (SELECT rk FROM _skip)" if skip else ""}
     """)
     _cross_row(con, checks)
     return Validation()
@@ -279,42 +319,44 @@ def _add(con, sql: str) -> None:
 
 
 def _cross_row(con, checks: Checks) -> None:
+    """The rules that look at other rows of the same part and at stored values, each one statement
+    for every part; duplicates, then locked rows, leave the candidates before the rules after them."""
     # duplicates in the file: later rows with the key of an earlier one
-    _add(con, """WITH d AS (SELECT iid, rid, pkey, min(row_no) AS first FROM _cand GROUP BY iid, rid, pkey
-                            HAVING count(*) > 1)
-                 SELECT c.row_no, c.sheet, 'period', 'duplicate-row', CAST(json_object('other', d.first) AS TEXT), 100
-                 FROM _cand c JOIN d ON d.iid = c.iid AND d.rid = c.rid AND d.pkey = c.pkey
+    _add(con, """SELECT c.sub, c.rk, c.row_no, c.sheet, 'period', 'duplicate-row', CAST(json_object('other', d.first) AS TEXT), 100
+                 FROM _cand c JOIN (SELECT sub, iid, rid, pkey, min(row_no) AS first FROM _cand GROUP BY ALL
+                                    HAVING count(*) > 1) d USING (sub, iid, rid, pkey)
                  WHERE c.row_no <> d.first""")
-    con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'duplicate-row')")
+    con.execute("DELETE FROM _cand WHERE rk IN (SELECT rk FROM _prob WHERE code = 'duplicate-row')")
     if checks.locked_sql:
         # relation (kind 'lock' | 'unlock', iid, lstart, lend): locked unless an unlock covers it
         _add(con, f"""WITH l AS ({checks.locked_sql})
-                      SELECT c.row_no, c.sheet, 'period', 'period-locked',
+                      SELECT c.sub, c.rk, c.row_no, c.sheet, 'period', 'period-locked',
                       CAST(json_object('period', c.pcode, 'indicator', c.ind_code) AS TEXT), 101
                       FROM _cand c WHERE EXISTS (SELECT 1 FROM l WHERE l.kind = 'lock' AND l.iid = c.iid
                             AND c.pstart >= l.lstart AND c.pend <= l.lend)
                         AND NOT EXISTS (SELECT 1 FROM l WHERE l.kind = 'unlock' AND l.iid = c.iid
                             AND c.pstart >= l.lstart AND c.pend <= l.lend)""")
-        con.execute("DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code = 'period-locked')")
-    if not checks.may_revise_approved:
-        _add(con, """SELECT c.row_no, c.sheet, 'value', 'approved-exists',
-                     CAST(json_object('approved', o.approved_value) AS TEXT), 102
-                     FROM _cand c JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
-                     WHERE o.approved_oid IS NOT NULL AND o.latest_state IN ('approved', 'locked')
-                       AND o.approved_value IS DISTINCT FROM c.value""")
-    # region against the sum of its children (sum indicators), when every child has a value
+        con.execute("DELETE FROM _cand WHERE rk IN (SELECT rk FROM _prob WHERE code = 'period-locked')")
+    # a sender who may not revise approved values (its part's may_revise)
+    _add(con, """SELECT c.sub, c.rk, c.row_no, c.sheet, 'value', 'approved-exists',
+                 CAST(json_object('approved', o.approved_value) AS TEXT), 102
+                 FROM _cand c JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
+                 WHERE NOT c.may_revise AND o.approved_oid IS NOT NULL AND o.latest_state IN ('approved', 'locked')
+                   AND o.approved_value IS DISTINCT FROM c.value""")
+    # region against the sum of its children (sum indicators), when every child has a value (in the
+    # same file, else stored)
     _add(con, f"""
         WITH kids AS (
-            SELECT c.row_no, c.sheet, c.value, count(*) AS n,
+            SELECT c.sub, c.rk, c.row_no, c.sheet, c.value, count(*) AS n,
                    sum(coalesce(f.value, o.latest_value)) AS total, count(coalesce(f.value, o.latest_value)) AS have
             FROM _cand c
             JOIN region_links l ON l.parent_rid = c.rid AND {valid_on_sql('l', 'c.pstart')}
-            LEFT JOIN _cand f ON f.iid = c.iid AND f.pkey = c.pkey AND f.rid = l.rid
+            LEFT JOIN _cand f ON f.sub = c.sub AND f.iid = c.iid AND f.pkey = c.pkey AND f.rid = l.rid
             LEFT JOIN obs_current o ON o.iid = c.iid AND o.pkey = c.pkey AND o.rid = l.rid
             WHERE c.region_agg = 'sum' AND NOT c.formula
-            GROUP BY c.row_no, c.sheet, c.value
+            GROUP BY c.sub, c.rk, c.row_no, c.sheet, c.value
         )
-        SELECT row_no, sheet, 'value', 'children-sum-mismatch',
+        SELECT sub, rk, row_no, sheet, 'value', 'children-sum-mismatch',
                CAST(json_object('value', value, 'n', n, 'total', total, 'tolerance', {checks.tolerance}) AS TEXT), 103
         FROM kids WHERE have = n AND abs(value - total) > {checks.tolerance} * greatest(abs(total), 1e-9)""")
     # jump against the previous period of the same type (from the file, else the stored latest value);
@@ -325,10 +367,10 @@ def _cross_row(con, checks: Checks) -> None:
                    lag(code) OVER (PARTITION BY type ORDER BY key) AS prev_code
             FROM periods WHERE type IN (SELECT DISTINCT ptype FROM _cand)
         ), j AS (
-            SELECT c.row_no, c.sheet, c.value, c.comment, c.ind_base, pk.prev_code,
+            SELECT c.sub, c.rk, c.row_no, c.sheet, c.value, c.comment, c.ind_base, pk.prev_code,
                    coalesce(f.value, o.latest_value) AS previous
             FROM _cand c JOIN prevkey pk ON pk.key = c.pkey
-            LEFT JOIN _cand f ON f.iid = c.iid AND f.rid = c.rid AND f.pkey = pk.prev
+            LEFT JOIN _cand f ON f.sub = c.sub AND f.iid = c.iid AND f.rid = c.rid AND f.pkey = pk.prev
             LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = pk.prev
             LEFT JOIN obs_current cur ON cur.iid = c.iid AND cur.rid = c.rid AND cur.pkey = c.pkey
             WHERE cur.latest_value IS DISTINCT FROM c.value
@@ -336,7 +378,7 @@ def _cross_row(con, checks: Checks) -> None:
             SELECT *, {checks.jumped_sql("value", "previous", "ind_base = '%'")} AS jumped
             FROM j WHERE previous IS NOT NULL
         )
-        SELECT row_no, sheet, 'value', CASE WHEN comment IS NULL THEN 'jump-without-comment' ELSE 'jump-explained' END,
+        SELECT sub, rk, row_no, sheet, 'value', CASE WHEN comment IS NULL THEN 'jump-without-comment' ELSE 'jump-explained' END,
                CAST(json_object('value', value, 'previous', previous, 'period', prev_code,
                     'change', CASE WHEN ind_base = '%' THEN printf('%+.1f points', value - previous)
                                    ELSE printf('%+.0f%%', 100 * (value / previous - 1)) END,
@@ -348,18 +390,19 @@ def _cross_row(con, checks: Checks) -> None:
                                          ELSE '{checks.jump_ratio:.0%}' END,
                     'comment', coalesce(comment, '')) AS TEXT), 104
         FROM big WHERE jumped""")
-    errors = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
-    con.execute(f"DELETE FROM _cand WHERE row_no IN (SELECT row_no FROM _prob WHERE code IN {errors})")
+    con.execute(f"DELETE FROM _cand WHERE rk IN (SELECT rk FROM _prob WHERE code IN {ERRORS})")
 
 
-def collect(con, v: Validation, report: Report, limit: int | None = None) -> dict:
-    """Copy the first problems into the report (ordered by row) and count them all."""
-    limit = limit or report.limit
-    rows = con.execute(f"SELECT row_no, sheet, field, code, params FROM {v.problems} ORDER BY row_no, k "
-                       f"LIMIT {int(limit)}").fetchall()
-    for row_no, sheet, fld, code, params in rows:
-        report.extend([problem_from(code, row_no, sheet, fld, params, report.file)])
-    counts = dict(con.execute(f"SELECT code, count(*) FROM {v.problems} GROUP BY code ORDER BY code").fetchall())
+def collect(con, v: Validation, reports: list[Report], limit: int | None = None) -> list[dict]:
+    """Copy each part's first problems into its report (ordered by row) and count them all, by part."""
+    rows = con.execute(f"""SELECT sub, row_no, sheet, field, code, params FROM {v.problems}
+                           QUALIFY row_number() OVER (PARTITION BY sub ORDER BY row_no, k) <= ?
+                           ORDER BY sub, row_no, k""", [int(limit or max(r.limit for r in reports))]).fetchall()
+    for sub, row_no, sheet, fld, code, params in rows:  # Report.extend keeps each report to its limit
+        reports[sub].extend([problem_from(code, row_no, sheet, fld, params, reports[sub].file)])
+    counts: list[dict] = [{} for _ in reports]
+    for sub, code, n in con.execute(f"SELECT sub, code, count(*) FROM {v.problems} GROUP BY ALL ORDER BY sub, code").fetchall():
+        counts[sub][code] = n
     return counts
 
 

@@ -11,20 +11,37 @@ from datetime import datetime, timezone
 from luoshi.store.db import Database
 
 
-def log(con, actor: str, action: str, *, iid=None, rid=None, pkey=None, old_value=None, new_value=None,
-        old_state=None, new_state=None, reason=None, import_id=None, detail: dict | None = None) -> None:
-    con.execute("""INSERT INTO audit_log (logged_at, actor, action, iid, rid, pkey, old_value, new_value, old_state,
-                   new_state, reason, import_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [datetime.now(timezone.utc).replace(tzinfo=None), actor, action, iid, rid, pkey, old_value,
-                 new_value, old_state, new_state, reason, import_id,
-                 json.dumps(detail, ensure_ascii=False, default=str) if detail else None])
+LOG_FIELDS = ("actor", "action", "iid", "rid", "pkey", "old_value", "new_value", "old_state", "new_state", "reason",
+              "import_id", "detail")
 
 
-def log_changes(con, actor: str, action: str, changed: str, *, import_id=None, reason=None) -> int:
-    """Audit every row of a temp table (iid, rid, pkey, value, state, latest_value, latest_state)."""
+def log(con, actor: str, action: str, **kw) -> None:
+    """One audit entry (``kw``: the other fields of LOG_FIELDS; ``detail`` a dict, kept as JSON)."""
+    log_many(con, [dict(actor=actor, action=action, **kw)])
+
+
+def log_many(con, entries: list[dict]) -> None:
+    """Audit entries (each a dict of LOG_FIELDS), the statement prepared once for all."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    unknown = {k for e in entries for k in e} - set(LOG_FIELDS)
+    if unknown:
+        raise TypeError(f"not an audit field: {sorted(unknown)}")
+    con.executemany(f"""INSERT INTO audit_log (logged_at, {', '.join(LOG_FIELDS)})
+                        VALUES (?, {', '.join('?' for _ in LOG_FIELDS)})""",
+                    [[now] + [e.get(k) for k in LOG_FIELDS[:-1]]
+                     + [json.dumps(e["detail"], ensure_ascii=False, default=str) if e.get("detail") else None]
+                     for e in entries])
+
+
+def log_changes(con, actor: str | None, action: str, changed: str, *, import_id=None, reason=None) -> int:
+    """Audit every row of a temp table (iid, rid, pkey, value, state, latest_value, latest_state); with
+    ``actor`` None each row names its own actor and import (columns by_user, import_id)."""
+    who = ("by_user", "import_id") if actor is None else ("?", "?")
     con.execute(f"""INSERT INTO audit_log (logged_at, actor, action, iid, rid, pkey, old_value, new_value, old_state,
                     new_state, reason, import_id)
-                    SELECT ?, ?, ?, iid, rid, pkey, latest_value, value, latest_state, state, ?, ? FROM {changed}""",
+                    SELECT ?, {who[0]}, ?, iid, rid, pkey, latest_value, value, latest_state, state, ?, {who[1]}
+                    FROM {changed}""",
+                [datetime.now(timezone.utc).replace(tzinfo=None), action, reason] if actor is None else
                 [datetime.now(timezone.utc).replace(tzinfo=None), actor, action, reason, import_id])
     return con.execute(f"SELECT count(*) FROM {changed}").fetchone()[0]
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -32,8 +34,8 @@ from luoshi.domain.problems import CATALOGUE, ERROR, Refusal, Report, one_of
 from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.columns import fields_for
-from luoshi.ingest.validate import STATES, Checks, Validation, collect, run_checks
-from luoshi.services.audit import log, log_changes
+from luoshi.ingest.validate import STATES, Checks, Part, Validation, collect, run_checks
+from luoshi.services.audit import log_changes, log_many
 from luoshi.store.db import Database
 
 SYNTHETIC_SOURCE = "synthetic-demo"
@@ -72,6 +74,34 @@ def rows_table(rows: list[dict], kind: str = "observations") -> pa.Table:
     return pa.table(cols)
 
 
+@dataclass(eq=False)
+class Submission:
+    """One caller's input to the one write path, alone or in a batch of the group commit."""
+
+    table: pa.Table | None        # the staged text table (None: the file could not be read)
+    report: Report                # what reading found; the checks add theirs
+    actor: Actor
+    mode: str
+    state: str
+    dry_run: bool
+    source: str
+    skip: set[int]                # rows the reader refused
+    detail: bool
+    on_stored: Callable | None
+    base: dict                    # the answer's fields known before validation
+    early: list = field(default_factory=list)    # the reader's problems, counted beside the checks'
+    file_level: bool = False
+    read: list = field(default_factory=list)     # report.problems as reading left them
+
+    def part(self) -> Part:
+        scope_iids = None if self.actor.superuser else self.actor.iids("report")
+        return Part(self.table, self.actor.name,
+                    scope_rids=None if self.actor.superuser else sorted(self.actor.rids("report")),
+                    scope_iids=None if scope_iids is None else sorted(scope_iids),
+                    may_revise_approved=self.actor.superuser or self.state == "approved",
+                    skip_rows=frozenset(self.skip))
+
+
 def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Report, *, actor: Actor,
            mode: str = "all-or-nothing", dry_run: bool = False, state: str = "approved", fmt: str = "rows",
            checks: Checks | None = None, basis: str = "approved", locked_sql: str | None = None,
@@ -86,88 +116,155 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     committed/partial/rejected; an input whose every row is refused stores nothing, whatever the
     mode).  ``on_stored(con, stored)``, when given, runs inside the write transaction after the new
     revisions are stored, with ``stored`` the (row_no, oid) pairs of the input rows that became a
-    revision: a reader keeps what it read beside them (the DHIS2 import keeps combos and storedBy)."""
+    revision: a reader keeps what it read beside them (the DHIS2 import keeps combos and storedBy).
+
+    Submissions that arrive while another is being written wait for the one writer and are then
+    validated and stored together, in one transaction, and rolled up once (Database.grouped, ``_run``);
+    each caller is answered with its own report once that transaction committed."""
     for column, value, allowed in (("mode", mode, MODES), ("state", state, STATES)):
         if value not in allowed:
             raise Refusal("bad-value", column=column, value=value, **one_of(allowed))
-    result = {"import_id": None if dry_run else new_import_id(), "kind": "observations", "file": report.file,
-              "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
-              "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
-    skip = set(skip or ()) | {p.row for p in report.errors if p.row is not None}
-    # the reader's problems (a ragged row, an unmapped DHIS2 identifier): the checks skip their rows,
-    # so they are counted and listed by row here, beside the problems the checks find
-    early = list(report.problems)
-    file_level = any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors)
+    base = {"import_id": None if dry_run else new_import_id(), "kind": "observations", "file": report.file,
+            "format": fmt, "mode": mode, "dry_run": dry_run, "state": state,
+            "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
+    sub = Submission(table, report, actor, mode, state, dry_run, source or f"import:{report.file or fmt}",
+                     set(skip or ()) | {p.row for p in report.errors if p.row is not None}, detail, on_stored, base,
+                     # the reader's problems (a ragged row, an unmapped DHIS2 identifier): the checks skip
+                     # their rows, so they are counted and listed by row here, beside the checks' problems
+                     early=list(report.problems), read=list(report.problems),
+                     file_level=any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors))
     checks = checks or Checks(today=catalog.today)
-    checks.scope_rids = None if actor.superuser else sorted(actor.rids("report"))
-    checks.scope_iids = None if actor.superuser or actor.iids("report") is None else sorted(actor.iids("report"))
-    checks.may_revise_approved = actor.superuser or state == "approved"
     checks.locked_sql = locked_sql
-    read = list(report.problems)
 
-    def step(con) -> dict:
-        # a step may run twice (its batch failed and each step runs again alone): start from what
-        # reading found each time
-        report.problems[:] = read
-        out = dict(result)
-        v = None
-        counts = {}
-        if table is not None:
-            v = run_checks(con, table, checks, catalog, user=actor.name, skip_rows=skip)
-            _check_state(con, v, actor, state)
-            counts = collect(con, v, report)
-        counts = dict(sorted((Counter(counts) + Counter(p.code for p in early)).items()))
-        errors = len(report.errors)
-        bad_rows = (con.execute(f"""SELECT count(DISTINCT row_no) FROM {v.problems} WHERE code IN
-                                    (SELECT unnest(?::TEXT[]))""", [ERROR_CODES]).fetchone()[0]
-                    if v else 0) + len(skip)
-        accepted = con.execute(f"SELECT count(*) FROM {v.candidates}").fetchone()[0] if v else 0
-        out |= {"rows": report.rows_read, "accepted": accepted, "rejected": bad_rows, "problem_counts": counts}
-        failed = file_level or (errors and (mode == "all-or-nothing" or not accepted)) or v is None
-        out["status"] = ("invalid" if failed else "valid") if dry_run else (
-            "rejected" if failed else ("partial" if errors else "committed"))
-        if failed:
-            out["accepted"] = 0
-        if detail and v:
-            out["values"] = _outcomes(con, v, failed, early)
-        if not dry_run:
-            if not failed and accepted:
-                out |= _store(con, v, actor, state, out["import_id"], basis,
-                              source or f"import:{report.file or fmt}")
-                if on_stored is not None:
-                    on_stored(con, con.execute(f"SELECT c.row_no, n.oid FROM {v.candidates} c JOIN _new n "
-                                               "USING (iid, rid, pkey) ORDER BY c.row_no").fetchall())
-            if errors and mode == "accept-valid" and not file_level and v:
-                _keep_rejected(con, v, out["import_id"])
-            record_import(con, out, actor, report)
-        return out
+    def run(con, subs: list[Submission]) -> list[dict]:
+        return _run(con, subs, checks, catalog, basis, db.kept)
 
-    if dry_run:
-        with db.write() as con:
-            result = step(con)
+    if dry_run:  # stores nothing: checked on this thread's own connection, never waiting for the writer
+        result = run(db.cursor(), [sub])[0]
     else:
-        # submissions sent at once are validated and stored in one transaction, rolled up once
-        # (Database.grouped); this caller is answered once that transaction committed
-        result, stats = db.grouped(step, (("rollup", basis), lambda con: roll_up_batch(con, basis, db.kept)))
-        if result.get("added") or result.get("revised"):
-            result["rollup_seconds"] = stats.seconds if stats else 0.0
+        result = db.grouped(sub, run, key=("observations", basis, checks.key()))
     result["problems"] = [p.to_dict() for p in report.problems]
     result["ok"] = report.ok
     return result
 
 
-def _outcomes(con, v: Validation, failed: bool, early) -> list[dict]:
-    """Every input row with what happens to it: imported, updated, unchanged or rejected, and the
-    codes of its problems (the reader's ``early`` ones and the checks')."""
+def _run(con, subs: list[Submission], checks: Checks, catalog: Catalog, basis: str, kept: dict) -> list[dict]:
+    """Validate and store ``subs`` in the caller's transaction, then roll up what they stored, once.
+
+    Rounds: every submission left is validated in one pass; one whose rows touch what an earlier
+    one of the round stores (the same indicator, in the same region or a child region: its checks
+    read those values) waits for the next round, which sees the stored values, so that each answer
+    is the one it would get alone, in some order of the submissions."""
+    answers: list[dict | None] = [None] * len(subs)
+    todo = list(range(len(subs)))
+    while todo:
+        todo = _round(con, subs, todo, answers, checks, catalog)
+    if not any(s.dry_run for s in subs):
+        stats = roll_up_batch(con, basis, kept)
+        for a in answers:
+            if a.get("added") or a.get("revised"):
+                a["rollup_seconds"] = stats.seconds if stats else 0.0
+    return answers
+
+
+def _round(con, subs: list[Submission], todo: list[int], answers: list, checks: Checks,
+           catalog: Catalog) -> list[int]:
+    """One pass over the submissions ``todo``: fills their answers; returns those that must wait."""
+    staged = [i for i in todo if subs[i].table is not None]  # the k-th staged one is part k
+    for i in todo:  # a submission may be validated again: start from what reading found
+        subs[i].report.problems[:] = subs[i].read
+    v = run_checks(con, [subs[i].part() for i in staged], checks, catalog) if staged else None
+    counts, bad, accepted = {}, {}, {}
+    if v:
+        _check_state(con, v, [subs[i] for i in staged])
+        counts = dict(zip(staged, collect(con, v, [subs[i].report for i in staged])))
+        for k, n_bad, n_ok in con.execute(f"""
+                SELECT s.sub, coalesce(p.n, 0), coalesce(c.n, 0) FROM _subs s
+                LEFT JOIN (SELECT sub, count(DISTINCT row_no) AS n FROM {v.problems}
+                           WHERE code IN (SELECT unnest(?::TEXT[])) GROUP BY sub) p USING (sub)
+                LEFT JOIN (SELECT sub, count(*) AS n FROM {v.candidates} GROUP BY sub) c USING (sub)""",
+                                          [ERROR_CODES]).fetchall():
+            bad[staged[k]], accepted[staged[k]] = n_bad, n_ok
+    out, failed = {}, {}
+    for i in todo:
+        s = subs[i]
+        o = dict(s.base)
+        n = dict(sorted((Counter(counts.get(i, {})) + Counter(p.code for p in s.early)).items()))
+        errors = len(s.report.errors)
+        o |= {"rows": s.report.rows_read, "accepted": accepted.get(i, 0), "rejected": bad.get(i, 0) + len(s.skip),
+              "problem_counts": n}
+        failed[i] = bool(s.file_level or (errors and (s.mode == "all-or-nothing" or not o["accepted"]))
+                         or i not in accepted)
+        o["status"] = ("invalid" if failed[i] else "valid") if s.dry_run else (
+            "rejected" if failed[i] else ("partial" if errors else "committed"))
+        if failed[i]:
+            o["accepted"] = 0
+        out[i] = o
+    storing = [i for i in staged if not subs[i].dry_run and not failed[i] and out[i]["accepted"]]
+    waiting = _waiting(con, [staged.index(i) for i in storing]) if len(staged) > 1 and storing else set()
+    waiting = {staged[k] for k in waiting}
+    for i in todo:
+        if i in waiting:
+            continue
+        s = subs[i]
+        if s.detail and v and i in accepted:
+            out[i]["values"] = _outcomes(con, v, staged.index(i), failed[i], s.early)
+        answers[i] = out[i]
+    stores = [(staged.index(i), subs[i]) for i in storing if i not in waiting]
+    if stores:
+        for (k, s), counted in zip(stores, _store(con, v, stores)):
+            answers[staged[k]] |= counted
+            if s.on_stored is not None:
+                s.on_stored(con, con.execute(f"""SELECT c.row_no, n.oid FROM {v.candidates} c JOIN _new n
+                                                 USING (sub, iid, rid, pkey) WHERE c.sub = ? ORDER BY c.row_no""",
+                                             [k]).fetchall())
+    done = [i for i in todo if i not in waiting and not subs[i].dry_run]
+    kept = [(staged.index(i), answers[i]["import_id"]) for i in done
+            if i in accepted and subs[i].report.errors and subs[i].mode == "accept-valid" and not subs[i].file_level]
+    if kept:
+        _keep_rejected(con, v, kept)
+    if done:
+        record_imports(con, [(answers[i], subs[i].actor, subs[i].report) for i in done])
+    return [i for i in todo if i in waiting]
+
+
+def _waiting(con, storing: list[int]) -> set[int]:
+    """The parts that must wait for a later round, so that related parts keep their order: a part
+    waits when a row of it is related to a row of an earlier part that stores or waits.  Two rows are
+    related where one's checks read what the other writes: the same indicator and period in the same
+    region, its parent or a child (the value itself, approved values, the sum of the children), or
+    the same indicator and region in the period before or after (the jump).  Unrelated parts do not
+    see each other."""
+    related: dict[int, set[int]] = {}
+    for a, b in con.execute("""
+            WITH prev AS (SELECT key, lag(key) OVER (PARTITION BY type ORDER BY key) AS prev
+                          FROM periods WHERE type IN (SELECT DISTINCT ptype FROM _p3)),
+                 r AS (SELECT DISTINCT p.sub, p.iid, p.rid, p.pkey, prev.prev FROM _p3 p JOIN prev ON prev.key = p.pkey)
+            SELECT DISTINCT a.sub, b.sub FROM r a JOIN r b ON a.iid = b.iid AND a.sub < b.sub
+            WHERE (a.rid = b.rid AND (a.pkey = b.pkey OR a.pkey = b.prev OR b.pkey = a.prev))
+               OR (a.pkey = b.pkey AND EXISTS (SELECT 1 FROM region_links l
+                                               WHERE (l.parent_rid = b.rid AND l.rid = a.rid)
+                                                  OR (l.parent_rid = a.rid AND l.rid = b.rid)))""").fetchall():
+        related.setdefault(b, set()).add(a)
+    waiting: set[int] = set()
+    for b in sorted(related):
+        if related[b] & (set(storing) | waiting):
+            waiting.add(b)
+    return waiting
+
+
+def _outcomes(con, v: Validation, k: int, failed: bool, early) -> list[dict]:
+    """Every input row of part ``k`` with what happens to it: imported, updated, unchanged or
+    rejected, and the codes of its problems (the reader's ``early`` ones and the checks')."""
     rows = con.execute(f"""
         SELECT r.row_no, r.indicator, r.region, r.period, r.value,
                CASE WHEN c.row_no IS NULL OR {str(failed).lower()} THEN 'rejected'
                     WHEN o.iid IS NULL THEN 'imported'
                     WHEN o.latest_value = c.value THEN 'unchanged' ELSE 'updated' END AS outcome,
-               (SELECT list(DISTINCT p.code) FROM {v.problems} p WHERE p.row_no = r.row_no) AS codes
-        FROM {v.raw} r LEFT JOIN {v.candidates} c ON c.row_no = r.row_no
+               (SELECT list(DISTINCT p.code) FROM {v.problems} p WHERE p.rk = r.rk) AS codes
+        FROM {v.raw} r LEFT JOIN {v.candidates} c ON c.rk = r.rk
         LEFT JOIN obs_current o ON o.iid = c.iid AND o.rid = c.rid AND o.pkey = c.pkey
-        ORDER BY r.row_no""").fetchall()
+        WHERE r.sub = ? ORDER BY r.row_no""", [k]).fetchall()
     keys = ("row", "indicator", "region", "period", "value", "outcome", "codes")
     out = [dict(zip(keys, r)) for r in rows]
     for r in out:
@@ -175,40 +272,71 @@ def _outcomes(con, v: Validation, failed: bool, early) -> list[dict]:
     return out
 
 
-def _check_state(con, v: Validation, actor: Actor, state: str) -> None:
-    """Rows whose state (the file's column, else the import's) the caller may not set there."""
-    if actor.superuser:
+def _check_state(con, v: Validation, subs: list[Submission]) -> None:
+    """Rows whose state (the file's column, else the import's) their sender may not set there; one
+    statement for every part (each is one more query to plan, and a one-row file is all planning)."""
+    if all(s.actor.superuser for s in subs):
         return
-    # one statement for every state (each is one more query to plan, and a one-row file is all planning)
-    allowed = [(st, rid) for st, action in STATE_ACTION.items() for rid in sorted(actor.rids(action))]
-    con.execute(f"""INSERT INTO {v.problems}
-                    WITH ok AS (SELECT unnest(?::TEXT[]) AS state, unnest(?::INTEGER[]) AS rid),
-                         c AS (SELECT row_no, sheet, rid, region, coalesce(state, ?) AS st FROM {v.candidates})
-                    SELECT row_no, sheet, 'state', 'not-permitted',
-                           CAST(json_object('user', ?, 'action', 'set state ' || st, 'action_zh', '将状态设为 ' || st,
-                                            'value', region) AS TEXT), 105
-                    FROM c WHERE st IN (SELECT unnest(?::TEXT[]))
-                      AND NOT EXISTS (SELECT 1 FROM ok WHERE ok.state = c.st AND ok.rid = c.rid)""",
-                [[a for a, _ in allowed], [r for _, r in allowed], state, actor.name, list(STATE_ACTION)])
-    con.execute(f"DELETE FROM {v.candidates} WHERE row_no IN "
-                f"(SELECT row_no FROM {v.problems} WHERE code = 'not-permitted')")
+    senders = pa.table({"sub": pa.array(range(len(subs)), pa.int32()),
+                        "superuser": pa.array([s.actor.superuser for s in subs], pa.bool_()),
+                        "default_state": pa.array([s.state for s in subs], pa.string())})
+    allowed = [(k, st, rid) for k, s in enumerate(subs) if not s.actor.superuser
+               for st, action in STATE_ACTION.items() for rid in sorted(s.actor.rids(action))]
+    ok = pa.table({"sub": pa.array([a[0] for a in allowed], pa.int32()),
+                   "state": pa.array([a[1] for a in allowed], pa.string()),
+                   "rid": pa.array([a[2] for a in allowed], pa.int32())})
+    con.register("_senders", senders)
+    con.register("_state_ok", ok)
+    try:
+        con.execute(f"""INSERT INTO {v.problems}
+                        WITH c AS (SELECT c.sub, c.rk, c.row_no, c.sheet, c.rid, c.region, s.user_name,
+                                          coalesce(c.state, d.default_state) AS st
+                                   FROM {v.candidates} c JOIN _senders d USING (sub) JOIN _subs s USING (sub)
+                                   WHERE NOT d.superuser)
+                        SELECT sub, rk, row_no, sheet, 'state', 'not-permitted',
+                               CAST(json_object('user', user_name, 'action', 'set state ' || st,
+                                                'action_zh', '将状态设为 ' || st, 'value', region) AS TEXT), 105
+                        FROM c WHERE st IN (SELECT unnest(?::TEXT[]))
+                          AND NOT EXISTS (SELECT 1 FROM _state_ok a WHERE a.sub = c.sub AND a.state = c.st
+                                          AND a.rid = c.rid)""", [list(STATE_ACTION)])
+    finally:
+        con.unregister("_senders")
+        con.unregister("_state_ok")
+    con.execute(f"DELETE FROM {v.candidates} WHERE rk IN (SELECT rk FROM {v.problems} WHERE code = 'not-permitted')")
 
 
-def _store(con, v: Validation, actor: Actor, state: str, import_id: str, basis: str, source: str) -> dict:
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
-                    SELECT iid, rid, pkey, value, coalesce(state, ?) AS state,
-                           coalesce(source, ?) AS source, comment FROM {v.candidates}""", [state, source])
+def _store(con, v: Validation, stores: list[tuple[int, Submission]]) -> list[dict]:
+    """Store the candidates of the parts ``stores`` ((part, submission) pairs) as new revisions, each
+    with its sender and import; returns each one's counts of added, revised and unchanged values."""
+    senders = pa.table({"sub": pa.array([k for k, _ in stores], pa.int32()),
+                        "import_id": pa.array([s.base["import_id"] for _, s in stores], pa.string()),
+                        "by_user": pa.array([s.actor.name for _, s in stores], pa.string()),
+                        "default_state": pa.array([s.state for _, s in stores], pa.string()),
+                        "default_source": pa.array([s.source for _, s in stores], pa.string())})
+    con.register("_stores", senders)
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _in AS
+                        SELECT c.sub, c.iid, c.rid, c.pkey, c.value, coalesce(c.state, s.default_state) AS state,
+                               coalesce(c.source, s.default_source) AS source, c.comment, s.import_id, s.by_user
+                        FROM {v.candidates} c JOIN _stores s USING (sub)""")
+    finally:
+        con.unregister("_stores")
     # a value equal to the approved one is unchanged, not a new lower-state revision
-    same = con.execute("""SELECT count(*) FROM _in i JOIN obs_current o USING (iid, rid, pkey)
-                          WHERE o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""").fetchone()[0]
     con.execute("""DELETE FROM _in i USING obs_current o
                    WHERE o.iid = i.iid AND o.rid = i.rid AND o.pkey = i.pkey
                      AND o.latest_state IN ('approved', 'locked') AND o.latest_value = i.value""")
-    out = apply(con, "_in", by=actor.name, import_id=import_id, basis=basis, refresh=False)
+    apply(con, "_in", by=None, basis="", refresh=False)
     con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_KEYS} (iid INTEGER, rid INTEGER, pkey INTEGER)")
     con.execute(f"INSERT INTO {BATCH_KEYS} SELECT iid, rid, pkey FROM _new")
-    log_changes(con, actor.name, "import", out.pop("changed"), import_id=import_id)
-    out["unchanged"] += same
+    log_changes(con, None, "import", "_new")
+    stored = {k: (a, r) for k, a, r in con.execute(
+        "SELECT sub, count(*) FILTER (WHERE revisions IS NULL), count(*) FILTER (WHERE revisions IS NOT NULL) "
+        "FROM _new GROUP BY sub").fetchall()}
+    accepted = dict(con.execute(f"SELECT sub, count(*) FROM {v.candidates} GROUP BY sub").fetchall())
+    out = []
+    for k, _ in stores:
+        added, revised = stored.get(k, (0, 0))
+        out.append({"added": added, "revised": revised, "unchanged": accepted.get(k, 0) - added - revised})
     return out
 
 
@@ -222,28 +350,42 @@ def roll_up_batch(con, basis: str, kept: dict) -> rollup.RollupStats | None:
     return stats
 
 
-def _keep_rejected(con, v: Validation, import_id: str) -> None:
-    con.execute(f"""INSERT INTO rejected_rows
-                   SELECT ?, r.row_no, r.sheet,
+def _keep_rejected(con, v: Validation, parts: list[tuple[int, str]]) -> None:
+    """The refused rows of the parts ``parts`` ((part, import id) pairs), with their cells and problems."""
+    con.register("_kept_arrow", pa.table({"sub": pa.array([k for k, _ in parts], pa.int32()),
+                                          "import_id": pa.array([i for _, i in parts], pa.string())}))
+    try:
+        con.execute(f"""INSERT INTO rejected_rows
+                   SELECT k.import_id, r.row_no, r.sheet,
                           CAST(to_json({{indicator: r.indicator, region: r.region, period: r.period, value: r.value,
                                         unit: r.unit, comment: r.comment, source: r.source, state: r.state}}) AS TEXT),
                           CAST(to_json(list({{field: p.field, code: p.code, params: p.params}} ORDER BY p.k)) AS TEXT)
-                   FROM {v.raw} r JOIN {v.problems} p ON p.row_no = r.row_no
-                   WHERE r.row_no IN (SELECT row_no FROM {v.problems} WHERE code IN (SELECT unnest(?::TEXT[])))
-                   GROUP BY r.row_no, r.sheet, r.indicator, r.region, r.period, r.value, r.unit, r.comment,
-                            r.source, r.state""", [import_id, ERROR_CODES])
+                   FROM {v.raw} r JOIN _kept_arrow k USING (sub) JOIN {v.problems} p ON p.rk = r.rk
+                   WHERE r.rk IN (SELECT rk FROM {v.problems} WHERE code IN (SELECT unnest(?::TEXT[])))
+                   GROUP BY k.import_id, r.row_no, r.sheet, r.indicator, r.region, r.period, r.value, r.unit,
+                            r.comment, r.source, r.state""", [ERROR_CODES])
+    finally:
+        con.unregister("_kept_arrow")
 
 
 def record_import(con, result: dict, actor: Actor, report: Report) -> None:
     """The import record and its audit entry (also for an import that stored nothing)."""
-    con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [result["import_id"], result["kind"], result["file"], result["format"], result["mode"],
-                 result["status"], actor.name, _now(), result["state"], result["rows"], result["accepted"],
-                 result["rejected"], result["added"], result["revised"], result["unchanged"],
-                 json.dumps([p.to_dict() for p in report.problems[:200]], ensure_ascii=False)])
-    log(con, actor.name, f"import-{result['status']}", import_id=result["import_id"],
-        detail={k: result[k] for k in ("file", "kind", "mode", "rows", "accepted", "rejected", "added", "revised",
-                                        "unchanged")})
+    record_imports(con, [(result, actor, report)])
+
+
+def record_imports(con, imports: list[tuple[dict, Actor, Report]]) -> None:
+    """The records and audit entries of several imports (a batch of the group commit), each statement
+    prepared once for all."""
+    now = _now()
+    con.executemany("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[r["import_id"], r["kind"], r["file"], r["format"], r["mode"], r["status"], actor.name, now,
+                      r["state"], r["rows"], r["accepted"], r["rejected"], r["added"], r["revised"], r["unchanged"],
+                      json.dumps([p.to_dict() for p in report.problems[:200]], ensure_ascii=False)]
+                     for r, actor, report in imports])
+    log_many(con, [dict(actor=actor.name, action=f"import-{r['status']}", import_id=r["import_id"],
+                        detail={k: r[k] for k in ("file", "kind", "mode", "rows", "accepted", "rejected", "added",
+                                                  "revised", "unchanged")})
+                   for r, actor, _ in imports])
 
 
 def roll_up(con, changed: str, basis: str, kept: dict | None) -> rollup.RollupStats | None:
@@ -263,9 +405,11 @@ def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, b
           refresh: bool = True, kept: dict | None = None) -> dict:
     """Store the rows of relation ``incoming`` (iid, rid, pkey, value, state, source, comment) as new
     revisions, inside the caller's write transaction, and roll them up (``kept``: the database's
-    derived state, Database.kept).  Rows whose value and state equal the current revision are left alone.  Returns counts of added, revised and unchanged
-    values, and ``changed``: the temp table of the rows stored, with their previous value and state
-    (for the audit log)."""
+    derived state, Database.kept).  Rows whose value and state equal the current revision are left
+    alone.  ``by`` and ``import_id`` name who stores them and in which import; with ``by`` None each
+    row names its own (columns ``by_user`` and ``import_id``: a batch of several imports).  Returns
+    counts of added, revised and unchanged values, and ``changed``: the temp table of the rows
+    stored, with their previous value and state (for the audit log)."""
     now = _now()
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _new AS
@@ -278,11 +422,12 @@ def apply(con, incoming: str, *, by: str | None, import_id: str | None = None, b
     added, revised = con.execute(
         "SELECT count(*) FILTER (WHERE revisions IS NULL), count(*) FILTER (WHERE revisions IS NOT NULL) FROM _new"
     ).fetchone()
-    con.execute("""
+    con.execute(f"""
         INSERT INTO observations
-        SELECT oid, iid, rid, pkey, value, state, coalesce(revisions, 0) + 1, ?, ?, source, comment, ?
+        SELECT oid, iid, rid, pkey, value, state, coalesce(revisions, 0) + 1, {'by_user' if by is None else '?'}, ?,
+               source, comment, {'import_id' if by is None else '?'}
         FROM _new
-    """, [by, now, import_id])
+    """, [now] if by is None else [by, now, import_id])
     con.execute("""
         DELETE FROM obs_current c
         WHERE EXISTS (SELECT 1 FROM _new n WHERE n.iid = c.iid AND n.rid = c.rid AND n.pkey = c.pkey)

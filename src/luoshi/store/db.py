@@ -37,14 +37,14 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 GROUP_MAX = 64
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class _Job:
-    """One caller's step waiting for a batch (Database.grouped)."""
-    step: Callable
-    finish: tuple[Hashable, Callable] | None
+    """One caller's item waiting for a batch (Database.grouped)."""
+    item: object
+    run: Callable
+    key: Hashable
     done: threading.Event = field(default_factory=threading.Event)
     value: object = None
-    finished: object = None
     error: BaseException | None = None
 
 
@@ -122,34 +122,34 @@ class Database:
                 self._depth = 0
                 self._local.writing = False
 
-    def grouped(self, step: Callable, finish: tuple[Hashable, Callable] | None = None) -> tuple:
-        """Run ``step(con)`` in a write transaction shared with the steps other threads send meanwhile
-        (group commit: one commit, and one ``finish``, for many writes); returns ``(step's result,
-        finish's result)`` once that transaction committed, or raises what the step raised.
+    def grouped(self, item, run: Callable, key: Hashable = None):
+        """Write ``item`` together with the items other threads send meanwhile under the same ``key``
+        (group commit: one transaction, one commit for many writes): ``run(con, items)`` does the
+        work of a batch in a write transaction and returns one result per item.  Returns this item's
+        result once that transaction committed, or raises what running it raised.
 
-        ``finish`` is ``(key, fn)``: ``fn(con)`` runs once per batch, after every step, for all steps
-        that name the same key (the rollup of everything the batch stored).  The first caller to get
-        the write lock leads: it runs every step waiting (up to GROUP_MAX) in one transaction; the
-        others find their work done when they get the lock.  When a step or a finish fails, the
-        batch is rolled back and each step runs again alone, so that a failure takes no other write
-        with it: a step must therefore change nothing outside the transaction before it returns."""
+        The first caller to get the write lock leads: it runs the items waiting (up to GROUP_MAX, of
+        the first one's key) as one batch; the others find their work done when they get the lock.
+        When a batch fails, it is rolled back and each item runs again alone, so that a failure takes
+        no other write with it: ``run`` must therefore change nothing outside the transaction."""
         if getattr(self._local, "writing", False):  # inside this thread's own write: part of it
-            value = step(self.con)
-            return value, finish[1](self.con) if finish else None
-        job = _Job(step, finish)
+            return run(self.con, [item])[0]
+        job = _Job(item, run, key)
         with self._queue_lock:
             self._queue.append(job)
         with self._write_lock:
             while not job.done.is_set():
                 with self._queue_lock:
-                    batch, self._queue = self._queue[:GROUP_MAX], self._queue[GROUP_MAX:]
+                    first = self._queue[0].key
+                    batch = [j for j in self._queue if j.key == first][:GROUP_MAX]
+                    self._queue = [j for j in self._queue if j not in batch]
                 self._run_batch(batch)
         if job.error is not None:
             raise job.error
-        return job.value, job.finished
+        return job.value
 
     def pending(self) -> int:
-        """How many steps wait for the group commit."""
+        """How many items wait for the group commit."""
         with self._queue_lock:
             return len(self._queue)
 
@@ -158,24 +158,19 @@ class Database:
         if len(batch) > 1:
             try:
                 with self.write() as con:
-                    values = [job.step(con) for job in batch]
-                    done: dict = {}
-                    for job in batch:
-                        if job.finish and job.finish[0] not in done:
-                            done[job.finish[0]] = job.finish[1](con)
-            except BaseException:  # noqa: BLE001 - which step failed is found by running each alone
+                    values = batch[0].run(con, [job.item for job in batch])
+            except BaseException:  # noqa: BLE001 - which item failed is found by running each alone
                 pass
             else:
                 for job, value in zip(batch, values):
-                    job.value, job.finished = value, done.get(job.finish[0]) if job.finish else None
+                    job.value = value
                     job.done.set()
                 return
         for job in batch:
             try:
                 with self.write() as con:
-                    job.value = job.step(con)
-                    job.finished = job.finish[1](con) if job.finish else None
-            except BaseException as exc:  # noqa: BLE001 - handed to the step's own caller
+                    job.value = job.run(con, [job.item])[0]
+            except BaseException as exc:  # noqa: BLE001 - handed to the item's own caller
                 job.error = exc
             job.done.set()
 
