@@ -165,6 +165,9 @@ CASES = {
     ("POST", "/admin/users/{name}/disable"): NO_AUTH,
     ("POST", "/admin/users/{name}/enable"): NO_AUTH,
     ("POST", "/admin/tokens/{token_id}/revoke"): NO_AUTH,
+    # a luoshi command sent by the CLI (web/local_cli.py): only with the serve file's secret, from this machine
+    ("POST", "/api/local/cli"): ("POST", None, {"json": {"argv": ["status"], "cwd": "/"},
+                                                "headers": {"x-luoshi-cli-secret": "guessed"}}, 403, "local-cli-only"),
     # the reporting desk (web/desk.py)
     ("GET", "/reporting/entry"): ("GET", "/reporting/entry?region=440103", {}, 401, "not-authenticated"),
     ("POST", "/reporting/entry"): NO_AUTH,

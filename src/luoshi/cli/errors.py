@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from luoshi.cli.forward import COMMAND_LINE
 from luoshi.cli.render import err_console, show_problems
 from luoshi.domain.problems import Refusal
 
@@ -30,6 +31,10 @@ def show(refusal: Refusal) -> None:
 
 class Shell(TyperGroup):
     """The `luoshi` group: runs the command and maps a refusal to its message and exit code."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        COMMAND_LINE.set((info_name, list(args)))  # the whole command line, to send to a server (cli/forward.py)
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx):
         try:

@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from luoshi.cli import forward, session
 from luoshi.cli.errors import Shell
 from luoshi.cli.render import completeness_text, console, emit, light_text, name_of
 from luoshi.domain.periods import parse_day
@@ -38,9 +39,15 @@ def main_options(db: Optional[str] = typer.Option(None, "--db", help=f"workspace
 
 
 def workspace(must_exist: bool = True) -> Workspace:
+    """The workspace the command works on; while `luoshi serve` holds the file, a command that needs
+    an existing one is sent to the server (cli/forward.py), which runs it on its own (returned here)."""
+    here = session.forwarded()
+    if here is not None:
+        return here.ws
     path = STATE["db"] or default_path()
     try:
-        return Workspace.open(path) if must_exist else Workspace.create(path)
+        with forward.opening(path, forwardable=must_exist):
+            return Workspace.open(path) if must_exist else Workspace.create(path)
     except FileNotFoundError:
         raise Refusal("no-workspace", 404, path=path) from None
 
@@ -67,12 +74,13 @@ def demo(today: Optional[str] = typer.Option(None, help="pretend today is this d
     from luoshi.data.demo import build_demo
 
     path = Path(STATE["db"] or default_path())
-    if fresh and path.exists():
-        if not Workspace.demo_at(path):  # its data and audit log are kept: luoshi deletes neither
-            raise Refusal("not-a-demo-workspace", 409, path=str(path))
-        path.unlink()
-        Path(str(path) + ".wal").unlink(missing_ok=True)
-    ws = Workspace.create(path, today=parse_date(today))
+    with forward.opening(str(path), forwardable=False):  # a server holding the file must be stopped first
+        if fresh and path.exists():
+            if not Workspace.demo_at(path):  # its data and audit log are kept: luoshi deletes neither
+                raise Refusal("not-a-demo-workspace", 409, path=str(path))
+            path.unlink()
+            Path(str(path) + ".wal").unlink(missing_ok=True)
+        ws = Workspace.create(path, today=parse_date(today))
     with console.status("building the demo workspace (synthetic data, labelled synthetic-demo)…"):
         info = build_demo(ws)
     console.print(f"[bold]demo workspace[/] {path}: {info['observations']:,} synthetic observations, "

@@ -11,8 +11,31 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)  # an error stays on its line, for grep and scripts
+from luoshi.cli import session
+
+
+class _Console:
+    """The console a command prints to: this process's own, or, for a command run inside a server for
+    a client (cli/session.py), one shaped like the client's terminal (width, colours)."""
+
+    def __init__(self, own: Console, which: str):
+        self.own, self._which = own, which
+
+    def __getattr__(self, name: str):
+        here = session.forwarded()
+        return getattr(getattr(here, self._which) if here is not None else self.own, name)
+
+
+console = _Console(Console(), "out")
+err_console = _Console(Console(stderr=True, soft_wrap=True), "err")  # an error stays on its line, for grep and scripts
+
+
+def terminal() -> dict:
+    """What this process's consoles found out about its terminal, for a server to print as they would."""
+    def shape(c: Console) -> dict:
+        return {"width": c.width, "color_system": c.color_system, "terminal": c.is_terminal,
+                "no_color": c.no_color, "encoding": c.encoding}
+    return {"out": shape(console.own), "err": shape(err_console.own)}
 
 LIGHT_SYMBOL = {"green": "[green]● green[/]", "yellow": "[yellow]▲ yellow[/]", "red": "[red]■ red[/]",
                 "grey": "[dim]○ no data[/]"}

@@ -8,12 +8,12 @@ commands act as ``--as USER`` / ``LUOSHI_USER``, or as the owner of ``LUOSHI_TOK
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from luoshi.cli import session
 from luoshi.cli.errors import EXIT_PARTIAL, EXIT_REFUSED
 from luoshi.cli.main import workspace
 from luoshi.cli.render import emit, show_problems
@@ -26,7 +26,7 @@ AS = typer.Option(None, "--as", help="acting user (env LUOSHI_USER)")
 
 
 def acting(ws, user: Optional[str]) -> Actor:
-    return ws.reporting.actor(user or os.environ.get("LUOSHI_USER"), os.environ.get("LUOSHI_TOKEN"))
+    return ws.reporting.actor(user or session.env(session.USER_ENV), session.env(session.TOKEN_ENV))
 
 
 def show_import(result: dict, as_json: bool) -> None:

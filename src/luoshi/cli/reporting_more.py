@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from luoshi.cli import session
 from luoshi.cli.main import workspace
 from luoshi.cli.render import emit
 from luoshi.cli.reporting import AS, acting, show_import
@@ -19,10 +19,13 @@ def _password(env: Optional[str]) -> str:
     """The password from the variable ``env`` names, else asked for; a named but unset variable is refused
     (an empty password would otherwise be checked as too short, hiding the typo)."""
     if not env:
+        if session.forwarded() is not None:  # the server has no terminal of the client's to ask on
+            raise Refusal("cannot-ask", what="a password", what_zh="密码", option="--password-env VAR")
         return getpass.getpass("password: ")
-    if env not in os.environ:
+    value = session.env(env)
+    if value is None:
         raise Refusal("missing-value", column=env)
-    return os.environ[env]
+    return value
 
 
 def register(app: typer.Typer, user_app: typer.Typer, dhis2_app: typer.Typer) -> None:

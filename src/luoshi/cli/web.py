@@ -21,17 +21,25 @@ def register(app: typer.Typer) -> None:
               cache_size: int = typer.Option(256, help="views kept in memory until the data change (0: none)"),
               log_level: str = typer.Option("warning", help="uvicorn log level")):
         """Serve the dashboard and the JSON API (pages at /, API at /api, reference at /docs)."""
+        import os
+        import signal
         import socket
+        import sys
+        import threading
 
         import uvicorn
 
+        from luoshi.cli import forward
         from luoshi.web import create_app
-
         from luoshi.workspace import Workspace, default_path
 
         path = db or cli.STATE["db"] or default_path()
+        # absolute: a command sent to the server runs in its client's directory (cli/inprocess.py), and
+        # DuckDB finds its WAL and temporary files, and the evidence files their folder, by this path
+        path = path if path == ":memory:" else os.path.abspath(path)
         try:
-            ws = Workspace.open(path, today=cli.parse_date(today))
+            with forward.opening(path, forwardable=False):
+                ws = Workspace.open(path, today=cli.parse_date(today))
         except FileNotFoundError:
             raise Refusal("no-workspace", 404, path=path) from None
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
@@ -54,6 +62,15 @@ def register(app: typer.Typer) -> None:
             raise Refusal("no-users", 409, host=host or address)
         app_ = create_app(ws, cache_size=cache_size)
         sock.listen(2048)  # accept connections (queued) from the moment the address is printed
+        announced = None
+        if path != ":memory:":  # luoshi commands on the file are sent here while it runs (cli/forward.py)
+            try:
+                announced = forward.announce(ws.path, forward.loopback_url(address, bound))
+            except OSError as exc:
+                print(f"luoshi: cannot write {forward.serve_file(ws.path)} ({exc.strerror or exc}): luoshi "
+                      "commands on the file are refused while the server runs", file=sys.stderr, flush=True)
+            else:
+                app_.state.cli_secret = announced.secret
         shown = host or address
         shown = f"[{shown}]" if ":" in shown else shown
         print(f"luoshi: serving {ws.path} at http://{shown}:{bound}/  (API /api, reference /docs; Ctrl-C stops)",
@@ -64,7 +81,16 @@ def register(app: typer.Typer) -> None:
         config = uvicorn.Config(app_, log_level=log_level, access_log=False, loop="auto", http="auto",
                                 proxy_headers=False)
         server = uvicorn.Server(config)
+        if threading.current_thread() is threading.main_thread():
+            # uvicorn stops on SIGTERM, then sends it again to the process: exit through the finally below
+            signal.signal(signal.SIGTERM, _terminated)
         try:
             server.run(sockets=[sock])
         finally:
+            if announced is not None:
+                forward.withdraw(ws.path, announced)
             ws.close()
+
+
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)

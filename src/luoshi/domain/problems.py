@@ -336,9 +336,18 @@ _e("no-user", "Who is acting?", "users exist: say who you are (--as USER or LUOS
 _e("no-workspace", "No workspace", "no workspace at {path} (run `luoshi init` or `luoshi demo` first)",
    "{path} 处没有工作区（请先运行 `luoshi init` 或 `luoshi demo`）")
 _e("workspace-busy", "Workspace in use", "the workspace {path} is open in another process ({holder}): a DuckDB "
-   "file is opened by one process at a time. While `luoshi serve` runs, use its pages and API; stop it "
-   "(Ctrl-C) to run luoshi commands on the file", "工作区 {path} 正被另一进程（{holder}）打开：一个 DuckDB 文件同一时间"
-   "只能由一个进程打开。`luoshi serve` 运行时请使用其网页和 API；要在该文件上运行 luoshi 命令，请先停止它（Ctrl-C）")
+   "file is opened by one process at a time; run the command again once that process has closed it",
+   "工作区 {path} 正被另一进程（{holder}）打开：一个 DuckDB 文件同一时间只能由一个进程打开；请在该进程关闭它后再运行此命令",
+   hint=("; it is `luoshi serve` at {server}: other luoshi commands run through it, but this one needs the "
+         "file to itself, so stop the server (Ctrl-C) first",
+         "；它是 {server} 上的 `luoshi serve`：其他 luoshi 命令会经由它运行，但此命令需要独占该文件，请先停止服务（Ctrl-C）"))
+_e("local-cli-only", "Only the luoshi command on this machine",
+   "only the luoshi command on this machine, with the secret `luoshi serve` wrote beside the workspace, may "
+   "run commands here", "只有本机上持有 `luoshi serve` 写在工作区旁的密钥的 luoshi 命令才能在此运行命令")
+_e("cannot-ask", "Cannot ask on the terminal",
+   "this command would ask for {what} on the terminal, but it runs inside the `luoshi serve` that holds the "
+   "workspace, which cannot ask: give it with {option}",
+   "此命令需要在终端输入{what_zh}，但它在占用工作区的 `luoshi serve` 中运行，无法询问：请用 {option} 提供")
 _e("not-a-demo-workspace", "Not a demo workspace",
    "{path} holds a workspace (or another file) that is not a demo workspace: `luoshi demo` replaces only one "
    "it built, so that no data or audit log is lost; give another file with --db, or remove this one yourself",
@@ -380,9 +389,11 @@ class Refusal(Exception):
     messages and exits 3 when not permitted (401, 403), else 2."""
 
     retry_after: int | None = None  # seconds before asking again is worth it (the web's Retry-After header)
+    params: dict = {}
 
     def __init__(self, code: str, status: int = 400, *, retry_after: int | None = None, **params):
         self.problem = problem(code, **params)
+        self.params = params  # what the message was made from (a shell may say more with them)
         self.status = status
         self.retry_after = retry_after
         super().__init__(self.problem.message)

@@ -71,6 +71,8 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
     admin.install(app)
     from luoshi.web import desk  # the reporting desk: entry, review, completeness (issue 15)
     desk.install(app)
+    from luoshi.web import local_cli  # luoshi commands sent by the CLI while the server holds the file (issue 16)
+    local_cli.install(app)
     app.add_middleware(BodyLimit)
     _install_errors(app)
     document(app)
