@@ -91,6 +91,7 @@ def prepare(tmp: Path, reporters: int) -> tuple[Path, Plan]:
             rp.grant(name, role, region, actor=local)
             return rp.token(name, actor=local)["token"]
 
+        rp.add_user("rushadmin", PASSWORD, actor=local, admin=True)  # the first user is an administrator
         plan_counties = []
         for n, code in enumerate(counties):
             vals = by_region.get(code, {"M": {}, "Q": {}})
@@ -166,7 +167,8 @@ async def post(client: httpx.AsyncClient, phase: Phase, token: str, name: str, r
         body = resp.json()
         if body["status"] == "committed":
             phase.writes.append(ms)
-            phase.acked.append({"import_id": body["import_id"], "values": rows})
+            phase.acked.append({"import_id": body["import_id"], "values": rows,
+                                "answer": {k: body.get(k) for k in ("added", "revised", "unchanged")}})
             phase.values_acked += len(rows)
             return True
     return False
@@ -179,7 +181,8 @@ async def reporter(client, phase: Phase, r: dict, n: int, deadline: float, max_w
         ind = inds[k % len(inds)]
         # every write of a key differs from the one before (else it would be "unchanged", not stored)
         # and stays within the indicator's range and the jump check's 50 % of the May value
-        value = round(r["base"][ind] * (1 - 0.0001 * (k // len(inds) + 1) - 0.000001 * n), 6)
+        # (12 significant digits, not 6 decimals: a May value of 0.0079 would repeat itself)
+        value = float(f'{r["base"][ind] * (1 - 0.0001 * (k // len(inds) + 1) - 0.000001 * n):.12g}')
         await post(client, phase, r["token"], f"rush{n:02d}-{k:05d}.csv", [(ind, r["region"], MONTH, value)])
 
 
@@ -271,6 +274,8 @@ def check(db: Path, phases: list[Phase], before: set) -> dict:
             got = sorted(stored.get(a["import_id"], []))
             if imports.get(a["import_id"]) != "committed" or not got:
                 lost += len(sent)
+                print(f"  lost: {a['import_id']} ({imports.get(a['import_id'])}) answered {a.get('answer')}, "
+                      f"sent {sent}", flush=True)
             elif len(got) > len(sent):
                 doubled += 1
             elif got != sent:
