@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import resource
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import psutil
@@ -136,3 +140,17 @@ def bulk_load(ws: Workspace, query: str) -> int:
         n = con.execute("SELECT count(*) FROM _bulk").fetchone()[0]
         con.execute("DROP TABLE _bulk")
     return n
+
+
+def start_server(db: Path, today: date, *options: str) -> tuple[subprocess.Popen, str]:
+    """A real `luoshi serve` on a free loopback port over ``db`` with that ``today``; returns the process
+    and its base URL once it listens."""
+    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(db), "--port", "0",
+                             "--today", today.isoformat(), *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+    if not m:
+        proc.kill()
+        raise SystemExit(f"server did not start: {line}{proc.stderr.read()}")
+    return proc, m.group(1)

@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+from common import start_server
 
 ROOT = Path(__file__).resolve().parent
 BUILT = date(2025, 6, 30)  # the demo holds monthly data up to 2025-05
@@ -108,18 +109,6 @@ def prepare(tmp: Path, reporters: int) -> tuple[Path, Plan]:
 
 
 # --- the server ------------------------------------------------------------------------------------
-def start_server(db: Path, port: int = 0) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(db), "--port", str(port),
-                             "--today", TODAY.isoformat()],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"server did not start: {line}{proc.stderr.read()}")
-    return proc, m.group(1)
-
-
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
@@ -349,7 +338,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="luoshi-rush-") as tmp:
         print("building the demo workspace, users and tokens…", flush=True)
         db, plan = prepare(Path(tmp), args.reporters)
-        proc, base = start_server(db)
+        proc, base = start_server(db, TODAY)
         phases, loads = [], {}
         try:
             for name in args.phases:
@@ -364,7 +353,7 @@ def main() -> None:
                     asyncio.run(run_a(base, plan, ph, args.kill_after + 2, args.readers, args.max_writes,
                                       kill=(proc, args.kill_after)))
                     proc.wait(timeout=30)
-                    proc, base = start_server(db)
+                    proc, base = start_server(db, TODAY)
                     answer = httpx.get(base + "/api/overview", headers={"Authorization": f"Bearer {plan.reader_token}"},
                                        timeout=60)
                     print(f"  restarted: /api/overview {answer.status_code}", flush=True)

@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from common import start_server
 
 ROOT = Path(__file__).resolve().parent
 TODAY = date(2025, 6, 30)
@@ -44,18 +43,6 @@ def demo_workspace(path: Path) -> Path:
         finally:
             ws.close()
     return path
-
-
-def start_server(db: Path, cache: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "luoshi.cli.main", "serve", "--db", str(db), "--port", "0",
-                             "--today", TODAY.isoformat(), "--cache-size", str(cache)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-    if not m:
-        proc.kill()
-        raise SystemExit(f"server did not start: {line}{proc.stderr.read()}")
-    return proc, m.group(1)
 
 
 class Connection:
@@ -137,7 +124,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
     db = demo_workspace(args.db)
-    proc, base = start_server(db, 0 if args.no_cache else 256)
+    proc, base = start_server(db, TODAY, "--cache-size", str(0 if args.no_cache else 256))
     try:
         rows = asyncio.run(run(base, args.seconds, args.max_requests))
     finally:
