@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import psutil
 from common import start_server
 
 ROOT = Path(__file__).resolve().parent
@@ -131,6 +132,7 @@ class Phase:
     reads: dict = field(default_factory=dict)  # page -> [ms]
     seconds: float = 0.0
     values_acked: int = 0
+    cpu: str = "—"  # processor seconds of the server and of this load generator during the phase
 
 
 def csv_of(rows: list[tuple]) -> bytes:
@@ -282,17 +284,24 @@ def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """Processor seconds (user and system, every thread) of a process, this one by default."""
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
 def section(label: str, args, phases: list[Phase], checked: dict, loads: dict) -> str:
     lines = [f"## {label}", "",
              f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores shared with other work; "
              f"reporters {args.reporters}, readers {args.readers}, (a) {args.seconds_a:g} s, "
              f"(b) window {args.window_b:g} s, (c) {args.seconds_c:g} s with SIGKILL at {args.kill_after:g} s.", "",
-             "| phase | load (1/5/15 min) before → after | s | acknowledged writes (values) | writes/s | "
+             "| phase | load (1/5/15 min) before → after | s | CPU s: server / load generator | "
+             "acknowledged writes (values) | writes/s | "
              "write p50 ms | write p95 ms | 5xx | refused | no answer | lost | doubled | altered |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for ph in phases:
         c = checked[ph.name]
-        lines.append(f"| {ph.name} | {loads[ph.name]} | {ph.seconds:.1f} | {len(ph.acked)} ({ph.values_acked}) | "
+        lines.append(f"| {ph.name} | {loads[ph.name]} | {ph.seconds:.1f} | {ph.cpu} | {len(ph.acked)} ({ph.values_acked}) | "
                      f"{len(ph.acked) / ph.seconds:.1f} | {pct(ph.writes, .5)} | {pct(ph.writes, .95)} | "
                      f"{ph.fivexx} | {sum(ph.refused.values())} | {ph.failed} | {c['lost']} | {c['doubled']} | "
                      f"{c['altered']} |")
@@ -345,6 +354,7 @@ def main() -> None:
                 ph = Phase(name)
                 before = load()
                 print(f"({name}) on {base}, load {before}", flush=True)
+                server0, client0 = cpu_seconds(proc.pid), cpu_seconds()
                 if name == "a":
                     asyncio.run(run_a(base, plan, ph, args.seconds_a, args.readers, args.max_writes))
                 elif name == "b":
@@ -366,6 +376,8 @@ def main() -> None:
                     ph.seconds += rest.seconds
                     for page, t in rest.reads.items():
                         ph.reads.setdefault(page, []).extend(t)
+                if name != "c":  # (c) kills the server: its processor time is lost with it
+                    ph.cpu = f"{cpu_seconds(proc.pid) - server0:.1f} / {cpu_seconds() - client0:.1f}"
                 loads[name] = f"{before} → {load()}"
                 phases.append(ph)
                 print(f"  {len(ph.acked)} acknowledged in {ph.seconds:.1f} s, write p95 {pct(ph.writes, .95)} ms, "

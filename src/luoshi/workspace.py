@@ -94,8 +94,8 @@ class Workspace:
     def setting(self, name: str) -> Value:
         """The typed value of setting ``name`` (domain/settings.py): stored, else the default."""
         default = declared(name).default  # unknown-setting
-        row = self.db.one("SELECT value FROM settings WHERE key = ?", [name])
-        return parse_setting(name, row["value"]) if row else default
+        stored = self.db.memo("settings", lambda: {r["key"]: r["value"] for r in self.db.all("SELECT * FROM settings")})
+        return parse_setting(name, stored[name]) if name in stored else default
 
     def settings(self) -> list[dict]:
         """Every setting with its value, default, type, allowed values and meaning (CLI and API)."""
@@ -125,6 +125,10 @@ class Workspace:
 
     # --- lookups ------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
+        """The regions, indicators and plans an import names (kept until they change: Database.memo)."""
+        return self.db.memo(("catalog", self.today), self._catalog)
+
+    def _catalog(self) -> Catalog:
         regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"],
                                         (r["name_zh"], r["name_en"], r["short_zh"]))
                    for r in region_store.every(self.db)}
@@ -345,15 +349,10 @@ class Workspace:
                                    rid=self.region(region)["rid"])
 
     def data_version(self) -> tuple:
-        """Changes whenever observations, targets, plans, regions, documents or settings change (a
-        cache key for readers: a view asked for without a plan shows the default plan, the value basis
-        changes every rolled-up value, and the targets-vs-outcomes view shows commitments under review)."""
-        return self.db.cursor().execute(
-            "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
-            " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
-            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators),"
-            " (SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings),"
-            " (SELECT max(extracted_at) FROM documents), (SELECT max(reviewed_at) FROM commitments)").fetchone()
+        """Changes with every commit to the workspace, whatever it changed (Database.version): a cache
+        key for readers (a view asked for without a plan shows the default plan, the value basis
+        changes every rolled-up value, the targets-vs-outcomes view shows commitments under review)."""
+        return (self.db.version(),)
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision, as stored) or the rollup (rounded to each indicator's
