@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from luoshi.analytics.ranking import COMPOSITE
 from luoshi.domain.periods import Period, containing, parse_day, parse_given
 from luoshi.domain.problems import Refusal
+from luoshi.services import summary
 from luoshi.store import values
 from luoshi.store.schema import PERIOD_YEARS
 from luoshi.web.tilemap import TILES
 from luoshi.workspace import Workspace
 
 LEVELS = ("city", "county")
-# The composite used on the rankings page when no indicator list is given: the headline
-# growth indicators of the work reports, equally weighted.
-COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", "trade_growth",
-             "budget_revenue_growth", "income_growth")
 
 
 def parse_at(ws: Workspace, text: str | None) -> date:
@@ -73,7 +71,8 @@ def overview(ws: Workspace, *, plan: str | None = None, region: str | None = Non
     data["plan_info"] = {k: plan_row[k] for k in ("id", "owner_region", "name_zh", "name_en", "parent_plan",
                                                   "adopted", "status", "source")}
     data["plans"] = plans(ws)["plans"]
-    data["synthetic"] = any(_any_synthetic(n["indicators"]) for n, _ in flat)
+    data["summary"] = summary.at_a_glance(ws, data, plan=plan_row["id"], period=p, at=day)
+    data["synthetic"] = any(_any_synthetic(n["indicators"]) for n, _ in flat) or data["summary"]["synthetic"]
     return data
 
 
