@@ -29,7 +29,7 @@ def month_before(at: date) -> date:
     return prev.replace(day=min(at.day, prev.day))
 
 
-def _indicator(i: dict) -> dict:
+def brief(i: dict) -> dict:
     keep = ("code", "name_zh", "name_en", "unit", "decimals", "value", "target", "expected", "progress",
             "attainment", "shortfall", "category", "light", "synthetic")
     return {k: i.get(k) for k in keep}
@@ -38,19 +38,19 @@ def _indicator(i: dict) -> dict:
 def _pulling(items: list[dict]) -> list[dict]:
     """The indicators behind (a category of ``rules.BEHIND``), the largest shortfall first."""
     behind = [i for i in items if i["category"] in BEHIND]
-    return [_indicator(i) for i in sorted(behind, key=lambda i: (-(i["shortfall"] or 0), i["code"]))]
+    return [brief(i) for i in sorted(behind, key=lambda i: (-(i["shortfall"] or 0), i["code"]))]
 
 
-def _walk(nodes: list[dict]):
+def walk_nodes(nodes: list[dict]):
     for n in nodes:
         yield n
-        yield from _walk(n["children"])
+        yield from walk_nodes(n["children"])
 
 
-def _below(node: dict) -> list[dict]:
+def below(node: dict) -> list[dict]:
     """The indicators measuring a node and its descendants, once each."""
     found = {}
-    for n in _walk([node]):
+    for n in walk_nodes([node]):
         for i in n["indicators"]:
             found.setdefault(i["code"], i)
     return list(found.values())
@@ -59,16 +59,16 @@ def _below(node: dict) -> list[dict]:
 def breakthroughs_behind(status: dict) -> list[dict]:
     """The breakthroughs whose light is red or yellow, red first, each with the indicators pulling it down."""
     out = []
-    for n in _walk(status["nodes"]):
+    for n in walk_nodes(status["nodes"]):
         if n["kind"] == "breakthrough" and n["light"] in BEHIND_LIGHTS:
             out.append({"code": n["code"], "title_zh": n["title_zh"], "title_en": n["title_en"], "light": n["light"],
-                        "share_behind": n["share_behind"], "judged": n["judged"], "pulling": _pulling(_below(n))})
+                        "share_behind": n["share_behind"], "judged": n["judged"], "pulling": _pulling(below(n))})
     return sorted(out, key=lambda b: (b["light"] != "red", -(b["share_behind"] or 0)))
 
 
-def _plan_indicators(status: dict) -> dict[str, dict]:
+def plan_indicators(status: dict) -> dict[str, dict]:
     found = {}
-    for n in _walk(status["nodes"]):
+    for n in walk_nodes(status["nodes"]):
         for i in n["indicators"]:
             found.setdefault(i["code"], i)
     return found
@@ -77,10 +77,10 @@ def _plan_indicators(status: dict) -> dict[str, dict]:
 def changes(now: dict, before: dict) -> dict:
     """Between two judgements of the plan: the indicators red now and not before (new reds), and
     those red or yellow before and green now (recoveries)."""
-    a, b = _plan_indicators(now), _plan_indicators(before)
-    new_red = [_indicator(i) | {"was": b[c]["light"] if c in b else "grey"} for c, i in sorted(a.items())
+    a, b = plan_indicators(now), plan_indicators(before)
+    new_red = [brief(i) | {"was": b[c]["light"] if c in b else "grey"} for c, i in sorted(a.items())
                if i["light"] == "red" and (c not in b or b[c]["light"] != "red")]
-    recovered = [_indicator(i) | {"was": b[c]["light"]} for c, i in sorted(a.items())
+    recovered = [brief(i) | {"was": b[c]["light"]} for c, i in sorted(a.items())
                  if i["light"] == "green" and c in b and b[c]["light"] in BEHIND_LIGHTS]
     return {"since": before["at"], "new_red": new_red, "recovered": recovered}
 
@@ -99,7 +99,7 @@ def lagging(rows: list[dict], top: int = TOP) -> list[dict]:
         if r["category"] in BEHIND:
             e["behind"] += 1
             e["red"] += r["light"] == "red"
-            e["indicators"].append(_indicator(r))
+            e["indicators"].append(brief(r))
     for e in by.values():
         e["indicators"].sort(key=lambda i: (-(i["shortfall"] or 0), i["code"]))
     ranked = sorted((e for e in by.values() if e["behind"]), key=lambda e: (-e["behind"], -e["red"], e["code"]))
