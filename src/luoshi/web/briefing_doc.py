@@ -50,7 +50,7 @@ def _ind(i: dict, i18n: Translator, with_chart: bool = False) -> dict:
            "category": i18n.category(i["category"]), "reason": reason(i, i18n) if i["category"] in BEHIND else "",
            "synthetic": bool(i.get("synthetic"))}
     if with_chart:
-        out["chart"] = chart_svg(i["chart"], i18n, i["decimals"]) if i.get("chart") else ""
+        out["chart"] = chart_svg(i["chart"], i18n) if i.get("chart") else ""
     return out
 
 

@@ -35,9 +35,9 @@ def _day(text: str) -> float:
     return date.fromisoformat(text[:10]).toordinal()
 
 
-def chart_svg(ch: dict, i18n: Translator, decimals: int = 1, width: int = 520, height: int = 190) -> str:
+def chart_svg(ch: dict, i18n: Translator, width: int = 520, height: int = 190) -> str:
     """The SVG of ``ch`` (services/chart.py, cut to the period: keys start and end), or "" when it has
-    neither points nor targets."""
+    neither points nor targets.  The axis says its numbers with the decimals its step needs."""
     pts, targets, pace = ch["points"], ch["targets"], ch["pace"]
     if not pts and not targets:
         return ""
@@ -57,20 +57,23 @@ def chart_svg(ch: dict, i18n: Translator, decimals: int = 1, width: int = 520, h
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img" font-family="{FONT}" font-size="11" data-chart-svg="">',
            f"<title>{escape(actual)} / {escape(i18n('chart.target'))} / {escape(i18n('chart.trajectory'))}</title>"]
+    step = (ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    places = max(0, -math.floor(math.log10(step))) if step < 1 else 0  # as many as the step needs, all alike
     for v in ticks:
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{Y(v):.1f}" y2="{Y(v):.1f}" stroke="{GRID}"/>')
         out.append(f'<text x="{left - 5}" y="{Y(v) + 3.5:.1f}" text-anchor="end" fill="{TEXT}">'
-                   f"{escape(i18n.number(v, decimals if abs(v) < 1000 else 0))}</text>")
+                   f"{escape(f'{v:,.{places}f}')}</text>")
     start = date.fromisoformat(ch["start"])
     end = date.fromisoformat(ch["end"])
-    month, step = date(start.year, start.month, 1), 1 if (end - start).days <= 400 else 12
-    while month <= end:
-        x = X(month.toordinal() - 1)
+    month, months = date(start.year, start.month, 1), 1 if (end - start).days <= 400 else 12
+    while month <= end:  # a gridline where each month (or year) begins, its name in the middle of it
+        y, m = divmod(month.month - 1 + months, 12)
+        following = date(month.year + y, m + 1, 1)
+        x, mid = X(month.toordinal() - 1), X((month.toordinal() + following.toordinal()) / 2 - 1)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{height - bottom}" stroke="{GRID}"/>')
-        label = (f"{month.month}月" if i18n.zh else month.strftime("%b")) if step == 1 else str(month.year)
-        out.append(f'<text x="{x + 2:.1f}" y="{height - bottom + 13}" fill="{TEXT}">{label}</text>')
-        y, m = divmod(month.month - 1 + step, 12)
-        month = date(month.year + y, m + 1, 1)
+        label = (f"{month.month}月" if i18n.zh else month.strftime("%b")) if months == 1 else str(month.year)
+        out.append(f'<text x="{mid:.1f}" y="{height - bottom + 13}" text-anchor="middle" fill="{TEXT}">{label}</text>')
+        month = following
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{height - bottom}" y2="{height - bottom}" stroke="{AXIS}"/>')
     out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{height - bottom}" stroke="{AXIS}"/>')
     for t in targets:
