@@ -23,11 +23,18 @@ by this fixture, both monthly, kept by their last value, the mean over regions:
     income_growth 2023-12: 900100 4, 900200 6;  2024-06: 900100 7, 900200 5
 2024: 900100 is best on both (score 100), 900200 worst (0); 2023 the other way round: 900100 rises
 from 2nd to 1st (+1), 900200 falls from 1st to 2nd (-1).
+
+Tasks of unit u1 (a week counts as due soon): T-LATE due 2024-06-20 (a Thursday), nothing reported:
+overdue on 2024-06-30; T-SOON due 2024-07-05 (a Friday): 5 days left, due soon; T-LATER due 2024-12-31.
+Projects, 2024 plans and 1 (亿元) done each month Jan-Jun: 6 of 12 months are over (50 % expected);
+P-ON planned 12: 50 %, on pace (green); P-BEHIND planned 24: 25 %, 25 points behind (yellow).
 """
 
 from __future__ import annotations
 
 from datetime import date
+
+from luoshi.services.units import load_units
 
 AT = date(2024, 6, 30)
 COUNTIES = ("900101", "900102", "900201")
@@ -55,6 +62,23 @@ def build(ws, folder) -> None:
             rows.append({"indicator": code, "region": county, "period": "2023-12", "value": float(before[city])})
             rows.append({"indicator": code, "region": county, "period": "2024-06", "value": float(now[city])})
     ws.record(rows, source="tests")
+    units = folder / "units.csv"
+    units.write_text("code,name_zh,name_en,kind,region_code\nu1,测试局,Test Bureau,department,900000\n",
+                     encoding="utf-8")
+    load_units(ws.db, units)
+    task = {"plan_id": "tp", "node_code": "B1", "lead_unit": "u1", "start_date": date(2024, 1, 1)}
+    ws.tasks.add_tasks([task | {"id": "T-LATE", "title_zh": "逾期任务", "title_en": "Late task", "deadline": date(2024, 6, 20)},
+                        task | {"id": "T-SOON", "title_zh": "将到期任务", "title_en": "Task due soon",
+                                "deadline": date(2024, 7, 5)},
+                        task | {"id": "T-LATER", "title_zh": "年底任务", "title_en": "Task for the year end",
+                                "deadline": date(2024, 12, 31)}])
+    project = {"region_code": "900101", "total_investment": 100.0, "lead_unit": "u1"}
+    ws.tasks.add_projects([project | {"id": "P-ON", "name_zh": "按期项目", "name_en": "Project on pace", "plans": {2024: 12.0}},
+                           project | {"id": "P-BEHIND", "name_zh": "滞后项目", "name_en": "Project behind",
+                                      "plans": {2024: 24.0}}])
+    for pid in ("P-ON", "P-BEHIND"):
+        for m in range(1, 7):
+            ws.tasks.record_investment(pid, f"2024-{m:02d}", 1.0)
     ws.set_targets([
         {"indicator": "jobs", "region": "900000", "period": "2024", "comparator": "at_least", "value": 300},
         {"indicator": "jobs", "region": "900100", "period": "2024", "comparator": "at_least", "value": 240},

@@ -51,6 +51,11 @@ def text_of(reader: pypdf.PdfReader) -> str:
     return "\n".join(p.extract_text() for p in reader.pages)
 
 
+def has(text: str, words: str) -> bool:
+    """Whether ``words`` are in ``text``, wherever a table cell's line breaks fall."""
+    return re.sub(r"\s+", "", words) in re.sub(r"\s+", "", text)
+
+
 def test_the_pdf_is_a4_numbered_and_its_chinese_text_is_searchable(db, tmp_path):
     data, reader = pdf_of(db, tmp_path)
     assert data.startswith(b"%PDF-")
@@ -178,3 +183,23 @@ def test_the_web_refuses_bad_input_in_the_envelope(client, url, status, code):
     c, _ = client
     r = c.get(url)
     assert r.status_code == status and r.json()["code"] == code
+
+
+def test_the_tasks_and_projects_behind(db, tmp_path):
+    ws = Workspace(db, read_only=True)
+    try:
+        data = assemble(ws, period="2024-06")
+    finally:
+        ws.close()
+    assert [t["id"] for t in data["tasks"]["overdue"]] == ["T-LATE"]
+    assert [(t["id"], t["days_left"]) for t in data["tasks"]["due_soon"]] == [("T-SOON", 5)]
+    assert [(p["key"], p["light"]) for p in data["projects"]] == [("P-BEHIND", "yellow")]
+    assert data["projects"][0]["completion"] == pytest.approx(25.0)
+    assert data["projects"][0]["expected"] == pytest.approx(50.0)
+    _, reader = pdf_of(db, tmp_path)
+    whole = text_of(reader)
+    assert has(whole, "T-LATE 逾期任务 测试局") and has(whole, "T-SOON 将到期任务") and has(whole, "P-BEHIND 滞后项目")
+    assert not has(whole, "年底任务") and not has(whole, "按期项目")
+    _, reader = pdf_of(db, tmp_path, "--lang", "en")
+    whole = text_of(reader)
+    assert has(whole, "T-LATE Late task Test Bureau") and has(whole, "P-BEHIND Project behind")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from luoshi.analytics.status import LIGHT_ORDER
 from luoshi.domain.periods import containing
 from luoshi.domain.problems import Refusal
 from luoshi.services import summary
@@ -45,7 +46,7 @@ def _sections(ws, status: dict, region: str, start: date, end: date, at: date) -
             if i["target"] is not None:
                 row["chart"] = _window(chart(ws, ws.indicator(i["code"]), region, at), start, end)
             inds.append(row)
-        inds.sort(key=lambda r: (-{"red": 3, "yellow": 2, "green": 1, "grey": 0}[r["light"]], r["code"]))
+        inds.sort(key=lambda r: (-LIGHT_ORDER[r["light"]], r["code"]))
         out.append({"code": node["code"], "title_zh": node["title_zh"], "title_en": node["title_en"],
                     "light": node["light"], "share_behind": node["share_behind"], "counts": node["counts"],
                     "indicators": inds})
@@ -62,12 +63,18 @@ def _reds(status: dict) -> list[dict]:
 
 
 def _tasks(ws, at: date, region: str | None) -> dict:
+    """The overdue and due-soon tasks of the digest (services/task_views.py), with their titles and lead
+    units in both languages; with a region, its own tasks only."""
     desk = ws.tasks
     d = desk.digest(summary.month_before(at), at=at)
-    if region:
-        mine = {t["id"] for t in desk.tasks(at, region=region)}
-        d = d | {k: [t for t in d[k] if t["id"] in mine] for k in ("overdue", "due_soon", "newly_done", "newly_behind")}
-    return {"overdue": d["overdue"], "due_soon": d["due_soon"], "synthetic": d["synthetic"]}
+    mine = {t["id"]: t for t in desk.tasks(at, region=region)}
+    units = {u["code"]: u for u in desk.units()}
+
+    def named(rows):
+        return [t | {"title_zh": mine[t["id"]]["title_zh"], "title_en": mine[t["id"]].get("title_en"),
+                     "lead_en": units.get(t["lead_unit"], {}).get("name_en")} for t in rows if t["id"] in mine]
+
+    return {"overdue": named(d["overdue"]), "due_soon": named(d["due_soon"]), "synthetic": d["synthetic"]}
 
 
 def _projects(ws, at: date, region: str | None) -> list[dict]:
@@ -104,8 +111,9 @@ def assemble(ws, *, period: str, region: str | None = None, plan: str | None = N
     glance = summary.at_a_glance(ws, status, plan=plan_row["id"], period=year, at=at)
     month = containing(at, "M") if p.type in ("Y", "S", "Q") else p
     sections = _sections(ws, status, reg["code"], year.start, year.end, at)
-    tasks = _tasks(ws, at, region and reg["code"])
-    projects = _projects(ws, at, region and reg["code"])
+    scope = None if reg["code"] == plan_row["owner_region"] else reg["code"]  # the plan's owner: every task
+    tasks = _tasks(ws, at, scope)
+    projects = _projects(ws, at, scope)
     compl = _completeness(ws, month.code, glance["level"], reg["code"], at)
     synthetic_inds = sorted(values.synthetic_indicators(ws.db))
     n_synthetic, n_values = values.synthetic_counts(ws.db)

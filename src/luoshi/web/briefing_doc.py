@@ -86,7 +86,8 @@ def document(data: dict, lang: str) -> dict:
     task_cols = [i18n(f"brief.col.{c}") for c in ("task", "title", "lead", "deadline", "progress")] + [i18n("expected")]
 
     def task_rows(rows):
-        return [[t["id"], t["title"], t["lead_zh"] or t["lead_unit"], i18n.date(t["deadline"]),
+        return [[t["id"], i18n.name(t, "title"), i18n.name({"name_zh": t["lead_zh"], "name_en": t["lead_en"]}) or t["lead_unit"],
+                 i18n.date(t["deadline"]),
                  i18n.percent(t["progress"]), i18n.percent(t["expected"]), SYN if t["synthetic"] else ""]
                 for t in rows]
 
