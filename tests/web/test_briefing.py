@@ -203,3 +203,16 @@ def test_the_tasks_and_projects_behind(db, tmp_path):
     _, reader = pdf_of(db, tmp_path, "--lang", "en")
     whole = text_of(reader)
     assert has(whole, "T-LATE Late task Test Bureau") and has(whole, "P-BEHIND Project behind")
+
+
+def test_without_the_chinese_fonts_the_pdf_is_refused(db, tmp_path, monkeypatch):
+    from luoshi.web import briefing_doc
+
+    monkeypatch.setattr(briefing_doc, "FONT_DIRS", (str(tmp_path / "no-fonts"),))
+    briefing_doc._fonts.cache_clear()
+    try:
+        result = luoshi(db, *ARGS, "-o", str(tmp_path / "x.pdf"))
+    finally:
+        briefing_doc._fonts.cache_clear()
+    assert result.exit_code == 2 and "missing-fonts" in result.output, result.output
+    assert luoshi(db, *ARGS, "--format", "html", "-o", str(tmp_path / "x.html")).exit_code == 0  # HTML needs none
