@@ -13,7 +13,7 @@ from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
-from luoshi.domain.periods import containing, parse_given
+from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
@@ -25,7 +25,7 @@ from luoshi.services import imports, observations, reference, region_changes, wo
 from luoshi.store import regions as region_store
 from luoshi.store.csv_files import copy_csv
 from luoshi.store.db import Database
-from luoshi.store.schema import rollup_view_sql
+from luoshi.store.schema import PERIOD_YEARS, rollup_view_sql
 
 DEFAULT_DB = "luoshi.duckdb"
 ENV_DB = "LUOSHI_DB"
@@ -172,6 +172,14 @@ class Workspace:
         if region:
             self.region(region)
         return region_store.events(self.db, region)
+
+    def known_period(self, text: str) -> Period:
+        """A period a person gave: parsed (else ``bad-period``) and inside the workspace's years (else
+        ``unknown-period``, 404)."""
+        p = parse_given(text)
+        if not self.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
+            raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
+        return p
 
     def indicator(self, code: str) -> dict:
         row = self.db.one("SELECT * FROM indicators WHERE code = ?", [code])

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators", "/indicators/tech_transform",
          "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
          "/coverage", "/outcomes", "/docs", "/documents", "/tasks", "/wallchart", "/scorecards", "/projects",
-         "/login", "/reporting/imports", "/reporting/history"]
+         "/login", "/reporting/imports", "/reporting/history", "/briefing", "/briefing?period=2025-05&region=440100"]
 
 
 @pytest.fixture(scope="module")

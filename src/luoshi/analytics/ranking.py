@@ -9,6 +9,11 @@ import duckdb
 from luoshi.domain.periods import Period
 from luoshi.domain.regions import valid_on_sql
 
+# The composite of the rankings page (when no indicator list is given) and of the overview's
+# leaderboard: the headline growth indicators of the work reports, equally weighted.
+COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", "trade_growth",
+             "budget_revenue_growth", "income_growth")
+
 
 def siblings(con: duckdb.DuckDBPyConnection, *, parent_rid: int, level: str, days: list[date]) -> dict:
     """For each day, the regions of ``level`` under ``parent_rid`` as linked on that day:

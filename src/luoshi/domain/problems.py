@@ -358,6 +358,9 @@ _e("no-users", "No user guards a public address",
    "(luoshi user add NAME --admin --password-env VAR) or listen on 127.0.0.1",
    "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名 --admin --password-env 变量名），"
    "或只监听 127.0.0.1")
+_e("cannot-write", "Cannot write the file", "cannot write {path}: {detail}", "无法写入文件 {path}：{detail_zh}")
+_e("missing-fonts", "Chinese fonts missing", "the PDF needs the Noto CJK fonts in {path}: install Debian's "
+   "fonts-noto-cjk (make browser)", "生成 PDF 需要 {path} 中的 Noto CJK 字体：请安装 Debian 的 fonts-noto-cjk（make browser）")
 _e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail_zh}")
 _e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
 _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "

@@ -63,6 +63,8 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
         app.include_router(router)
     from luoshi.web import tasks as task_pages  # task and project pages and API (issue 5)
     task_pages.install(app, readers)
+    from luoshi.web import briefing  # the monthly briefing: page, PDF and data (issue 18)
+    app.include_router(briefing.router, dependencies=readers)
     from luoshi.web import documents  # policy documents: review commitments, targets vs outcomes (issue 6)
     documents.install(app, readers)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
