@@ -70,7 +70,8 @@ def test_the_tooltip_gives_value_target_and_pace_by_pointer_and_keyboard(page):
 
 def test_the_chart_downloads_as_svg_and_png(page):
     page.goto("/indicators/tech_transform?region=440300&lang=zh")
-    page.locator("[data-chart][data-ready=true]").wait_for()
+    page.locator("[data-chart][data-ready=true] svg").focus()
+    assert tip(page)["text"].split("\n") == ["2025-05：200", "目标 2025：800", "序时进度：331"]
     with page.expect_download() as got:
         page.click("[data-download=svg]")
     assert got.value.suggested_filename == "tech_transform-440300.svg"

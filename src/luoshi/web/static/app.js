@@ -190,7 +190,7 @@
       lines.forEach(function (l, k) {
         var row = document.createElement("div");
         var b = document.createElement(k ? "span" : "b");
-        b.textContent = l[0] + ": ";
+        b.textContent = l[0] + (box.getAttribute("data-lang") === "en" ? ": " : "：");
         row.appendChild(b);
         row.appendChild(document.createTextNode(l[1]));
         tip.appendChild(row);
