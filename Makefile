@@ -21,8 +21,8 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench]'
 
 # Debian's chromium drives the browser tests (Playwright cannot download browsers here); it needs
-# fonts-noto-cjk to draw Chinese.
-browser:
+# fonts-noto-cjk to draw Chinese.  The tests also put axe-core into every page (below).
+browser: axe
 	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi; }
@@ -52,7 +52,7 @@ demo: install
 	  echo "serving the demo workspace at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
 	  $(BIN)/luoshi --db $(DB) serve --host $(HOST) --port $(PORT); fi
 
-test: install-test browser axe
+test: install-test browser
 	$(BIN)/python -m pytest -q
 
 # The scale benchmark runs PostgreSQL (Debian's package) as a baseline, started by the script itself.
@@ -70,7 +70,7 @@ docs: install
 	$(BIN)/python -m luoshi.cli.reference docs
 
 # Move to the newest versions within pyproject.toml's ranges, run the suite with them, and pin them.
-lock: $(BIN)/python browser axe
+lock: $(BIN)/python browser
 	$(BIN)/pip install --quiet --upgrade -e '.[test,bench]'
 	$(BIN)/python -m pytest -q
 	{ echo "# The versions the test suite passed with: every install target of the Makefile installs these (pip -c)."; \
