@@ -79,6 +79,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "composite": ("综合（多指标）", "Composite (several indicators)"),
     "composite.of": ("综合指标：", "Composite of: "),
     "rank.vs": ("与上期比较：", "Compared with: "),
+    "rank.empty": ("无法排名：{within}的{level}在{period}都没有“{indicator}”的数据。",
+                   "Nothing to rank: no {level} of {within} has data on “{indicator}” for {period}."),
+    "rank.empty.pick": ("请改选有数据的时期：", "Pick a period with data: "),
+    "rank.empty.other": ("或换一个指标、层级。", "or another indicator or level."),
+    "rank.empty.none": ("这一层级还没有该指标的任何数据，请换一个指标或层级。",
+                        "There is no data on this indicator at this level yet: pick another indicator or level."),
     "coverage.intro": ("每一行是本规划的一个条目，每一列是一个市；格内写出该市在该条目上缺什么，下方有说明。",
                        "Each row is a node of this plan and each column a city; a cell names what the city lacks "
                        "for that node (key below the table)."),
