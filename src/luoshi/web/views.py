@@ -261,5 +261,8 @@ def outcomes(ws: Workspace) -> dict:
     years = sorted({r["year"] for r in rows}, reverse=True)
     summary = {y: {"met": sum(1 for r in rows if r["year"] == y and r["met"] is True),
                    "not_met": sum(1 for r in rows if r["year"] == y and r["met"] is False),
-                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None)} for y in years}
+                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None),
+                   "not_published": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_published"),
+                   "not_recorded": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_recorded")}
+               for y in years}
     return {"rows": rows, "years": years, "summary": summary, "synthetic": False}
