@@ -101,9 +101,10 @@ def load_plans(db: Database, path: str | Path) -> dict:
                         [plan.id, plan.owner_region, plan.name_zh, plan.name_en, plan.parent_plan, plan.adopted,
                          plan.status, plan.source, json.dumps(plan.rules)])
             for n in plan.nodes:
-                con.execute("INSERT INTO plan_nodes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                con.execute("INSERT INTO plan_nodes (plan_id, code, parent_code, kind, seq, title_zh, title_en, "
+                            "status, source, note, aligns_to, note_zh) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                             [plan.id, n.code, n.parent, n.kind, n.seq, n.title_zh, n.title_en, n.status, n.source,
-                             n.note, n.aligns_to])
+                             n.note, n.aligns_to, n.note_zh])
     return {"file": str(path), "plans": [p.id for p in plans], "nodes": sum(len(p.nodes) for p in plans)}
 
 

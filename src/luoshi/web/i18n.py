@@ -214,6 +214,13 @@ class Translator:
         first, second = (f"{prefix}_zh", f"{prefix}_en") if self.zh else (f"{prefix}_en", f"{prefix}_zh")
         return obj.get(first) or obj.get(second) or obj.get("code", "")
 
+    def written(self, obj: dict | None, field: str) -> str:
+        """A text kept as written (a plan node's note, the document a target cites) with its Chinese
+        version beside it (``<field>_zh``): the Chinese one in the Chinese interface."""
+        if not obj:
+            return ""
+        return (obj.get(f"{field}_zh") if self.zh else None) or obj.get(field) or ""
+
     def number(self, value, decimals: int = 1) -> str:
         if value is None:
             return "—"

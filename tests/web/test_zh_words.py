@@ -1,0 +1,59 @@
+"""The Chinese interface shows no English words where luoshi holds Chinese beside them: plan-node notes
+(note_zh in plans.yaml), the titles of the documents targets cite (document_zh in targets_gd.csv), and
+a refusal's way out is the web's way (a page), never a command to type."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from fastapi.testclient import TestClient
+from lxml import html
+
+from luoshi.web import create_app
+from luoshi.workspace import Workspace
+
+from . import fixtures
+
+HTML = {"Accept": "text/html"}
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def test_plan_node_notes_are_chinese_in_the_chinese_overview(client):
+    zh = html.fromstring(client.get("/?lang=zh", headers=HTML).text)
+    en = html.fromstring(client.get("/?lang=en", headers=HTML).text)
+    notes_zh = [_text(n) for n in zh.xpath("//*[@data-note]")]
+    notes_en = [_text(n) for n in en.xpath("//*[@data-note]")]
+    assert "说明同B2.T1" in notes_zh and "same caveat as B2.T1" in notes_en
+    assert len(notes_zh) == len(notes_en) >= 4
+    assert [n for n in notes_zh if re.search(r"[A-Za-z]{3,}", n.replace("B2.T1", ""))] == []
+
+
+def test_document_titles_are_chinese_in_the_chinese_outcomes(client):
+    doc = html.fromstring(client.get("/outcomes?lang=zh", headers=HTML).text)
+    gdp = doc.xpath("//section[@data-year='2023']//tr[@data-row='gdp_growth:2023']/td[last()]")[0]
+    assert _text(gdp) == "2023年广东省政府工作报告（2023-01-12）"
+    titles = [_text(tr.xpath("./td[last()]")[0]) for tr in doc.xpath("//tr[@data-row]")]
+    assert titles and [t for t in titles if re.search(r"[A-Za-z]{3,}", t)] == []
+    en = html.fromstring(client.get("/outcomes?lang=en", headers=HTML).text)
+    gdp = en.xpath("//section[@data-year='2023']//tr[@data-row='gdp_growth:2023']/td[last()]")[0]
+    assert _text(gdp) == "2023 Guangdong government work report (2023-01-12)"
+
+
+def test_a_refusal_on_the_web_gives_the_web_way_and_the_cli_its_command(web_db, tmp_path):
+    path = tmp_path / "ws.duckdb"
+    shutil.copy(web_db, path)
+    w = Workspace(path, today=fixtures.TODAY)
+    try:
+        c = TestClient(create_app(w), raise_server_exceptions=False)
+        r = c.post("/admin/users?lang=zh", data={"name": "bob", "password": "long enough pw"}, headers=HTML)
+        assert r.status_code == 409 and "luoshi user add" not in r.text
+        assert "请在“用户”页创建 &#39;bob&#39;，首个角色选“管理员”" in r.text or "请在“用户”页创建 'bob'，首个角色选“管理员”" in r.text
+        body = c.post("/admin/users", data={"name": "bob", "password": "long enough pw"}).json()
+        assert body["code"] == "first-user-not-admin" and "luoshi user add" not in body["message_zh"]
+        assert "Users page" in body["message"]
+    finally:
+        w.close()
