@@ -57,3 +57,13 @@ def test_a_refusal_on_the_web_gives_the_web_way_and_the_cli_its_command(web_db, 
         assert "Users page" in body["message"]
     finally:
         w.close()
+
+
+def test_the_history_page_says_actions_indicators_and_regions_in_chinese(client):
+    doc = html.fromstring(client.get("/reporting/history?lang=zh", headers=HTML).text)
+    said = {td.get("data-action"): _text(td) for td in doc.xpath("//td[@data-action]")}
+    # the fixture loads targets and imports values (tests/web/fixtures.py)
+    assert said["target"] == "设定目标" and said["import"] == "导入"
+    assert all(not re.search(r"[A-Za-z]", text) for text in said.values()), said
+    row = doc.xpath("//tr[td[@data-action='target']]")[0]
+    assert "工业企业技术改造" in _text(row) and "tech_transform" not in _text(row)
