@@ -185,6 +185,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.name.province": ("省", "province"), "level.name.city": ("市", "city"),
     "level.name.county": ("县区", "county"), "level.name.town": ("镇街", "town"),
     "level.name.village": ("村居", "village"),
+    "docs.name": ("参数", "name"), "docs.in": ("位置", "in"), "docs.type": ("类型", "type"),
+    "docs.description": ("说明", "description"), "docs.in.query": ("查询串", "query"), "docs.in.path": ("路径", "path"),
+    "docs.in.header": ("请求头", "header"), "docs.in.cookie": ("Cookie", "cookie"), "docs.responses": ("应答状态：", "responses: "),
+    "docs.schema": ("应答结构（JSON Schema）", "Response schema (JSON Schema)"),
+    "docs.example": ("应答示例", "Example response"),
     "docs.title": ("API 文档（OpenAPI）", "API reference (OpenAPI)"),
     "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message, message_zh}。",
                    "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
