@@ -67,3 +67,11 @@ def test_the_history_page_says_actions_indicators_and_regions_in_chinese(client)
     assert all(not re.search(r"[A-Za-z]", text) for text in said.values()), said
     row = doc.xpath("//tr[td[@data-action='target']]")[0]
     assert "工业企业技术改造" in _text(row) and "tech_transform" not in _text(row)
+
+
+def test_an_indicator_source_is_chinese_in_the_chinese_interface(client):
+    zh = html.fromstring(client.get("/indicators/tech_transform?lang=zh", headers=HTML).text)
+    en = html.fromstring(client.get("/indicators/tech_transform?lang=en", headers=HTML).text)
+    assert _text(zh.xpath("//*[@data-indicator-source]")[0]) == "2024年省新闻发布会和全省高质量发展大会"
+    assert _text(en.xpath("//*[@data-indicator-source]")[0]) == \
+        "2024 provincial press conference and high-quality development conference"

@@ -130,12 +130,15 @@ def load_indicators(db: Database, path: str | Path) -> dict:
             con.execute("DELETE FROM indicators WHERE code = ?", [ind.code])
             con.execute("DELETE FROM indicator_nodes WHERE indicator_code = ?", [ind.code])
             con.execute(
-                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO indicators (iid, code, name_zh, name_en, unit, decimals, direction, band_low, band_high, "
+                "frequency, region_agg, weight_code, time_agg, numerator, denominator, factor, min_value, max_value, "
+                "cluster, aliases, synthetic, source, status, description, source_zh) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [ids[ind.code], ind.code, ind.name_zh, ind.name_en, ind.unit, ind.decimals, ind.direction,
                  ind.band_low, ind.band_high, ind.frequency, ind.region_agg, ind.weight, ind.time_agg,
                  ind.numerator, ind.denominator, ind.factor, ind.min_value, ind.max_value, ind.cluster,
                  json.dumps(ind.aliases, ensure_ascii=False), ind.synthetic, ind.source, ind.status,
-                 ind.description])
+                 ind.description, ind.source_zh])
             for ref in ind.nodes:
                 plan, _, node = ref.partition(":")
                 con.execute("INSERT INTO indicator_nodes VALUES (?,?,?)", [ind.code, plan, node])

@@ -167,9 +167,11 @@ def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
 @migration("0005_zh_fields")
 def zh_fields(con: duckdb.DuckDBPyConnection) -> None:
     """Chinese beside text written in one language: a plan node's note (``note`` as written,
-    ``note_zh`` shown in the Chinese interface) and the document a target cites (``document_zh``)."""
+    ``note_zh`` shown in the Chinese interface), the document a target cites (``document_zh``) and an
+    indicator's source (``source_zh``)."""
     con.execute("ALTER TABLE plan_nodes ADD COLUMN note_zh TEXT")
     con.execute("ALTER TABLE targets ADD COLUMN document_zh TEXT")
+    con.execute("ALTER TABLE indicators ADD COLUMN source_zh TEXT")
 
 
 @migration("0004_region_event_seq")

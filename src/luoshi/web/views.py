@@ -184,7 +184,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
                           "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
     info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
                                 "region_agg", "time_agg", "numerator", "denominator", "status", "source",
-                                "description")}
+                                "source_zh", "description")}
     ch = chart(ws, ind, reg["code"], day)
     return {"indicator": info, "region": _region_brief(reg),
             "path": [_region_brief(r) for r in ws.region_path(reg["code"], day)],
