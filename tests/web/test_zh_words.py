@@ -75,3 +75,10 @@ def test_an_indicator_source_is_chinese_in_the_chinese_interface(client):
     assert _text(zh.xpath("//*[@data-indicator-source]")[0]) == "2024年省新闻发布会和全省高质量发展大会"
     assert _text(en.xpath("//*[@data-indicator-source]")[0]) == \
         "2024 provincial press conference and high-quality development conference"
+
+
+def test_the_imports_page_names_the_local_user_and_the_template_not_a_repository_file(client):
+    doc = html.fromstring(client.get("/reporting/imports?lang=zh", headers=HTML).text)
+    assert _text(doc.xpath("//*[@data-user]")[0]) == "本机用户"
+    main = _text(doc.xpath("//main")[0])
+    assert "docs/" not in main and "填报模板" in main
