@@ -11,6 +11,7 @@ from pathlib import Path
 from luoshi.analytics import regional, rollup
 from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
+from luoshi.analytics.ranking import periods_with_data
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_status
 from luoshi.domain.periods import Period, containing, parse_given
@@ -321,8 +322,12 @@ class Workspace:
         parent = self.region(within)
         rows = rank_regions(self.db.cursor(), indicators=list(zip(iids, weights)), parent_rid=parent["rid"],
                             level=level, period=p)
-        return {"indicators": names, "weights": weights, "level": level, "within": within, "period": p.code,
-                "previous_period": p.previous().code, "rows": rows}
+        out = {"indicators": names, "weights": weights, "level": level, "within": within, "period": p.code,
+               "previous_period": p.previous().code, "rows": rows, "ranked": sum(r["rank"] is not None for r in rows)}
+        if not out["ranked"]:  # an empty ranking says where there is something to rank
+            out["periods_with_data"] = periods_with_data(self.db.cursor(), iids=iids, parent_rid=parent["rid"],
+                                                         level=level, period=p)
+        return out
 
     def coverage(self, plan_id: str | None = None) -> dict:
         return coverage_matrix(self.db.cursor(), self.plan(plan_id)["id"])

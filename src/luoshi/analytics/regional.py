@@ -67,7 +67,7 @@ def targets_of(con: duckdb.DuckDBPyConnection, *, iid: int, rid: int) -> list[di
     """Every target of one indicator in one region, oldest first, with its trajectory points."""
     targets = _rows(con.execute("""
         SELECT t.tid, p.code AS period, p.start, p."end", t.comparator, t.value, t.value_high, t.tolerance,
-               t.baseline_value, t.baseline_period, t.strength, t.document, t.quote, t.source, t.status, t.synthetic
+               t.baseline_value, t.baseline_period, t.strength, t.document, t.document_zh, t.quote, t.source, t.status, t.synthetic
         FROM targets t JOIN periods p ON p.key = t.pkey
         WHERE t.iid = ? AND t.rid = ? ORDER BY p.start, p.days DESC
     """, [iid, rid]))
@@ -88,7 +88,7 @@ def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return _rows(con.execute("""
         SELECT p.year, p.code AS period, i.code AS indicator, i.name_zh, i.name_en, i.unit, i.decimals, i.direction,
                r.code AS region, r.name_zh AS region_zh, r.name_en AS region_en,
-               t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.quote,
+               t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.document_zh, t.quote,
                t.source, t.status, p."end" AS period_end,
                CASE WHEN c.synthetic THEN NULL ELSE coalesce(c.approved_value, c.latest_value) END AS outcome,
                CASE WHEN c.synthetic THEN NULL ELSE c.source END AS outcome_source

@@ -172,3 +172,17 @@ def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""UPDATE region_events e SET seq = n.seq FROM (
                        SELECT rowid AS id, row_number() OVER (ORDER BY event_date, rowid) AS seq FROM region_events) n
                    WHERE e.rowid = n.id""")
+
+
+@migration("0005_zh_fields")
+def zh_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """Chinese beside text written in one language: a plan node's note (``note`` as written,
+    ``note_zh`` shown in the Chinese interface) and the document a target cites (``document_zh``)."""
+    con.execute("ALTER TABLE plan_nodes ADD COLUMN note_zh TEXT")
+    con.execute("ALTER TABLE targets ADD COLUMN document_zh TEXT")
+
+
+@migration("0006_indicator_source_zh")
+def indicator_source_zh(con: duckdb.DuckDBPyConnection) -> None:
+    """An indicator's source in Chinese (``source_zh``), beside ``source`` as written."""
+    con.execute("ALTER TABLE indicators ADD COLUMN source_zh TEXT")

@@ -90,6 +90,7 @@ def wants_page(request: Request) -> bool:
 def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> Response:
     """A refusal as the JSON envelope, or as the error page in the request's language; a browser
     asking for a page that needs sign-in is sent to the sign-in page, which brings it back."""
+    refusal = refusal.said_for("web")
     if wants_page(request) and refusal.code == "not-authenticated":
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)

@@ -162,8 +162,45 @@ STRINGS: dict[str, tuple[str, str]] = {
     "composite": ("综合（多指标）", "Composite (several indicators)"),
     "composite.of": ("综合指标：", "Composite of: "),
     "rank.vs": ("与上期比较：", "Compared with: "),
-    "coverage.legend": ("A 本地规划有对应条目 · T 有目标 · D 有数据 · 红色为缺口",
-                        "A aligned node in the local plan · T targets · D data · red marks a gap"),
+    # the audit log's actions (services/audit.py and its callers), as the history page says them
+    "audit.import": ("导入", "import"), "audit.import-committed": ("导入完成", "import committed"),
+    "audit.import-partial": ("部分导入", "import in part"), "audit.import-rejected": ("导入被拒", "import rejected"),
+    "audit.target": ("设定目标", "target set"), "audit.submit": ("提交", "submitted"),
+    "audit.approve": ("审核通过", "approved"), "audit.return": ("退回", "returned"),
+    "audit.lock": ("锁定", "locked"), "audit.unlock": ("解锁", "unlocked"),
+    "audit.period-lock": ("锁定期间", "period locked"), "audit.period-unlock": ("解锁期间", "period unlocked"),
+    "audit.lock-rule": ("设定锁定规则", "lock rule set"), "audit.login": ("登录", "signed in"),
+    "audit.user-add": ("新建用户", "user added"), "audit.user-password": ("修改密码", "password changed"),
+    "audit.user-enable": ("启用用户", "user enabled"), "audit.user-disable": ("停用用户", "user disabled"),
+    "audit.user-email": ("设定邮箱", "email set"), "audit.grant": ("授权", "role granted"),
+    "audit.revoke": ("撤销授权", "role revoked"), "audit.token-create": ("新建 API 令牌", "API token created"),
+    "audit.token-revoke": ("撤销 API 令牌", "API token revoked"),
+    "rank.empty": ("无法排名：{within}的{level}在{period}都没有“{indicator}”的数据。",
+                   "Nothing to rank: no {level} of {within} has data on “{indicator}” for {period}."),
+    "rank.empty.pick": ("请改选有数据的时期：", "Pick a period with data: "),
+    "rank.empty.other": ("或换一个指标、层级。", "or another indicator or level."),
+    "rank.empty.none": ("这一层级还没有该指标的任何数据，请换一个指标或层级。",
+                        "There is no data on this indicator at this level yet: pick another indicator or level."),
+    "coverage.intro": ("每一行是本规划的一个条目，每一列是一个市；格内写出该市在该条目上缺什么，下方有说明。",
+                       "Each row is a node of this plan and each column a city; a cell names what the city lacks "
+                       "for that node (key below the table)."),
+    "coverage.cell.no-aligned-node": ("缺对应", "no link"),
+    "coverage.cell.no-targets": ("缺目标", "no target"),
+    "coverage.cell.no-data": ("缺数据", "no data"),
+    "coverage.complete": ("齐全", "complete"),
+    "coverage.na": ("不适用", "not applicable"),
+    "coverage.explain.no-aligned-node": ("该市的规划中没有条目对应本条目",
+                                         "the city's plan has no node aligned to this node"),
+    "coverage.explain.no-targets": ("衡量本条目的指标在该市没有目标",
+                                    "the indicators measuring this node have no target in the city"),
+    "coverage.explain.no-data": ("衡量本条目的指标在该市有的没有数据",
+                                 "some indicators measuring this node have no data in the city"),
+    "coverage.explain.complete": ("齐全：对应条目、目标和数据都有", "complete: aligned node, targets and data are all there"),
+    "coverage.explain.na": ("不适用：该市没有本地规划，本条目也没有指标", "not applicable: the city has no plan of its own "
+                            "and the node has no indicators"),
+    "coverage.explain.plan": ("该市有本地规划（与本规划对应）", "the city has a plan of its own, aligned to this one"),
+    "coverage.explain.no-plan": ("该市没有本地规划，只检查目标和数据",
+                                 "the city has no plan of its own: only targets and data are checked"),
     "coverage.node": ("规划条目", "Plan node"),
     "gap.no-plan": ("无本地规划", "no local plan"),
     "gap.no-aligned-node": ("无对应条目", "no aligned node"),
@@ -180,6 +217,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "met.yes": ("✔ 完成", "✔ met"),
     "met.no": ("✘ 未完成", "✘ not met"),
     "met.pending": ("… 待公布", "… awaiting outcome"),
+    "met.not_published": ("… 尚未公布", "… not yet published"),
+    "met.not_published.by": ("预计{date}前公布", "due by {date}"),
+    "met.not_recorded": ("已公布，未录入", "published, not recorded"),
+    "met.not_recorded.hint": ("该年完成情况已于{date}前公布，但落实中还没有录入", "the outcome was public by {date} but is not recorded in luoshi"),
+    "met.recorded": ("已录入，无法判断", "recorded, cannot be judged"),
     "document": ("文件", "Document"),
     "quote": ("原文", "Wording"),
     "error": ("出错了", "Something went wrong"),
@@ -226,6 +268,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.name.province": ("省", "province"), "level.name.city": ("市", "city"),
     "level.name.county": ("县区", "county"), "level.name.town": ("镇街", "town"),
     "level.name.village": ("村居", "village"),
+    "docs.name": ("参数", "name"), "docs.in": ("位置", "in"), "docs.type": ("类型", "type"),
+    "docs.description": ("说明", "description"), "docs.in.query": ("查询串", "query"), "docs.in.path": ("路径", "path"),
+    "docs.in.header": ("请求头", "header"), "docs.in.cookie": ("Cookie", "cookie"), "docs.responses": ("应答状态：", "responses: "),
+    "docs.schema": ("应答结构（JSON Schema）", "Response schema (JSON Schema)"),
+    "docs.example": ("应答示例", "Example response"),
     "docs.title": ("API 文档（OpenAPI）", "API reference (OpenAPI)"),
     "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message, message_zh}。",
                    "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
@@ -267,6 +314,13 @@ class Translator:
             return ""
         first, second = (f"{prefix}_zh", f"{prefix}_en") if self.zh else (f"{prefix}_en", f"{prefix}_zh")
         return obj.get(first) or obj.get(second) or obj.get("code", "")
+
+    def written(self, obj: dict | None, field: str) -> str:
+        """A text kept as written (a plan node's note, the document a target cites) with its Chinese
+        version beside it (``<field>_zh``): the Chinese one in the Chinese interface."""
+        if not obj:
+            return ""
+        return (obj.get(f"{field}_zh") if self.zh else None) or obj.get(field) or ""
 
     def number(self, value, decimals: int = 1) -> str:
         if value is None:

@@ -141,7 +141,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
                           "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
     info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
                                 "region_agg", "time_agg", "numerator", "denominator", "status", "source",
-                                "description")}
+                                "source_zh", "description")}
     ch = chart(ws, ind, reg["code"], day)
     return {"indicator": info, "region": _region_brief(reg),
             "path": [_region_brief(r) for r in ws.region_path(reg["code"], day)],
@@ -218,5 +218,8 @@ def outcomes(ws: Workspace) -> dict:
     years = sorted({r["year"] for r in rows}, reverse=True)
     summary = {y: {"met": sum(1 for r in rows if r["year"] == y and r["met"] is True),
                    "not_met": sum(1 for r in rows if r["year"] == y and r["met"] is False),
-                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None)} for y in years}
+                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None),
+                   "not_published": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_published"),
+                   "not_recorded": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_recorded")}
+               for y in years}
     return {"rows": rows, "years": years, "summary": summary, "synthetic": False}
