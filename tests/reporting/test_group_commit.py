@@ -15,6 +15,7 @@ import pytest
 from luoshi.domain.problems import InputError, Report
 from luoshi.domain.roles import Actor
 from luoshi.services import observations
+from luoshi.store import db as db_module
 from luoshi.web import views
 from luoshi.web.state import Dashboard
 
@@ -117,6 +118,31 @@ def test_submitters_at_once_share_one_transaction_one_validation_and_one_rollup(
     got = ws.db.scalar("""SELECT value FROM rollup r JOIN indicators i USING (iid) JOIN regions g USING (rid)
                           WHERE i.code = 'tech_transform' AND g.code = '440100' AND r.pkey = 20243003""")
     assert got == 108
+
+
+def test_a_batch_waits_for_the_writers_answered_by_the_batch_before(ws, monkeypatch):
+    """X and Y write together; Z arrives while their batch runs.  Y sends its next item as soon as it
+    is answered, and Z's batch waits for it (up to GROUP_WAIT, here unbounded): else Z would start a
+    batch of its own and the writers would take turns in two groups, each of half the size."""
+    monkeypatch.setattr(db_module, "GROUP_WAIT", WAIT)
+    batches, threads = [], []
+
+    def run(con, items):
+        batches.append(sorted(items))
+        if "x1" in items:  # inside the first batch: Z queues for the next
+            threads.append(threading.Thread(target=lambda: ws.db.grouped("z", run, key="t")))
+            threads[-1].start()
+            wait_until(lambda: ws.db.pending() == 1)
+        return list(items)
+
+    def y():
+        ws.db.grouped("y1", run, key="t")
+        return ws.db.grouped("y2", run, key="t")
+
+    assert in_one_batch(ws, [lambda: ws.db.grouped("x1", run, key="t"), y]) == ["x1", "y2"]
+    for t in threads:
+        t.join(WAIT)
+    assert batches == [["x1", "y1"], ["y2", "z"]]
 
 
 def test_one_region_month_after_month_in_a_batch_is_stored_in_order(ws, passes):

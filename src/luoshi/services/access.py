@@ -372,9 +372,15 @@ def login(db: Database, name: str, password: str, client: str = "") -> dict | No
 
 
 def session(db: Database, sid: str) -> dict | None:
-    return db.one("""SELECT s.user_name, s.csrf FROM web_sessions s JOIN users u ON u.name = s.user_name
-                     WHERE s.sid_hash = ? AND s.ended_at IS NULL AND s.expires_at > ? AND NOT u.disabled""",
-                  [_sha(sid), now()])
+    """The user and CSRF token of a live session (kept until a sign-in, a sign-out or a change of
+    users: Database.memo), None for an unknown, ended or expired one."""
+    sid_hash = _sha(sid)
+    row = db.memo(("session", sid_hash), lambda: db.one(
+        """SELECT s.user_name, s.csrf, s.expires_at FROM web_sessions s JOIN users u ON u.name = s.user_name
+           WHERE s.sid_hash = ? AND s.ended_at IS NULL AND NOT u.disabled""", [sid_hash]))
+    if row is None or row["expires_at"] <= now():
+        return None
+    return {"user_name": row["user_name"], "csrf": row["csrf"]}
 
 
 def logout(db: Database, sid: str) -> None:

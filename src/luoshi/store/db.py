@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ MEMO_MAX = 4096
 
 # a batch of the group commit holds at most this many steps: the last of them waits for all before it
 GROUP_MAX = 64
+# a batch waits at most this long for as many items as the batch before held (PostgreSQL's
+# commit_delay): the writers answered by that batch send their next within milliseconds, and without
+# the wait one early item would start a batch of its own while they queue for the one after
+GROUP_WAIT = 0.05
 
 
 @dataclass(eq=False)  # compared by identity
@@ -74,6 +79,9 @@ class Database:
         self._memo: dict = {}  # key -> (version it was computed at, value): Database.memo
         self._queue: list[_Job] = []  # steps waiting for the group commit
         self._queue_lock = threading.Lock()
+        self._turn = threading.Condition(self._queue_lock)  # a batch ended, or an item joined the queue
+        self._leading = False  # a thread is running a batch of the queue
+        self._last_batch = 0  # how many items the batch before held
         self.batches = 0  # group commits done (a batch of several steps counts once)
         # what the layers above derive from this database and keep between writes (the incremental
         # rollup's arrays of rules and links): held here, per database, so that two workspaces in one
@@ -176,23 +184,43 @@ class Database:
         work of a batch in a write transaction and returns one result per item.  Returns this item's
         result once that transaction committed, or raises what running it raised.
 
-        The first caller to get the write lock leads: it runs the items waiting (up to GROUP_MAX, of
-        the first one's key) as one batch; the others find their work done when they get the lock.
+        The first caller to find no batch running leads: it runs the items waiting (up to GROUP_MAX,
+        of the first one's key) as one batch; the others wait for their item to be done or for the
+        batch to end, and are answered as soon as theirs committed (not after the batch that the next
+        leader starts: then those answered would send their next item only while that one ran, and
+        the writers would split into two groups taking turns, each half as big).
         When a batch fails, it is rolled back and each item runs again alone, so that a failure takes
         no other write with it: ``run`` must therefore change nothing outside the transaction.
         ``values_only`` is Database.write's, the same for every item sent under ``key``."""
         if getattr(self._local, "writing", False):  # inside this thread's own write: part of it
             return run(self.con, [item])[0]
         job = _Job(item, run, key, values_only)
-        with self._queue_lock:
+        with self._turn:
             self._queue.append(job)
-        with self._write_lock:
-            while not job.done.is_set():
-                with self._queue_lock:
-                    first = self._queue[0].key
-                    batch = [j for j in self._queue if j.key == first][:GROUP_MAX]
-                    self._queue = [j for j in self._queue if j not in batch]
-                self._run_batch(batch)
+            self._turn.notify_all()
+        while True:
+            with self._turn:
+                while self._leading and not job.done.is_set():
+                    self._turn.wait()
+                if job.done.is_set():
+                    break
+                self._leading = True  # this item is still queued: lead the next batch
+            try:
+                with self._write_lock:  # the items keep queueing while another write runs
+                    with self._turn:
+                        until = time.monotonic() + GROUP_WAIT
+                        while len(self._queue) < min(self._last_batch, GROUP_MAX) and \
+                                (left := until - time.monotonic()) > 0:
+                            self._turn.wait(left)
+                        first = self._queue[0].key
+                        batch = [j for j in self._queue if j.key == first][:GROUP_MAX]
+                        self._queue = [j for j in self._queue if j not in batch]
+                        self._last_batch = len(batch)
+                    self._run_batch(batch)
+            finally:
+                with self._turn:
+                    self._leading = False
+                    self._turn.notify_all()
         if job.error is not None:
             raise job.error
         return job.value

@@ -115,9 +115,11 @@ def signed_in(request: Request) -> Actor | None:
         return None
 
 
-def reader(request: Request) -> Actor | None:
+async def reader(request: Request) -> Actor | None:
     """For the dashboards: once users exist, the caller (401 if anonymous) unless the setting
-    ``dashboards_public`` lets anyone read them."""
+    ``dashboards_public`` lets anyone read them.  On the event loop, not in a worker thread: what it
+    reads (settings, users, tokens, sessions) is kept between writes (Database.memo), so a dashboard
+    read served from the view cache never waits for a thread."""
     if request.app.state.dash.public():
         return signed_in(request)
     return actor(request)
