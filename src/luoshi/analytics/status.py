@@ -90,7 +90,8 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         row = dict(zip(("iid", "code", "name_zh", "name_en", "unit", "decimals", "direction", "frequency", "status"),
                        (iid, code, name_zh, name_en, unit, decimals, direction, freq, status)))
         row |= {"value": sf.value, "target": None, "attainment": None, "expected": None, "progress": None,
-                "shortfall": None, "category": "no_data", "light": "grey", "met": None, "data_through": sf.through,
+                "shortfall": None, "pace_value": None, "gap": None, "category": "no_data", "light": "grey",
+                "met": None, "data_through": sf.through,
                 "stale": stale(sf.through, at, freq, rules), "synthetic": sf.synthetic, "tid": None,
                 "periods_reported": sf.reported, "periods_expected": sf.expected, "complete": sf.complete,
                 **reporting.get(iid, reporting[None])}
@@ -105,7 +106,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                       high=t["high"], tolerance=t["tolerance"], interim=interim, baseline=t["baseline"],
                       rules=rules, complete=sf.complete)
             row |= {"target": target, "attainment": j.attainment, "expected": j.expected, "progress": j.progress,
-                    "shortfall": j.shortfall, "category": j.category, "light": j.light, "met": j.met,
+                    "shortfall": j.shortfall, "pace_value": j.pace_value, "gap": j.gap, "category": j.category, "light": j.light, "met": j.met,
                     "synthetic": sf.synthetic or t["synthetic"], "tid": t["tid"]}
         out.append(row)
     return out
