@@ -128,10 +128,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.incomplete": ("数据不全", "incomplete"),
     "cat.no_data": ("无数据", "no data"),
     "cat.no_target": ("未设目标", "no target"),
-    "light.green": ("绿", "green"),
-    "light.yellow": ("黄", "yellow"),
-    "light.red": ("红", "red"),
-    "light.grey": ("无", "none"),
+    "light.green": ("绿灯", "green"),
+    "light.yellow": ("黄灯", "yellow"),
+    "light.red": ("红灯", "red"),
+    "light.blue": ("蓝灯·临期", "blue · due soon"),  # a task due soon (the task desk's fourth light)
+    "light.grey": ("未判断", "not judged"),
     "comp.at_least": ("不低于", "at least"),
     "comp.at_most": ("不高于", "at most"),
     "comp.around": ("左右", "around"),
@@ -148,7 +149,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
                    "Every error has the shape {status, code, message, message_zh}."),
     # the indicator page: why it is behind, its trend, its definition (issue 18)
-    "nav.glossary": ("术语说明", "Glossary"),
+    "nav.glossary": ("术语", "Glossary"),
+    "glossary.link": ("术语与阈值说明", "What the terms and lights mean"),
+    "comma": ("，", ", "), "stop": ("。", "."), "semi": ("；", "; "), "colon": ("：", ": "), "list": ("、", ", "),
     "verdict": ("判断", "Verdict"),
     "verdict.line": ("实际值 / 序时应达值", "value / expected by now"),
     "light.of_region": ("该地区本期各指标的信号灯（滞后指标占比）", "the region's light over its indicators (share behind)"),
@@ -264,7 +267,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "g.days": ("天", "days"),
 }
 
-LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "grey": "○"}
+LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "blue": "◇", "grey": "○"}
 
 # Units of the bundled indicators in English (the Chinese unit is the stored one).
 UNITS_EN = {
