@@ -137,8 +137,13 @@ def indicator_list(ws: Workspace) -> dict:
     keep = ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction", "region_agg", "time_agg",
             "numerator", "denominator", "status", "source", "synthetic")
     synthetic = values.synthetic_indicators(ws.db)
-    rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic} for r in ws.indicators()]
-    return {"indicators": rows, "synthetic": bool(synthetic)}
+    # each indicator's light in the province this year, as of today (the indicator page's first view)
+    province, day = ws.province()["code"], ws.today
+    judged = {j["code"]: j for j in ws.region_indicators(province, containing(day, "Y").code, day)}
+    rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic}
+            | {k: judged.get(r["code"], {}).get(k) for k in ("light", "category")} for r in ws.indicators()]
+    return {"indicators": rows, "synthetic": bool(synthetic), "region": _region_brief(ws.province()),
+            "period": containing(day, "Y").code, "at": day.isoformat()}
 
 
 def _cumulative(ind: dict) -> bool:
