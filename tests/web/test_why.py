@@ -149,3 +149,15 @@ def test_chips_tiles_and_ranking_rows_carry_their_light(client):
     rows = dict(re.findall(r'data-row="(\d+)".*?data-light="(\w+)"', rank, re.S))
     assert (rows["440100"], rows["440300"], rows["440500"]) == ("green", "yellow", "grey")
     assert client.get("/api/rankings?indicator=tech_transform&period=2025").json()["rows"][0]["light"] == "green"
+
+
+def test_the_definition_unit_and_method_in_both_languages(client):
+    zh = client.get("/indicators/unemployment_rate?lang=zh").text
+    en = client.get("/indicators/unemployment_rate?lang=en").text
+    dzh = zh.split("data-definition")[1].split("</section>")[0]
+    den = en.split("data-definition")[1].split("</section>")[0]
+    assert "城镇调查失业人数占城镇劳动力的百分比" in dzh and "城镇调查失业人数 ÷ 城镇劳动力" in dzh
+    assert "as a percentage of the urban labour force" in den and "Surveyed urban unemployed ÷ Urban labour force" in den
+    assert "Judged:" in den and ">as a level" in den and "does not split" in den and "a ratio of totals" in den
+    gdp = client.get("/indicators/gdp?lang=en").text.split("data-definition")[1].split("</section>")[0]
+    assert "100 million yuan" in gdp and "against the expected pace" in gdp and "splits among subdivisions" in gdp

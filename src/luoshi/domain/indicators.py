@@ -43,7 +43,8 @@ class Indicator:
     synthetic: bool = False
     source: str | None = None
     status: str | None = None
-    description: str | None = None
+    description: str | None = None     # what it measures, in Chinese
+    description_en: str | None = None  # ... and in English
 
     @property
     def is_formula(self) -> bool:

@@ -129,12 +129,12 @@ def load_indicators(db: Database, path: str | Path) -> dict:
             con.execute("DELETE FROM indicators WHERE code = ?", [ind.code])
             con.execute("DELETE FROM indicator_nodes WHERE indicator_code = ?", [ind.code])
             con.execute(
-                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [ids[ind.code], ind.code, ind.name_zh, ind.name_en, ind.unit, ind.decimals, ind.direction,
                  ind.band_low, ind.band_high, ind.frequency, ind.region_agg, ind.weight, ind.time_agg,
                  ind.numerator, ind.denominator, ind.factor, ind.min_value, ind.max_value, ind.cluster,
                  json.dumps(ind.aliases, ensure_ascii=False), ind.synthetic, ind.source, ind.status,
-                 ind.description])
+                 ind.description, ind.description_en])
             for ref in ind.nodes:
                 plan, _, node = ref.partition(":")
                 con.execute("INSERT INTO indicator_nodes VALUES (?,?,?)", [ind.code, plan, node])

@@ -164,6 +164,12 @@ def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"UPDATE {table} SET valid_to = valid_to - 1 WHERE valid_to IS NOT NULL")
 
 
+@migration("0006_indicator_description_en")
+def indicator_description_en(con: duckdb.DuckDBPyConnection) -> None:
+    """An indicator's definition in English beside the Chinese one (``description``), for its page."""
+    con.execute("ALTER TABLE indicators ADD COLUMN description_en TEXT")
+
+
 @migration("0004_region_event_seq")
 def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
     """Number the recorded region changes (several may share a date) and say when each was recorded."""

@@ -196,6 +196,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.over_regions": ("跨地区", "Over regions"),
     "def.over_time": ("跨时间", "Over time"),
     "def.formula": ("比率", "Ratio"),
+    "def.ratio_of_totals": ("分子、分母各按自身口径跨地区、跨时间汇总后再相除（合计之比，而非比率的平均）",
+                            "each part aggregated over regions and time as it is, then divided (a ratio of totals, "
+                            "never a mean of ratios)"),
     "def.judged": ("判断方式", "Judged"),
     "def.judged_pace": ("按序时进度：全期目标乘以已过报告期的时间比例", "against the expected pace: the full target "
                         "times the share of the period elapsed by the last reported period"),

@@ -204,7 +204,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
                           "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
     info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
                                 "region_agg", "time_agg", "numerator", "denominator", "status", "source",
-                                "description")}
+                                "description", "description_en")}
     info |= _method(ws, ind)
     ch = chart(ws, ind, reg["code"], day)
     # the judgement of the region and of each region above it on this indicator (the breadcrumb chips)
