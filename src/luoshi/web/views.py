@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from luoshi.analytics import shortfall
 from luoshi.domain.periods import Period, containing, parse_day, parse_given
 from luoshi.domain.problems import Refusal
-from luoshi.domain.rules import LIGHTS, STALE_AFTER_DAYS
+from luoshi.domain.rules import BEHIND, LIGHTS, STALE_AFTER_DAYS
 from luoshi.store import values
 from luoshi.store.schema import PERIOD_YEARS
 from luoshi.web.tilemap import TILES
@@ -46,8 +46,7 @@ def _light_of(rolled: dict | None) -> dict:
     """A region's rolled-up light for a chip: the light, the share behind and how many were judged."""
     rolled = rolled or {}
     return {"light": rolled.get("light", "grey"), "share_behind": rolled.get("share_behind"),
-            "judged": rolled.get("judged", 0), "behind": sum((rolled.get("counts") or {}).get(k, 0)
-                                                             for k in ("behind", "missed", "overdue"))}
+            "judged": rolled.get("judged", 0), "behind": sum((rolled.get("counts") or {}).get(k, 0) for k in BEHIND)}
 
 
 def plans(ws: Workspace) -> dict:
