@@ -8,7 +8,7 @@ PORT   ?= 8000
 # the versions the suite passed with: every install below is held to them (README.md, "Dependencies")
 CONSTRAINTS = constraints.txt
 
-.PHONY: demo test install install-test browser postgres bench docs lock clean
+.PHONY: demo test install install-test browser axe postgres bench docs lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,30 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench]'
 
 # Debian's chromium drives the browser tests (Playwright cannot download browsers here); it needs
-# fonts-noto-cjk to draw Chinese.
-browser:
+# fonts-noto-cjk to draw Chinese.  The tests also put axe-core into every page (below).
+browser: axe
 	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi; }
+
+# axe-core, the accessibility checker the browser tests put into every page (WCAG 2.1 A and AA), from the
+# npm registry at a pinned version, its tarball checked against the registry's integrity hash; build/ is
+# not committed.  Debian's npm is installed when npm is missing.
+AXE_VERSION   = 4.14.1
+AXE_INTEGRITY = sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_DIR       = build/axe-core-$(AXE_VERSION)
+
+axe: $(AXE_DIR)/axe.min.js
+
+$(AXE_DIR)/axe.min.js:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+	mkdir -p $(AXE_DIR)
+	cd $(AXE_DIR) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	@test "sha512-$$(openssl dgst -sha512 -binary $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz | base64 -w0)" = "$(AXE_INTEGRITY)" \
+	  || { echo "axe-core-$(AXE_VERSION).tgz does not match its integrity hash" >&2; rm -rf $(AXE_DIR); exit 1; }
+	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 package/axe.min.js package/LICENSE
 
 demo: install
 	$(BIN)/luoshi --db $(DB) demo

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import re
@@ -154,3 +155,59 @@ def start_server(db: Path, today: date, *options: str) -> tuple[subprocess.Popen
         proc.kill()
         raise SystemExit(f"server did not start: {line}{proc.stderr.read()}")
     return proc, m.group(1)
+
+
+class Connection:
+    """A minimal HTTP/1.1 keep-alive client on a raw socket: the load generator shares the 2 cores
+    with the server, so it must cost far less per request than the server does (an HTTP library's
+    client costs about as much as the server's work on a cached page)."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    @classmethod
+    def to(cls, base: str) -> "Connection":
+        host, port = base.removeprefix("http://").split(":")
+        return cls(host, int(port))
+
+    async def request(self, method: str, path: str, headers: dict | None = None, body: bytes = b"") -> tuple[int, bytes]:
+        """The status and body of one request (raises OSError or asyncio.IncompleteReadError when the
+        server does not answer)."""
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAccept: text/html\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        if body:
+            head += f"Content-Length: {len(body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        try:
+            raw = await self.reader.readuntil(b"\r\n\r\n")
+            lines = raw.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            got = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+            content = b""
+            if "content-length" in got:
+                content = await self.reader.readexactly(int(got["content-length"]))
+            elif got.get("transfer-encoding") == "chunked":
+                chunks = []
+                while True:
+                    size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                    chunks.append((await self.reader.readexactly(size + 2))[:-2])
+                    if size == 0:
+                        break
+                content = b"".join(chunks)
+        except BaseException:
+            self.close()
+            raise
+        if got.get("connection") == "close":
+            self.close()
+        return status, content
+
+    async def get(self, path: str, headers: dict | None = None) -> int:
+        return (await self.request("GET", path, headers))[0]
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -38,7 +40,8 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from common import start_server
+import psutil
+from common import Connection, start_server
 
 ROOT = Path(__file__).resolve().parent
 BUILT = date(2025, 6, 30)  # the demo holds monthly data up to 2025-05
@@ -131,39 +134,50 @@ class Phase:
     reads: dict = field(default_factory=dict)  # page -> [ms]
     seconds: float = 0.0
     values_acked: int = 0
+    cpu: str = "—"  # processor seconds of the server and of this load generator during the phase
 
 
 def csv_of(rows: list[tuple]) -> bytes:
     return ("indicator,region,period,value\n" + "".join(f"{i},{r},{p},{v!r}\n" for i, r, p, v in rows)).encode()
 
 
-async def post(client: httpx.AsyncClient, phase: Phase, token: str, name: str, rows: list[tuple]) -> bool:
+def multipart(name: str, content: bytes) -> tuple[str, bytes]:
+    """A multipart/form-data body with one file field (what POST /api/imports takes)."""
+    boundary = f"rush{secrets.token_hex(8)}"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", body
+
+
+async def post(conn: Connection, phase: Phase, token: str, name: str, rows: list[tuple]) -> bool:
     t = time.perf_counter()
+    kind, body = multipart(name, csv_of(rows))
     try:
-        resp = await client.post("/api/imports", files={"file": (name, csv_of(rows), "text/csv")},
-                                 headers={"Authorization": f"Bearer {token}"})
-    except httpx.TransportError:
+        status, content = await conn.request("POST", "/api/imports", {"Authorization": f"Bearer {token}",
+                                                                     "Content-Type": kind}, body)
+    except (OSError, asyncio.IncompleteReadError):
         phase.failed += 1
         return False
     ms = (time.perf_counter() - t) * 1000
-    if resp.status_code >= 500:
+    if status >= 500:
         phase.fivexx += 1
-    elif resp.status_code != 200:
-        phase.refused[resp.status_code] = phase.refused.get(resp.status_code, 0) + 1
+    elif status != 200:
+        phase.refused[status] = phase.refused.get(status, 0) + 1
         if sum(phase.refused.values()) <= 3:
-            print(f"  refused {resp.status_code}: {resp.text[:300]}", flush=True)
+            print(f"  refused {status}: {content[:300]!r}", flush=True)
     else:
-        body = resp.json()
-        if body["status"] == "committed":
+        answer = json.loads(content)
+        if answer["status"] == "committed":
             phase.writes.append(ms)
-            phase.acked.append({"import_id": body["import_id"], "values": rows,
-                                "answer": {k: body.get(k) for k in ("added", "revised", "unchanged")}})
+            phase.acked.append({"import_id": answer["import_id"], "values": rows,
+                                "answer": {k: answer.get(k) for k in ("added", "revised", "unchanged")}})
             phase.values_acked += len(rows)
             return True
     return False
 
 
-async def reporter(client, phase: Phase, r: dict, n: int, deadline: float, max_writes: int) -> None:
+async def reporter(base: str, phase: Phase, r: dict, n: int, deadline: float, max_writes: int) -> None:
+    conn = Connection.to(base)
     inds = sorted(r["base"])
     while time.perf_counter() < deadline and len(phase.acked) < max_writes:
         k = r["k"] = r.get("k", -1) + 1  # counted across phases: (c) never repeats a value of (a)
@@ -172,38 +186,41 @@ async def reporter(client, phase: Phase, r: dict, n: int, deadline: float, max_w
         # and stays within the indicator's range and the jump check's 50 % of the May value
         # (12 significant digits, not 6 decimals: a May value of 0.0079 would repeat itself)
         value = float(f'{r["base"][ind] * (1 - 0.0001 * (k // len(inds) + 1) - 0.000001 * n):.12g}')
-        await post(client, phase, r["token"], f"rush{n:02d}-{k:05d}.csv", [(ind, r["region"], MONTH, value)])
+        failed = phase.failed
+        await post(conn, phase, r["token"], f"rush{n:02d}-{k:05d}.csv", [(ind, r["region"], MONTH, value)])
+        if phase.failed > failed:  # no server (killed in (c)): try again a little later
+            await asyncio.sleep(0.05)
+    conn.close()
 
 
-async def county(client, phase: Phase, c: dict, n: int, at: float) -> None:
+async def county(base: str, phase: Phase, c: dict, n: int, at: float) -> None:
     await asyncio.sleep(max(0.0, at - time.perf_counter()))
     rows = [(i, c["region"], MONTH, round(v * 0.99, 6)) for i, v in sorted(c["month"].items())]
     rows += [(i, c["region"], QUARTER, round(v * 0.99, 6)) for i, v in sorted(c["quarter"].items())]
-    await post(client, phase, c["token"], f"county{n:03d}-{MONTH}.csv", rows)
+    conn = Connection.to(base)
+    await post(conn, phase, c["token"], f"county{n:03d}-{MONTH}.csv", rows)
+    conn.close()
 
 
-async def reader(client, phase: Phase, token: str, stop: asyncio.Event, offset: int) -> None:
+async def reader(base: str, phase: Phase, token: str, stop: asyncio.Event, offset: int) -> None:
+    conn = Connection.to(base)
     k = offset
     while not stop.is_set():
         page = PAGES[k % len(PAGES)]
         k += 1
         t = time.perf_counter()
         try:
-            resp = await client.get(page, headers={"Authorization": f"Bearer {token}", "Accept": "text/html"})
-        except httpx.TransportError:
+            status = await conn.get(page, {"Authorization": f"Bearer {token}"})
+        except (OSError, asyncio.IncompleteReadError):
             phase.failed += 1
             await asyncio.sleep(0.05)
             continue
         phase.reads.setdefault(page, []).append((time.perf_counter() - t) * 1000)
-        if resp.status_code >= 500:
+        if status >= 500:
             phase.fivexx += 1
-        elif resp.status_code != 200:
-            phase.refused[resp.status_code] = phase.refused.get(resp.status_code, 0) + 1
-
-
-def client(base: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(120.0),
-                             limits=httpx.Limits(max_connections=200, max_keepalive_connections=200))
+        elif status != 200:
+            phase.refused[status] = phase.refused.get(status, 0) + 1
+    conn.close()
 
 
 async def run_a(base: str, plan: Plan, phase: Phase, seconds: float, readers: int, max_writes: int,
@@ -211,18 +228,17 @@ async def run_a(base: str, plan: Plan, phase: Phase, seconds: float, readers: in
     stop = asyncio.Event()
     t0 = time.perf_counter()
     deadline = t0 + seconds
-    async with client(base) as c:
-        rtasks = [asyncio.create_task(reader(c, phase, plan.reader_token, stop, k)) for k in range(readers)]
-        wtasks = [asyncio.create_task(reporter(c, phase, r, n, deadline, max_writes))
-                  for n, r in enumerate(plan.reporters)]
-        if kill:
-            await asyncio.sleep(kill[1])
-            kill[0].send_signal(signal.SIGKILL)
-            print(f"  SIGKILL at {time.perf_counter() - t0:.1f} s after {len(phase.acked)} acknowledged writes",
-                  flush=True)
-        await asyncio.gather(*wtasks)
-        stop.set()
-        await asyncio.gather(*rtasks)
+    rtasks = [asyncio.create_task(reader(base, phase, plan.reader_token, stop, k)) for k in range(readers)]
+    wtasks = [asyncio.create_task(reporter(base, phase, r, n, deadline, max_writes))
+              for n, r in enumerate(plan.reporters)]
+    if kill:
+        await asyncio.sleep(kill[1])
+        kill[0].send_signal(signal.SIGKILL)
+        print(f"  SIGKILL at {time.perf_counter() - t0:.1f} s after {len(phase.acked)} acknowledged writes",
+              flush=True)
+    await asyncio.gather(*wtasks)
+    stop.set()
+    await asyncio.gather(*rtasks)
     phase.seconds = time.perf_counter() - t0
 
 
@@ -230,12 +246,11 @@ async def run_b(base: str, plan: Plan, phase: Phase, window: float, readers: int
     rnd = random.Random(seed)
     stop = asyncio.Event()
     t0 = time.perf_counter()
-    async with client(base) as c:
-        rtasks = [asyncio.create_task(reader(c, phase, plan.reader_token, stop, k)) for k in range(readers)]
-        await asyncio.gather(*(county(c, phase, cty, n, t0 + rnd.uniform(0, window))
-                               for n, cty in enumerate(plan.counties)))
-        stop.set()
-        await asyncio.gather(*rtasks)
+    rtasks = [asyncio.create_task(reader(base, phase, plan.reader_token, stop, k)) for k in range(readers)]
+    await asyncio.gather(*(county(base, phase, cty, n, t0 + rnd.uniform(0, window))
+                           for n, cty in enumerate(plan.counties)))
+    stop.set()
+    await asyncio.gather(*rtasks)
     phase.seconds = time.perf_counter() - t0
 
 
@@ -282,17 +297,24 @@ def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """Processor seconds (user and system, every thread) of a process, this one by default."""
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
 def section(label: str, args, phases: list[Phase], checked: dict, loads: dict) -> str:
     lines = [f"## {label}", "",
              f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores shared with other work; "
              f"reporters {args.reporters}, readers {args.readers}, (a) {args.seconds_a:g} s, "
              f"(b) window {args.window_b:g} s, (c) {args.seconds_c:g} s with SIGKILL at {args.kill_after:g} s.", "",
-             "| phase | load (1/5/15 min) before → after | s | acknowledged writes (values) | writes/s | "
+             "| phase | load (1/5/15 min) before → after | s | CPU s: server / load generator | "
+             "acknowledged writes (values) | writes/s | "
              "write p50 ms | write p95 ms | 5xx | refused | no answer | lost | doubled | altered |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for ph in phases:
         c = checked[ph.name]
-        lines.append(f"| {ph.name} | {loads[ph.name]} | {ph.seconds:.1f} | {len(ph.acked)} ({ph.values_acked}) | "
+        lines.append(f"| {ph.name} | {loads[ph.name]} | {ph.seconds:.1f} | {ph.cpu} | {len(ph.acked)} ({ph.values_acked}) | "
                      f"{len(ph.acked) / ph.seconds:.1f} | {pct(ph.writes, .5)} | {pct(ph.writes, .95)} | "
                      f"{ph.fivexx} | {sum(ph.refused.values())} | {ph.failed} | {c['lost']} | {c['doubled']} | "
                      f"{c['altered']} |")
@@ -345,6 +367,7 @@ def main() -> None:
                 ph = Phase(name)
                 before = load()
                 print(f"({name}) on {base}, load {before}", flush=True)
+                server0, client0 = cpu_seconds(proc.pid), cpu_seconds()
                 if name == "a":
                     asyncio.run(run_a(base, plan, ph, args.seconds_a, args.readers, args.max_writes))
                 elif name == "b":
@@ -366,6 +389,8 @@ def main() -> None:
                     ph.seconds += rest.seconds
                     for page, t in rest.reads.items():
                         ph.reads.setdefault(page, []).extend(t)
+                if name != "c":  # (c) kills the server: its processor time is lost with it
+                    ph.cpu = f"{cpu_seconds(proc.pid) - server0:.1f} / {cpu_seconds() - client0:.1f}"
                 loads[name] = f"{before} → {load()}"
                 phases.append(ph)
                 print(f"  {len(ph.acked)} acknowledged in {ph.seconds:.1f} s, write p95 {pct(ph.writes, .95)} ms, "

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from common import start_server
+from common import Connection, start_server
 
 ROOT = Path(__file__).resolve().parent
 TODAY = date(2025, 6, 30)
@@ -45,36 +45,6 @@ def demo_workspace(path: Path) -> Path:
     return path
 
 
-class Connection:
-    """A minimal HTTP/1.1 keep-alive client on a raw socket: the load generator shares the 2 cores
-    with the server, so it must cost far less per request than the server does."""
-
-    def __init__(self, host: str, port: int):
-        self.host, self.port = host, port
-        self.reader = self.writer = None
-
-    async def get(self, path: str) -> int:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\nAccept: text/html\r\n\r\n".encode())
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
-        if "content-length" in headers:
-            await self.reader.readexactly(int(headers["content-length"]))
-        elif headers.get("transfer-encoding") == "chunked":
-            while True:
-                size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
-                await self.reader.readexactly(size + 2)
-                if size == 0:
-                    break
-        if headers.get("connection") == "close":
-            self.writer.close()
-            self.writer = None
-        return status
-
-
 async def measure(host: str, port: int, url: str, clients: int, seconds: float, max_requests: int) -> dict:
     times: list[float] = []
     errors = 0
@@ -88,8 +58,7 @@ async def measure(host: str, port: int, url: str, clients: int, seconds: float, 
             status = await conn.get(url)
             times.append((time.perf_counter() - t) * 1000)
             errors += status != 200
-        if conn.writer is not None:
-            conn.writer.close()
+        conn.close()
 
     await asyncio.gather(*(worker() for _ in range(clients)))
     times.sort()

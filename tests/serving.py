@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -60,3 +61,15 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def axe_script() -> str:
+    """axe-core's script at the version the Makefile pins (`make axe` fetches it from the npm registry);
+    in CI a missing copy fails rather than skips."""
+    version = re.search(r"^AXE_VERSION\s*=\s*(\S+)", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    path = ROOT / "build" / f"axe-core-{version}" / "axe.min.js"
+    if not path.exists():
+        if os.environ.get("LUOSHI_CI") or os.environ.get("CI"):
+            pytest.fail(f"axe-core missing at {path} (make axe)")
+        pytest.skip(f"axe-core missing at {path} (make axe)")
+    return path.read_text(encoding="utf-8")

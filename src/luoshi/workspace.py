@@ -11,9 +11,10 @@ from pathlib import Path
 from luoshi.analytics import regional, rollup
 from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
+from luoshi.analytics.ranking import periods_with_data
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_indicators, plan_status, region_lights
-from luoshi.domain.periods import containing, parse_given
+from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
@@ -25,7 +26,7 @@ from luoshi.services import imports, observations, reference, region_changes, wo
 from luoshi.store import regions as region_store
 from luoshi.store.csv_files import copy_csv
 from luoshi.store.db import Database
-from luoshi.store.schema import rollup_view_sql
+from luoshi.store.schema import PERIOD_YEARS, rollup_view_sql
 
 DEFAULT_DB = "luoshi.duckdb"
 ENV_DB = "LUOSHI_DB"
@@ -94,8 +95,8 @@ class Workspace:
     def setting(self, name: str) -> Value:
         """The typed value of setting ``name`` (domain/settings.py): stored, else the default."""
         default = declared(name).default  # unknown-setting
-        row = self.db.one("SELECT value FROM settings WHERE key = ?", [name])
-        return parse_setting(name, row["value"]) if row else default
+        stored = self.db.memo("settings", lambda: {r["key"]: r["value"] for r in self.db.all("SELECT * FROM settings")})
+        return parse_setting(name, stored[name]) if name in stored else default
 
     def settings(self) -> list[dict]:
         """Every setting with its value, default, type, allowed values and meaning (CLI and API)."""
@@ -125,6 +126,10 @@ class Workspace:
 
     # --- lookups ------------------------------------------------------------------------------
     def catalog(self) -> Catalog:
+        """The regions, indicators and plans an import names (kept until they change: Database.memo)."""
+        return self.db.memo(("catalog", self.today), self._catalog)
+
+    def _catalog(self) -> Catalog:
         regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"],
                                         (r["name_zh"], r["name_en"], r["short_zh"]))
                    for r in region_store.every(self.db)}
@@ -168,6 +173,14 @@ class Workspace:
         if region:
             self.region(region)
         return region_store.events(self.db, region)
+
+    def known_period(self, text: str) -> Period:
+        """A period a person gave: parsed (else ``bad-period``) and inside the workspace's years (else
+        ``unknown-period``, 404)."""
+        p = parse_given(text)
+        if not self.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
+            raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
+        return p
 
     def indicator(self, code: str) -> dict:
         row = self.db.one("SELECT * FROM indicators WHERE code = ?", [code])
@@ -325,8 +338,12 @@ class Workspace:
         parent = self.region(within)
         rows = rank_regions(self.db.cursor(), indicators=list(zip(iids, weights)), parent_rid=parent["rid"],
                             level=level, period=p)
-        return {"indicators": names, "weights": weights, "level": level, "within": within, "period": p.code,
-                "previous_period": p.previous().code, "rows": rows}
+        out = {"indicators": names, "weights": weights, "level": level, "within": within, "period": p.code,
+               "previous_period": p.previous().code, "rows": rows, "ranked": sum(r["rank"] is not None for r in rows)}
+        if not out["ranked"]:  # an empty ranking says where there is something to rank
+            out["periods_with_data"] = periods_with_data(self.db.cursor(), iids=iids, parent_rid=parent["rid"],
+                                                         level=level, period=p)
+        return out
 
     def coverage(self, plan_id: str | None = None) -> dict:
         return coverage_matrix(self.db.cursor(), self.plan(plan_id)["id"])
@@ -361,15 +378,10 @@ class Workspace:
                                    rid=self.region(region)["rid"])
 
     def data_version(self) -> tuple:
-        """Changes whenever observations, targets, plans, regions, documents or settings change (a
-        cache key for readers: a view asked for without a plan shows the default plan, the value basis
-        changes every rolled-up value, and the targets-vs-outcomes view shows commitments under review)."""
-        return self.db.cursor().execute(
-            "SELECT (SELECT max(oid) FROM observations), (SELECT count(*) FROM obs_current),"
-            " (SELECT max(tid) FROM targets), (SELECT count(*) FROM targets), (SELECT count(*) FROM plan_nodes),"
-            " (SELECT count(*) FROM regions), (SELECT count(*) FROM indicators),"
-            " (SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings),"
-            " (SELECT max(extracted_at) FROM documents), (SELECT max(reviewed_at) FROM commitments)").fetchone()
+        """Changes with every commit to the workspace, whatever it changed (Database.version): a cache
+        key for readers (a view asked for without a plan shows the default plan, the value basis
+        changes every rolled-up value, the targets-vs-outcomes view shows commitments under review)."""
+        return (self.db.version(),)
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
         """Write observations (every revision, as stored) or the rollup (rounded to each indicator's

@@ -7,7 +7,7 @@ import pytest
 from luoshi.domain.problems import Refusal
 from luoshi.domain.roles import Actor
 from luoshi.services import digest as render
-from tests.tasks.conftest import EDU, IIT, lead_of, ms, task
+from tests.tasks.conftest import EDU, IIT, OFFICE, lead_of, ms, task
 
 
 def test_on_time_reporting_rate_and_rank(desk):
@@ -27,6 +27,14 @@ def test_on_time_reporting_rate_and_rank(desk):
     with pytest.raises(Refusal) as exc:
         desk.scorecard("nobody")
     assert (exc.value.code, exc.value.status) == ("unknown-unit", 404)
+
+
+def test_scorecard_of_a_unit_leading_no_task(desk):
+    """A unit that leads nothing has no report due and no rank (its page once failed on the missing rate)."""
+    desk.add_tasks([task("T-1", start=date(2024, 1, 10))])
+    card = desk.scorecard(OFFICE, at=date(2024, 4, 10))
+    assert card["reporting"] == {"due": 0, "on_time": 0, "late": 0, "missing": 0, "rate": None}
+    assert (card["rank"], card["of"], card["lead_tasks"]) == (None, 1, [])
 
 
 def test_double_half(desk):

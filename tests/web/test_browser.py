@@ -19,7 +19,7 @@ PAGES = ["/", "/glossary", "/regions/440000", "/regions/440100", "/regions/44010
          "/indicators/tech_transform",
          "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
          "/coverage", "/outcomes", "/docs", "/documents", "/tasks", "/wallchart", "/scorecards", "/projects",
-         "/login", "/reporting/imports", "/reporting/history"]
+         "/login", "/reporting/imports", "/reporting/history", "/briefing", "/briefing?period=2025-05&region=440100"]
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,9 @@ def test_language_switch_is_remembered(page):
     assert "Overview" in page.locator("[data-nav=overview]").inner_text()
     page.click("[data-nav=rankings]")
     assert page.locator("html").get_attribute("data-lang") == "en"
+    # the default composite has no 2025 data in the fixture: the page says so, in English
+    assert "Nothing to rank" in page.locator("[data-empty-ranking]").inner_text()
+    page.goto("/rankings?indicator=tech_transform")
     assert "Guangzhou" in page.locator("[data-row='440100']").inner_text()
     page.click("[data-lang-switch]")
     assert page.locator("html").get_attribute("data-lang") == "zh"

@@ -1,6 +1,6 @@
 """The dashboards' view cache while the data change (issue 16): a reader gets the last computed value
-while one thread computes the new one, the same key is never computed twice at once, and with
-``version_ttl`` 0 every read sees the data as they are.  Ordering by events, not by timing."""
+while one thread computes the new one, at most once per refresh interval, the same key is never
+computed twice at once, and with ``version_ttl`` 0 every read sees the data as they are.  Ordering by events, not by timing."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def change(ws, value: float) -> None:
 
 
 def test_a_reader_gets_the_last_value_while_one_thread_computes_the_new(tiny_ws):
-    dash = Dashboard(tiny_ws, version_ttl=1e-9)  # the data version is read on every request
+    dash = Dashboard(tiny_ws, version_ttl=1e-9, refresh_every=0)  # the version read on every request
     assert dash.memo(("k",), lambda: "old") == "old"
     change(tiny_ws, 5)
     started, release, calls = threading.Event(), threading.Event(), []
@@ -36,6 +36,22 @@ def test_a_reader_gets_the_last_value_while_one_thread_computes_the_new(tiny_ws)
     dash._refresher.submit(lambda: None).result(WAIT)  # the one refresh thread has finished
     assert dash.memo(("k",), slow) == "new"
     assert len(calls) == 1
+
+
+def test_a_key_is_recomputed_at_most_once_per_refresh_interval(tiny_ws):
+    dash = Dashboard(tiny_ws, version_ttl=1e-9, refresh_every=3600)
+    assert dash.memo(("k",), lambda: "old") == "old"
+    calls = []
+    change(tiny_ws, 7)
+    for _ in range(3):  # computed less than an hour ago: served as it is, nothing recomputed
+        assert dash.memo(("k",), lambda: calls.append(1) or "new") == "old"
+    dash._refresher.submit(lambda: None).result(WAIT)
+    assert calls == []
+    dash.refresh_every = 0  # the interval has passed: the next reader starts the one refresh
+    assert dash.memo(("k",), lambda: calls.append(1) or "new") == "old"
+    dash._refresher.submit(lambda: None).result(WAIT)
+    assert dash.memo(("k",), lambda: calls.append(1) or "newer") == "new"
+    assert calls == [1]
 
 
 def test_a_key_never_computed_is_computed_once_for_all_who_ask(tiny_ws):

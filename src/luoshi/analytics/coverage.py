@@ -7,7 +7,7 @@ import duckdb
 
 
 def coverage(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict:
-    plan = con.execute("SELECT id, owner_region FROM plans WHERE id = ?", [plan_id]).fetchone()
+    plan = con.execute("SELECT id, owner_region, name_zh, name_en FROM plans WHERE id = ?", [plan_id]).fetchone()
     nodes = con.execute("SELECT code, parent_code, kind, title_zh, title_en, status FROM plan_nodes "
                         "WHERE plan_id = ? ORDER BY seq", [plan_id]).fetchall()
     children_of: dict[str | None, list[str]] = {}
@@ -49,7 +49,9 @@ def coverage(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict:
     """, [[r[1] for r in regions], plan_id]).fetchall():
         counts[(rcode, icode)] = (n_t, n_d)
     columns = [{"kind": "region", "code": r[1], "name_zh": r[2], "name_en": r[3],
-                "plan": plan_by_region[r[1]][0] if r[1] in plan_by_region else None} for r in regions]
+                "plan": plan_by_region[r[1]][0] if r[1] in plan_by_region else None,
+                "plan_name_zh": plan_by_region[r[1]][2] if r[1] in plan_by_region else None,
+                "plan_name_en": plan_by_region[r[1]][3] if r[1] in plan_by_region else None} for r in regions]
     rows = []
     for code, parent, kind, tzh, ten, status in nodes:
         inds = set().union(*(ind_nodes.get(c, set()) for c in subtree(code)))
@@ -72,5 +74,5 @@ def coverage(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict:
                           "gaps": gaps})
         rows.append({"node": code, "parent": parent, "kind": kind, "title_zh": tzh, "title_en": ten,
                      "status": status, "indicators": sorted(inds), "cells": cells})
-    return {"plan": plan_id, "columns": columns, "rows": rows,
+    return {"plan": plan_id, "plan_name_zh": plan[2], "plan_name_en": plan[3], "columns": columns, "rows": rows,
             "child_plans": [{"id": c[0], "owner_region": c[1], "name_zh": c[2], "name_en": c[3]} for c in child_plans]}

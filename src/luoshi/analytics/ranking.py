@@ -9,6 +9,11 @@ import duckdb
 from luoshi.domain.periods import Period
 from luoshi.domain.regions import valid_on_sql
 
+# The composite of the rankings page (when no indicator list is given) and of the overview's
+# leaderboard: the headline growth indicators of the work reports, equally weighted.
+COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", "trade_growth",
+             "budget_revenue_growth", "income_growth")
+
 
 def siblings(con: duckdb.DuckDBPyConnection, *, parent_rid: int, level: str, days: list[date]) -> dict:
     """For each day, the regions of ``level`` under ``parent_rid`` as linked on that day:
@@ -111,3 +116,18 @@ def rank(con: duckdb.DuckDBPyConnection, *, indicators: list[tuple[int, float]],
         r["previous_rank"] = before
         r["change"] = (before - r["rank"]) if before is not None and r["rank"] is not None else None
     return result
+
+
+def periods_with_data(con: duckdb.DuckDBPyConnection, *, iids: list[int], parent_rid: int, level: str,
+                      period: Period, limit: int = 3) -> list[str]:
+    """The latest periods in which some region of ``level`` under ``parent_rid`` has a value of one of
+    the indicators: what to pick instead when a ranking is empty.  Periods of the asked type first."""
+    sibs = siblings(con, parent_rid=parent_rid, level=level, days=[period.start])[period.start]
+    if not sibs or not iids:
+        return []
+    return [code for code, in con.execute(f"""
+        SELECT p.code FROM rollup r JOIN periods p ON p.key = r.pkey
+        WHERE r.iid IN ({','.join(str(int(i)) for i in iids)}) AND r.value IS NOT NULL
+          AND r.rid IN ({','.join(str(int(s[0])) for s in sibs)})
+        GROUP BY p.code, p.type, p."end"
+        ORDER BY p.type = ? DESC, p."end" DESC LIMIT {int(limit)}""", [period.type]).fetchall()]

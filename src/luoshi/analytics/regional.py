@@ -67,7 +67,7 @@ def targets_of(con: duckdb.DuckDBPyConnection, *, iid: int, rid: int) -> list[di
     """Every target of one indicator in one region, oldest first, with its trajectory points."""
     targets = _rows(con.execute("""
         SELECT t.tid, p.code AS period, p.start, p."end", t.comparator, t.value, t.value_high, t.tolerance,
-               t.baseline_value, t.baseline_period, t.strength, t.document, t.quote, t.source, t.status, t.synthetic
+               t.baseline_value, t.baseline_period, t.strength, t.document, t.document_zh, t.quote, t.source, t.status, t.synthetic
         FROM targets t JOIN periods p ON p.key = t.pkey
         WHERE t.iid = ? AND t.rid = ? ORDER BY p.start, p.days DESC
     """, [iid, rid]))
@@ -88,7 +88,7 @@ def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return _rows(con.execute("""
         SELECT p.year, p.code AS period, i.code AS indicator, i.name_zh, i.name_en, i.unit, i.decimals, i.direction,
                r.code AS region, r.name_zh AS region_zh, r.name_en AS region_en,
-               t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.quote,
+               t.comparator, t.value AS target, t.value_high, t.tolerance, t.strength, t.document, t.document_zh, t.quote,
                t.source, t.status, p."end" AS period_end,
                CASE WHEN c.synthetic THEN NULL ELSE coalesce(c.approved_value, c.latest_value) END AS outcome,
                CASE WHEN c.synthetic THEN NULL ELSE c.source END AS outcome_source
@@ -98,3 +98,22 @@ def targets_outcomes(con: duckdb.DuckDBPyConnection) -> list[dict]:
         WHERE NOT t.synthetic AND t.document IS NOT NULL
         ORDER BY p.year DESC, r.code, i.iid
     """))
+
+
+def children_judged(con: duckdb.DuckDBPyConnection, *, parent_rid: int, period: Period, at: date,
+                    rules: Rules) -> list[dict]:
+    """Every target for ``period`` of the children of ``parent_rid`` (as linked on ``at``), judged:
+    one row per child and indicator with a target (region and indicator names, value, target,
+    shortfall, category, light, synthetic), by region code and indicator."""
+    kids = f"SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}"
+    judge(con, at, rules, where=f"AND t.pkey = ? AND t.rid IN ({kids})",
+          params=[period.key, parent_rid, at, at], table="_jkids")
+    cur = con.execute("""
+        SELECT r.code AS region, r.name_zh AS region_zh, r.name_en AS region_en, i.code, i.name_zh, i.name_en,
+               i.unit, i.decimals, j.value, j.target, j.expected, j.progress, j.attainment, j.shortfall,
+               j.category, j.light,
+               j.synthetic OR r.synthetic AS synthetic
+        FROM _jkids j JOIN regions r ON r.rid = j.rid JOIN indicators i ON i.iid = j.iid
+        ORDER BY r.code, i.code
+    """)
+    return _rows(cur)

@@ -185,8 +185,8 @@ def region_lights(con: duckdb.DuckDBPyConnection, *, rids: list[int], period: Pe
 
 def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, period: Period, at: date,
                 rules: Rules) -> dict:
-    nodes = con.execute("SELECT code, parent_code, kind, title_zh, title_en, status, source, note, aligns_to "
-                        "FROM plan_nodes WHERE plan_id = ? ORDER BY seq", [plan_id]).fetchall()
+    nodes = con.execute("SELECT code, parent_code, kind, title_zh, title_en, status, source, note, aligns_to, "
+                        "note_zh FROM plan_nodes WHERE plan_id = ? ORDER BY seq", [plan_id]).fetchall()
     links = {}
     for icode, node in con.execute("SELECT indicator_code, node_code FROM indicator_nodes WHERE plan_id = ?",
                                    [plan_id]).fetchall():
@@ -201,7 +201,7 @@ def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, perio
                     links.setdefault(n[0], []).append(icode)
     judgements = {r["code"]: r for r in indicator_judgements(con, rid=rid, period=period, at=at, rules=rules)}
     tree = {n[0]: {"code": n[0], "parent": n[1], "kind": n[2], "title_zh": n[3], "title_en": n[4], "status": n[5],
-                   "source": n[6], "note": n[7], "aligns_to": n[8],
+                   "source": n[6], "note": n[7], "note_zh": n[9], "aligns_to": n[8],
                    "indicators": [judgements[c] for c in sorted(set(links.get(n[0], []))) if c in judgements],
                    "children": []} for n in nodes}
     roots = []

@@ -23,7 +23,7 @@ def exit_code(refusal: Refusal) -> int:
 
 
 def show(refusal: Refusal) -> None:
-    p = refusal.problem
+    p = refusal.said_for("cli").problem
     label = "refused" if exit_code(refusal) == EXIT_NOT_PERMITTED else "error"
     err_console.print(f"[red]{label}[/] [bold]{p.code}[/]: {escape(p.message)} / {escape(p.message_zh or '')}")
     show_problems([q.to_dict() for q in refusal.problems], err_console)

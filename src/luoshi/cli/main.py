@@ -309,7 +309,8 @@ def _register_extensions() -> None:
                 continue
             raise
         app.add_typer(mod.app, name=name)
-    for module in ("luoshi.cli.web", "luoshi.cli.reporting", "luoshi.cli.tasks", "luoshi.cli.notices"):
+    for module in ("luoshi.cli.web", "luoshi.cli.reporting", "luoshi.cli.tasks", "luoshi.cli.notices",
+                   "luoshi.cli.briefing"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

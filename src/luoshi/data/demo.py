@@ -56,7 +56,7 @@ SPEC = {
     "high_tech_enterprises": ("stock", 75000.0, 0.06, "at_least"),
     "talent_introduced": ("flow", 12000.0, 0.05, "at_least"),
     "rural_income_growth": ("rate", 6.5, 0.0, "at_least"),
-    "villages_sewage_treated": ("stock", 17000.0, 0.12, "at_least"),
+    "villages_sewage_treated": ("stock", 17000.0, 0.03, "at_least"),
     "villages_total": ("stock", 19500.0, 0.0, None),
     "marine_gdp": ("flow", 18000.0, 0.05, "at_least"),
     "offshore_wind_capacity": ("stock", 800.0, 0.25, "at_least"),
@@ -102,6 +102,25 @@ def _periods(freq: str, today: date) -> list[Period]:
     return out
 
 
+def _round(value: float, ind: dict) -> float:
+    """A value as the indicator counts it: whole numbers for counts of people, enterprises, beds
+    (decimals 0), else to 4 places; a fractional count would show as "3 against 3" judged 88 %."""
+    return float(round(value)) if ind["decimals"] == 0 else round(value, 4)
+
+
+def _keep_parts_within_wholes(obs: list[dict], indicators) -> None:
+    """A share (a ratio in % with factor 100: villages with sewage treatment of all villages, the
+    unemployed of the labour force) is a part of its whole: the numerator's value never exceeds the
+    denominator's in the same region and period, so that the share stays within 0-100 %."""
+    pairs = {i["numerator"]: i["denominator"] for i in indicators
+             if i["numerator"] and i["denominator"] and i["factor"] == 100 and i["unit"] == "%"}
+    whole = {(o["indicator"], o["region"], o["period"]): o["value"] for o in obs if o["indicator"] in pairs.values()}
+    for o in obs:
+        cap = whole.get((pairs.get(o["indicator"]), o["region"], o["period"]))
+        if cap is not None and o["value"] > cap:
+            o["value"] = cap
+
+
 def build_demo(ws, *, bundled: bool = True) -> dict:
     """Fill a fresh workspace with the bundled data and the synthetic demo dataset."""
     if bundled:
@@ -139,11 +158,11 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
                     frac = p.end.timetuple().tm_yday / 366
                     prev = base * (1 + growth) ** (p.year - FIRST_YEAR - 1)
                     v = share * (prev + (yb - prev) * frac * perf) * rnd.uniform(0.99, 1.01)
-                if code == "online_services_rate":
-                    v = min(v, 100.0)
                 if ind["min_value"] is not None:
                     v = max(v, ind["min_value"])
-                obs.append({"indicator": code, "region": leaf["code"], "period": p.code, "value": round(v, 4),
+                if ind["max_value"] is not None:
+                    v = min(v, ind["max_value"])
+                obs.append({"indicator": code, "region": leaf["code"], "period": p.code, "value": _round(v, ind),
                             "comment": COMMENT})
             if comparator:
                 for y in years:
@@ -151,7 +170,8 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
                     t = yb * share if kind in ("flow", "stock") else yb
                     if code == "safety_deaths":
                         t = yb * share
-                    targets[(code, leaf["code"], y)] = t
+                    # a count's target is a whole number, so that the city's and province's sums are too
+                    targets[(code, leaf["code"], y)] = _round(t, ind) if ind["decimals"] == 0 else t
         # city and provincial targets compose from the county ones
         if comparator:
             for y in years:
@@ -169,6 +189,7 @@ def build_demo(ws, *, bundled: bool = True) -> dict:
                                             and r != "440000" and r[:4] != "4400")
                     else:
                         targets[prov] = base * (1 + growth) ** (y - FIRST_YEAR)
+    _keep_parts_within_wholes(obs, inds.values())
     t0 = time.perf_counter()
     stored = ws.record(obs, by="luoshi-demo", source=SYNTHETIC_SOURCE)
     ws.set_targets([{"indicator": code, "region": region, "period": str(year), "comparator": SPEC[code][3],

@@ -42,6 +42,7 @@ class Indicator:
     nodes: list[str] = field(default_factory=list)  # "plan:node" references
     synthetic: bool = False
     source: str | None = None
+    source_zh: str | None = None  # the source in Chinese, when ``source`` is written in English
     status: str | None = None
     description: str | None = None     # what it measures, in Chinese
     description_en: str | None = None  # ... and in English

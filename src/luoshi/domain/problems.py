@@ -319,8 +319,8 @@ _e("not-a-member", "Not a member of the unit", "user {user!r} is not a member of
    "用户 {user!r} 不是单位 {value!r} 的成员")
 _e("first-user-not-admin", "The first user must be an administrator",
    "no user exists yet, so the first one must be an administrator of the whole region tree, or nobody could "
-   "manage users: luoshi user add {value} --admin --password-env VAR",
-   "尚无用户，第一个用户必须是全部地区的管理员，否则无人能管理用户：luoshi user add {value} --admin --password-env 变量名")
+   "manage users", "尚无用户，第一个用户必须是全部地区的管理员，否则无人能管理用户",
+   hint=(": {how}", "：{how_zh}"))
 _e("last-admin", "The last administrator", "{value!r} is the last enabled administrator of the whole region tree "
    "({region}); make another administrator first", "{value!r} 是全部地区（{region}）最后一个启用的管理员；请先设立另一位管理员")
 _e("weak-password", "Password too short", "passwords need at least {min} characters", "密码至少需要 {min} 个字符")
@@ -358,6 +358,9 @@ _e("no-users", "No user guards a public address",
    "(luoshi user add NAME --admin --password-env VAR) or listen on 127.0.0.1",
    "拒绝监听 {host}：尚无用户，任何人都可写入；请先添加管理员（luoshi user add 用户名 --admin --password-env 变量名），"
    "或只监听 127.0.0.1")
+_e("cannot-write", "Cannot write the file", "cannot write {path}: {detail}", "无法写入文件 {path}：{detail_zh}")
+_e("missing-fonts", "Chinese fonts missing", "the PDF needs the Noto CJK fonts in {path}: install Debian's "
+   "fonts-noto-cjk (make browser)", "生成 PDF 需要 {path} 中的 Noto CJK 字体：请安装 Debian 的 fonts-noto-cjk（make browser）")
 _e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail_zh}")
 _e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
 _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "
@@ -381,6 +384,18 @@ _e("smtp-refused", "Mail server refused", "the mail server {host}:{port} refused
 _e("internal-error", "Internal error", "internal error; the server log has the details", "服务器内部错误，详情见服务器日志")
 
 
+# How to do what a refusal asks, said the way of the shell that shows it: a web page never tells
+# its reader to type a command.  Filled in by each shell (Refusal.said_for) from the refusal's params.
+WAYS: dict[str, dict[str, tuple[str, str]]] = {
+    "first-user-not-admin": {
+        "cli": ("luoshi user add {value} --admin --password-env VAR",
+                "luoshi user add {value} --admin --password-env 变量名"),
+        "web": ("on the Users page, create {value!r} with the first role 'administrator' and the region left "
+                "empty (the top)", "请在“用户”页创建 {value!r}，首个角色选“管理员”，地区留空（最上级）"),
+    },
+}
+
+
 class Refusal(Exception):
     """A request that cannot be carried out: one catalogue problem and the HTTP status it answers with.
 
@@ -401,6 +416,15 @@ class Refusal(Exception):
     @property
     def code(self) -> str:
         return self.problem.code
+
+    def said_for(self, shell: str) -> Refusal:
+        """This refusal with the way to do what it asks in ``shell`` ('cli' or 'web'), when it has one."""
+        way = WAYS.get(self.code, {}).get(shell)
+        if way is None or type(self) is not Refusal:
+            return self
+        how, how_zh = (text.format(**self.params) for text in way)
+        return Refusal(self.code, self.status, retry_after=self.retry_after,
+                       **(self.params | {"how": how, "how_zh": how_zh}))
 
     @property
     def problems(self) -> list[Problem]:

@@ -13,7 +13,7 @@ import re
 OBSERVATION_FIELDS = ("indicator", "region", "period", "value", "unit", "comment", "source", "state")
 TARGET_FIELDS = ("indicator", "region", "period", "comparator", "value", "value_high", "tolerance",
                  "step_indicator", "baseline_value", "baseline_period", "plan", "strength", "document",
-                 "quote", "source", "status", "trajectory", "synthetic", "unit", "comment")
+                 "document_zh", "quote", "source", "status", "trajectory", "synthetic", "unit", "comment")
 REQUIRED = {"observations": ("indicator", "region", "period", "value"),
             "targets": ("indicator", "region", "period", "comparator")}
 
@@ -38,7 +38,7 @@ BY_NAME = frozenset({"indicator name", "指标", "指标名称", "region name", 
 FIELD_ZH = {"indicator": "指标", "region": "地区", "period": "期间", "value": "数值", "unit": "单位",
             "comment": "备注", "source": "来源", "state": "状态", "comparator": "比较方式",
             "value_high": "上限值", "tolerance": "容差", "step_indicator": "同步指标", "baseline_value": "基期值",
-            "baseline_period": "基期", "plan": "规划", "strength": "约束性", "document": "文件", "quote": "原文",
+            "baseline_period": "基期", "plan": "规划", "strength": "约束性", "document": "文件", "document_zh": "文件（中文）", "quote": "原文",
             "status": "状态", "trajectory": "路径", "synthetic": "合成数据", "code": "代码", "name_zh": "中文名称"}
 _LOOKUP = {alias.lower(): name for name, aliases in ALIASES.items() for alias in aliases}
 _SPLIT = re.compile(r"[\s/|()（）:：、,，]+")

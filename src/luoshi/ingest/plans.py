@@ -23,6 +23,7 @@ class PlanNode:
     status: str | None = None
     source: str | None = None
     note: str | None = None
+    note_zh: str | None = None  # the note in Chinese, when ``note`` is written in English
     aligns_to: str | None = None
     seq: int = 0
 
@@ -100,7 +101,8 @@ def _plan(raw, i: int, report: Report) -> Plan | None:
             report.add("bad-value", field=f"{nwhere}.kind", column="kind", value=kind, **one_of(NODE_KINDS))
         plan.nodes.append(PlanNode(code=code, kind=kind, parent=n.get("parent"), title_zh=n.get("title_zh"),
                                    title_en=n.get("title_en"), status=n.get("status"), source=n.get("source"),
-                                   note=n.get("note"), aligns_to=n.get("aligns_to"), seq=j))
+                                   note=n.get("note"), note_zh=n.get("note_zh"), aligns_to=n.get("aligns_to"),
+                                   seq=j))
     for j, n in enumerate(plan.nodes, start=1):
         if n.parent and n.parent not in seen:
             report.add("unknown-parent", field=f"{where}.nodes[{n.seq}].parent", value=n.parent)

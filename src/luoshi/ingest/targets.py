@@ -129,7 +129,8 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
                     "value_high": nums["value_high"], "tolerance": nums["tolerance"], "step_indicator": step,
                     "baseline_value": nums["baseline_value"], "baseline_period": baseline_period,
                     "plan_id": r.get("plan") or None, "strength": r.get("strength") or None,
-                    "document": r.get("document") or None, "quote": r.get("quote") or None,
+                    "document": r.get("document") or None, "document_zh": r.get("document_zh") or None,
+                    "quote": r.get("quote") or None,
                     "source": r.get("source") or None, "status": r.get("status") or None,
                     "synthetic": (r.get("synthetic") or "").lower() in ("1", "true", "yes"),
                     "trajectory": trajectory, "row": n})

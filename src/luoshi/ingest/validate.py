@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from luoshi.domain.periods import PeriodError, parse, reportable_sql, type_name_sql
-from luoshi.domain.problems import CATALOGUE, Problem, Report, one_of, problem
+from luoshi.domain.problems import CATALOGUE, ERROR, Problem, Report, one_of, problem
 from luoshi.domain.regions import valid_during_sql, valid_on_sql
 from luoshi.domain.scales import PERCENT, SCALES, split_unit
 from luoshi.ingest.catalog import Catalog
@@ -273,7 +273,7 @@ def _rules(checks: Checks) -> list[tuple[str, str, str, str]]:
     return rules
 
 
-ERRORS = tuple(c for c, et in CATALOGUE.items() if et.severity == "error")
+ERRORS = tuple(c for c, et in CATALOGUE.items() if et.severity == ERROR)  # the codes that refuse a row
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, parts: list[Part], checks: Checks, catalog: Catalog) -> Validation:

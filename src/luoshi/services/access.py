@@ -20,6 +20,7 @@ import json
 import math
 import re
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -52,7 +53,7 @@ def _sha(text: str) -> str:
 
 
 def has_users(db: Database) -> bool:
-    return bool(db.scalar("SELECT count(*) FROM users WHERE NOT disabled"))
+    return db.memo("has_users", lambda: bool(db.scalar("SELECT count(*) FROM users WHERE NOT disabled")))
 
 
 def subtree(db: Database, code: str) -> tuple[int, frozenset[int]]:
@@ -82,7 +83,12 @@ def _indicator_ids(db: Database, indicators: list[str] | None, nodes: list[str] 
 
 
 def actor(db: Database, name: str, token_id: str | None = None) -> Actor:
-    """The user with every active grant resolved to region and indicator ids."""
+    """The user with every active grant resolved to region and indicator ids (kept until users,
+    grants, tokens or regions change: Database.memo; each caller gets its own copy)."""
+    return replace(db.memo(("actor", name, token_id), lambda: _actor(db, name, token_id)))
+
+
+def _actor(db: Database, name: str, token_id: str | None) -> Actor:
     grants = []
     for g in db.all("SELECT * FROM grants WHERE user_name = ? AND revoked_at IS NULL ORDER BY gid", [name]):
         root, rids = subtree(db, g["region_code"])
@@ -291,10 +297,10 @@ def check_token(db: Database, token: str) -> Actor | None:
     if not token.startswith(TOKEN_PREFIX) or "_" not in token[len(TOKEN_PREFIX):]:
         return None
     token_id, _, secret = token[len(TOKEN_PREFIX):].partition("_")
-    row = db.one("""SELECT t.user_name, t.secret_hash FROM api_tokens t JOIN users u ON u.name = t.user_name
-                    WHERE t.token_id = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled""",
-                 [token_id, now()])
-    if row is None or not secrets.compare_digest(row["secret_hash"], _sha(secret)):
+    row = db.memo(("token", token_id), lambda: db.one(
+        """SELECT t.user_name, t.secret_hash, t.expires_at FROM api_tokens t JOIN users u ON u.name = t.user_name
+           WHERE t.token_id = ? AND t.revoked_at IS NULL AND NOT u.disabled""", [token_id]))
+    if row is None or row["expires_at"] <= now() or not secrets.compare_digest(row["secret_hash"], _sha(secret)):
         return None
     return actor(db, row["user_name"], token_id=token_id)
 

@@ -71,6 +71,7 @@ def history(db: Database, *, region: str | None = None, indicator: str | None = 
         where.append("a.rid IN (SELECT unnest(?::INTEGER[]))")
         params.append(sorted(rids))
     sql = f"""SELECT a.seq, a.logged_at AS at, a.actor, a.action, i.code AS indicator, r.code AS region, p.code AS period,
+                     i.name_zh AS indicator_zh, i.name_en AS indicator_en, r.name_zh AS region_zh, r.name_en AS region_en,
                      a.old_value, a.new_value, a.old_state, a.new_state, a.reason, a.import_id, a.detail
               FROM audit_log a LEFT JOIN indicators i ON i.iid = a.iid LEFT JOIN regions r ON r.rid = a.rid
               LEFT JOIN periods p ON p.key = a.pkey

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from luoshi.store.xlsx_files import save_workbook
+from luoshi.store.xlsx_files import print_layout, save_workbook
 
 SECTIONS = (
     ("overdue", "已逾期", "Overdue"),
@@ -84,9 +84,11 @@ def to_xlsx(d: dict, path: str | Path) -> None:
         if d["synthetic"]:
             ws.append([SYNTHETIC_NOTE])
         ws.append([f"{c[1]} {c[2]}" for c in COLUMNS])
-        for c in ws[ws.max_row]:
+        header = ws.max_row
+        for c in ws[header]:
             c.font = Font(bold=True)
         for r in d[key]:
             ws.append([r.get(c[0]) if not hasattr(r.get(c[0]), "isoformat") else r[c[0]].isoformat()
                        for c in COLUMNS])
+        print_layout(ws, header)
     save_workbook(wb, path)

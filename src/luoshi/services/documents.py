@@ -299,7 +299,7 @@ class DocumentService:
         """Targets stated in documents against their outcomes, met or not (services/outcomes.py)."""
         from luoshi.services.outcomes import targets_vs_outcomes  # late: it imports this module's tables
 
-        return targets_vs_outcomes(self.db)
+        return targets_vs_outcomes(self.db, self.ws.today)
 
 
 def _public(r: dict) -> dict:

@@ -30,11 +30,11 @@ import pyarrow as pa
 
 from luoshi.analytics import rollup
 from luoshi.domain.periods import ptype_sql
-from luoshi.domain.problems import CATALOGUE, ERROR, Refusal, Report, one_of
+from luoshi.domain.problems import Refusal, Report, one_of
 from luoshi.domain.roles import STATE_ACTION, Actor
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.columns import fields_for
-from luoshi.ingest.validate import STATES, Checks, Part, Validation, collect, run_checks
+from luoshi.ingest.validate import ERRORS, STATES, Checks, Part, Validation, collect, run_checks
 from luoshi.services.audit import log_changes, log_many
 from luoshi.store.db import Database
 
@@ -44,7 +44,6 @@ MODES = ("all-or-nothing", "accept-valid")
 # this many values and this share of all stored values
 FULL_ROLLUP_MIN = 50_000
 FULL_ROLLUP_SHARE = 0.25
-ERROR_CODES = [c for c, et in CATALOGUE.items() if et.severity == ERROR]
 BATCH_KEYS = "_batch_keys"  # the keys a batch of submissions stored, rolled up once at its end
 
 
@@ -89,9 +88,9 @@ class Submission:
     detail: bool
     on_stored: Callable | None
     base: dict                    # the answer's fields known before validation
-    early: list = field(default_factory=list)    # the reader's problems, counted beside the checks'
+    # the reader's problems (report.problems as reading left them), counted beside the checks'
+    early: list = field(default_factory=list)
     file_level: bool = False
-    read: list = field(default_factory=list)     # report.problems as reading left them
 
     def part(self) -> Part:
         scope_iids = None if self.actor.superuser else self.actor.iids("report")
@@ -131,7 +130,7 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
                      set(skip or ()) | {p.row for p in report.errors if p.row is not None}, detail, on_stored, base,
                      # the reader's problems (a ragged row, an unmapped DHIS2 identifier): the checks skip
                      # their rows, so they are counted and listed by row here, beside the checks' problems
-                     early=list(report.problems), read=list(report.problems),
+                     early=list(report.problems),
                      file_level=any(p.row is None or p.code in ("missing-column", "empty-file") for p in report.errors))
     checks = checks or Checks(today=catalog.today)
     checks.locked_sql = locked_sql
@@ -142,7 +141,8 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
     if dry_run:  # stores nothing: checked on this thread's own connection, never waiting for the writer
         result = run(db.cursor(), [sub])[0]
     else:
-        result = db.grouped(sub, run, key=("observations", basis, checks.key()))
+        # values, their rollup, imports and audit only: what is kept per structure version stays (Database.memo)
+        result = db.grouped(sub, run, key=("observations", basis, checks.key()), values_only=True)
     result["problems"] = [p.to_dict() for p in report.problems]
     result["ok"] = report.ok
     return result
@@ -151,10 +151,9 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
 def _run(con, subs: list[Submission], checks: Checks, catalog: Catalog, basis: str, kept: dict) -> list[dict]:
     """Validate and store ``subs`` in the caller's transaction, then roll up what they stored, once.
 
-    Rounds: every submission left is validated in one pass; one whose rows touch what an earlier
-    one of the round stores (the same indicator, in the same region or a child region: its checks
-    read those values) waits for the next round, which sees the stored values, so that each answer
-    is the one it would get alone, in some order of the submissions."""
+    Rounds: every submission left is validated in one pass; one related to an earlier one that
+    stores (``_waiting``) waits for the next round, which sees the stored values, so that each
+    answer is the one it would get alone, the submissions taken in their order."""
     answers: list[dict | None] = [None] * len(subs)
     todo = list(range(len(subs)))
     while todo:
@@ -171,8 +170,9 @@ def _round(con, subs: list[Submission], todo: list[int], answers: list, checks: 
            catalog: Catalog) -> list[int]:
     """One pass over the submissions ``todo``: fills their answers; returns those that must wait."""
     staged = [i for i in todo if subs[i].table is not None]  # the k-th staged one is part k
+    part = {i: k for k, i in enumerate(staged)}
     for i in todo:  # a submission may be validated again: start from what reading found
-        subs[i].report.problems[:] = subs[i].read
+        subs[i].report.problems[:] = subs[i].early
     v = run_checks(con, [subs[i].part() for i in staged], checks, catalog) if staged else None
     counts, bad, accepted = {}, {}, {}
     if v:
@@ -183,7 +183,7 @@ def _round(con, subs: list[Submission], todo: list[int], answers: list, checks: 
                 LEFT JOIN (SELECT sub, count(DISTINCT row_no) AS n FROM {v.problems}
                            WHERE code IN (SELECT unnest(?::TEXT[])) GROUP BY sub) p USING (sub)
                 LEFT JOIN (SELECT sub, count(*) AS n FROM {v.candidates} GROUP BY sub) c USING (sub)""",
-                                          [ERROR_CODES]).fetchall():
+                                          [list(ERRORS)]).fetchall():
             bad[staged[k]], accepted[staged[k]] = n_bad, n_ok
     out, failed = {}, {}
     for i in todo:
@@ -201,16 +201,16 @@ def _round(con, subs: list[Submission], todo: list[int], answers: list, checks: 
             o["accepted"] = 0
         out[i] = o
     storing = [i for i in staged if not subs[i].dry_run and not failed[i] and out[i]["accepted"]]
-    waiting = _waiting(con, [staged.index(i) for i in storing]) if len(staged) > 1 and storing else set()
+    waiting = _waiting(con, [part[i] for i in storing]) if len(staged) > 1 and storing else set()
     waiting = {staged[k] for k in waiting}
     for i in todo:
         if i in waiting:
             continue
         s = subs[i]
         if s.detail and v and i in accepted:
-            out[i]["values"] = _outcomes(con, v, staged.index(i), failed[i], s.early)
+            out[i]["values"] = _outcomes(con, v, part[i], failed[i], s.early)
         answers[i] = out[i]
-    stores = [(staged.index(i), subs[i]) for i in storing if i not in waiting]
+    stores = [(part[i], subs[i]) for i in storing if i not in waiting]
     if stores:
         for (k, s), counted in zip(stores, _store(con, v, stores)):
             answers[staged[k]] |= counted
@@ -219,10 +219,10 @@ def _round(con, subs: list[Submission], todo: list[int], answers: list, checks: 
                                                  USING (sub, iid, rid, pkey) WHERE c.sub = ? ORDER BY c.row_no""",
                                              [k]).fetchall())
     done = [i for i in todo if i not in waiting and not subs[i].dry_run]
-    kept = [(staged.index(i), answers[i]["import_id"]) for i in done
-            if i in accepted and subs[i].report.errors and subs[i].mode == "accept-valid" and not subs[i].file_level]
-    if kept:
-        _keep_rejected(con, v, kept)
+    refused = [(part[i], answers[i]["import_id"]) for i in done
+               if i in accepted and subs[i].report.errors and subs[i].mode == "accept-valid" and not subs[i].file_level]
+    if refused:
+        _keep_rejected(con, v, refused)
     if done:
         record_imports(con, [(answers[i], subs[i].actor, subs[i].report) for i in done])
     return [i for i in todo if i in waiting]
@@ -363,7 +363,7 @@ def _keep_rejected(con, v: Validation, parts: list[tuple[int, str]]) -> None:
                    FROM {v.raw} r JOIN _kept_arrow k USING (sub) JOIN {v.problems} p ON p.rk = r.rk
                    WHERE r.rk IN (SELECT rk FROM {v.problems} WHERE code IN (SELECT unnest(?::TEXT[])))
                    GROUP BY k.import_id, r.row_no, r.sheet, r.indicator, r.region, r.period, r.value, r.unit,
-                            r.comment, r.source, r.state""", [ERROR_CODES])
+                            r.comment, r.source, r.state""", [list(ERRORS)])
     finally:
         con.unregister("_kept_arrow")
 

@@ -13,11 +13,18 @@ outcome a document states for them (an outcome commitment not rejected; the late
 Met and attainment are ``domain.rules.attainment`` with the indicator's direction from the
 indicators table — nothing here decides "met" — and None when there is no outcome, no target value
 or no indicator in the workspace to judge by.
+
+A row without an outcome says which of two cases it is (``outcome_status``): ``not_published`` while
+the year's outcome cannot have been published yet (before ``published_by``), ``not_recorded`` once it
+has been (the next year's work report, in January or February, states the main outcomes, and the
+statistical bulletin follows by the end of March) but luoshi holds none: someone has to record it.
 """
 
 from __future__ import annotations
 
 import json
+
+from datetime import date
 
 from luoshi.analytics import regional
 from luoshi.domain.periods import Period
@@ -35,7 +42,20 @@ _COMMITMENTS = """
     ORDER BY d.doc_date DESC NULLS LAST, c.cid"""
 
 
-def targets_vs_outcomes(db: Database) -> list[dict]:
+def published_by(year: int) -> date:
+    """The day by which a year's outcomes are public: the next year's statistical bulletin, end of March
+    (the work report that states the main ones comes before, in January or February)."""
+    return date(year + 1, 3, 31)
+
+
+def outcome_status(row: dict, today: date) -> str:
+    """recorded / not_published / not_recorded (see the module)."""
+    if row["outcome"] is not None:
+        return "recorded"
+    return "not_published" if today <= published_by(row["year"]) else "not_recorded"
+
+
+def targets_vs_outcomes(db: Database, today: date) -> list[dict]:
     """Every target stated in a document with its outcome, attainment and met (see the module)."""
     cur = db.cursor()
     indicators = {r["code"]: r for r in db.all("SELECT code, unit, decimals, direction, name_zh, name_en "
@@ -60,6 +80,8 @@ def targets_vs_outcomes(db: Database) -> list[dict]:
         outcome_doc = docs.get(r["outcome_document"]) or {}
         r["outcome_title"], r["outcome_date"] = outcome_doc.get("title"), outcome_doc.get("doc_date")
         r["attainment"], r["met"] = _judge(r)
+        r["outcome_status"] = outcome_status(r, today)
+        r["published_by"] = published_by(r["year"]).isoformat()
     rows.sort(key=lambda r: (-r["year"], r["region"] or "", r["indicator"]))
     return rows
 

@@ -101,9 +101,10 @@ def load_plans(db: Database, path: str | Path) -> dict:
                         [plan.id, plan.owner_region, plan.name_zh, plan.name_en, plan.parent_plan, plan.adopted,
                          plan.status, plan.source, json.dumps(plan.rules)])
             for n in plan.nodes:
-                con.execute("INSERT INTO plan_nodes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                con.execute("INSERT INTO plan_nodes (plan_id, code, parent_code, kind, seq, title_zh, title_en, "
+                            "status, source, note, aligns_to, note_zh) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                             [plan.id, n.code, n.parent, n.kind, n.seq, n.title_zh, n.title_en, n.status, n.source,
-                             n.note, n.aligns_to])
+                             n.note, n.aligns_to, n.note_zh])
     return {"file": str(path), "plans": [p.id for p in plans], "nodes": sum(len(p.nodes) for p in plans)}
 
 
@@ -129,12 +130,15 @@ def load_indicators(db: Database, path: str | Path) -> dict:
             con.execute("DELETE FROM indicators WHERE code = ?", [ind.code])
             con.execute("DELETE FROM indicator_nodes WHERE indicator_code = ?", [ind.code])
             con.execute(
-                "INSERT INTO indicators VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO indicators (iid, code, name_zh, name_en, unit, decimals, direction, band_low, band_high, "
+                "frequency, region_agg, weight_code, time_agg, numerator, denominator, factor, min_value, max_value, "
+                "cluster, aliases, synthetic, source, status, description, source_zh, description_en) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [ids[ind.code], ind.code, ind.name_zh, ind.name_en, ind.unit, ind.decimals, ind.direction,
                  ind.band_low, ind.band_high, ind.frequency, ind.region_agg, ind.weight, ind.time_agg,
                  ind.numerator, ind.denominator, ind.factor, ind.min_value, ind.max_value, ind.cluster,
                  json.dumps(ind.aliases, ensure_ascii=False), ind.synthetic, ind.source, ind.status,
-                 ind.description, ind.description_en])
+                 ind.description, ind.source_zh, ind.description_en])
             for ref in ind.nodes:
                 plan, _, node = ref.partition(":")
                 con.execute("INSERT INTO indicator_nodes VALUES (?,?,?)", [ind.code, plan, node])

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 COLUMNS = ("iid", "rid", "pkey", "comparator", "value", "value_high", "tolerance", "step_indicator",
            "baseline_value", "baseline_period", "plan_id", "strength", "document", "quote", "source", "status",
-           "synthetic")
+           "synthetic", "document_zh")
 TYPES = {"iid": pa.int32(), "rid": pa.int32(), "pkey": pa.int32(), "value": pa.float64(),
          "value_high": pa.float64(), "tolerance": pa.float64(), "baseline_value": pa.float64(),
          "synthetic": pa.bool_()}

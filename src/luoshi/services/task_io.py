@@ -13,7 +13,7 @@ from luoshi.ingest.tasks_xlsx import (COLUMNS, HEADERS_ZH, format_milestones, pa
                                      read_task_rows, split_units)
 from luoshi.services.task_flow import insert_tasks, validate_task
 from luoshi.store.db import Database
-from luoshi.store.xlsx_files import save_workbook
+from luoshi.store.xlsx_files import print_layout, save_workbook
 
 
 def unit_lookup(db: Database) -> dict[str, str]:
@@ -163,8 +163,7 @@ def export_xlsx(db: Database, path: str | Path, tasks: list[dict], *, title: str
     for row in ws.iter_rows(min_row=2):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFGHIJK", (12, 8, 30, 50, 24, 30, 20, 10, 12, 12, 36)):
-        ws.column_dimensions[letter].width = width
+    print_layout(ws, 1, widths=dict(zip("ABCDEFGHIJK", (12, 8, 30, 50, 24, 30, 20, 10, 12, 12, 36))))
     if any(t.get("synthetic") for t in tasks):  # a separate sheet, so that a re-import reads only tasks
         wb.create_sheet("说明").append(["含合成演示数据 — contains synthetic demo data"])
     save_workbook(wb, path)

@@ -52,9 +52,11 @@ def load_tasks(db: Database, at: date, rules: TaskRules, *, horizon: date | None
     milestones = defaultdict(list)
     for m in db.all("SELECT * FROM task_milestones ORDER BY task_id, seq"):
         milestones[m["task_id"]].append(Milestone(m["seq"], m["title"], m["due"], m["share"], m["done_on"]))
-    units = defaultdict(list)
-    for u in db.all("SELECT task_id, unit_code FROM task_units WHERE role = 'co' ORDER BY task_id, unit_code"):
+    units, named = defaultdict(list), defaultdict(list)
+    for u in db.all("SELECT tu.task_id, tu.unit_code, u.name_zh, u.name_en FROM task_units tu "
+                    "LEFT JOIN units u ON u.code = tu.unit_code WHERE tu.role = 'co' ORDER BY tu.task_id, tu.unit_code"):
         units[u["task_id"]].append(u["unit_code"])
+        named[u["task_id"]].append({"code": u["unit_code"], "name_zh": u["name_zh"], "name_en": u["name_en"]})
     top = breakthroughs(db)
     for t in rows:
         percent, done_on = 0.0, None
@@ -67,6 +69,7 @@ def load_tasks(db: Database, at: date, rules: TaskRules, *, horizon: date | None
         closed = t["state"] == "closed" and t["closed_on"] is not None and t["closed_on"] <= at
         t["percent_at"], t["done_on_at"], t["closed_at"] = percent, done_on, closed
         t["co_units"] = units[t["id"]]
+        t["co_units_named"] = named[t["id"]]  # the page shows a unit's name, never its code
         t["breakthrough"] = top.get((t["plan_id"], t["node_code"]), t["node_code"])
         t["region"] = t["region_code"] or t["lead_region"]
         t["judgement"] = judge_task(start=t["start_date"], deadline=t["deadline_at"], at=at, percent=percent,
@@ -98,9 +101,11 @@ def history(db: Database, task_id: str) -> dict:
         "reports": db.all("SELECT * FROM task_reports WHERE task_id = ? ORDER BY reported_on, id", [task_id]),
         "evidence": db.all("SELECT id, report_id, filename, sha256, size, media_type, stored_at FROM task_evidence "
                            "WHERE task_id = ? ORDER BY id", [task_id]),
-        "requests": db.all("SELECT * FROM task_requests WHERE task_id = ? ORDER BY id", [task_id]),
-        "events": db.all("SELECT id, action, actor, unit_code, on_day, recorded_at, detail FROM task_events "
-                         "WHERE task_id = ? ORDER BY id", [task_id]),
+        "requests": db.all("SELECT r.*, u.name_zh AS unit_zh, u.name_en AS unit_en FROM task_requests r "
+                           "LEFT JOIN units u ON u.code = r.unit_code WHERE r.task_id = ? ORDER BY r.id", [task_id]),
+        "events": db.all("SELECT e.id, e.action, e.actor, e.unit_code, u.name_zh AS unit_zh, u.name_en AS unit_en, "
+                         "e.on_day, e.recorded_at, e.detail FROM task_events e LEFT JOIN units u ON u.code = e.unit_code "
+                         "WHERE e.task_id = ? ORDER BY e.id", [task_id]),
     }
 
 

@@ -66,6 +66,9 @@ def report_calls(db: Database, tasks: list[dict], at: date, due_day: int = 5) ->
     return out
 
 
+NO_REPORTS = {"due": 0, "on_time": 0, "late": 0, "missing": 0, "rate": None}  # a unit with no report due
+
+
 def reporting(db: Database, tasks: list[dict], at: date, due_day: int = 5) -> dict[str, dict]:
     """Per lead unit: reports due by ``at``, made on time, late, missing, and the on-time rate."""
     out: dict[str, Counter] = defaultdict(Counter)
@@ -87,7 +90,7 @@ def ranking(db: Database, tasks: list[dict], at: date, due_day: int = 5) -> list
     rows = []
     for code, ts in by_unit.items():
         ok = sum(1 for t in ts if t["judgement"]["category"] not in BEHIND)
-        r = rep.get(code, {"due": 0, "on_time": 0, "late": 0, "missing": 0, "rate": None})
+        r = rep.get(code, NO_REPORTS)
         rows.append({"unit": code, "name_zh": units.get(code, {}).get("name_zh", code),
                      "name_en": units.get(code, {}).get("name_en", code), "tasks": len(ts),
                      "not_behind": round(ok / len(ts) * 100, 2), **{f"reports_{k}": v for k, v in r.items()}})
@@ -110,7 +113,9 @@ def scorecard(db: Database, unit: str, tasks: list[dict], projects: list[dict], 
             "at": at, "lead_tasks": mine, "co_tasks": co, "projects": projects,
             "categories": dict(Counter(t["judgement"]["category"] for t in mine)),
             "lights": dict(Counter(t["judgement"]["light"] for t in mine)),
-            "reporting": {k.removeprefix("reports_"): v for k, v in (me or {}).items() if k.startswith("reports_")},
+            # a unit that leads no task has no row in the ranking and no report due
+            "reporting": {k.removeprefix("reports_"): v for k, v in me.items() if k.startswith("reports_")} if me
+            else dict(NO_REPORTS),
             "rank": me["rank"] if me else None, "of": len(ranks),
             "synthetic": any(t["synthetic"] for t in mine + co)}
 

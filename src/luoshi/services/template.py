@@ -13,7 +13,7 @@ from luoshi.domain.problems import Refusal
 from luoshi.domain.scales import SCALES, gbk_safe, split_unit
 from luoshi.services.completeness import expected_sql
 from luoshi.store.db import Database
-from luoshi.store.xlsx_files import save_workbook
+from luoshi.store.xlsx_files import print_layout, save_workbook
 
 HEADERS = (("indicator", "指标代码 indicator", 18), ("name", "指标名称 name", 34), ("region", "地区代码 region", 14),
            ("period", "期间 period", 11), ("unit", "单位 unit", 10), ("previous", "上期数值 previous", 16),
@@ -68,8 +68,6 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
         c = ws.cell(row=1, column=col, value=title)
         c.font, c.fill = Font(bold=True), head_fill
         c.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[c.column_letter].width = width
-    ws.freeze_panes = "A2"
     key_of = {k: i for i, (k, _, _) in enumerate(HEADERS, start=1)}
     validations: dict[tuple, DataValidation] = {}
     unit_lists: dict[str, DataValidation] = {}
@@ -98,6 +96,9 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
             unit_lists[r["unit"]] = dv
             ws.add_data_validation(dv)
         unit_lists[r["unit"]].add(ws.cell(row=n, column=key_of["unit"]))
+    # on paper: one page wide, each value on the line of its indicator, the header row on every page
+    print_layout(ws, 1, widths={ws.cell(row=1, column=col).column_letter: width
+                                for col, (_, _, width) in enumerate(HEADERS, start=1)})
     ws.protection.sheet = True
     ws.protection.formatRows = False
     ws.protection.formatColumns = False
@@ -110,6 +111,6 @@ def write_template(db: Database, region: str, period: str, path: str | Path, iid
                  f"上期数值 previous = {info['previous']}；单位可改为下拉列表中的换算单位（如 万元），系统会明确换算并提示。",
                  "Import: luoshi import observations FILE.xlsx (or upload on the web page)."):
         about.append([line])
-    about.column_dimensions["A"].width = 120
+    print_layout(about, None, widths={"A": 120})
     save_workbook(wb, path)
     return {"file": str(path), "region": reg["code"], "period": info["period"], "indicators": len(rows)}

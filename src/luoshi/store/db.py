@@ -7,6 +7,7 @@ transaction in progress."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Hashable, Iterator
@@ -33,6 +34,15 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise Refusal("workspace-busy", 409, path=path, holder=holder) from None
 
 
+# the commits made to each file by this process: [every commit, commits that changed more than values]
+# (the structure: regions, indicators, plans, settings, users...).  While a process holds a file no other
+# process can open it, so these count every change there is: the keys of what is cached between writes.
+# Per file, not per Database: two connections in one process to one file share them.
+_COMMITS: dict[str, list[int]] = {}
+
+# Database.memo keeps at most this many values (an unknown token asked for is a key too)
+MEMO_MAX = 4096
+
 # a batch of the group commit holds at most this many steps: the last of them waits for all before it
 GROUP_MAX = 64
 
@@ -43,6 +53,7 @@ class _Job:
     item: object
     run: Callable
     key: Hashable
+    values_only: bool  # Database.write's: of every item of one key alike
     done: threading.Event = field(default_factory=threading.Event)
     value: object = None
     error: BaseException | None = None
@@ -58,6 +69,9 @@ class Database:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._depth = 0
+        self._values_only = False  # the transaction in progress changes observed values only
+        self._commits = _COMMITS.setdefault(os.path.realpath(self.path), [0, 0])
+        self._memo: dict = {}  # key -> (version it was computed at, value): Database.memo
         self._queue: list[_Job] = []  # steps waiting for the group commit
         self._queue_lock = threading.Lock()
         self.batches = 0  # group commits done (a batch of several steps counts once)
@@ -69,7 +83,9 @@ class Database:
     # --- schema ------------------------------------------------------------------------------
     def migrate(self) -> list[str]:
         with self._write_lock:
-            return migrations.migrate(self.con)
+            ran = migrations.migrate(self.con)
+            self._committed(values_only=False)
+            return ran
 
     def schema_version(self) -> list[str]:
         return migrations.applied(self.con)
@@ -94,27 +110,59 @@ class Database:
         return rows[0] if rows else None
 
     def scalar(self, sql: str, params: list | dict | None = None):
-        row = self.cursor().execute(sql, params or []).fetchone()
-        return row[0] if row else None
+        rows = self.cursor().execute(sql, params or []).fetchall()  # to the end: no unfinished result left on the cursor
+        return rows[0][0] if rows else None
+
+    # --- what the data are now -------------------------------------------------------------------
+    def version(self, structure: bool = False) -> int:
+        """How many commits this process made to the file (``structure``: those that changed more
+        than observed values): equal numbers, equal data."""
+        return self._commits[1 if structure else 0]
+
+    def memo(self, key: Hashable, compute: Callable, structure: bool = True):
+        """``compute()``, kept until the next commit (``structure``: the next that changes more than
+        observed values, for what depends on regions, indicators, plans, settings or users only).
+        Inside this thread's write it is computed afresh: the transaction sees its own rows."""
+        if getattr(self._local, "writing", False):
+            return compute()
+        version = self.version(structure)  # read first: a value computed across a commit is not kept for the later version
+        hit = self._memo.get((structure, key))
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = compute()
+        if len(self._memo) >= MEMO_MAX:
+            self._memo.clear()
+        self._memo[(structure, key)] = (version, value)
+        return value
+
+    def _committed(self, values_only: bool) -> None:
+        self._commits[0] += 1
+        if not values_only:
+            self._commits[1] += 1
 
     # --- writes ------------------------------------------------------------------------------
     @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction; nested calls join the outer one.  Rolls back on any error."""
+    def write(self, values_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction; nested calls join the outer one.  Rolls back on any error.
+        ``values_only``: it changes observed values, their rollup, imports and audit rows only, never
+        the structure (Database.memo); a nested call that is not makes the whole transaction not."""
         with self._write_lock:
             if self._depth:
                 self._depth += 1
+                self._values_only = self._values_only and values_only
                 try:
                     yield self.con
                 finally:
                     self._depth -= 1
                 return
             self._depth = 1
+            self._values_only = values_only
             self._local.writing = True
             self.con.execute("BEGIN TRANSACTION")
             try:
                 yield self.con
                 self.con.execute("COMMIT")
+                self._committed(self._values_only)
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
@@ -122,7 +170,7 @@ class Database:
                 self._depth = 0
                 self._local.writing = False
 
-    def grouped(self, item, run: Callable, key: Hashable = None):
+    def grouped(self, item, run: Callable, key: Hashable = None, values_only: bool = False):
         """Write ``item`` together with the items other threads send meanwhile under the same ``key``
         (group commit: one transaction, one commit for many writes): ``run(con, items)`` does the
         work of a batch in a write transaction and returns one result per item.  Returns this item's
@@ -131,10 +179,11 @@ class Database:
         The first caller to get the write lock leads: it runs the items waiting (up to GROUP_MAX, of
         the first one's key) as one batch; the others find their work done when they get the lock.
         When a batch fails, it is rolled back and each item runs again alone, so that a failure takes
-        no other write with it: ``run`` must therefore change nothing outside the transaction."""
+        no other write with it: ``run`` must therefore change nothing outside the transaction.
+        ``values_only`` is Database.write's, the same for every item sent under ``key``."""
         if getattr(self._local, "writing", False):  # inside this thread's own write: part of it
             return run(self.con, [item])[0]
-        job = _Job(item, run, key)
+        job = _Job(item, run, key, values_only)
         with self._queue_lock:
             self._queue.append(job)
         with self._write_lock:
@@ -157,7 +206,7 @@ class Database:
         self.batches += 1
         if len(batch) > 1:
             try:
-                with self.write() as con:
+                with self.write(batch[0].values_only) as con:
                     values = batch[0].run(con, [job.item for job in batch])
             except BaseException:  # noqa: BLE001 - which item failed is found by running each alone
                 pass
@@ -168,7 +217,7 @@ class Database:
                 return
         for job in batch:
             try:
-                with self.write() as con:
+                with self.write(job.values_only) as con:
                     job.value = job.run(con, [job.item])[0]
             except BaseException as exc:  # noqa: BLE001 - handed to the item's own caller
                 job.error = exc

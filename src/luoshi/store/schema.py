@@ -164,12 +164,6 @@ def inclusive_valid_to(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"UPDATE {table} SET valid_to = valid_to - 1 WHERE valid_to IS NOT NULL")
 
 
-@migration("0006_indicator_description_en")
-def indicator_description_en(con: duckdb.DuckDBPyConnection) -> None:
-    """An indicator's definition in English beside the Chinese one (``description``), for its page."""
-    con.execute("ALTER TABLE indicators ADD COLUMN description_en TEXT")
-
-
 @migration("0004_region_event_seq")
 def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
     """Number the recorded region changes (several may share a date) and say when each was recorded."""
@@ -178,3 +172,24 @@ def region_event_seq(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""UPDATE region_events e SET seq = n.seq FROM (
                        SELECT rowid AS id, row_number() OVER (ORDER BY event_date, rowid) AS seq FROM region_events) n
                    WHERE e.rowid = n.id""")
+
+
+@migration("0005_zh_fields")
+def zh_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """Chinese beside text written in one language: a plan node's note (``note`` as written,
+    ``note_zh`` shown in the Chinese interface) and the document a target cites (``document_zh``)."""
+    con.execute("ALTER TABLE plan_nodes ADD COLUMN note_zh TEXT")
+    con.execute("ALTER TABLE targets ADD COLUMN document_zh TEXT")
+
+
+@migration("0006_indicator_source_zh")
+def indicator_source_zh(con: duckdb.DuckDBPyConnection) -> None:
+    """An indicator's source in Chinese (``source_zh``), beside ``source`` as written."""
+    con.execute("ALTER TABLE indicators ADD COLUMN source_zh TEXT")
+
+
+@migration("0007_indicator_description_en")
+def indicator_description_en(con: duckdb.DuckDBPyConnection) -> None:
+    """An indicator's definition in English beside the Chinese one (``description``), for its page.
+    (Numbered 0006 on the branch that made it: a workspace that ran it under that number has the column.)"""
+    con.execute("ALTER TABLE indicators ADD COLUMN IF NOT EXISTS description_en TEXT")

@@ -16,6 +16,11 @@ def has_synthetic(db: Database) -> bool:
     return bool(db.scalar("SELECT count(*) FROM (SELECT 1 FROM obs_current WHERE synthetic LIMIT 1)"))
 
 
+def synthetic_counts(db: Database) -> tuple[int, int]:
+    """How many current values are synthetic (demo) data, and how many there are."""
+    return tuple(db.cursor().execute("SELECT count(*) FILTER (WHERE synthetic), count(*) FROM obs_current").fetchone())
+
+
 def synthetic_indicators(db: Database) -> set[str]:
     """The indicators with synthetic current values, by code."""
     return {r["code"] for r in db.all(

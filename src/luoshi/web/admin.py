@@ -66,7 +66,7 @@ def _act(request: Request, who: Actor, change: Callable[[], dict], done: tuple[s
     try:
         change()
     except Refusal as exc:
-        return _page(request, who, refusal=exc, status=exc.status)
+        return _page(request, who, refusal=exc.said_for("web"), status=exc.status)
     return _page(request, who, done=done)
 
 

@@ -63,6 +63,8 @@ def create_app(ws: Workspace, *, extra_routers: Iterable[APIRouter] = (), cache_
         app.include_router(router)
     from luoshi.web import tasks as task_pages  # task and project pages and API (issue 5)
     task_pages.install(app, readers)
+    from luoshi.web import briefing  # the monthly briefing: page, PDF and data (issue 18)
+    app.include_router(briefing.router, dependencies=readers)
     from luoshi.web import documents  # policy documents: review commitments, targets vs outcomes (issue 6)
     documents.install(app, readers)
     from luoshi.web import reporting  # sign-in, imports, approvals, history (issue 4)
@@ -88,6 +90,7 @@ def wants_page(request: Request) -> bool:
 def respond(request: Request, refusal: Refusal, headers: dict | None = None) -> Response:
     """A refusal as the JSON envelope, or as the error page in the request's language; a browser
     asking for a page that needs sign-in is sent to the sign-in page, which brings it back."""
+    refusal = refusal.said_for("web")
     if wants_page(request) and refusal.code == "not-authenticated":
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)

@@ -16,13 +16,14 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 # The pages load their script, style sheet and icon from /static and nothing from other hosts.
 # Style attributes stay allowed (style-src-attr) for the positions computed per row: wall-chart
-# bars and flags, tile-map cells; no <style> element or inline script runs.
+# bars and flags, tile-map cells; no <style> element or inline script runs.  Images may also come from
+# blob: URLs, which only the page's own script can make: the chart's PNG download draws its SVG on a canvas.
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
-    "img-src 'self'",
+    "img-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

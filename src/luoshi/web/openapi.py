@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from luoshi.domain.periods import MAX_YEAR, MIN_YEAR
+from luoshi.web import api_docs
 
 JSON = "application/json"
 CSV = "text/csv"
@@ -169,10 +170,21 @@ def openapi_document(app: FastAPI) -> dict:
     model = ErrorEnvelope.model_json_schema(ref_template=REF + "{model}", by_alias=True, mode="serialization")
     schemas.update(model.pop("$defs", {}))
     schemas.setdefault(ErrorEnvelope.__name__, model)
+    schemas.update(api_docs.SCHEMAS)
     routes = _routes(app)
     for path, ops in doc.get("paths", {}).items():
         for method, op in ops.items():
+            key = f"{method.upper()} {path}"
+            if key in api_docs.SUMMARY_ZH:
+                op["x-summary-zh"] = api_docs.SUMMARY_ZH[key]
+            for param in op.get("parameters", []):
+                if param.get("description") in api_docs.PARAMETER_ZH:
+                    param["x-description-zh"] = api_docs.PARAMETER_ZH[param["description"]]
             answers = op.setdefault("responses", {})
+            if key in api_docs.RESPONSES:
+                schema, example = api_docs.RESPONSES[key]
+                ok = answers.setdefault("200", {"description": "Successful Response"}).setdefault("content", {})
+                ok[JSON] = {"schema": schema, "example": example}
             if "HTTPValidationError" in str(answers.get("422", "")):
                 del answers["422"]
             route = routes.get((method, path))

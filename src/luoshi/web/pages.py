@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 from urllib.parse import urlencode
@@ -115,6 +116,10 @@ async def glossary(request: Request, plan: Optional[str] = None):
     return await cached_page(request, "glossary.html", build)
 
 
+def _pretty(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
 @router.get("/docs", response_class=HTMLResponse)
 async def docs(request: Request):
     """A locally rendered API reference from the OpenAPI document (no Swagger UI from a CDN)."""
@@ -122,9 +127,12 @@ async def docs(request: Request):
         endpoints = []
         for path, ops in request.app.openapi().get("paths", {}).items():
             for method, op in ops.items():
+                ok = op.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
                 endpoints.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-                                  "parameters": op.get("parameters", []),
-                                  "responses": sorted(op.get("responses", {}).keys())})
+                                  "summary_zh": op.get("x-summary-zh", ""), "parameters": op.get("parameters", []),
+                                  "responses": sorted(op.get("responses", {}).keys()),
+                                  "schema": _pretty(ok["schema"]) if ok.get("schema") else None,
+                                  "example": _pretty(ok["example"]) if "example" in ok else None})
         return {"endpoints": endpoints, "synthetic": False}
 
     return await cached_page(request, "docs.html", build)

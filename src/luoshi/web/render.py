@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from luoshi.domain.rules import CATEGORIES
 from luoshi.web.auth import signed_in
@@ -49,9 +49,11 @@ def in_lang(lang: str):
     return lambda zh, en: zh if lang == "zh" else en
 
 
-def sparkline(points: list, width: int = 96, height: int = 24) -> Markup:
-    """An inline SVG polyline of the values (no axes); empty when there are fewer than two."""
-    vals = [p["value"] for p in points if p.get("value") is not None]
+def sparkline(points: list, i18n=None, decimals: int = 1, width: int = 96, height: int = 24) -> Markup:
+    """An inline SVG polyline of the values (no axes); empty when there are fewer than two.  With a
+    translator it is an image named in words (first and last period and value, low and high)."""
+    shown = [p for p in points if p.get("value") is not None]
+    vals = [p["value"] for p in shown]
     if len(vals) < 2:
         return Markup("")
     lo, hi = min(vals), max(vals)
@@ -59,8 +61,15 @@ def sparkline(points: list, width: int = 96, height: int = 24) -> Markup:
     step = (width - 4) / (len(vals) - 1)
     pts = " ".join(f"{2 + i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in enumerate(vals))
     last_x, last_y = pts.split(" ")[-1].split(",")
+    if i18n is None:
+        label = 'aria-hidden="true"'
+    else:
+        n = lambda v: i18n.number(v, decimals)  # noqa: E731
+        words = i18n("spark.alt").format(first=i18n.period(shown[0]["period"]), last=i18n.period(shown[-1]["period"]),
+                                         a=n(vals[0]), b=n(vals[-1]), lo=n(lo), hi=n(hi), count=len(vals))
+        label = f'aria-label="{escape(words)}"'
     return Markup(f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-                  f'role="img" aria-hidden="true" data-points="{len(vals)}"><polyline points="{pts}"/>'
+                  f'role="img" {label} data-points="{len(vals)}"><polyline points="{pts}"/>'
                   f'<circle cx="{last_x}" cy="{last_y}" r="2"/></svg>')
 
 

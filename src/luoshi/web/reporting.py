@@ -54,12 +54,12 @@ def _login_page(request: Request, next_: str, error: dict | None = None, usernam
     return response
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, summary="The sign-in page")
 def login_page(request: Request, next: str = "/"):
     return _login_page(request, next)
 
 
-@router.post("/login", status_code=303, response_class=RedirectResponse, responses=errors(401, 403, 429))
+@router.post("/login", status_code=303, summary="Sign in", response_class=RedirectResponse, responses=errors(401, 403, 429))
 def login(request: Request, username: str = Form(...), password: str = Form(...), csrf_token: str = Form(""),
           next: str = Form("/")):
     """A session for correct credentials, sent on to ``next``; a browser is shown the form again
@@ -83,7 +83,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     return response
 
 
-@router.post("/logout", status_code=303, response_class=RedirectResponse)
+@router.post("/logout", status_code=303, summary="Sign out", response_class=RedirectResponse)
 def logout(request: Request, who: Actor = Depends(csrf_checked)):
     sid = request.cookies.get(SESSION_COOKIE)
     if sid:
@@ -119,7 +119,7 @@ async def _import(request: Request, who: Actor, file: UploadFile, kind: str, mod
         path.unlink(missing_ok=True)
 
 
-@router.post("/api/imports", responses=errors(413, 422))
+@router.post("/api/imports", summary="Import a data file (reported values or targets)", responses=errors(413, 422))
 async def api_import(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                      mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
                      who: Actor = Depends(csrf_checked)):
@@ -141,26 +141,26 @@ def import_answer(result: dict) -> Response:
                     media_type="application/json")
 
 
-@router.get("/api/imports")
+@router.get("/api/imports", summary="Imports so far")
 def api_imports(request: Request, who: Actor = Depends(actor)):
     return request.app.state.ws.reporting.imports(who)
 
 
-@router.get("/api/history")
+@router.get("/api/history", summary="The audit history (append-only)")
 def api_history(request: Request, region: str | None = None, indicator: str | None = None, period: str | None = None,
                 user: str | None = None, who: Actor = Depends(actor)):
     return request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator, period=period,
                                                   user=user)
 
 
-@router.get("/api/completeness")
+@router.get("/api/completeness", summary="Reporting completeness of each region and period")
 def api_completeness(request: Request, period: str = named("reporting period", "2025-05", default=...),
                      level: str = named("city or county", "city", "county", default="city"),
                      who: Actor = Depends(actor)):
     return request.app.state.ws.reporting.completeness(period, actor=who, level=level)
 
 
-@router.post("/api/workflow/{action}", responses=errors(404, 409, 422),
+@router.post("/api/workflow/{action}", summary="Submit, approve or return the values of a region and period", responses=errors(404, 409, 422),
              openapi_extra=fields_body(region=TEXT, indicator=TEXT, period=TEXT, reason=TEXT, subtree="boolean"))
 async def api_transition(request: Request, action: str = named("transition", *TRANSITIONS, path=True),
                          who: Actor = Depends(csrf_checked)):
@@ -170,14 +170,14 @@ async def api_transition(request: Request, action: str = named("transition", *TR
         period=text(body, "period"), reason=text(body, "reason"), subtree=flag(body, "subtree"))
 
 
-@router.get("/api/template", response_class=Response, responses=errors(404) | success(XLSX))
+@router.get("/api/template", summary="The reporting template (XLSX)", response_class=Response, responses=errors(404) | success(XLSX))
 def api_template(request: Request, region: str = named("region code", "440103", default=...),
                  period: str = named("reporting period", "2025-05", default=...), who: Actor = Depends(actor)):
     return _download(lambda path: request.app.state.ws.reporting.template(region, period, path, actor=who),
                      f"luoshi-{region}-{period}.xlsx", XLSX)
 
 
-@router.get("/api/export/sdmx", response_class=Response, responses=success(SDMX_CSV))
+@router.get("/api/export/sdmx", summary="Values as SDMX-CSV", response_class=Response, responses=success(SDMX_CSV))
 def api_sdmx(request: Request, who: Actor = Depends(actor)):
     from luoshi.services.interchange import sdmx_export
 
@@ -200,13 +200,13 @@ def _download(write, filename: str, media_type: str) -> FileResponse:
 
 
 # --- pages ------------------------------------------------------------------------------------------
-@router.get("/reporting/imports", response_class=HTMLResponse)
+@router.get("/reporting/imports", summary="The imports page", response_class=HTMLResponse)
 def imports_page(request: Request, who: Actor = Depends(actor)):
     ws = request.app.state.ws
     return page(request, "reporting/imports.html", imports=ws.reporting.imports(who), result=None)
 
 
-@router.post("/reporting/imports", response_class=HTMLResponse,
+@router.post("/reporting/imports", summary="Upload a file on the imports page", response_class=HTMLResponse,
              responses=errors(413) | errors(422, media=(JSON, HTML)) | success(JSON))
 async def upload_page(request: Request, file: UploadFile = File(...), kind: str = Form("observations"),
                       mode: str = Form("all-or-nothing"), dry_run: bool = Form(False),
@@ -220,7 +220,7 @@ async def upload_page(request: Request, file: UploadFile = File(...), kind: str 
     return response
 
 
-@router.get("/reporting/history", response_class=HTMLResponse)
+@router.get("/reporting/history", summary="The history page", response_class=HTMLResponse)
 def history_page(request: Request, region: str | None = None, indicator: str | None = None,
                  period: str | None = None, user: str | None = None, who: Actor = Depends(actor)):
     rows = request.app.state.ws.reporting.history(actor=who, region=region, indicator=indicator, period=period,

@@ -5,13 +5,15 @@ are cached under the data version.  The version is read from the database at mos
 ``version_ttl`` seconds (a page may lag a write by that much); code in this process that writes
 calls ``invalidate()`` to make the next request see the write at once.
 
-While writes arrive the version changes every second, and a view takes far longer to compute than
-to serve.  So a reader never waits for a recomputation that another thread already runs, and never
-starts a second one: once a key was computed, a reader gets the value of the last version (for at
-most ``stale_for`` seconds after the data changed) while one background thread computes the new one
-(stale-while-revalidate); a key never computed, or whose value is too old, is computed by the first
-reader and waited for by the others (single flight).  With ``version_ttl`` 0 (tests) every read sees
-the data as they are."""
+While writes arrive the version changes many times a second, and a view takes far longer to compute
+than to serve.  So a reader never waits for a recomputation that another thread already runs, and
+never starts a second one: once a key was computed, a reader gets the value of the last version (for
+at most ``stale_for`` seconds after the data changed) while one background thread computes the new one
+(stale-while-revalidate), and a key is recomputed so at most once per ``refresh_every`` seconds (in a
+month-end rush recomputing every page after every commit took as much of the processor as the writes
+themselves); a key never computed, or whose value is too old, is computed by the first reader and
+waited for by the others (single flight).  With ``version_ttl`` 0 (tests) every read sees the data as
+they are."""
 
 from __future__ import annotations
 
@@ -28,12 +30,15 @@ from luoshi.workspace import Workspace
 
 
 class Dashboard:
-    def __init__(self, ws: Workspace, *, cache_size: int = 256, version_ttl: float = 1.0, stale_for: float = 30.0):
+    def __init__(self, ws: Workspace, *, cache_size: int = 256, version_ttl: float = 1.0, stale_for: float = 30.0,
+                 refresh_every: float = 3.0):
         self.ws = ws
         self.cache_size = cache_size
         self.version_ttl = version_ttl
         self.stale_for = stale_for
-        self._cache: OrderedDict = OrderedDict()  # key -> (version, value, when its version was last seen current)
+        self.refresh_every = refresh_every
+        # key -> (version, value, when its version was last seen current, when it was computed)
+        self._cache: OrderedDict = OrderedDict()
         self._flights: dict = {}  # key -> Future of its computation in progress
         self._generation = 0  # counts invalidate(): a computation begun before one is not kept
         self._lock = threading.Lock()
@@ -82,12 +87,12 @@ class Dashboard:
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
-                self._cache[key] = (version, hit[1], now)
+                self._cache[key] = (version, hit[1], now, hit[3])
                 self._cache.move_to_end(key)
                 return hit[1]
             flight = self._flights.get(key)
             if may_be_stale and hit is not None and now - hit[2] <= self.stale_for:
-                if flight is None:
+                if flight is None and now - hit[3] >= min(self.refresh_every, self.stale_for):
                     self._flights[key] = flight = Future()
                     self._refresher.submit(self._compute, key, version, self._generation, produce, flight)
                 return hit[1]
@@ -113,7 +118,7 @@ class Dashboard:
                 if self._flights.get(key) is flight:
                     del self._flights[key]
                 if ok and generation == self._generation:
-                    self._cache[key] = (version, value, time.monotonic())
+                    self._cache[key] = (version, value, time.monotonic(), time.monotonic())
                     self._cache.move_to_end(key)
                     while len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)

@@ -51,6 +51,8 @@ STEPS = {  # task_events.action: (Chinese, English)
     "extension-requested": ("申请延期", "extension requested"), "extension-approved": ("批准延期", "extension approved"),
     "extension-rejected": ("驳回延期", "extension rejected"), "closure-requested": ("申请办结", "closure requested"),
     "closure-closed": ("办结销号", "closed"), "closure-returned": ("退回办理", "closure returned"),
+    "project-create": ("立项", "project created"), "investment": ("报送投资", "investment reported"),
+    "member-add": ("加入单位", "member added"), "member-remove": ("移出单位", "member removed"),
 }
 
 

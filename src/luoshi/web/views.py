@@ -3,22 +3,20 @@ rendered by the templates.  Bad query values and unknown names raise a ``Refusal
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from luoshi.analytics import shortfall
-from luoshi.domain.periods import Period, containing, parse_day, parse_given
+from luoshi.analytics.ranking import COMPOSITE
+from luoshi.domain.periods import Period, containing, parse_day
 from luoshi.domain.problems import Refusal
 from luoshi.domain.rules import BEHIND, LIGHTS, STALE_AFTER_DAYS
+from luoshi.services import summary
+from luoshi.services.chart import chart, cumulative
 from luoshi.store import values
-from luoshi.store.schema import PERIOD_YEARS
 from luoshi.web.tilemap import TILES
 from luoshi.workspace import Workspace
 
 LEVELS = ("city", "county")
-# The composite used on the rankings page when no indicator list is given: the headline
-# growth indicators of the work reports, equally weighted.
-COMPOSITE = ("gdp_growth", "industry_va_growth", "fai_growth", "retail_growth", "trade_growth",
-             "budget_revenue_growth", "income_growth")
 
 
 def parse_at(ws: Workspace, text: str | None) -> date:
@@ -28,10 +26,7 @@ def parse_at(ws: Workspace, text: str | None) -> date:
 def parse_period(ws: Workspace, text: str | None, at: date) -> Period:
     if not text:
         return containing(at, "Y")
-    p = parse_given(text)
-    if not values.has_period(ws.db, p.key):
-        raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
-    return p
+    return ws.known_period(text)
 
 
 def _any_synthetic(rows) -> bool:
@@ -82,7 +77,8 @@ def overview(ws: Workspace, *, plan: str | None = None, region: str | None = Non
     data["plan_info"] = {k: plan_row[k] for k in ("id", "owner_region", "name_zh", "name_en", "parent_plan",
                                                   "adopted", "status", "source")}
     data["plans"] = plans(ws)["plans"]
-    data["synthetic"] = any(_any_synthetic(n["indicators"]) for n, _ in flat)
+    data["summary"] = summary.at_a_glance(ws, data, plan=plan_row["id"], period=p, at=day)
+    data["synthetic"] = any(_any_synthetic(n["indicators"]) for n, _ in flat) or data["summary"]["synthetic"]
     return data
 
 
@@ -145,45 +141,6 @@ def indicator_list(ws: Workspace) -> dict:
             "period": containing(day, "Y").code, "at": day.isoformat()}
 
 
-def _cumulative(ind: dict) -> bool:
-    return ind["time_agg"] == "sum" and not ind["numerator"]
-
-
-def chart(ws: Workspace, ind: dict, region_code: str, day: date) -> dict:
-    """The actual series (year to date for flows), the targets as steps and the pace or trajectory."""
-    series = [s for s in ws.series(ind["code"], region_code) if s["end"] <= day]
-    cum = _cumulative(ind)
-    points, running, year = [], 0.0, None
-    for s in series:
-        if s["value"] is None:
-            continue
-        end = s["end"]
-        if cum:
-            if end.year != year:
-                running, year = 0.0, end.year
-            running += s["value"]
-        points.append({"period": s["period"], "date": end.isoformat(), "value": s["value"],
-                       "plotted": round(running, 6) if cum else s["value"], "synthetic": bool(s["synthetic"])})
-    targets, pace = [], []
-    for t in ws.targets(ind["code"], region_code):
-        if t["value"] is None:
-            continue
-        targets.append({"period": t["period"], "start": t["start"].isoformat(), "end": t["end"].isoformat(),
-                        "comparator": t["comparator"], "value": t["value"], "synthetic": bool(t["synthetic"]),
-                        "source": t["source"]})
-        if t["trajectory"]:
-            pace.extend({"date": x["end"].isoformat(), "value": x["value"], "period": x["period"]}
-                        for x in t["trajectory"])
-        elif cum:
-            pace.append({"date": (t["start"] - timedelta(days=1)).isoformat(), "value": 0.0, "period": t["period"]})
-            pace.append({"date": t["end"].isoformat(), "value": t["value"], "period": t["period"]})
-        elif t["baseline_value"] is not None:
-            pace.append({"date": t["start"].isoformat(), "value": t["baseline_value"], "period": t["period"]})
-            pace.append({"date": t["end"].isoformat(), "value": t["value"], "period": t["period"]})
-    return {"region": region_code, "cumulative": cum, "points": points, "targets": targets, "pace": pace,
-            "synthetic": _any_synthetic(points) or _any_synthetic(targets)}
-
-
 def indicator(ws: Workspace, code: str, *, region: str | None = None, period: str | None = None,
               at: str | None = None, plan: str | None = None) -> dict:
     day = parse_at(ws, at)
@@ -203,7 +160,7 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
                           "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
     info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
                                 "region_agg", "time_agg", "numerator", "denominator", "status", "source",
-                                "description", "description_en")}
+                                "source_zh", "description", "description_en")}
     info |= _method(ws, ind)
     ch = chart(ws, ind, reg["code"], day)
     # the judgement of the region and of each region above it on this indicator (the breadcrumb chips)
@@ -228,7 +185,7 @@ def _method(ws: Workspace, ind: dict) -> dict:
 
     return {"numerator_info": name(ind["numerator"]), "denominator_info": name(ind["denominator"]),
             "weight_info": name(ind.get("weight_code")), "factor": ind.get("factor"),
-            "cumulative": _cumulative(ind), "additive": shortfall.additive(ind)}
+            "cumulative": cumulative(ind), "additive": shortfall.additive(ind)}
 
 
 def series(ws: Workspace, code: str, *, region: str | None = None, at: str | None = None) -> dict:
@@ -308,7 +265,10 @@ def outcomes(ws: Workspace) -> dict:
     years = sorted({r["year"] for r in rows}, reverse=True)
     summary = {y: {"met": sum(1 for r in rows if r["year"] == y and r["met"] is True),
                    "not_met": sum(1 for r in rows if r["year"] == y and r["met"] is False),
-                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None)} for y in years}
+                   "pending": sum(1 for r in rows if r["year"] == y and r["met"] is None),
+                   "not_published": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_published"),
+                   "not_recorded": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_recorded")}
+               for y in years}
     return {"rows": rows, "years": years, "summary": summary, "synthetic": False}
 
 
