@@ -13,7 +13,7 @@ from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import periods_with_data
 from luoshi.analytics.ranking import rank as rank_regions
-from luoshi.analytics.status import indicator_judgements, plan_status
+from luoshi.analytics.status import indicator_judgements, plan_indicators, plan_status, region_lights
 from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
@@ -305,12 +305,28 @@ class Workspace:
         return out
 
     def region_indicators(self, region: str, period: str | None = None, at: date | None = None,
-                          plan_id: str | None = None) -> list[dict]:
+                          plan_id: str | None = None, indicators: list[str] | None = None) -> list[dict]:
+        """A region's indicators (those named, or all) judged for a period."""
         at = at or self.today
         reg = self.region(region)
         p = parse_given(period) if period else containing(at, "Y")
+        iids = [self.indicator(c)["iid"] for c in indicators] if indicators else None
         return indicator_judgements(self.db.cursor(), rid=reg["rid"], period=p, at=at,
-                                    rules=self.rules(plan_id or self.default_plan))
+                                    rules=self.rules(plan_id or self.default_plan), iids=iids)
+
+    def region_lights(self, regions: list[str], period: str | None = None, at: date | None = None,
+                      plan_id: str | None = None, indicators: list[str] | None = None) -> dict[str, dict]:
+        """Each region's light over the indicators named, else those of the plan (else the default
+        plan; in a workspace without plans, every indicator): {code: {light, worst, share_behind, ...}}."""
+        at = at or self.today
+        p = parse_given(period) if period else containing(at, "Y")
+        plan_id = plan_id or self.default_plan
+        if indicators is None and plan_id:
+            indicators = plan_indicators(self.db.cursor(), self.plan(plan_id)["id"])
+        rids = {self.region(c)["rid"]: c for c in regions}
+        lights = region_lights(self.db.cursor(), rids=list(rids), period=p, at=at, rules=self.rules(plan_id),
+                               indicators=indicators)
+        return {rids[rid]: v for rid, v in lights.items()}
 
     def rank(self, indicators: list[str] | str, *, level: str = "city", within: str | None = None,
              period: str, weights: list[float] | None = None) -> dict:

@@ -49,6 +49,8 @@ def test_cumulative_pace_uses_elapsed_share(tiny_ws, tmp_path):
     assert j["expected"] == pytest.approx(91 / 366 * 100)  # Jan 1 - Mar 31 of a leap year
     assert j["progress"] == pytest.approx(60 / 360 * 100)
     assert j["shortfall"] == pytest.approx(91 / 366 * 100 - 60 / 360 * 100)
+    assert j["pace_value"] == pytest.approx(360 * 91 / 366)  # jobs expected by March 31
+    assert j["gap"] == pytest.approx(360 * 91 / 366 - 60)
     assert (j["category"], j["light"]) == ("on_pace", "green")
     [late] = tiny_ws.judge_all(at=date(2024, 5, 1))  # April counted: 560 >= 360, done early
     assert (late["category"], late["light"]) == ("done", "green")
@@ -181,7 +183,7 @@ def test_one_region_judged_in_python_equals_the_sql_twin(tiny_ws, tmp_path, seed
                 for field in ("category", "light", "met", "stale", "synthetic", "tid", "complete", "periods_reported",
                               "periods_expected"):
                     assert p[field] == s[field], (at, key, field, p, s)
-                for field in ("value", "target", "attainment", "expected", "progress", "shortfall"):
+                for field in ("value", "target", "attainment", "expected", "progress", "shortfall", "pace_value", "gap"):
                     assert (p[field] is None) == (s[field] is None), f"{at} {key} {field} {p} {s}"
                     if s[field] is not None:
                         assert p[field] == pytest.approx(s[field], rel=1e-9, abs=1e-9), (at, key, field, p, s)

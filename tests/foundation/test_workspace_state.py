@@ -67,3 +67,30 @@ def test_closing_a_workspace_lets_its_arrays_go(empty_ws, tmp_path):
     del b
     gc.collect()
     assert arrays() is None  # nothing outside the workspace holds them
+
+
+def test_an_older_workspace_gets_the_indicator_definitions_column_in_order(empty_ws):
+    """Migrations apply in the order of their ids: a workspace made before 0007 (it has 0006's
+    source_zh, not description_en) gains the column on opening; one that ran the same change under
+    its branch's number 0006_indicator_description_en opens too (the column is there already)."""
+    path = empty_ws.path
+    with empty_ws.db.write() as con:
+        con.execute("ALTER TABLE indicators DROP COLUMN description_en")
+        con.execute("DELETE FROM luoshi_migrations WHERE id = '0007_indicator_description_en'")
+    empty_ws.close()
+    ws = Workspace(path)
+    try:
+        ids = [r["id"] for r in ws.db.all("SELECT id FROM luoshi_migrations ORDER BY applied_at, id")]
+        assert ids.index("0006_indicator_source_zh") < ids.index("0007_indicator_description_en")
+        assert "description_en" in {r["column_name"] for r in ws.db.all(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'indicators'")}
+        with ws.db.write() as con:
+            con.execute("UPDATE luoshi_migrations SET id = '0006_indicator_description_en' "
+                        "WHERE id = '0007_indicator_description_en'")
+    finally:
+        ws.close()
+    ws = Workspace(path)
+    try:
+        assert ws.db.scalar("SELECT count(*) FROM luoshi_migrations WHERE id = '0007_indicator_description_en'") == 1
+    finally:
+        ws.close()

@@ -15,7 +15,8 @@ from ..serving import chromium
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators", "/indicators/tech_transform",
+PAGES = ["/", "/glossary", "/regions/440000", "/regions/440100", "/regions/440103", "/indicators",
+         "/indicators/tech_transform",
          "/indicators/tech_transform?region=440300", "/rankings", "/rankings?level=county&within=440100",
          "/coverage", "/outcomes", "/docs", "/documents", "/tasks", "/wallchart", "/scorecards", "/projects",
          "/login", "/reporting/imports", "/reporting/history", "/briefing", "/briefing?period=2025-05&region=440100"]
@@ -140,6 +141,33 @@ def test_indicator_chart_data_and_region_switch(page):
     # the tile map's positions are style attributes, which the policy allows (style-src-attr)
     column = tile.evaluate("t => getComputedStyle(t).gridColumnStart")
     assert column != "auto" and column == tile.get_attribute("style").split("grid-column:")[1].split(";")[0].strip()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_why_an_indicator_is_behind_and_the_glossary(browser, server, width):
+    """Shenzhen is behind on tech_transform: the why table names Futian and Nanshan (half each), every
+    value of it is on screen, and the menu and the term links lead to the glossary, which fits a phone."""
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, base_url=server)
+    pg = ctx.new_page()
+    watch = Watch(pg, server)
+    pg.goto("/indicators/tech_transform?region=440300&lang=en")
+    rows = pg.locator("[data-why-row]")
+    assert [rows.nth(i).get_attribute("data-why-row") for i in range(rows.count())] == ["440304", "440305"]
+    assert [rows.nth(i).get_attribute("data-share") for i in range(rows.count())] == ["0.5", "0.5"]
+    why = pg.locator("[data-why]")
+    assert why.evaluate("e => e.querySelector('.scroll').scrollWidth <= e.querySelector('.scroll').clientWidth")
+    assert "50%" in rows.first.inner_text() and rows.first.locator("[data-light=yellow]").is_visible()
+    assert pg.locator("[data-trend] [data-trend-point]").count() == 6
+    assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    pg.locator("[data-definition] a[href='/glossary#pace']").click()
+    pg.wait_for_url("**/glossary#pace")
+    assert pg.locator("#pace").is_visible() and pg.locator("[data-threshold=red]").inner_text().startswith("30")
+    assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    pg.goto("/")
+    pg.locator("[data-nav=glossary]").click()
+    pg.wait_for_url("**/glossary")
+    watch.clean()
+    ctx.close()
 
 
 def test_the_content_security_policy_is_enforced(page, server):

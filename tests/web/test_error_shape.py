@@ -95,6 +95,8 @@ CASES = {
     ("GET", "/coverage"): ("GET", "/coverage?plan=no-plan", {}, 404, "unknown-plan"),
     ("GET", "/outcomes"): ("DELETE", "/outcomes", {}, 405, "method-not-allowed"),
     ("GET", "/docs"): ("DELETE", "/docs", {}, 405, "method-not-allowed"),
+    ("GET", "/glossary"): ("GET", "/glossary?plan=no-plan", {}, 404, "unknown-plan"),
+    ("GET", "/api/glossary"): ("GET", "/api/glossary?plan=no-plan", {}, 404, "unknown-plan"),
     # tasks and projects
     ("GET", "/api/tasks"): ("GET", "/api/tasks?at=someday", {}, 400, "bad-date"),
     ("GET", "/api/tasks/{task_id}"): ("GET", "/api/tasks/T-none", {}, 404, "unknown-task"),

@@ -46,7 +46,7 @@ def pages(ids: dict) -> list[str]:
             "/tasks", f"/tasks/{ids['task']}", "/wallchart", "/scorecards", f"/scorecards/{ids['unit']}",
             "/projects", "/inbox", "/reporting/imports", "/reporting/history", "/reporting/entry",
             "/reporting/entry?region=440103&period=2025-05", "/reporting/review", "/reporting/completeness",
-            "/admin/users", "/briefing", "/briefing?period=2025-05"]
+            "/admin/users", "/briefing", "/briefing?period=2025-05", "/glossary", "/glossary?plan=gz-1312"]
 
 
 @pytest.fixture(scope="module")

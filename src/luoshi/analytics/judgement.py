@@ -90,7 +90,8 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
     ``subjects``: instead of the targets, a query of keys (iid, rid, pkey) to give the value so far
     of, judged where a target exists (tid NULL and category no_data where none does).
     Columns: tid, iid, rid, pkey, target, value, data_through, periods_reported, periods_expected,
-    complete, expected, progress, shortfall, attainment, met, category, light, stale, synthetic.
+    complete, expected, progress, shortfall, attainment, pace_value, gap, met, category, light, stale,
+    synthetic.
     """
     growth = rules.pace_method == "growth"
     source = "targets" if subjects is None else f"""(
@@ -251,8 +252,19 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
             round(CASE WHEN cum AND lower THEN progress - expected ELSE expected - progress END, 6) AS shortfall,
             (met_full AND (over OR (cum AND NOT lower))) AS done,
             coalesce(cum AND lower AND NOT met_full, false) AS broken,
-            v IS NOT NULL AND tv IS NOT NULL AS judged
+            v IS NOT NULL AND tv IS NOT NULL AS judged,
+            CASE WHEN NOT cum THEN lu_low(comparator, goal, value_high, tolerance, direction) END AS glo,
+            CASE WHEN NOT cum THEN lu_top(comparator, goal, value_high, tolerance, direction) END AS gtp
         FROM p
+    ),
+    pv AS (  -- rules.judge's pace_value and gap: the value expected by now and the distance to it
+        SELECT s.*,
+            CASE WHEN cum THEN expected / 100.0 * cgoal WHEN glo IS NULL AND gtp IS NOT NULL THEN gtp
+                 WHEN gtp IS NULL AND glo IS NOT NULL THEN glo END AS pace,
+            CASE WHEN cum AND lower THEN v - expected / 100.0 * cgoal WHEN cum THEN expected / 100.0 * cgoal - v
+                 WHEN glo IS NULL AND gtp IS NOT NULL THEN v - gtp WHEN gtp IS NULL AND glo IS NOT NULL THEN glo - v
+                 END AS pgap
+        FROM s
     )
     SELECT tid, iid, rid, pkey, tv AS target, v AS value, data_through, periods_reported, periods_expected,
            complete, expected,
@@ -260,6 +272,7 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
            CASE WHEN judged THEN progress END AS progress,
            CASE WHEN judged THEN shortfall END AS shortfall,
            CASE WHEN judged THEN attainment END AS attainment,
+           CASE WHEN judged THEN pace END AS pace_value, CASE WHEN judged THEN pgap END AS gap,
            CASE WHEN NOT judged THEN NULL WHEN broken THEN false WHEN over AND NOT complete THEN NULL
                 WHEN done AND complete THEN true WHEN over THEN false WHEN NOT complete THEN NULL
                 ELSE coalesce(met_goal, met_full) END AS met,
@@ -276,6 +289,6 @@ def judge(con: duckdb.DuckDBPyConnection, at: date, rules: Rules = Rules(), *, w
            (data_through IS NOT NULL AND date_diff('day', data_through, ?) >
               CASE frequency {' '.join(f"WHEN '{f}' THEN {d}" for f, d in STALE_AFTER_DAYS.items())} END
               + {int(rules.stale_grace_days)}) AS stale
-        FROM s
+        FROM pv
     """, (params or []) + [at, at, at, at])
     return table

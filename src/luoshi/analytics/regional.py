@@ -40,7 +40,7 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
             GROUP BY l.parent_rid
         )
         SELECT k.code, k.name_zh, k.name_en, k.level, j.value, j.target, j.attainment, j.expected, j.progress,
-               j.shortfall, j.category, j.light, j.met, j.data_through, j.periods_reported, j.periods_expected,
+               j.shortfall, j.pace_value, j.gap, j.category, j.light, j.met, j.data_through, j.periods_reported, j.periods_expected,
                j.complete, j.stale, j.synthetic OR k.region_synthetic AS synthetic,
                CASE WHEN g.n > 0 THEN g.n_reporting END AS n_reporting, coalesce(g.n, 0) AS n_expected
         FROM kids k JOIN _jreg j ON j.rid = k.rid LEFT JOIN grand g ON g.rid = k.rid

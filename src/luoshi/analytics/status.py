@@ -7,6 +7,7 @@ from datetime import date
 
 import duckdb
 
+from luoshi.analytics.judgement import judge as judge_all
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
 from luoshi.domain.periods import Period, piece_types
 from luoshi.domain.regions import valid_on, valid_on_sql
@@ -90,7 +91,8 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
         row = dict(zip(("iid", "code", "name_zh", "name_en", "unit", "decimals", "direction", "frequency", "status"),
                        (iid, code, name_zh, name_en, unit, decimals, direction, freq, status)))
         row |= {"value": sf.value, "target": None, "attainment": None, "expected": None, "progress": None,
-                "shortfall": None, "category": "no_data", "light": "grey", "met": None, "data_through": sf.through,
+                "shortfall": None, "pace_value": None, "gap": None, "category": "no_data", "light": "grey",
+                "met": None, "data_through": sf.through,
                 "stale": stale(sf.through, at, freq, rules), "synthetic": sf.synthetic, "tid": None,
                 "periods_reported": sf.reported, "periods_expected": sf.expected, "complete": sf.complete,
                 **reporting.get(iid, reporting[None])}
@@ -105,7 +107,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
                       high=t["high"], tolerance=t["tolerance"], interim=interim, baseline=t["baseline"],
                       rules=rules, complete=sf.complete)
             row |= {"target": target, "attainment": j.attainment, "expected": j.expected, "progress": j.progress,
-                    "shortfall": j.shortfall, "category": j.category, "light": j.light, "met": j.met,
+                    "shortfall": j.shortfall, "pace_value": j.pace_value, "gap": j.gap, "category": j.category, "light": j.light, "met": j.met,
                     "synthetic": sf.synthetic or t["synthetic"], "tid": t["tid"]}
         out.append(row)
     return out
@@ -147,6 +149,38 @@ def roll_light(items: list[dict], rules: Rules) -> dict:
     share = sum(1 for i in judged if i["category"] in BEHIND) / len(judged)
     by_share = "red" if share >= rules.share_red else "yellow" if share >= rules.share_yellow else "green"
     return {"light": by_share, "worst": worst, "share_behind": round(share, 4), "judged": len(judged)}
+
+
+def plan_indicators(con: duckdb.DuckDBPyConnection, plan_id: str) -> list[str]:
+    """The codes of the indicators that measure a plan: linked to its nodes, or (a child plan) to the
+    parent plan's nodes that its nodes align to, as ``plan_status`` links them."""
+    return [r[0] for r in con.execute("""
+        SELECT DISTINCT x.indicator_code FROM indicator_nodes x WHERE x.plan_id = ?
+        UNION SELECT x.indicator_code FROM indicator_nodes x JOIN plans p ON p.parent_plan = x.plan_id
+        JOIN plan_nodes n ON n.plan_id = p.id AND n.aligns_to = x.node_code WHERE p.id = ?
+        ORDER BY 1""", [plan_id, plan_id]).fetchall()]
+
+
+def region_lights(con: duckdb.DuckDBPyConnection, *, rids: list[int], period: Period, at: date, rules: Rules,
+                  indicators: list[str] | None = None) -> dict[int, dict]:
+    """Each region's light over its judged targets for ``period`` (those of ``indicators`` only, if
+    given): the light of ``roll_light`` (share behind) with the worst and the counts by category, as
+    the root of ``plan_status`` rolls them.  Set-based: one judgement of all the regions' targets."""
+    out = {rid: roll_light([], rules) | {"counts": _counts([])} for rid in rids}
+    if not rids or indicators == []:
+        return out
+    where = f" AND t.rid IN ({', '.join(map(str, map(int, rids)))}) AND t.pkey = ?"
+    params: list = [period.key]
+    if indicators is not None:
+        where += f" AND t.iid IN (SELECT iid FROM indicators WHERE code IN ({', '.join('?' * len(indicators))}))"
+        params += list(indicators)
+    table = judge_all(con, at, rules, where=where, params=params, table="_jlights")
+    items: dict[int, list[dict]] = {}
+    for rid, light, category in con.execute(f"SELECT rid, light, category FROM {table}").fetchall():
+        items.setdefault(rid, []).append({"light": light, "category": category})
+    for rid, judged in items.items():
+        out[rid] = roll_light(judged, rules) | {"counts": _counts(judged)}
+    return out
 
 
 def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, period: Period, at: date,

@@ -44,7 +44,8 @@ class Indicator:
     source: str | None = None
     source_zh: str | None = None  # the source in Chinese, when ``source`` is written in English
     status: str | None = None
-    description: str | None = None
+    description: str | None = None     # what it measures, in Chinese
+    description_en: str | None = None  # ... and in English
 
     @property
     def is_formula(self) -> bool:

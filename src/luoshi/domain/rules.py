@@ -6,7 +6,7 @@ thing set-based in SQL for every target at once, and the tests hold the two to e
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -93,6 +93,11 @@ class Judgement:
     shortfall: float | None  # percentage points behind the pace (negative: ahead)
     met: bool | None
     attainment: float | None  # percent of the full-period target
+    # the value expected by now (序时进度) in the indicator's unit, and how far the value is short of it
+    # (positive: behind; for a ceiling, the excess); None for a two-sided range.  They follow from the
+    # fields above and the target, so they take no part in comparing judgements.
+    pace_value: float | None = field(default=None, compare=False)
+    gap: float | None = field(default=None, compare=False)
 
 
 def _ratio(v: float, t: float) -> float:
@@ -199,16 +204,31 @@ def judge(*, value: float | None, target: float | None, comparator: str, period:
         att, met_full = attainment(value, comparator, target, high, tolerance, direction)
         done = over and met_full
     shortfall = round(shortfall, 6)
+    if cumulative:
+        pace = expected / 100.0 * goal
+        gap = value - pace if lower else pace - value
+    else:
+        pace, gap = _pace_gap(value, *bounds(comparator, goal, high, tolerance, direction))
+    extra = {"pace_value": pace, "gap": gap}
     if broken:
-        return Judgement("overdue" if over else "missed", "red", progress, expected, shortfall, False, att)
+        return Judgement("overdue" if over else "missed", "red", progress, expected, shortfall, False, att, **extra)
     if over and not complete:
-        return Judgement("incomplete", "grey", progress, expected, shortfall, None, att)
+        return Judgement("incomplete", "grey", progress, expected, shortfall, None, att, **extra)
     if done and complete:
-        return Judgement("done", "green", progress, expected, shortfall, True, att)
+        return Judgement("done", "green", progress, expected, shortfall, True, att, **extra)
     if over:
-        return Judgement("overdue", "red", progress, expected, shortfall, False, att)
+        return Judgement("overdue", "red", progress, expected, shortfall, False, att, **extra)
     return Judgement(rules.category(shortfall), rules.light(shortfall), progress, expected, shortfall,
-                     met if complete else None, att)
+                     met if complete else None, att, **extra)
+
+
+def _pace_gap(value: float, low: float | None, top: float | None) -> tuple[float | None, float | None]:
+    """A level's value expected by now and its gap: below a floor, above a ceiling; none for a range."""
+    if top is None and low is not None:
+        return low, low - value
+    if low is None and top is not None:
+        return top, value - top
+    return None, None
 
 
 # A series is stale when its latest value is older than one reporting period plus the grace days.

@@ -10,14 +10,16 @@ def _any_synthetic(rows) -> bool:
     return any(bool(r.get("synthetic")) for r in rows)
 
 
-def _cumulative(ind: dict) -> bool:
+def cumulative(ind: dict) -> bool:
+    """Progress accumulates over the period (a flow summed over time): plotted year to date, judged
+    against the pace."""
     return ind["time_agg"] == "sum" and not ind["numerator"]
 
 
 def chart(ws, ind: dict, region_code: str, day: date) -> dict:
     """The actual series (year to date for flows), the targets as steps and the pace or trajectory."""
     series = [s for s in ws.series(ind["code"], region_code) if s["end"] <= day]
-    cum = _cumulative(ind)
+    cum = cumulative(ind)
     points, running, year = [], 0.0, None
     for s in series:
         if s["value"] is None:

@@ -132,13 +132,13 @@ def load_indicators(db: Database, path: str | Path) -> dict:
             con.execute(
                 "INSERT INTO indicators (iid, code, name_zh, name_en, unit, decimals, direction, band_low, band_high, "
                 "frequency, region_agg, weight_code, time_agg, numerator, denominator, factor, min_value, max_value, "
-                "cluster, aliases, synthetic, source, status, description, source_zh) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "cluster, aliases, synthetic, source, status, description, source_zh, description_en) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [ids[ind.code], ind.code, ind.name_zh, ind.name_en, ind.unit, ind.decimals, ind.direction,
                  ind.band_low, ind.band_high, ind.frequency, ind.region_agg, ind.weight, ind.time_agg,
                  ind.numerator, ind.denominator, ind.factor, ind.min_value, ind.max_value, ind.cluster,
                  json.dumps(ind.aliases, ensure_ascii=False), ind.synthetic, ind.source, ind.status,
-                 ind.description, ind.source_zh])
+                 ind.description, ind.source_zh, ind.description_en])
             for ref in ind.nodes:
                 plan, _, node = ref.partition(":")
                 con.execute("INSERT INTO indicator_nodes VALUES (?,?,?)", [ind.code, plan, node])

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from luoshi.analytics import regional
 from luoshi.analytics.ranking import COMPOSITE
+from luoshi.analytics.status import plan_indicators as indicators_of_plan
 from luoshi.domain.periods import Period
 from luoshi.domain.rules import BEHIND
 
@@ -126,6 +127,9 @@ def at_a_glance(ws, status: dict, *, plan: str, period: Period, at: date, top: i
     level = kids[0]["level"] if kids else None
     rows = regional.children_judged(ws.db.cursor(), parent_rid=reg["rid"], period=period, at=at,
                                     rules=ws.rules(plan)) if kids else []
+    # the plan's indicators only, as the subdivisions' chips count them (Workspace.region_lights)
+    measured = set(indicators_of_plan(ws.db.cursor(), plan))
+    rows = [r for r in rows if r["code"] in measured]
     since = month_before(at)
     changed = changes(status, ws.status(plan, reg["code"], period.code, since)) if since >= period.start else None
     board = leaderboard(ws, region=reg["code"], level=level, period=period) if level in ("city", "county") else \
@@ -133,6 +137,9 @@ def at_a_glance(ws, status: dict, *, plan: str, period: Period, at: date, top: i
     behind = breakthroughs_behind(status)
     every = lagging(rows, len(rows))
     lag = every[:top]
+    lights = ws.region_lights([e["code"] for e in lag], period.code, at, plan) if lag else {}
+    for e in lag:  # the light of its chip: the share of its judged indicators behind
+        e["light"] = lights[e["code"]]["light"]
     synthetic = any(i["synthetic"] for b in behind for i in b["pulling"]) or any(e["synthetic"] for e in lag) \
         or any(r["synthetic"] for r in board["rows"])
     return {"at": at.isoformat(), "period": period.code, "region": status["region"], "level": level,

@@ -186,3 +186,10 @@ def zh_fields(con: duckdb.DuckDBPyConnection) -> None:
 def indicator_source_zh(con: duckdb.DuckDBPyConnection) -> None:
     """An indicator's source in Chinese (``source_zh``), beside ``source`` as written."""
     con.execute("ALTER TABLE indicators ADD COLUMN source_zh TEXT")
+
+
+@migration("0007_indicator_description_en")
+def indicator_description_en(con: duckdb.DuckDBPyConnection) -> None:
+    """An indicator's definition in English beside the Chinese one (``description``), for its page.
+    (Numbered 0006 on the branch that made it: a workspace that ran it under that number has the column.)"""
+    con.execute("ALTER TABLE indicators ADD COLUMN IF NOT EXISTS description_en TEXT")

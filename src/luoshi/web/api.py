@@ -122,3 +122,9 @@ async def coverage(request: Request, plan: Optional[str] = PLAN, format: Format 
 @router.get("/outcomes", summary="Work-report targets against outcomes, met or not", responses=TABLE)
 async def outcomes(request: Request, format: Format = FORMAT):
     return await respond(request, "outcomes", views.outcomes, format, "targets-outcomes.csv")
+
+
+@router.get("/glossary", summary="Terms of the judgement (expected pace, lights, completeness, staleness) with the "
+            "thresholds in force for a plan", responses=errors(404))
+async def glossary(request: Request, plan: Optional[str] = PLAN):
+    return await respond(request, "glossary", views.glossary, "json", "glossary.json", plan=plan)

@@ -16,11 +16,13 @@ SUMMARY_ZH = {
     "GET /api/overview": "规划树：各条目的指示灯和计数（总览页）",
     "GET /api/regions/{code}": "一个地区：路径、下级地区和各指标（地区页）",
     "GET /api/indicators": "指标列表",
-    "GET /api/indicators/{code}": "一个指标：图表数据、下级地区和各市方格图（指标页）",
+    "GET /api/indicators/{code}": "一个指标：研判、差距来源（各下级地区）、走势、定义、图表数据、下级地区和各市方格图（指标页）",
     "GET /api/indicators/{code}/series": "一个指标在一个地区的序列、目标和序时进度",
     "GET /api/rankings": "全省各市或某市各县区排名（比学赶超）",
     "GET /api/coverage": "任务分解覆盖矩阵及其缺口",
     "GET /api/outcomes": "政府工作报告目标与完成情况，是否完成",
+    "GET /api/glossary": "研判用语（序时进度、指示灯、完整性、时效）及规划现行阈值",
+    "GET /api/briefing": "月度简报的内容（/briefing 页面及其 PDF）",
     "GET /api/tasks": "任务及其进度判断（可按单位、条目、地区、类别、指示灯筛选）",
     "GET /api/tasks/{task_id}": "一项任务：节点、进展报送、佐证材料、申请和办理记录",
     "GET /api/wallchart": "挂图作战：单位 × 时间，节点为旗标",
@@ -99,6 +101,9 @@ PARAMETER_ZH = {
     "accept, reject or edit": "采纳、驳回或修改",
     "transition": "流转操作",
     "region code (its subtree)": "地区代码（含下级）",
+    "the month briefed, e.g. 2025-05, or any period (default: the last complete month)":
+        "简报所述月份，如 2025-05，也可为其他期间（默认上一个完整月份）",
+    "region code (default: the plan's owner, the province)": "地区代码（默认规划所属地区，即全省）",
 }
 
 

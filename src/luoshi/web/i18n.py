@@ -253,10 +253,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.incomplete": ("数据不全", "incomplete"),
     "cat.no_data": ("无数据", "no data"),
     "cat.no_target": ("未设目标", "no target"),
-    "light.green": ("绿", "green"),
-    "light.yellow": ("黄", "yellow"),
-    "light.red": ("红", "red"),
-    "light.grey": ("无", "none"),
+    "light.green": ("绿灯", "green"),
+    "light.yellow": ("黄灯", "yellow"),
+    "light.red": ("红灯", "red"),
+    "light.blue": ("蓝灯·临期", "blue · due soon"),  # a task due soon (the task desk's fourth light)
+    "light.grey": ("未判断", "not judged"),
     "comp.at_least": ("不低于", "at least"),
     "comp.at_most": ("不高于", "at most"),
     "comp.around": ("左右", "around"),
@@ -277,9 +278,129 @@ STRINGS: dict[str, tuple[str, str]] = {
     "docs.intro": ("每个页面的数据均可通过以下 JSON 接口获取；加 format=csv 下载表格。错误统一为 {status, code, message, message_zh}。",
                    "Every page is also available as JSON from the endpoints below; add format=csv for a table. "
                    "Every error has the shape {status, code, message, message_zh}."),
+    # the indicator page: why it is behind, its trend, its definition (issue 18)
+    "nav.glossary": ("术语", "Glossary"),
+    "glossary.link": ("术语与阈值说明", "What the terms and lights mean"),
+    "comma": ("，", ", "), "stop": ("。", "."), "semi": ("；", "; "), "colon": ("：", ": "), "list": ("、", ", "),
+    "verdict": ("判断", "Verdict"),
+    "verdict.line": ("实际值 / 序时应达值", "value / expected by now"),
+    "light.of_region": ("该地区本期各指标的信号灯（滞后指标占比）", "the region's light over its indicators (share behind)"),
+    "light.behind_of": ("项滞后，共判断", "behind of"),
+    "why.title": ("为什么：差距来自哪里", "Why: where the shortfall comes from"),
+    "why.additive": ("该指标各地区数值相加，上级的差距按下辖地区分解：每个地区的差距 = 其目标按序时进度应达值 − 实际值"
+                     "（越低越好的指标为实际值超出应达值的部分），占比 = 该差距 ÷ 上级差距；为负者超前，抵消了部分差距。",
+                     "This indicator adds up over regions, so the parent's shortfall splits among its subdivisions: "
+                     "each one's gap = its target's value expected by now minus its value (for a lower-is-better "
+                     "indicator, the excess over it), and its share = that gap ÷ the parent's gap; a negative one "
+                     "is ahead and makes up for part of the shortfall."),
+    "why.not_additive": ("该指标为平均数、比率或极值，上级的差距不是下辖地区差距之和，不作分解；下表按各地区落后各自序时进度的"
+                         "百分点由多到少排列。",
+                         "This indicator is a mean, a ratio or an extreme: the parent's shortfall is not the sum of its "
+                         "subdivisions', so it is not split; the subdivisions are listed by how many points each is "
+                         "behind its own expected pace, furthest first."),
+    "why.parent": ("本级", "This region"),
+    "why.behind": ("落后序时进度，差距", "is behind its expected pace by"),
+    "why.not_behind": ("未落后于序时进度，下表仍列出各下辖地区的差距。",
+                       "is not behind its expected pace; the subdivisions' gaps are listed all the same."),
+    "why.no_gap": ("本期无目标或无数据，无法计算差距；下表列出各下辖地区的差距。",
+                   "has no target or no value for the period, so it has no gap; the subdivisions' gaps are listed."),
+    "why.pace_value": ("序时应达", "Expected by now"),
+    "why.gap": ("差距", "Gap"),
+    "why.share": ("占差距", "Share of shortfall"),
+    "why.shortfall_pp": ("落后序时（百分点）", "Behind pace (points)"),
+    "why.remainder": ("下辖地区未能解释的部分", "Not explained by the subdivisions"),
+    "why.remainder.note": ("下辖地区无目标或无数据、目标之和不等于上级目标，或上级自报数值",
+                           "subdivisions without a target or a value, targets that do not add up to the parent's, "
+                           "or a value the parent reported itself"),
+    "why.without_gap": ("无差距可计（无目标或无数据）", "No gap (no target or no value)"),
+    "trend.title": ("近期走势", "Recent trend"),
+    "trend.up": ("上升", "up"), "trend.down": ("下降", "down"), "trend.flat": ("持平", "unchanged"),
+    "trend.better": ("向好", "for the better"), "trend.worse": ("变差", "for the worse"),
+    "trend.vs_prev": ("较上期", "on the previous period"),
+    "trend.vs_year": ("较上年同期", "on the same period a year earlier"),
+    "trend.none": ("数据不足，无法判断走势。", "Too few values for a trend."),
+    "def.title": ("指标说明", "About this indicator"),
+    "def.definition": ("定义", "Definition"),
+    "def.none": ("未提供文字定义，以下为计算口径。", "No written definition; its measurement follows."),
+    "def.method": ("计算方法", "Method"),
+    "def.over_regions": ("跨地区", "Over regions"),
+    "def.over_time": ("跨时间", "Over time"),
+    "def.formula": ("比率", "Ratio"),
+    "def.ratio_of_totals": ("分子、分母各按自身口径跨地区、跨时间汇总后再相除（合计之比，而非比率的平均）",
+                            "each part aggregated over regions and time as it is, then divided (a ratio of totals, "
+                            "never a mean of ratios)"),
+    "def.judged": ("判断方式", "Judged"),
+    "def.judged_pace": ("按序时进度：全期目标乘以已过报告期的时间比例", "against the expected pace: the full target "
+                        "times the share of the period elapsed by the last reported period"),
+    "def.judged_level": ("按水平值：与目标（或基期值到目标的路径、分期目标）比较",
+                         "as a level: against the target (or the path from the baseline to it, or interim targets)"),
+    "def.splits": ("差距可按下辖地区分解", "its shortfall splits among subdivisions"),
+    "def.no_split": ("差距不可按下辖地区分解", "its shortfall does not split among subdivisions"),
+    "region_agg.sum": ("各地区相加", "summed"), "region_agg.mean": ("各地区简单平均", "averaged"),
+    "region_agg.wmean": ("各地区加权平均，权重为", "weighted mean, weighted by"),
+    "region_agg.min": ("取各地区最小值", "the smallest"), "region_agg.max": ("取各地区最大值", "the largest"),
+    "region_agg.none": ("不跨地区汇总", "not aggregated"),
+    "time_agg.sum": ("期内各报告期相加（累计）", "summed over the reporting periods (year to date)"),
+    "time_agg.last": ("取最近一期的值", "the latest value"), "time_agg.mean": ("期内各报告期平均", "averaged over the reporting periods"),
+    "glossary.title": ("术语说明", "Glossary"),
+    "glossary.intro": ("本系统判断进度所用的术语；阈值为当前规划的设置。", "The terms used to judge progress; the "
+                       "thresholds are those set for the plan shown."),
+    "glossary.plan": ("阈值所属规划", "Thresholds of the plan"),
+    "glossary.builtin": ("内置默认阈值", "the built-in thresholds"),
+    "g.pace": ("序时进度", "Expected pace"),
+    "g.pace.text": ("到某一日期按时间比例应完成的进度：全期目标 × 已过时间的比例。例如全年目标过了 5 个月，序时进度约为 41.4%"
+                    "（151/365）。", "The progress due by a date in proportion to the time elapsed: the full target times "
+                    "the share of the period gone by. Five months into a year, the expected pace is about 41.4 % "
+                    "(151/365 days)."),
+    "g.pace.basis.reported": ("时间比例算到最近一个已结束的报告期末（如月度指标在 6 月 15 日算到 5 月 31 日）。",
+                              "The elapsed share runs to the end of the last reporting period that is over (a "
+                              "monthly indicator on 15 June counts to 31 May)."),
+    "g.pace.basis.calendar": ("时间比例按日历算到当日。", "The elapsed share runs to the day itself."),
+    "g.pace.method.linear": ("非累计指标的路径：从基期值到目标按时间线性推进。",
+                             "A level's path runs in a straight line from the baseline to the target."),
+    "g.pace.method.growth": ("非累计指标的路径：从基期值到目标按固定增长率推进。",
+                             "A level's path grows at a constant rate from the baseline to the target."),
+    "g.trajectory": ("分期目标", "Trajectory"),
+    "g.trajectory.text": ("目标若设有分期（如各季度）目标，则以最近已到期的分期目标代替序时进度。",
+                          "Where a target has interim targets (a trajectory), the latest one due replaces the "
+                          "expected pace."),
+    "g.shortfall": ("落后序时（百分点）", "Shortfall (points)"),
+    "g.shortfall.text": ("序时进度减实际完成进度，单位为百分点；为负表示超前。", "The expected pace minus the progress "
+                         "made, in percentage points; negative when ahead."),
+    "g.gap": ("差距", "Gap"),
+    "g.gap.text": ("序时应达值与实际值之差，以指标本身的单位计；可相加的指标可按下辖地区分解。", "The value expected by "
+                   "now minus the value, in the indicator's own unit; for an indicator that adds up over regions it "
+                   "splits among the subdivisions."),
+    "g.lights": ("信号灯", "Lights"),
+    "g.light.green": ("落后序时不足", "behind the pace by less than"),
+    "g.light.yellow": ("落后序时", "behind the pace by"),
+    "g.light.yellow.to": ("至", "to"),
+    "g.light.red": ("落后序时超过", "behind the pace by more than"),
+    "g.light.grey": ("无目标、无数据，或全期已结束但数据不全，无法判断。", "no target, no value, or the period is over "
+                     "with values missing, so it cannot be judged."),
+    "g.light.done": ("已完成全期目标为绿灯；期满未完成或上限已被突破为红灯。", "A target met in full is green; one not met "
+                     "when the period is over, or a ceiling already broken, is red."),
+    "g.points": ("个百分点", "points"),
+    "g.ahead": ("超前", "Ahead"),
+    "g.ahead.text": ("领先序时进度至少", "ahead of the pace by at least"),
+    "g.node": ("规划条目和地区的信号灯", "Lights of plan nodes and regions"),
+    "g.node.text": ("按所含已判断指标中滞后（含逾期、已无法完成）的比例：", "By the share of their judged indicators "
+                    "that are behind (overdue and missed included):"),
+    "g.share.yellow": ("达到", "from"),
+    "g.share.red": ("达到", "from"),
+    "g.completeness": ("报送完整度", "Completeness"),
+    "g.completeness.text": ("下辖地区中已报送本期数值的个数 / 应报送的个数；“报送期 n/m”表示应报送的 m 个报告期中只有 n 个"
+                            "有数值，此时不判为完成。", "How many subdivisions have a value for the period, of those "
+                            "expected; \u201cperiods n/m\u201d means only n of the m reporting periods that have ended "
+                            "have a value, and such a value is never judged met."),
+    "g.stale": ("数据陈旧", "Stale"),
+    "g.stale.text": ("最新数值早于一个报告周期（加宽限天数）以前，即视为陈旧：", "A series is stale when its latest value is "
+                     "older than one reporting interval plus the grace days:"),
+    "g.stale.grace": ("宽限天数", "grace days"),
+    "g.days": ("天", "days"),
 }
 
-LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "grey": "○"}
+LIGHT_SYMBOL = {"green": "●", "yellow": "▲", "red": "■", "blue": "◇", "grey": "○"}
 
 # Units of the bundled indicators in English (the Chinese unit is the stored one).
 UNITS_EN = {

@@ -107,6 +107,15 @@ async def outcomes(request: Request):
     return await view_page(request, "outcomes.html", views.outcomes, "/api/outcomes")
 
 
+@router.get("/glossary", response_class=HTMLResponse)
+async def glossary(request: Request, plan: Optional[str] = None):
+    """The terms of the judgement, with the thresholds of the plan (no table, so no CSV twin)."""
+    def build():
+        return {"data": request.app.state.dash.view(views.glossary, plan=plan), "synthetic": False}
+
+    return await cached_page(request, "glossary.html", build)
+
+
 def _pretty(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 

@@ -40,9 +40,10 @@ REGION_COLUMNS = ["code", "name_zh", "name_en", "unit", "frequency", "value", "t
                   "progress", "shortfall", "category", "light", "met", "data_through", "stale", "periods_reported",
                   "periods_expected", "complete", "n_reporting", "n_expected", "missing_weight", "synthetic"]
 CHILD_COLUMNS = ["code", "name_zh", "name_en", "level", "value", "target", "attainment", "expected", "shortfall",
-                 "category", "light", "met", "data_through", "periods_reported", "periods_expected", "complete",
+                 "pace_value", "gap", "category", "light", "met", "data_through", "periods_reported", "periods_expected", "complete",
                  "n_reporting", "n_expected", "synthetic"]
-RANK_COLUMNS = ["rank", "previous_rank", "change", "code", "name_zh", "name_en", "value", "score", "synthetic"]
+RANK_COLUMNS = ["rank", "previous_rank", "change", "code", "name_zh", "name_en", "value", "score", "light",
+                "synthetic"]
 OUTCOME_COLUMNS = ["year", "period", "indicator", "name_zh", "name_en", "unit", "region", "comparator", "target",
                    "value_high", "outcome", "attainment", "met", "basis", "strength", "document", "quote", "source",
                    "outcome_source", "status", "target_document", "target_commitment", "outcome_document",

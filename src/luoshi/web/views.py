@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from luoshi.analytics import shortfall
 from luoshi.analytics.ranking import COMPOSITE
 from luoshi.domain.periods import Period, containing, parse_day
 from luoshi.domain.problems import Refusal
+from luoshi.domain.rules import BEHIND, LIGHTS, STALE_AFTER_DAYS
 from luoshi.services import summary
-from luoshi.services.chart import chart
+from luoshi.services.chart import chart, cumulative
 from luoshi.store import values
 from luoshi.web.tilemap import TILES
 from luoshi.workspace import Workspace
@@ -33,6 +35,13 @@ def _any_synthetic(rows) -> bool:
 
 def _region_brief(r: dict) -> dict:
     return {k: r.get(k) for k in ("code", "name_zh", "name_en", "level", "synthetic")}
+
+
+def _light_of(rolled: dict | None) -> dict:
+    """A region's rolled-up light for a chip: the light, the share behind and how many were judged."""
+    rolled = rolled or {}
+    return {"light": rolled.get("light", "grey"), "share_behind": rolled.get("share_behind"),
+            "judged": rolled.get("judged", 0), "behind": sum((rolled.get("counts") or {}).get(k, 0) for k in BEHIND)}
 
 
 def plans(ws: Workspace) -> dict:
@@ -104,12 +113,17 @@ def region(ws: Workspace, code: str, *, period: str | None = None, at: str | Non
         r["synthetic"] = bool(r["synthetic"]) or any(s["synthetic"] for s in points if s["period"] >= p.code[:4])
         r.pop("iid", None)
     children = [_region_brief(c) for c in ws.children(code, day)]
+    path = [_region_brief(r) for r in ws.region_path(code, day)]
+    # every chip carries its region's light on the plan (the overview's root light for that region)
+    lights = ws.region_lights([r["code"] for r in children + path], p.code, day, plan)
+    for r in children + path:
+        r |= _light_of(lights.get(r["code"]))
     # the merges and splits it took part in: for a retired region, what it became
     changes = [{"date": e["event_date"].isoformat(), "kind": e["kind"], "from": e["from_codes"], "to": e["to_codes"]}
                for e in ws.region_events(code)]
     return {"region": _region_brief(reg) | {"valid_from": reg["valid_from"].isoformat(),
                                             "valid_to": reg["valid_to"] and reg["valid_to"].isoformat()},
-            "path": [_region_brief(r) for r in ws.region_path(code, day)], "changes": changes,
+            "path": path, "changes": changes,
             "children": children, "period": p.code, "at": day.isoformat(), "plan": plan, "indicators": rows,
             "synthetic": bool(reg["synthetic"]) or _any_synthetic(rows)}
 
@@ -118,8 +132,13 @@ def indicator_list(ws: Workspace) -> dict:
     keep = ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction", "region_agg", "time_agg",
             "numerator", "denominator", "status", "source", "synthetic")
     synthetic = values.synthetic_indicators(ws.db)
-    rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic} for r in ws.indicators()]
-    return {"indicators": rows, "synthetic": bool(synthetic)}
+    # each indicator's light in the province this year, as of today (the indicator page's first view)
+    province, day = ws.province()["code"], ws.today
+    judged = {j["code"]: j for j in ws.region_indicators(province, containing(day, "Y").code, day)}
+    rows = [{k: r[k] for k in keep} | {"has_synthetic_data": r["code"] in synthetic}
+            | {k: judged.get(r["code"], {}).get(k) for k in ("light", "category")} for r in ws.indicators()]
+    return {"indicators": rows, "synthetic": bool(synthetic), "region": _region_brief(ws.province()),
+            "period": containing(day, "Y").code, "at": day.isoformat()}
 
 
 def indicator(ws: Workspace, code: str, *, region: str | None = None, period: str | None = None,
@@ -141,12 +160,32 @@ def indicator(ws: Workspace, code: str, *, region: str | None = None, period: st
                           "category": c.get("category", "no_data"), "synthetic": bool(c.get("synthetic"))})
     info = {k: ind[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "frequency", "direction",
                                 "region_agg", "time_agg", "numerator", "denominator", "status", "source",
-                                "source_zh", "description")}
+                                "source_zh", "description", "description_en")}
+    info |= _method(ws, ind)
     ch = chart(ws, ind, reg["code"], day)
-    return {"indicator": info, "region": _region_brief(reg),
-            "path": [_region_brief(r) for r in ws.region_path(reg["code"], day)],
+    # the judgement of the region and of each region above it on this indicator (the breadcrumb chips)
+    path = []
+    for r in ws.region_path(reg["code"], day):
+        [j] = ws.region_indicators(r["code"], p.code, day, plan, indicators=[code])
+        path.append(_region_brief(r) | {k: j[k] for k in ("light", "category", "value", "target", "attainment",
+                                                          "expected", "shortfall", "pace_value", "gap")})
+    own = path[-1] if path else None
+    return {"indicator": info, "region": _region_brief(reg), "path": path, "judgement": own,
+            "why": shortfall.decompose(ind, own, table), "trend": shortfall.trend(ch["points"], ind["direction"]),
             "period": p.code, "at": day.isoformat(), "chart": ch, "children": table, "map": tiles,
             "synthetic": ch["synthetic"] or _any_synthetic(table) or _any_synthetic(tiles)}
+
+
+def _method(ws: Workspace, ind: dict) -> dict:
+    """How the indicator is measured, for its page: the names of a formula's parts and a weighted
+    mean's weight, whether its targets are judged against the pace (a flow summed over the period)
+    or as a level, and whether its shortfall splits over regions."""
+    def name(code):
+        return {k: ws.indicator(code)[k] for k in ("code", "name_zh", "name_en")} if code else None
+
+    return {"numerator_info": name(ind["numerator"]), "denominator_info": name(ind["denominator"]),
+            "weight_info": name(ind.get("weight_code")), "factor": ind.get("factor"),
+            "cumulative": cumulative(ind), "additive": shortfall.additive(ind)}
 
 
 def series(ws: Workspace, code: str, *, region: str | None = None, at: str | None = None) -> dict:
@@ -182,8 +221,16 @@ def rankings(ws: Workspace, *, indicator: list[str] | None = None, level: str = 
     parent = ws.region(within)
     p = parse_period(ws, period, day)
     data = ws.rank(names, level=level, within=parent["code"], period=p.code, weights=weights)
+    # each row's light: its judgement on the one indicator, or its light over the composite's indicators
+    if composite:
+        rolled = ws.region_lights([r["code"] for r in data["rows"]], p.code, day, indicators=names)
+        lights = {c: _light_of(v) | {"category": None} for c, v in rolled.items()}
+    else:
+        lights = {c["code"]: {"light": c["light"], "category": c["category"]}
+                  for c in ws.region_table(names[0], parent["code"], p.code, day)}
     for r in data["rows"]:
         r.pop("rid", None)
+        r |= lights.get(r["code"], {"light": "grey", "category": "no_data"})
     inds = [ws.indicator(c) for c in names]
     data["indicator_info"] = [{k: i[k] for k in ("code", "name_zh", "name_en", "unit", "decimals", "direction")}
                               for i in inds]
@@ -223,3 +270,12 @@ def outcomes(ws: Workspace) -> dict:
                    "not_recorded": sum(1 for r in rows if r["year"] == y and r["outcome_status"] == "not_recorded")}
                for y in years}
     return {"rows": rows, "years": years, "summary": summary, "synthetic": False}
+
+
+def glossary(ws: Workspace, *, plan: str | None = None) -> dict:
+    """The terms of the judgement with the thresholds in force: the plan's (else the default plan's,
+    else the built-in ones), read from the rules, never restated."""
+    plan = _plan(ws, plan)
+    rules = ws.rules(plan)
+    return {"plan": plan, "plans": plans(ws)["plans"], "rules": rules.to_dict(), "lights": list(LIGHTS),
+            "stale_after_days": dict(STALE_AFTER_DAYS), "synthetic": False}
