@@ -57,6 +57,9 @@ def test_the_leaderboard_on_the_composite_with_rank_change(summary):
     assert (board["period"], board["previous_period"]) == ("2024", "2023")
     assert [(r["code"], r["rank"], r["previous_rank"], r["change"], r["score"]) for r in board["rows"]] == \
         [("900100", 1, 2, 1, 100.0), ("900200", 2, 1, -1, 0.0)]
+    # every row carries its light over the composite's indicators: neither has a target here, so none
+    # is judged (grey), and it is the light the rankings page gives the same rows
+    assert [(r["code"], r["light"]) for r in board["rows"]] == [("900100", "grey"), ("900200", "grey")]
 
 
 def test_nothing_to_compare_in_the_first_month_of_the_period(glance_ws):
@@ -93,3 +96,13 @@ def test_the_api_and_the_page_show_the_summary_in_both_languages(glance_client, 
         assert 'data-glance-change="new_red"' in html and 'data-glance-changed="price"' in html
     assert "滞后的突破" in zh and "较上月变化" in zh and "Breakthroughs behind" not in zh
     assert "Breakthroughs behind" in en and "New reds" in en and "滞后的突破" not in en
+
+
+def test_a_leaderboard_row_is_lit_by_its_composite_targets(glance_ws):
+    # gdp_growth of June 2024 (kept by its last value): 900100 6 against at least 5, met (green);
+    # 900200 4 against at least 10, 60 % short (red); each row's only judged indicator decides its light
+    glance_ws.set_targets([
+        {"indicator": "gdp_growth", "region": "900100", "period": "2024", "comparator": "at_least", "value": 5},
+        {"indicator": "gdp_growth", "region": "900200", "period": "2024", "comparator": "at_least", "value": 10}])
+    board = views.overview(glance_ws, plan="tp", period="2024", at="2024-06-30")["summary"]["leaderboard"]
+    assert [(r["code"], r["light"]) for r in board["rows"]] == [("900100", "green"), ("900200", "red")]

@@ -107,17 +107,20 @@ def lagging(rows: list[dict], top: int = TOP) -> list[dict]:
     return ranked[:top]
 
 
-def leaderboard(ws, *, region: str, level: str, period: Period) -> dict:
+def leaderboard(ws, *, region: str, level: str, period: Period, at: date) -> dict:
     """The subdivisions ranked on the headline composite (those of its indicators the workspace
-    has), with rank change since the previous period, as on the rankings page."""
+    has), with rank change since the previous period and each one's light over those indicators, as
+    on the rankings page."""
     have = {i["code"] for i in ws.indicators()}
     names = [c for c in COMPOSITE if c in have]
     if not names:
         return {"indicators": [], "period": period.code, "previous_period": period.previous().code, "rows": []}
     data = ws.rank(names, level=level, within=region, period=period.code)
     keep = ("code", "name_zh", "name_en", "score", "rank", "previous_rank", "change", "synthetic")
+    lights = ws.region_lights([r["code"] for r in data["rows"]], data["period"], at, indicators=names)
     return {"indicators": names, "period": data["period"], "previous_period": data["previous_period"],
-            "rows": [{k: r[k] for k in keep} for r in data["rows"]]}
+            "rows": [{k: r[k] for k in keep} | {"light": lights.get(r["code"], {}).get("light", "grey")}
+                     for r in data["rows"]]}
 
 
 def at_a_glance(ws, status: dict, *, plan: str, period: Period, at: date, top: int = TOP) -> dict:
@@ -132,7 +135,7 @@ def at_a_glance(ws, status: dict, *, plan: str, period: Period, at: date, top: i
     rows = [r for r in rows if r["code"] in measured]
     since = month_before(at)
     changed = changes(status, ws.status(plan, reg["code"], period.code, since)) if since >= period.start else None
-    board = leaderboard(ws, region=reg["code"], level=level, period=period) if level in ("city", "county") else \
+    board = leaderboard(ws, region=reg["code"], level=level, period=period, at=at) if level in ("city", "county") else \
         {"indicators": [], "period": period.code, "previous_period": period.previous().code, "rows": []}
     behind = breakthroughs_behind(status)
     every = lagging(rows, len(rows))
