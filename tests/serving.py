@@ -63,6 +63,14 @@ def chromium():
             browser.close()
 
 
+def watch_errors(pg):
+    """``pg`` with ``pg.errors``: the console errors and uncaught exceptions of its documents."""
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    return pg
+
+
 def axe_script() -> str:
     """axe-core's script at the version the Makefile pins (`make axe` fetches it from the npm registry);
     in CI a missing copy fails rather than skips."""

@@ -24,7 +24,7 @@ from luoshi.web import create_app
 from luoshi.web.auth import SESSION_COOKIE
 from luoshi.workspace import Workspace
 
-from ..serving import axe_script, chromium, serve
+from ..serving import axe_script, chromium, serve, watch_errors
 from . import fixtures
 from .test_error_shape import route_contexts
 
@@ -77,10 +77,7 @@ def walker(site):
     with chromium() as browser:
         ctx = browser.new_context(base_url=site["url"])
         ctx.add_init_script(script=script)
-        pg = ctx.new_page()
-        pg.errors = []
-        pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg = watch_errors(ctx.new_page())
         yield pg
         ctx.close()
 

@@ -14,7 +14,7 @@ import struct
 import pytest
 from pypdf import PdfReader
 
-from ..serving import chromium
+from ..serving import chromium, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -28,10 +28,7 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg = watch_errors(ctx.new_page())
     yield pg
     ctx.close()
     assert pg.errors == []
