@@ -147,7 +147,7 @@ def test_cached_views_follow_a_settings_change(tiny_ws):
     used to leave the settings out, so the web kept serving the old values.)"""
     tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": 100}])
     tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": "2024-01", "value": 140, "state": "draft"}])
-    dash = Dashboard(tiny_ws, version_ttl=0)  # read the data version on every request
+    dash = Dashboard(tiny_ws, stale_for=0)  # nothing stale served: every read sees the data as they are
 
     def jobs_of_900101():
         rows = dash.view(views.indicator, code="jobs", region="900100", period="2024-01", at="2024-02-01")["children"]

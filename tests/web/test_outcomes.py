@@ -94,7 +94,7 @@ def test_a_document_added_outside_the_server_reaches_the_cached_view(bundled, tm
     ws = Workspace.open(served, today=date(2025, 6, 30))
     try:
         with TestClient(create_app(ws), raise_server_exceptions=False) as c:
-            c.app.state.dash.version_ttl = 0  # read the data version on every request
+            c.app.state.dash.stale_for = 0  # nothing stale served: every read sees the data as they are
             assert len(c.get("/api/outcomes").json()["rows"]) == 32
             ws.documents.add_text(ONE_LINE, issuer="440000")  # as another process would: no invalidate()
             assert len(c.get("/api/outcomes").json()["rows"]) == 33  # the 2026 jobs proposal

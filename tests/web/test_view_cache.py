@@ -1,6 +1,6 @@
 """The dashboards' view cache while the data change (issue 16): a reader gets the last computed value
 while one thread computes the new one, at most once per refresh interval, the same key is never
-computed twice at once, and with ``version_ttl`` 0 every read sees the data as they are.  Ordering by events, not by timing."""
+computed twice at once, and with ``stale_for`` 0 every read sees the data as they are.  Ordering by events, not by timing."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def change(ws, value: float) -> None:
 
 
 def test_a_reader_gets_the_last_value_while_one_thread_computes_the_new(tiny_ws):
-    dash = Dashboard(tiny_ws, version_ttl=1e-9, refresh_every=0)  # the version read on every request
+    dash = Dashboard(tiny_ws, refresh_every=0)
     assert dash.memo(("k",), lambda: "old") == "old"
     change(tiny_ws, 5)
     started, release, calls = threading.Event(), threading.Event(), []
@@ -39,7 +39,7 @@ def test_a_reader_gets_the_last_value_while_one_thread_computes_the_new(tiny_ws)
 
 
 def test_a_key_is_recomputed_at_most_once_per_refresh_interval(tiny_ws):
-    dash = Dashboard(tiny_ws, version_ttl=1e-9, refresh_every=3600)
+    dash = Dashboard(tiny_ws, refresh_every=3600)
     assert dash.memo(("k",), lambda: "old") == "old"
     calls = []
     change(tiny_ws, 7)
@@ -94,7 +94,7 @@ def test_a_failed_computation_reaches_every_waiter_and_is_not_kept(tiny_ws):
 
 
 def test_with_no_version_lag_every_read_sees_the_data_as_they_are(tiny_ws):
-    dash = Dashboard(tiny_ws, version_ttl=0)
+    dash = Dashboard(tiny_ws, stale_for=0)
     assert dash.memo(("k",), lambda: "old") == "old"
     change(tiny_ws, 6)
     assert dash.memo(("k",), lambda: "new") == "new"

@@ -1,9 +1,9 @@
 """What the app holds between requests: the workspace and a small cache.
 
 Views and rendered responses are pure functions of the workspace's data and the request, so they
-are cached under the data version.  The version is read from the database at most once per
-``version_ttl`` seconds (a page may lag a write by that much); code in this process that writes
-calls ``invalidate()`` to make the next request see the write at once.
+are cached under the data version: the number of commits made to the workspace (Workspace.data_version,
+read from memory, so on every request), with today's date.  Code in this process that writes may call
+``invalidate()`` so that the next reader waits for the new values rather than get the last ones.
 
 While writes arrive the version changes many times a second, and a view takes far longer to compute
 than to serve.  So a reader never waits for a recomputation that another thread already runs, and
@@ -12,7 +12,7 @@ at most ``stale_for`` seconds after the data changed) while one background threa
 (stale-while-revalidate), and a key is recomputed so at most once per ``refresh_every`` seconds (in a
 month-end rush recomputing every page after every commit took as much of the processor as the writes
 themselves); a key never computed, or whose value is too old, is computed by the first reader and
-waited for by the others (single flight).  With ``version_ttl`` 0 (tests) every read sees the data as
+waited for by the others (single flight).  With ``stale_for`` 0 (tests) every read sees the data as
 they are."""
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ from luoshi.workspace import Workspace
 
 
 class Dashboard:
-    def __init__(self, ws: Workspace, *, cache_size: int = 256, version_ttl: float = 1.0, stale_for: float = 30.0,
-                 refresh_every: float = 3.0):
+    def __init__(self, ws: Workspace, *, cache_size: int = 256, stale_for: float = 30.0, refresh_every: float = 3.0):
         self.ws = ws
         self.cache_size = cache_size
-        self.version_ttl = version_ttl
         self.stale_for = stale_for
         self.refresh_every = refresh_every
         # key -> (version, value, when its version was last seen current, when it was computed)
@@ -44,37 +42,26 @@ class Dashboard:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._refresher = ThreadPoolExecutor(1, thread_name_prefix="luoshi-refresh")
-        self._version, self._checked = None, float("-inf")
-        self._public, self._users, self._public_checked = True, False, float("-inf")
         self.default_lang = ws.setting("language")
 
     def version(self) -> tuple:
-        now = time.monotonic()
-        if now - self._checked > self.version_ttl:
-            self._version, self._checked = (self.ws.data_version(), self.ws.today), now
-        return self._version
+        return self.ws.data_version(), self.ws.today
 
     def public(self) -> bool:
         """Whether anyone may read the dashboards: no user exists, or the setting ``dashboards_public``
-        says so (read at most once per ``version_ttl``, like the data version)."""
-        now = time.monotonic()
-        if now - self._public_checked > self.version_ttl:
-            self._users = access.has_users(self.ws.db)
-            self._public = not self._users or bool(self.ws.setting("dashboards_public"))
-            self._public_checked = now
-        return self._public
+        says so (both kept between writes: Database.memo)."""
+        return not self.has_users() or bool(self.ws.setting("dashboards_public"))
 
     def has_users(self) -> bool:
-        """Whether any user exists (when not, the local single user acts; checked as ``public``)."""
-        self.public()
-        return self._users
+        """Whether any user exists (when not, the local single user acts)."""
+        return access.has_users(self.ws.db)
 
     def invalidate(self) -> None:
-        """Forget everything cached (call after writing to the workspace: nothing older is served)."""
+        """Forget everything cached: the next reader waits for the values as they are now (after a
+        write in this process, rather than get the last ones while they are recomputed)."""
         with self._lock:
             self._cache.clear()
             self._generation += 1
-            self._checked = self._public_checked = float("-inf")
 
     def memo(self, key: tuple, produce: Callable):
         """``produce()``, cached under ``key`` until the data change (then as the module says)."""
@@ -83,7 +70,7 @@ class Dashboard:
         version = self.version()
         now = time.monotonic()
         # inside a computation every value it uses must be of the data as they are now
-        may_be_stale = self.version_ttl > 0 and not getattr(self._local, "computing", False)
+        may_be_stale = self.stale_for > 0 and not getattr(self._local, "computing", False)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
@@ -126,13 +113,14 @@ class Dashboard:
             flight.set_result(value)
 
     def peek(self, key: tuple):
-        """The cached value for ``key`` if it is of the known data version and that is fresh, else
-        None (no I/O: safe on the event loop)."""
-        if not self.cache_size or time.monotonic() - self._checked > self.version_ttl:
+        """The cached value for ``key`` if it is of the data as they are now, else None (no I/O: safe
+        on the event loop)."""
+        if not self.cache_size:
             return None
+        version = self.version()
         with self._lock:
             hit = self._cache.get(key)
-            return hit[1] if hit is not None and hit[0] == self._version else None
+            return hit[1] if hit is not None and hit[0] == version else None
 
     async def amemo(self, key: tuple, produce: Callable):
         """``memo`` for async handlers: a fresh hit is served at once, anything else in a worker thread."""
