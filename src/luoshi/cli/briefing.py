@@ -15,7 +15,6 @@ from luoshi.cli.render import emit
 from luoshi.domain.problems import Refusal, one_of
 
 FORMATS = ("pdf", "html")
-LANGS = ("zh", "en")
 
 
 def writable(path: Path) -> None:
@@ -40,6 +39,7 @@ def briefing(period: str = typer.Option(..., help="the month briefed, e.g. 2026-
     PDF: A4, numbered pages, searchable Chinese text (Noto CJK fonts), vector charts."""
     from luoshi.services.briefing import assemble
     from luoshi.web.briefing_doc import to_html, to_pdf
+    from luoshi.web.i18n import LANGS
 
     if fmt not in FORMATS:
         raise Refusal("bad-value", column="--format", value=fmt, **one_of(FORMATS))

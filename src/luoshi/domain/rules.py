@@ -18,6 +18,7 @@ CATEGORIES = ("ahead", "on_pace", "behind", "done", "missed", "overdue", "incomp
 # the categories that count as behind in a plan node's share and the overview
 BEHIND = ("behind", "missed", "overdue")
 LIGHTS = ("green", "yellow", "red", "grey")
+BEHIND_LIGHTS = ("red", "yellow")  # the lights of what is behind (a node, a region, an indicator)
 COMPARATORS = ("at_least", "at_most", "around", "between", "in_step", "exact")
 COMPARATOR_ALIASES = {
     ">=": "at_least", "≥": "at_least", "以上": "at_least", "不低于": "at_least", "above": "at_least",

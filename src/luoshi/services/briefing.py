@@ -16,12 +16,12 @@ from datetime import date, timedelta
 from luoshi.analytics.status import LIGHT_ORDER
 from luoshi.domain.periods import containing
 from luoshi.domain.problems import Refusal
+from luoshi.domain.rules import BEHIND_LIGHTS
 from luoshi.services import summary
 from luoshi.services.chart import chart
 from luoshi.services.completeness import completeness
 from luoshi.store import values
 
-BEHIND_LIGHTS = summary.BEHIND_LIGHTS
 
 
 def _window(ch: dict, start: date, end: date) -> dict:

@@ -14,9 +14,8 @@ from luoshi.analytics import regional
 from luoshi.analytics.ranking import COMPOSITE
 from luoshi.analytics.status import plan_indicators as indicators_of_plan
 from luoshi.domain.periods import Period
-from luoshi.domain.rules import BEHIND
+from luoshi.domain.rules import BEHIND, BEHIND_LIGHTS
 
-BEHIND_LIGHTS = ("red", "yellow")
 TOP = 5  # how many lagging subdivisions the summary names
 
 
@@ -86,7 +85,7 @@ def changes(now: dict, before: dict) -> dict:
     return {"since": before["at"], "new_red": new_red, "recovered": recovered}
 
 
-def lagging(rows: list[dict], top: int = TOP) -> list[dict]:
+def lagging(rows: list[dict]) -> list[dict]:
     """Subdivisions by how many of their judged targets are behind, most first (ties by code), those
     with none left out: code, names, behind, judged, and the indicators behind (largest shortfall first)."""
     by: dict[str, dict] = {}
@@ -103,8 +102,7 @@ def lagging(rows: list[dict], top: int = TOP) -> list[dict]:
             e["indicators"].append(brief(r))
     for e in by.values():
         e["indicators"].sort(key=lambda i: (-(i["shortfall"] or 0), i["code"]))
-    ranked = sorted((e for e in by.values() if e["behind"]), key=lambda e: (-e["behind"], -e["red"], e["code"]))
-    return ranked[:top]
+    return sorted((e for e in by.values() if e["behind"]), key=lambda e: (-e["behind"], -e["red"], e["code"]))
 
 
 def leaderboard(ws, *, region: str, level: str, period: Period, at: date) -> dict:
@@ -138,7 +136,7 @@ def at_a_glance(ws, status: dict, *, plan: str, period: Period, at: date, top: i
     board = leaderboard(ws, region=reg["code"], level=level, period=period, at=at) if level in ("city", "county") else \
         {"indicators": [], "period": period.code, "previous_period": period.previous().code, "rows": []}
     behind = breakthroughs_behind(status)
-    every = lagging(rows, len(rows))
+    every = lagging(rows)
     lag = every[:top]
     lights = ws.region_lights([e["code"] for e in lag], period.code, at, plan) if lag else {}
     for e in lag:  # the light of its chip: the share of its judged indicators behind

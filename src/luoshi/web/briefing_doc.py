@@ -21,12 +21,8 @@ FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 SYN = "◆"
 
 
-def _num(i18n: Translator, v, decimals) -> str:
-    return i18n.number(v, decimals)
-
-
 def _with_unit(i18n: Translator, v, ind: dict) -> str:
-    return "—" if v is None else f"{_num(i18n, v, ind['decimals'])} {i18n.unit(ind['unit'])}".strip()
+    return "—" if v is None else f"{i18n.number(v, ind['decimals'])} {i18n.unit(ind['unit'])}".strip()
 
 
 def reason(i: dict, i18n: Translator) -> str:
@@ -165,8 +161,13 @@ def to_pdf(data: dict, lang: str) -> bytes:
 
 def to_html(data: dict, lang: str) -> str:
     """The briefing as one standalone HTML file (the dashboard's stylesheet inline, charts as inline SVG)."""
+    env, css = _html_setup()
+    return env.get_template("briefing/document.html").render(doc=document(data, lang), css=css)
+
+
+@lru_cache(maxsize=1)
+def _html_setup():
+    """The templates' environment and the stylesheet, made once per process."""
     from luoshi.web.render import Renderer
 
-    env = Renderer(HERE / "templates").env
-    css = (HERE / "static" / "app.css").read_text(encoding="utf-8")
-    return env.get_template("briefing/document.html").render(doc=document(data, lang), css=css)
+    return Renderer(HERE / "templates").env, (HERE / "static" / "app.css").read_text(encoding="utf-8")
