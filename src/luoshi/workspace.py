@@ -24,6 +24,7 @@ from luoshi.domain.settings import setting as declared
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
 from luoshi.services import imports, observations, reference, region_changes, workflow
 from luoshi.store import regions as region_store
+from luoshi.store import values
 from luoshi.store.csv_files import copy_csv
 from luoshi.store.db import Database
 from luoshi.store.schema import PERIOD_YEARS, rollup_view_sql
@@ -178,7 +179,7 @@ class Workspace:
         """A period a person gave: parsed (else ``bad-period``) and inside the workspace's years (else
         ``unknown-period``, 404)."""
         p = parse_given(text)
-        if not self.db.scalar("SELECT count(*) FROM periods WHERE key = ?", [p.key]):
+        if not values.has_period(self.db, p.key):
             raise Refusal("unknown-period", 404, value=text, low=PERIOD_YEARS[0], high=PERIOD_YEARS[1])
         return p
 

@@ -285,7 +285,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "verdict": ("判断", "Verdict"),
     "verdict.line": ("实际值 / 序时应达值", "value / expected by now"),
     "light.of_region": ("该地区本期各指标的信号灯（滞后指标占比）", "the region's light over its indicators (share behind)"),
-    "light.behind_of": ("项滞后，共判断", "behind of"),
     "why.title": ("为什么：差距来自哪里", "Why: where the shortfall comes from"),
     "why.additive": ("该指标各地区数值相加，上级的差距按下辖地区分解：每个地区的差距 = 其目标按序时进度应达值 − 实际值"
                      "（越低越好的指标为实际值超出应达值的部分），占比 = 该差距 ÷ 上级差距；为负者超前，抵消了部分差距。",
