@@ -48,10 +48,10 @@ def coverage(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict:
         WHERE reg.code IN (SELECT unnest(?)) AND i.code IN (SELECT indicator_code FROM indicator_nodes WHERE plan_id = ?)
     """, [[r[1] for r in regions], plan_id]).fetchall():
         counts[(rcode, icode)] = (n_t, n_d)
-    columns = [{"kind": "region", "code": r[1], "name_zh": r[2], "name_en": r[3],
-                "plan": plan_by_region[r[1]][0] if r[1] in plan_by_region else None,
-                "plan_name_zh": plan_by_region[r[1]][2] if r[1] in plan_by_region else None,
-                "plan_name_en": plan_by_region[r[1]][3] if r[1] in plan_by_region else None} for r in regions]
+    none = (None, None, None, None)
+    columns = [{"kind": "region", "code": r[1], "name_zh": r[2], "name_en": r[3], "plan": p[0],
+                "plan_name_zh": p[2], "plan_name_en": p[3]}
+               for r in regions for p in [plan_by_region.get(r[1], none)]]
     rows = []
     for code, parent, kind, tzh, ten, status in nodes:
         inds = set().union(*(ind_nodes.get(c, set()) for c in subtree(code)))

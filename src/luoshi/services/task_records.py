@@ -52,10 +52,9 @@ def load_tasks(db: Database, at: date, rules: TaskRules, *, horizon: date | None
     milestones = defaultdict(list)
     for m in db.all("SELECT * FROM task_milestones ORDER BY task_id, seq"):
         milestones[m["task_id"]].append(Milestone(m["seq"], m["title"], m["due"], m["share"], m["done_on"]))
-    units, named = defaultdict(list), defaultdict(list)
+    named = defaultdict(list)
     for u in db.all("SELECT tu.task_id, tu.unit_code, u.name_zh, u.name_en FROM task_units tu "
                     "LEFT JOIN units u ON u.code = tu.unit_code WHERE tu.role = 'co' ORDER BY tu.task_id, tu.unit_code"):
-        units[u["task_id"]].append(u["unit_code"])
         named[u["task_id"]].append({"code": u["unit_code"], "name_zh": u["name_zh"], "name_en": u["name_en"]})
     top = breakthroughs(db)
     for t in rows:
@@ -68,8 +67,8 @@ def load_tasks(db: Database, at: date, rules: TaskRules, *, horizon: date | None
                 done_on = None
         closed = t["state"] == "closed" and t["closed_on"] is not None and t["closed_on"] <= at
         t["percent_at"], t["done_on_at"], t["closed_at"] = percent, done_on, closed
-        t["co_units"] = units[t["id"]]
         t["co_units_named"] = named[t["id"]]  # the page shows a unit's name, never its code
+        t["co_units"] = [u["code"] for u in t["co_units_named"]]
         t["breakthrough"] = top.get((t["plan_id"], t["node_code"]), t["node_code"])
         t["region"] = t["region_code"] or t["lead_region"]
         t["judgement"] = judge_task(start=t["start_date"], deadline=t["deadline_at"], at=at, percent=percent,

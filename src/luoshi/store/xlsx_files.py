@@ -47,13 +47,14 @@ def print_layout(ws, header_row: int | None = 1, *, widths: dict[str, float] | N
     widths = widths or {}
     for col in range(1, (ws.max_column or 0) + 1):
         letter = get_column_letter(col)
-        cells = [c for (c,) in ws.iter_rows(min_col=col, max_col=col) if c.value is not None]
-        # a title on top of the header (a merged or single long cell) does not widen its column
-        measured = [text_width(c.value) for c in cells if header_row is None or c.row >= header_row]
-        width = widths.get(letter, min(max_width, max([min_width, *(w + 2 for w in measured)])))
+        # each cell measured once; a title on top of the header (a merged or single long cell) neither
+        # widens its column nor wraps
+        measured = [(c, text_width(c.value)) for (c,) in ws.iter_rows(min_col=col, max_col=col)
+                    if c.value is not None and (header_row is None or c.row >= header_row)]
+        width = widths.get(letter) or min(max_width, max([min_width, *(w + 2 for _, w in measured)]))
         ws.column_dimensions[letter].width = width
-        for c in cells:
-            if text_width(c.value) + 2 > width and (header_row is None or c.row >= header_row):
+        for c, w in measured:
+            if w + 2 > width:
                 c.alignment = Alignment(wrap_text=True, vertical=c.alignment.vertical or "top",
                                         horizontal=c.alignment.horizontal)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
