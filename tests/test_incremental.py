@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 from luoshi.analytics import rollup
+from luoshi.analytics.rollup_rules import SRC_REGION, SRC_TIME
 from luoshi.services import observations
 from luoshi.workspace import Workspace
 
@@ -209,10 +210,10 @@ def test_a_quarterly_mean_weighs_by_a_weight_aggregated_over_time(tmp_path):
     rows += [(growth, "T11", q1, 2.0), (growth, "T12", q1, 4.0)]
     _apply(ws, [{"iid": i, "rid": rids[c], "pkey": p, "value": v} for i, c, p, v in rows])
     k1 = "SELECT value, src FROM rollup WHERE iid = ? AND rid = ? AND pkey = ?"
-    assert ws.db.con.execute(k1, [pop, rids["T11"], q1]).fetchall() == [(30.0, rollup.SRC_TIME)]
-    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((2 * 30 + 4 * 10) / 40, rollup.SRC_REGION)]
+    assert ws.db.con.execute(k1, [pop, rids["T11"], q1]).fetchall() == [(30.0, SRC_TIME)]
+    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((2 * 30 + 4 * 10) / 40, SRC_REGION)]
     _apply(ws, [{"iid": growth, "rid": rids["T11"], "pkey": q1, "value": 6.0}])
-    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((6 * 30 + 4 * 10) / 40, rollup.SRC_REGION)]
+    assert ws.db.con.execute(k1, [growth, rids["K1"], q1]).fetchall() == [((6 * 30 + 4 * 10) / 40, SRC_REGION)]
     incremental = _snapshot(ws)
     ws.rollup_full()
     assert _snapshot(ws) == incremental

@@ -14,6 +14,7 @@ from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import periods_with_data
 from luoshi.analytics.ranking import rank as rank_regions
 from luoshi.analytics.status import indicator_judgements, plan_indicators, plan_status, region_lights
+from luoshi.analytics.rollup_rules import EXPORT_COLUMNS
 from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
 from luoshi.domain.roles import Actor
@@ -22,7 +23,7 @@ from luoshi.domain.settings import SETTINGS, Value
 from luoshi.domain.settings import parse as parse_setting
 from luoshi.domain.settings import setting as declared
 from luoshi.ingest.catalog import Catalog, IndicatorRef, RegionRef
-from luoshi.services import imports, observations, reference, region_changes, workflow
+from luoshi.services import imports, observations, reference, region_changes, rollups, workflow
 from luoshi.store import regions as region_store
 from luoshi.store import values
 from luoshi.store.csv_files import copy_csv
@@ -284,6 +285,14 @@ class Workspace:
         return TaskDesk(self)
 
     # --- analytics ----------------------------------------------------------------------------
+    def rollup(self, engine: str = "duckdb", output=None, master: str = "local[2]", attach: bool = False) -> dict:
+        """The whole rollup on request, here or as a Spark job (services/rollups.py)."""
+        return rollups.run(self, engine, output, master, attach)
+
+    def rollup_attached(self) -> str | None:
+        """The folder of an attached rollup made by Spark (checked readable: ``rollup-missing``), or None."""
+        return rollups.check(self)
+
     def rollup_full(self) -> rollup.RollupStats:
         with self.db.write() as con:
             return rollup.full(con, self.setting("value_basis"))
@@ -385,8 +394,8 @@ class Workspace:
         return (self.db.version(),)
 
     def export(self, what: str, fmt: str, path: str | Path) -> int:
-        """Write observations (every revision, as stored) or the rollup (rounded to each indicator's
-        decimals: a sum or mean of doubles carries noise such as 371.15090000000004) to CSV (UTF-8
+        """Write observations (every revision, as stored) or the rollup (rollup_rules.EXPORT_COLUMNS,
+        rounded to each indicator's decimals) to CSV (UTF-8
         with a byte-order mark, store/csv_files.py) or Parquet; returns the row count."""
         queries = {
             "observations": """SELECT i.code AS indicator, r.code AS region, p.code AS period, o.value, o.state,
@@ -394,9 +403,7 @@ class Workspace:
                                FROM observations o JOIN indicators i ON i.iid = o.iid
                                JOIN regions r ON r.rid = o.rid JOIN periods p ON p.key = o.pkey
                                ORDER BY i.code, r.code, o.pkey, o.revision""",
-            "rollup": """SELECT i.code AS indicator, r.code AS region, p.code AS period, p.type AS period_type,
-                                round(ro.value, i.decimals) AS value, CASE ro.src WHEN 0 THEN 'reported' WHEN 1 THEN 'time' WHEN 2 THEN 'regions'
-                                ELSE 'formula' END AS derived_from, ro.n_reporting, ro.synthetic
+            "rollup": f"""SELECT {EXPORT_COLUMNS}
                          FROM rollup ro JOIN indicators i ON i.iid = ro.iid
                          JOIN regions r ON r.rid = ro.rid JOIN periods p ON p.key = ro.pkey
                          ORDER BY i.code, r.code, ro.pkey""",

@@ -43,14 +43,13 @@ from datetime import date
 import duckdb
 import numpy as np
 
+from luoshi.analytics import rollup_steps as steps
 from luoshi.analytics.rollup_memory import Memory
-from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_REPORTED, SRC_TIME
-from luoshi.domain.periods import MAX_YEAR, MIN_YEAR, STEP_UP, TYPE_DIGIT, TYPES, containing, up_key_sql
+from luoshi.analytics.rollup_rules import COLS, SRC_REPORTED, SRC_TIME
+from luoshi.analytics.rollup_steps import DUCKDB
+from luoshi.domain.periods import MAX_YEAR, MIN_YEAR, TYPE_DIGIT, TYPES, containing
+from luoshi.domain.problems import Refusal
 
-# The key of the next coarser period, by arithmetic on the key (month -> quarter -> half -> year).
-UP = {fine: up_key_sql(fine, "r.pkey") for fine in STEP_UP}
-TIME_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": "arg_max(r.value, r.pkey)"}
-REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
 _C = ", ".join(COLS)
 NO_END = 2**31 - 1
 CLUSTER = "pkey, rid"  # the order values are stored in: by period, then region
@@ -85,7 +84,7 @@ _MADE_OF = """SELECT (SELECT sum(hash(iid, code, region_agg, time_agg, weight_co
                      (SELECT sum(hash(rid, depth)) FROM regions)"""
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> str:
+def prepare(con: duckdb.DuckDBPyConnection) -> str:
     """Temporary helper tables: indicator rules by id, and region links as key ranges per type.
     They are kept on the connection and made again only when indicators or regions changed.
     Returns what they are made of."""
@@ -125,126 +124,34 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> str:
     return made_of
 
 
-def _base(basis: str, periods: list[int] | None = None) -> str:
+def base_sql(basis: str, periods: list[int] | None = None) -> str:
     """The base values: all of them with their region's depth, or only at the affected keys
     (``_scope``) in these periods."""
     value_col = "approved_value" if basis == "approved" else "latest_value"
-    select = (f"SELECT o.iid, o.rid, o.pkey, o.ptype, o.{value_col} AS value, {SRC_REPORTED}::TINYINT AS src, "
-              f"NULL::INTEGER AS n_reporting, o.synthetic")
+    select = (f"SELECT o.iid, o.rid, o.pkey, o.ptype, o.{value_col} AS value, CAST({SRC_REPORTED} AS TINYINT) AS src, "
+              f"CAST(NULL AS INTEGER) AS n_reporting, o.synthetic")
     if periods is None:
         return f"{select}, g.depth FROM obs_current o JOIN regions g ON g.rid = o.rid WHERE o.{value_col} IS NOT NULL"
     return (f"{select} FROM obs_current o WHERE o.{value_col} IS NOT NULL AND {_periods_in(periods, 'o')} "
             f"AND EXISTS (SELECT 1 FROM _scope s WHERE s.iid = o.iid AND s.rid = o.rid AND s.pkey = o.pkey)")
 
 
-def _source(g: int, depth: int, made: dict, based: set) -> str | None:
-    """Every value of one type and depth known so far: reported ones (if any: ``based``) and the
-    step's derived ones (if computed); None when there is nothing."""
-    parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
-    if (g, depth) in made:
-        parts.append(f"SELECT {_C} FROM {made[g, depth]}")
-    return f"({' UNION ALL '.join(parts)})" if parts else None
+class _DuckDB:
+    """The DuckDB engine of the shared steps (rollup_steps.py): each step a temporary table."""
 
+    dialect = DUCKDB
 
-def _over_time(t: str, src: str) -> str:
-    """The aggregates over time into type ``t`` of the values in ``src`` (one type finer), one
-    branch per rule."""
-    g, f = TYPE_DIGIT[t], FINER[t]
-    up, join = (UP[f], "") if f in UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
-    return " UNION ALL ".join(f"""
-        SELECT r.iid, r.rid, {up} AS pkey, {g}::TINYINT AS ptype, {fn} AS value, {SRC_TIME}::TINYINT AS src,
-               arg_max(r.n_reporting, r.pkey) AS n_reporting, bool_or(r.synthetic) AS synthetic
-        FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND i.time_agg = '{rule}'
-        WHERE NOT i.formula
-        GROUP BY r.iid, r.rid, {up}""" for rule, fn in TIME_FN.items())
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
 
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
 
-def _step(con, t: str, depth: int, child_depths: list[int], made: dict, based: set) -> None:
-    """One (type, depth) step into _d<type>_<depth>: the values not reported, derived over time,
-    else over child regions; then formulas."""
-    g = TYPE_DIGIT[t]
-    absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
-    ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if (g, depth) in based else
-            f"R AS (SELECT {_C} FROM _b WHERE false)"]
-    have = ["R"]
-    derived = []
-    f = FINER.get(t)
-    src = _source(TYPE_DIGIT[f], depth, made, based) if f else None
-    if src:
-        ctes.append(f"""T AS MATERIALIZED (
-            SELECT a.* FROM ({_over_time(t, src)}) a WHERE {absent.format(t='R', a='a')})""")
-        have.append("T")
-        derived.append("T")
-    sources = [x for x in (_source(g, c, made, based) for c in child_depths) if x]
-    if sources:
-        child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
-        ctes.append(f"LK AS MATERIALIZED (SELECT * FROM _lk WHERE ptype = {g} AND pdepth = {depth})")
-        link = "JOIN LK l ON l.rid = r.rid AND r.pkey >= l.kfrom AND r.pkey < l.kto"
-        known = " UNION ALL ".join(f"SELECT iid, rid, pkey FROM {p}" for p in have)
-        branches = " UNION ALL ".join(f"""
-            SELECT r.iid, l.parent_rid AS rid, r.pkey, {g}::TINYINT AS ptype, {fn} AS value,
-                   {SRC_REGION}::TINYINT AS src, count(r.value)::INTEGER AS n_reporting,
-                   bool_or(r.synthetic) AS synthetic
-            FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = '{rule}'
-            WHERE NOT i.formula
-            GROUP BY r.iid, l.parent_rid, r.pkey""" for rule, fn in REGION_FN.items())
-        # A child's value aggregated over time is not an input: a child with finer values has
-        # already given its parent finer values, and the parent's own aggregate over time wins.
-        ctes.append(f"KA AS ({child})")
-        ctes.append(f"K AS MATERIALIZED (SELECT * FROM KA WHERE src <> {SRC_TIME})")
-        ctes.append(f"""G AS MATERIALIZED (
-            SELECT a.* FROM ({branches}
-                UNION ALL
-                SELECT r.iid, l.parent_rid, r.pkey, {g}::TINYINT, sum(r.value * w.value) / nullif(sum(w.value), 0),
-                       {SRC_REGION}::TINYINT, count(r.value)::INTEGER, bool_or(r.synthetic)
-                FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
-                JOIN (SELECT * FROM KA WHERE iid IN (SELECT weight_iid FROM _ind) AND value IS NOT NULL) w
-                  ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
-                WHERE NOT i.formula
-                GROUP BY r.iid, l.parent_rid, r.pkey) a
-            WHERE {absent.format(t=f'({known})', a='a')})""")
-        have.append("G")
-        derived.append("G")
-    ctes.append(f"V AS ({' UNION ALL '.join(f'SELECT {_C} FROM {p}' for p in have)})")
-    # formula indicators from their components, where no value is reported (each side picked by
-    # its indicators first, so the joins look keys up in small tables)
-    part = "SELECT {} FROM {} WHERE iid IN (SELECT {} FROM _ind WHERE formula)"
-    ctes.append(f"RF AS ({part.format('iid, rid, pkey', 'R', 'iid')})")
-    ctes.append(f"""F AS (
-        SELECT fi.iid, n.rid, n.pkey, {g}::TINYINT AS ptype, n.value / d.value * fi.factor AS value,
-               {SRC_FORMULA}::TINYINT AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
-               n.synthetic OR d.synthetic AS synthetic
-        FROM _ind fi JOIN ({part.format('*', 'V', 'num_iid')}) n ON n.iid = fi.num_iid
-        JOIN ({part.format('*', 'V', 'den_iid')} AND value <> 0) d
-          ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
-        WHERE fi.formula
-          AND NOT EXISTS (SELECT 1 FROM RF x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey))""")
-    derived.append("F")
-    body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
-    # Each step's rows are written in CLUSTER order, so that reading a few periods (an update's
-    # inputs, a ranking) or one region in a period touches few row groups (DuckDB skips the others
-    # by their min/max).
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _d{g}_{depth} AS WITH {', '.join(ctes)} {body} ORDER BY {CLUSTER}")
-
-
-def _steps(con: duckdb.DuckDBPyConnection, stats: RollupStats) -> list[str]:
-    depths = sorted((r[0] for r in con.execute("SELECT DISTINCT depth FROM regions").fetchall()), reverse=True)
-    kids = {}
-    for g, p, c in con.execute("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk").fetchall():
-        kids.setdefault((g, p), set()).add(c)
-    based = {(r[0], r[1]) for r in con.execute("SELECT DISTINCT ptype, depth FROM _b").fetchall()}
-    present = {g for g, _ in based}
-    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the table holding the step's rows
-    for t in ORDER:
-        g = TYPE_DIGIT[t]
-        if g not in present and not any(m[0] == TYPE_DIGIT.get(FINER.get(t)) for m in made):
-            continue
-        t0 = time.perf_counter()
-        for d in depths:
-            _step(con, t, d, sorted(kids.get((g, d), ())), made, based)
-            made[g, d] = f"_d{g}_{d}"
-        stats.steps[t] = round(time.perf_counter() - t0, 3)
-    return list(made.values())
+    def make(self, name: str, sql: str) -> None:
+        # Each step's rows are written in CLUSTER order, so that reading a few periods (an update's
+        # inputs, a ranking) or one region in a period touches few row groups (DuckDB skips the
+        # others by their min/max).
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql} ORDER BY {CLUSTER}")
 
 
 def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
@@ -262,13 +169,27 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
     return expected
 
 
+def attached(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The folder of the rollup made by Spark that the workspace reads, if one is attached."""
+    row = con.execute("SELECT path FROM rollup_attachment").fetchone()
+    return row[0] if row else None
+
+
+def _refuse_if_attached(con: duckdb.DuckDBPyConnection) -> None:
+    """While a rollup made elsewhere is attached, nothing here may change what it was made from."""
+    path = attached(con)
+    if path is not None:
+        raise Refusal("rollup-attached", 409, path=path)
+
+
 def full(con: duckdb.DuckDBPyConnection, basis: str = "approved") -> RollupStats:
     """Recompute the whole rollup table.  Call inside a write transaction."""
+    _refuse_if_attached(con)
     stats = RollupStats("full")
     t0 = time.perf_counter()
-    _prepare(con)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {_base(basis)}")
-    tables = _steps(con, stats)
+    prepare(con)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _b AS {base_sql(basis)}")
+    tables = steps.run(_DuckDB(con), stats.steps)
     t1 = time.perf_counter()
     con.execute("DELETE FROM rollup_derived")
     # Steps are written one after the other, each in CLUSTER order (UNION ALL keeps it; with
@@ -305,9 +226,10 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
     and writes the result.  ``kept`` is the database's store of derived state (Database.kept),
     where the arrays of rules and links stay between updates; without it they are built each time.
     """
+    _refuse_if_attached(con)
     stats = RollupStats("incremental")
     t0 = time.perf_counter()
-    memory = _memory(con, _prepare(con), kept)
+    memory = _memory(con, prepare(con), kept)
     p = con.execute("SELECT key, parent_key FROM periods WHERE parent_key IS NOT NULL ORDER BY key").fetchnumpy()
     periods = (p["key"].astype(np.int64), p["parent_key"].astype(np.int64))
     c = con.execute(f"SELECT iid, rid, pkey FROM {changed}").fetchnumpy()
@@ -323,7 +245,7 @@ def incremental(con: duckdb.DuckDBPyConnection, changed: str, basis: str = "appr
                            ).fetchone()[0] > 0
         need = memory.needed(scope, periods, days)
         affected_periods = memory.periods(scope).tolist()
-        base = memory.fetch(con, _base(basis, affected_periods))
+        base = memory.fetch(con, base_sql(basis, affected_periods))
         con.register("_need", memory.keys_table(need))
         con.register("_parents", memory.keys_table(memory.parents(scope)))
         try:

@@ -195,7 +195,29 @@ def status(plan: Optional[str] = typer.Option(None, help=PLAN_HELP),
            as_json: bool = typer.Option(False, "--json")):
     """The plan tree with value, target, attainment, expected pace, category and light per node and indicator."""
     ws = workspace()
+    attached = ws.rollup_attached()
+    if attached and not as_json:
+        console.print(f"[dim]rollup read from {attached} (made by Spark, attached)[/]")
     show_status(ws, plan, region, period, parse_date(at) or ws.today, as_json)
+
+
+@app.command()
+def rollup(engine: str = typer.Option("duckdb", help="duckdb (here, into the workspace) or spark (a Spark job "
+                                                       "writing Parquet)"),
+           output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                                 help="folder for the Parquet (rollup/ by period; with spark also "
+                                                      "derived/ and manifest.json); required with spark"),
+           master: str = typer.Option("local[2]", help="Spark master URL (local[N] on this machine, or a cluster's)"),
+           attach: bool = typer.Option(False, "--attach", help="with spark: read the workspace's rollup from the "
+                                                               "Parquet written (luoshi serve and status then show it)"),
+           as_json: bool = typer.Option(False, "--json")):
+    """Recompute the whole rollup, here with DuckDB or as a Spark job (docs/scale.md).
+
+    `--engine duckdb` rolls up into the workspace (and detaches a rollup attached from Spark); `--engine spark -o DIR`
+    exports the observations and structure to Parquet, runs the rollup on Spark and writes DIR/rollup/ (the columns
+    of `luoshi export rollup`, partitioned by period); `--attach` makes this workspace read it. While a rollup is
+    attached, imports and changes of structure are refused (rollup-attached)."""
+    emit(workspace().rollup(engine, output, master, attach), as_json=as_json, title="rollup")
 
 
 @app.command()

@@ -42,6 +42,9 @@ def register(app: typer.Typer) -> None:
                 ws = Workspace.open(path, today=cli.parse_date(today))
         except FileNotFoundError:
             raise Refusal("no-workspace", 404, path=path) from None
+        attached = ws.rollup_attached()  # a rollup made by Spark that can no longer be read: rollup-missing
+        if attached:
+            print(f"the rollup is read from {attached} (luoshi rollup --engine spark --attach)", file=sys.stderr)
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # accepted connections inherit this; without it keep-alive responses wait ~40 ms (Nagle + delayed ACK)

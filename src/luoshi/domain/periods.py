@@ -206,26 +206,27 @@ STEP_UP = {MONTH: (QUARTER, 3), QUARTER: (HALF, 2), HALF: (YEAR, 2)}
 
 class Sql:
     """A SQL expression that Python's arithmetic operators extend (each step parenthesised), so
-    ``key_year(Sql("r.pkey"))`` is the SQL of ``key_year``.  Integer operands only."""
+    ``key_year(Sql("r.pkey"))`` is the SQL of ``key_year``.  Integer operands only; ``div`` is the
+    dialect's integer division (DuckDB ``//``, Spark ``div``)."""
 
-    __slots__ = ("text",)
+    __slots__ = ("text", "div")
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, div: str = "//"):
+        self.text, self.div = text, div
 
     def __str__(self) -> str:
         return self.text
 
     def _op(self, op: str, other, swap: bool = False) -> "Sql":
         a, b = (other, self) if swap else (self, other)
-        return Sql(f"({a} {op} {b})")
+        return Sql(f"({a} {op} {b})", self.div)
 
     def __add__(self, o): return self._op("+", o)
     def __radd__(self, o): return self._op("+", o, True)
     def __sub__(self, o): return self._op("-", o)
     def __mul__(self, o): return self._op("*", o)
     def __rmul__(self, o): return self._op("*", o, True)
-    def __floordiv__(self, o): return self._op("//", o)
+    def __floordiv__(self, o): return self._op(self.div, o)
     def __mod__(self, o): return self._op("%", o)
 
 
@@ -262,9 +263,9 @@ def ptype_sql(key: str) -> str:
     return str(key_type(Sql(key)))
 
 
-def up_key_sql(fine: str, key: str) -> str:
-    """SQL: ``up_key(fine, key)``."""
-    return str(up_key(fine, Sql(key)))
+def up_key_sql(fine: str, key: str, div: str = "//") -> str:
+    """SQL: ``up_key(fine, key)`` (``div``: the dialect's integer division)."""
+    return str(up_key(fine, Sql(key, div)))
 
 
 def type_digit_sql(letter: str) -> str:

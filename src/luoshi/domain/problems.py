@@ -361,6 +361,24 @@ _e("no-users", "No user guards a public address",
 _e("cannot-write", "Cannot write the file", "cannot write {path}: {detail}", "无法写入文件 {path}：{detail_zh}")
 _e("missing-fonts", "Chinese fonts missing", "the PDF needs the Noto CJK fonts in {path}: install Debian's "
    "fonts-noto-cjk (make browser)", "生成 PDF 需要 {path} 中的 Noto CJK 字体：请安装 Debian 的 fonts-noto-cjk（make browser）")
+_e("no-spark", "Spark is not installed", "the Spark engine needs PySpark and a Java runtime: "
+   "pip install '.[spark]' and Debian's openjdk-17-jre-headless (make spark), or use --engine duckdb",
+   "Spark 引擎需要 PySpark 和 Java 运行环境：请 pip install '.[spark]' 并安装 Debian 的 openjdk-17-jre-headless"
+   "（make spark），或改用 --engine duckdb")
+_e("spark-failed", "The Spark job failed", "the Spark job failed: {detail}", "Spark 作业失败：{detail_zh}")
+_e("rollup-attached", "The rollup is read from Parquet",
+   "this workspace reads its rollup from {path} (made by `luoshi rollup --engine spark`), so values and "
+   "structure cannot change here: run the Spark rollup again and attach it, or `luoshi rollup --engine duckdb` "
+   "to roll up here again",
+   "此工作区的汇总读自 {path}（由 `luoshi rollup --engine spark` 生成），此处不能修改数值或结构：请重新运行 Spark 汇总并挂接，"
+   "或运行 `luoshi rollup --engine duckdb` 在本地重新汇总")
+_e("rollup-mismatch", "The rollup does not describe this workspace",
+   "{path} was made from other data ({detail}): run `luoshi rollup --engine spark -o {path} --attach` again",
+   "{path} 由其他数据生成（{detail_zh}）：请重新运行 `luoshi rollup --engine spark -o {path} --attach`")
+_e("rollup-missing", "The attached rollup is gone",
+   "the rollup attached from {path} cannot be read ({detail}): run the Spark rollup again, or "
+   "`luoshi rollup --engine duckdb` to roll up here",
+   "挂接的汇总 {path} 无法读取（{detail_zh}）：请重新运行 Spark 汇总，或运行 `luoshi rollup --engine duckdb` 在本地汇总")
 _e("address-in-use", "Cannot listen", "cannot listen on {host}:{port}: {detail}", "无法监听 {host}:{port}：{detail_zh}")
 _e("bad-level", "Bad level", "level {value!r} is not one of {known}", "层级 {value!r} 无效，可选：{known}")
 _e("bad-weight", "Bad weights", "weights {value} do not fit: give one non-negative number per indicator "

@@ -130,17 +130,20 @@ def core(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO periods SELECT * FROM period_rows")
 
 
-def rollup_view_sql(basis: str = "approved") -> str:
+def rollup_view_sql(basis: str = "approved", derived: str | None = None) -> str:
     """The rollup as the reported values (latest approved, or latest, revision) plus the derived
-    ones: reported values are not copied, only what is aggregated or computed is stored."""
+    ones: reported values are not copied, only what is aggregated or computed is stored, in
+    ``rollup_derived`` or, when a rollup made by Spark is attached, in the Parquet files ``derived``
+    (a glob)."""
     col = "approved_value" if basis == "approved" else "latest_value"
+    source = "rollup_derived" if derived is None else f"read_parquet('{derived.replace(chr(39), chr(39) * 2)}')"
     return f"""
     CREATE OR REPLACE VIEW rollup AS
     SELECT iid, rid, pkey, ptype, {col} AS value, CAST(0 AS TINYINT) AS src, CAST(NULL AS INTEGER) AS n_reporting,
            synthetic
     FROM obs_current WHERE {col} IS NOT NULL
     UNION ALL
-    SELECT iid, rid, pkey, ptype, value, src, n_reporting, synthetic FROM rollup_derived
+    SELECT iid, rid, pkey, ptype, value, src, n_reporting, synthetic FROM {source}
     """
 
 
@@ -193,3 +196,11 @@ def indicator_description_en(con: duckdb.DuckDBPyConnection) -> None:
     """An indicator's definition in English beside the Chinese one (``description``), for its page.
     (Numbered 0006 on the branch that made it: a workspace that ran it under that number has the column.)"""
     con.execute("ALTER TABLE indicators ADD COLUMN IF NOT EXISTS description_en TEXT")
+
+
+@migration("0008_rollup_attachment")
+def rollup_attachment(con: duckdb.DuckDBPyConnection) -> None:
+    """Where the derived values are read from when a rollup made by Spark is attached (no row: the
+    workspace's own ``rollup_derived``), and what it was made from (its manifest)."""
+    con.execute("CREATE TABLE rollup_attachment (path TEXT NOT NULL, manifest TEXT NOT NULL, "
+                "attached_at TIMESTAMP NOT NULL)")

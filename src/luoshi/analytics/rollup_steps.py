@@ -1,0 +1,198 @@
+"""The steps of a full rollup, described once and run by either engine: DuckDB (rollup.py) or
+Apache Spark (rollup_spark.py).
+
+A step is one SELECT per (period type, region depth), finest type first and deepest regions first,
+so every input of a step is final when the step runs (the rules are in rollup.py's module note).
+Its SQL is written in the part of SQL both engines read alike; where they differ, the ``Dialect``
+says how each writes it:
+
+- integer division: DuckDB ``//``, Spark ``div`` (both truncate; period keys are positive);
+- a common table expression computed once: DuckDB ``AS MATERIALIZED``, Spark plans it itself;
+- casts are ``CAST(x AS T)``, never ``::``;
+- "the value at the latest period" is ``max_by(x, CASE WHEN x IS NOT NULL THEN k END)``: DuckDB's
+  ``arg_max`` skips rows whose value is NULL, Spark's ``max_by`` does not, but both skip rows whose
+  ordering is NULL;
+- ``least`` skips NULLs in both; ``bool_or``, ``nullif``, ``NOT EXISTS`` mean the same in both.
+
+An engine gives three things: ``rows(sql)`` (a small query's rows), ``make(name, sql)`` (keep a
+step's result under a name later steps read), and the tables the steps read: ``_b`` (base values
+with their region's depth), ``_ind`` (indicator rules by id), ``_lk`` (region links as period-key
+ranges per type) and ``periods``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_TIME
+from luoshi.domain.periods import STEP_UP, TYPE_DIGIT, up_key_sql
+
+_C = ", ".join(COLS)
+REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    div: str  # integer division
+    materialized: str  # how a CTE computed once is marked
+    # Aggregate every rule in one pass, picking each indicator's (Spark: a pass is a shuffle), or
+    # one pass per rule over the rows of its indicators (DuckDB: one aggregate per row is cheaper).
+    one_pass: bool
+
+    def last(self, value: str, key: str) -> str:
+        """The value at the latest key among rows where it is not NULL."""
+        return f"max_by({value}, CASE WHEN {value} IS NOT NULL THEN {key} END)"
+
+    def up(self, fine: str, key: str) -> str:
+        """The key of the next coarser period (month -> quarter -> half -> year)."""
+        return up_key_sql(fine, key, div=self.div)
+
+
+DUCKDB = Dialect("duckdb", "//", "MATERIALIZED ", one_pass=False)
+SPARK = Dialect("spark", "div", "", one_pass=True)
+
+
+class Engine(Protocol):
+    dialect: Dialect
+
+    def rows(self, sql: str) -> list[tuple]: ...
+
+    def make(self, name: str, sql: str) -> None: ...
+
+
+def time_fn(d: Dialect) -> dict[str, str]:
+    return {"sum": "sum(r.value)", "mean": "avg(r.value)", "last": d.last("r.value", "r.pkey")}
+
+
+def _source(g: int, depth: int, made: dict, based: set) -> str | None:
+    """Every value of one type and depth known so far: reported ones (if any: ``based``) and the
+    step's derived ones (if computed); None when there is nothing."""
+    parts = [f"SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth}"] if (g, depth) in based else []
+    if (g, depth) in made:
+        parts.append(f"SELECT {_C} FROM {made[g, depth]}")
+    return f"({' UNION ALL '.join(parts)})" if parts else None
+
+
+def _over_time(d: Dialect, t: str, src: str) -> str:
+    """The aggregates over time into type ``t`` of the values in ``src`` (one type finer)."""
+    g, f = TYPE_DIGIT[t], FINER[t]
+    up, join = (d.up(f, "r.pkey"), "") if f in STEP_UP else ("p.parent_key", "JOIN periods p ON p.key = r.pkey")
+    return _by_rule(d, "i.time_agg", time_fn(d), lambda value, rule, by: f"""
+        SELECT r.iid, r.rid, {up} AS pkey, CAST({g} AS TINYINT) AS ptype, {value} AS value,
+               CAST({SRC_TIME} AS TINYINT) AS src, {d.last('r.n_reporting', 'r.pkey')} AS n_reporting,
+               bool_or(r.synthetic) AS synthetic
+        FROM {src} r {join} JOIN _ind i ON i.iid = r.iid AND {rule}
+        WHERE NOT i.formula
+        GROUP BY r.iid, r.rid, {up}{by}""")
+
+
+def _by_rule(d: Dialect, column: str, fns: dict, select) -> str:
+    """``select(value, rule, by)`` for the rules in ``fns``: one query whose value picks each
+    indicator's function (its rule, grouped ``by`` too, is constant in a group), or one query per
+    rule."""
+    if d.one_pass:
+        picked = f"CASE {column} {' '.join(f'WHEN {chr(39)}{k}{chr(39)} THEN {v}' for k, v in fns.items())} END"
+        listed = ", ".join(f"'{k}'" for k in fns)
+        return select(picked, f"{column} IN ({listed})", f", {column}")
+    return " UNION ALL ".join(select(fn, f"{column} = '{rule}'", "") for rule, fn in fns.items())
+
+
+def step_sql(d: Dialect, t: str, depth: int, child_depths: list[int], made: dict, based: set) -> str:
+    """One (type, depth) step: the values not reported, derived over time, else over child
+    regions; then formulas."""
+    g = TYPE_DIGIT[t]
+    m = d.materialized
+    absent = "NOT EXISTS (SELECT 1 FROM {t} x WHERE x.iid = {a}.iid AND x.rid = {a}.rid AND x.pkey = {a}.pkey)"
+    ctes = [f"R AS (SELECT {_C} FROM _b WHERE ptype = {g} AND depth = {depth})" if (g, depth) in based else
+            f"R AS (SELECT {_C} FROM _b WHERE false)"]
+    have = ["R"]
+    derived = []
+    f = FINER.get(t)
+    src = _source(TYPE_DIGIT[f], depth, made, based) if f else None
+    if src:
+        ctes.append(f"""T AS {m}(
+            SELECT a.* FROM ({_over_time(d, t, src)}) a WHERE {absent.format(t='R', a='a')})""")
+        have.append("T")
+        derived.append("T")
+    sources = [x for x in (_source(g, c, made, based) for c in child_depths) if x]
+    if sources:
+        child = " UNION ALL ".join(f"SELECT {_C} FROM {x}" for x in sources)
+        ctes.append(f"LK AS {m}(SELECT * FROM _lk WHERE ptype = {g} AND pdepth = {depth})")
+        link = "JOIN LK l ON l.rid = r.rid AND r.pkey >= l.kfrom AND r.pkey < l.kto"
+        known = " UNION ALL ".join(f"SELECT iid, rid, pkey FROM {p}" for p in have)
+        branches = _by_rule(d, "i.region_agg", REGION_FN, lambda value, rule, by: f"""
+            SELECT r.iid, l.parent_rid AS rid, r.pkey, CAST({g} AS TINYINT) AS ptype, {value} AS value,
+                   CAST({SRC_REGION} AS TINYINT) AS src, CAST(count(r.value) AS INTEGER) AS n_reporting,
+                   bool_or(r.synthetic) AS synthetic
+            FROM K r {link} JOIN _ind i ON i.iid = r.iid AND {rule}
+            WHERE NOT i.formula
+            GROUP BY r.iid, l.parent_rid, r.pkey{by}""")
+        # A child's value aggregated over time is not an input: a child with finer values has
+        # already given its parent finer values, and the parent's own aggregate over time wins.
+        ctes.append(f"KA AS ({child})")
+        ctes.append(f"K AS {m}(SELECT * FROM KA WHERE src <> {SRC_TIME})")
+        ctes.append(f"""G AS {m}(
+            SELECT a.* FROM ({branches}
+                UNION ALL
+                SELECT r.iid, l.parent_rid, r.pkey, CAST({g} AS TINYINT),
+                       sum(r.value * w.value) / nullif(sum(w.value), 0),
+                       CAST({SRC_REGION} AS TINYINT), CAST(count(r.value) AS INTEGER), bool_or(r.synthetic)
+                FROM K r {link} JOIN _ind i ON i.iid = r.iid AND i.region_agg = 'wmean'
+                JOIN (SELECT * FROM KA WHERE iid IN (SELECT weight_iid FROM _ind) AND value IS NOT NULL) w
+                  ON w.iid = i.weight_iid AND w.rid = r.rid AND w.pkey = r.pkey
+                WHERE NOT i.formula
+                GROUP BY r.iid, l.parent_rid, r.pkey) a
+            WHERE {absent.format(t=f'({known})', a='a')})""")
+        have.append("G")
+        derived.append("G")
+    ctes.append(f"V AS ({' UNION ALL '.join(f'SELECT {_C} FROM {p}' for p in have)})")
+    # formula indicators from their components, where no value is reported (each side picked by
+    # its indicators first, so the joins look keys up in small tables)
+    part = "SELECT {} FROM {} WHERE iid IN (SELECT {} FROM _ind WHERE formula)"
+    ctes.append(f"RF AS ({part.format('iid, rid, pkey', 'R', 'iid')})")
+    ctes.append(f"""F AS (
+        SELECT fi.iid, n.rid, n.pkey, CAST({g} AS TINYINT) AS ptype, n.value / d.value * fi.factor AS value,
+               CAST({SRC_FORMULA} AS TINYINT) AS src, least(n.n_reporting, d.n_reporting) AS n_reporting,
+               n.synthetic OR d.synthetic AS synthetic
+        FROM _ind fi JOIN ({part.format('*', 'V', 'num_iid')}) n ON n.iid = fi.num_iid
+        JOIN ({part.format('*', 'V', 'den_iid')} AND value <> 0) d
+          ON d.iid = fi.den_iid AND d.rid = n.rid AND d.pkey = n.pkey
+        WHERE fi.formula
+          AND NOT EXISTS (SELECT 1 FROM RF x WHERE x.iid = fi.iid AND x.rid = n.rid AND x.pkey = n.pkey))""")
+    derived.append("F")
+    body = " UNION ALL ".join(f"SELECT {_C} FROM {p}" for p in derived)
+    return f"WITH {', '.join(ctes)} {body}"
+
+
+def run(engine: Engine, steps: dict, below: int | None = None) -> list[str]:
+    """Every step, in order; returns the names of the step results.  ``steps`` gets the seconds of
+    each period type.  With ``below`` (a depth: the counties'), the steps of the regions at that
+    depth and deeper run first, for every type (``steps["below"]``: each county's subtree is
+    self-contained), then the small ones above them (``steps["above"]``)."""
+    depths = sorted((r[0] for r in engine.rows("SELECT DISTINCT depth FROM regions")), reverse=True)
+    kids: dict[tuple[int, int], set] = {}
+    for g, p, c in engine.rows("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk"):
+        kids.setdefault((g, p), set()).add(c)
+    based = {(r[0], r[1]) for r in engine.rows("SELECT DISTINCT ptype, depth FROM _b")}
+    present = {g for g, _ in based}
+    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the name holding the step's rows
+    phases = [("all", depths)] if below is None else [("below", [d for d in depths if d >= below]),
+                                                       ("above", [d for d in depths if d < below])]
+    for phase, phase_depths in phases:
+        p0 = time.perf_counter()
+        for t in ORDER:
+            g = TYPE_DIGIT[t]
+            if g not in present and not any(m[0] == TYPE_DIGIT.get(FINER.get(t)) for m in made):
+                continue
+            t0 = time.perf_counter()
+            for d in phase_depths:
+                name = f"_d{g}_{d}"
+                engine.make(name, step_sql(engine.dialect, t, d, sorted(kids.get((g, d), ())), made, based))
+                made[g, d] = name
+            steps[t] = round(steps.get(t, 0) + time.perf_counter() - t0, 3)
+        if below is not None:
+            steps[phase] = round(time.perf_counter() - p0, 3)
+    return list(made.values())

@@ -1,0 +1,155 @@
+"""The rollup on Spark equals the rollup in DuckDB exactly, on random hierarchies.
+
+Each seed draws a hierarchy of province, cities, counties, towns and villages (a city with towns
+directly under it, like Dongguan), in which towns and villages move to another parent on the first
+day of a random month, a county is retired and its towns handed on, and a county is created;
+every aggregation rule over regions and time, a weighted mean, a formula and an indicator that is
+not rolled up; values at days, months, quarters and years, some drafts.  Values are multiples of
+1/4 and small, so every sum is exact in binary floating point whatever the order of addition:
+the two engines must agree to the bit, not approximately.
+
+The DuckDB engine is the reference: tests/test_incremental.py and tests/foundation/test_rollup.py
+check it against hand-computed values.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+
+from luoshi.analytics import rollup_spark
+from luoshi.analytics.rollup_rules import COLS
+from luoshi.domain.periods import containing, parse
+from luoshi.workspace import Workspace
+from tests.test_incremental import INDICATORS, _apply
+
+START = date(1980, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = rollup_spark.session("local[2]")
+    yield session
+    session.stop()
+
+
+def _hierarchy(rng: random.Random) -> tuple[list, list]:
+    """Regions (code, level, depth, valid_from, valid_to) and links (child, parent, from, to)."""
+    regions, links = [("P", "province", 1, START, None)], []
+
+    def add(code, level, depth, parent, vf=START, vt=None):
+        regions.append((code, level, depth, vf, vt))
+        links.append([code, parent, vf, vt])
+
+    counties, towns, villages = [], [], []
+    for c in range(rng.randint(2, 3)):
+        city = f"C{c}"
+        add(city, "city", 2, "P")
+        if c == 0:  # towns directly under the city
+            for t in range(rng.randint(1, 2)):
+                add(f"{city}T{t}", "town", 4, city)
+                towns.append(f"{city}T{t}")
+            continue
+        for k in range(rng.randint(1, 3)):
+            county = f"{city}K{k}"
+            add(county, "county", 3, city)
+            counties.append(county)
+            for t in range(rng.randint(1, 3)):
+                town = f"{county}T{t}"
+                add(town, "town", 4, county)
+                towns.append(town)
+                for v in range(rng.randint(0, 2)):
+                    add(f"{town}V{v}", "village", 5, town)
+                    villages.append(f"{town}V{v}")
+    day = lambda: date(rng.choice((2024, 2025)), rng.randint(1, 12), 1)  # noqa: E731
+    # a new county from a random month
+    new = f"{counties[0][:2]}KN"
+    add(new, "county", 3, counties[0][:2], vf=day())
+    counties.append(new)
+    if len(counties) > 2:  # a county retired: its towns go to another county
+        gone, heir, on = counties[1], counties[0], day()
+        regions[[r[0] for r in regions].index(gone)] = (gone, "county", 3, START, on - timedelta(days=1))
+        [x for x in links if x[0] == gone][0][3] = on - timedelta(days=1)
+        for town in [t for t in towns if t.startswith(gone)]:
+            _move(links, rng, town, heir, on)
+    movers = [t for t in towns if "K" in t]
+    for town in rng.sample(movers, min(len(movers), rng.randint(1, 3))):  # towns change county
+        _move(links, rng, town, rng.choice([c for c in counties if not town.startswith(c)]), day())
+    for village in rng.sample(villages, min(len(villages), 2)):  # villages change town
+        _move(links, rng, village, rng.choice([t for t in towns if not village.startswith(t)]), day())
+    return regions, links
+
+
+def _move(links: list, rng, code: str, parent: str, on: date) -> None:
+    """``code`` belongs to ``parent`` from ``on`` (where the new parent exists by then)."""
+    current = [x for x in links if x[0] == code and x[3] is None][0]
+    if on <= current[2]:
+        return
+    current[3] = on - timedelta(days=1)
+    links.append([code, parent, on, None])
+
+
+def _build(path, rng) -> tuple[Workspace, dict, dict]:
+    regions, links = _hierarchy(rng)
+    starts = {code: vf for code, _, _, vf, _ in regions}
+    ws = Workspace.create(path)
+    with ws.db.write() as con:
+        rids = {r[0]: i for i, r in enumerate(regions, start=1)}
+        for code, level, depth, vf, vt in regions:
+            con.execute("INSERT INTO regions (rid, code, level, depth, name_zh, name_en, valid_from, valid_to) "
+                        "VALUES (?,?,?,?,?,?,?,?)", [rids[code], code, level, depth, code, code, vf, vt])
+        con.execute("INSERT INTO region_links VALUES (1, NULL, ?, NULL)", [START])
+        for code, parent, vf, vt in links:
+            vf = max(vf, starts[parent])  # a link starts once its parent exists
+            con.execute("INSERT INTO region_links VALUES (?,?,?,?)", [rids[code], rids[parent], vf, vt])
+        for iid, (code, ragg, tagg, w, n, d, f) in enumerate(INDICATORS, start=1):
+            con.execute("INSERT INTO indicators (iid, code, name_zh, name_en, unit, direction, frequency, region_agg, "
+                        "weight_code, time_agg, numerator, denominator, factor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [iid, code, code, code, "u", "higher", "M", ragg, w, tagg, n, d, f])
+    return ws, rids, {r[0]: i for i, r in enumerate(INDICATORS, start=1)}
+
+
+def _rows(rng, rids: dict, iids: dict, n: int) -> list[dict]:
+    observed = [c for c in iids if c != "rate"]
+    keys = []
+    for year in (2024, 2025):
+        keys += [parse(f"{year}-{m:02d}").key for m in range(1, 13)]
+        keys += [parse(f"{year}Q{q}").key for q in range(1, 5)] + [parse(str(year)).key]
+    days = [containing(date(2024, 1, 1) + timedelta(days=rng.randint(0, 700)), "D").key for _ in range(12)]
+    rows = []
+    for _ in range(n):
+        pkey = rng.choice(days) if rng.random() < 0.1 else rng.choice(keys)
+        value = 0.0 if rng.random() < 0.05 else rng.randint(-8, 400) / 4
+        rows.append({"iid": iids[rng.choice(observed)], "rid": rng.choice(list(rids.values())), "pkey": pkey,
+                     "value": value, "state": "draft" if rng.random() < 0.1 else "approved"})
+    return list({(r["iid"], r["rid"], r["pkey"]): r for r in rows}.values())
+
+
+def _parquet(path: str, columns: str) -> list[tuple]:
+    return sorted(duckdb.connect().execute(f"SELECT {columns} FROM read_parquet('{path}', hive_partitioning = true)"
+                                           ).fetchall(), key=repr)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_spark_equals_duckdb_on_random_hierarchies(tmp_path, spark, seed):
+    rng = random.Random(seed)
+    ws, rids, iids = _build(tmp_path / "ws.duckdb", rng)
+    _apply(ws, _rows(rng, rids, iids, 900), refresh=False)
+    ws.rollup_full()
+    cols = ", ".join(COLS)
+    local = sorted(ws.db.con.execute(f"SELECT {cols} FROM rollup_derived").fetchall(), key=repr)
+    assert {r[4] for r in local if r[5] == 2} - {None}, "the hierarchy rolls something up over regions"
+    stats = rollup_spark.run(ws.db.cursor(), tmp_path / "out", ws.setting("value_basis"), spark=spark)
+    assert _parquet(str(tmp_path / "out" / "derived" / "*.parquet"), cols) == local
+    assert stats.derived == len(local)
+    # the analysts' files: the columns of `luoshi export rollup`, one folder per period
+    ws.export("rollup", "parquet", tmp_path / "export.parquet")
+    export_cols = "indicator, region, period, period_type, value, derived_from, n_reporting, synthetic"
+    assert _parquet(str(tmp_path / "out" / "rollup" / "*" / "*.parquet"), export_cols) == \
+        _parquet(str(tmp_path / "export.parquet"), export_cols)
+    periods = {p.name for p in (tmp_path / "out" / "rollup").iterdir()}
+    assert "period=2024-03" in periods and "period=2025Q4" in periods
+    ws.close()
