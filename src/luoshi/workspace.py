@@ -132,8 +132,7 @@ class Workspace:
         return self.db.memo(("catalog", self.today), self._catalog)
 
     def _catalog(self) -> Catalog:
-        regions = {code: RegionRef(rid, code, level, vf, vt, tuple(names))
-                   for rid, code, level, vf, vt, *names in region_store.refs(self.db)}
+        regions = {r[1]: RegionRef(*r[:5], r[5:]) for r in region_store.refs(self.db)}
         inds = {r["code"]: IndicatorRef(r["iid"], r["code"], r["unit"], r["frequency"], r["min_value"],
                                         r["max_value"], r["numerator"] is not None, (r["name_zh"], r["name_en"]))
                 for r in self.db.all("SELECT * FROM indicators")}

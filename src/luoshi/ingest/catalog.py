@@ -7,11 +7,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 from datetime import date
 
 
-@dataclass
-class RegionRef:
+class RegionRef(NamedTuple):
+    """A region as an import checks it (a tuple: a workspace holds some 28,000, made for each import)."""
+
     rid: int
     code: str
     level: str
