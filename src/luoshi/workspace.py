@@ -17,6 +17,7 @@ from luoshi.analytics.status import indicator_judgements, plan_indicators, plan_
 from luoshi.analytics.rollup_rules import EXPORT_COLUMNS
 from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import InputError, Problem, Refusal, Report, one_of
+from luoshi.domain.regions import DEPTH
 from luoshi.domain.roles import Actor
 from luoshi.domain.rules import Rules
 from luoshi.domain.settings import SETTINGS, Value
@@ -132,9 +133,7 @@ class Workspace:
         return self.db.memo(("catalog", self.today), self._catalog)
 
     def _catalog(self) -> Catalog:
-        regions = {r["code"]: RegionRef(r["rid"], r["code"], r["level"], r["valid_from"], r["valid_to"],
-                                        (r["name_zh"], r["name_en"], r["short_zh"]))
-                   for r in region_store.every(self.db)}
+        regions = {r[1]: RegionRef(*r[:5], r[5:]) for r in region_store.refs(self.db)}
         inds = {r["code"]: IndicatorRef(r["iid"], r["code"], r["unit"], r["frequency"], r["min_value"],
                                         r["max_value"], r["numerator"] is not None, (r["name_zh"], r["name_en"]))
                 for r in self.db.all("SELECT * FROM indicators")}
@@ -162,13 +161,17 @@ class Workspace:
     def children(self, code: str, at: date | None = None) -> list[dict]:
         return region_store.children(self.db, code, at or self.today)
 
-    def regions(self, at: date | None = None, *, retired: bool = False) -> list[dict]:
+    def regions(self, at: date | None = None, *, retired: bool = False, down_to: str | None = None) -> list[dict]:
         """Regions valid on ``at`` (default today) with their parent; ``retired``: every region ever
-        loaded, with what each retired one became."""
+        loaded, with what each retired one became; ``down_to``: only the levels down to this one
+        (a picker lists the ~300 regions down to the counties, not the ~28,000 towns and villages)."""
+        if down_to and down_to not in DEPTH:
+            raise Refusal("bad-level", value=down_to, known=", ".join(DEPTH))
+        depth = DEPTH[down_to] if down_to else region_store.MAX_DEPTH
         if not retired:
-            return region_store.listing(self.db, at or self.today)
+            return region_store.listing(self.db, at or self.today, depth)
         became = region_store.became(self.db)
-        return [r | {"became": ",".join(became.get(r["code"], []))} for r in region_store.listing(self.db)]
+        return [r | {"became": ",".join(became.get(r["code"], []))} for r in region_store.listing(self.db, None, depth)]
 
     def region_events(self, region: str | None = None) -> list[dict]:
         """The recorded merges and splits (what went into what), oldest first."""
@@ -376,7 +379,8 @@ class Workspace:
         ind, reg = self.indicator(indicator), self.region(parent)
         p = parse_given(period) if period else containing(at, "Y")
         return regional.indicator_by_region(self.db.cursor(), iid=ind["iid"], parent_rid=reg["rid"], period=p,
-                                            at=at, rules=self.rules(plan_id or self.default_plan))
+                                            at=at, rules=self.rules(plan_id or self.default_plan),
+                                            report_level=self.setting("report_level"))
 
     def sparklines(self, region: str, start: date, end: date) -> dict[str, list[dict]]:
         """Each indicator's values for a region between two dates, at the indicator's own frequency."""

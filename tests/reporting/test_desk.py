@@ -211,3 +211,31 @@ def test_the_json_twins(ws):
     row = {r["region"]: r for r in client.get("/api/completeness", params={"period": "2025-05", "level": "county"})
            .json()}[LIWAN]
     assert (row["expected"], row["approved_pct"], row["on_time_pct"], row["overdue"]) == (3, 0.0, 0.0, 3)
+
+
+def test_the_bundled_towns_report_only_when_the_report_level_reaches_them(desk, people):
+    """The bundled workspace holds Liwan's 22 towns (jq over the npm package, tests/foundation/
+    test_divisions.py).  By default (report_level county) Liwan reports itself, bottom-up approval does
+    not wait for its towns, and the entry form does not list them; at report_level town the towns
+    report: 22 towns x the 20 entered monthly indicators (no schedule for towns) = 440 expected."""
+    from luoshi.services.desk import report_regions
+
+    r, ada = desk.reporting, people["ada"]
+    desk.set_setting("approval_bottom_up", True)
+    liwan = {x["region"]: x for x in r.completeness("2025-05", actor=ada, level="county")}[LIWAN]
+    assert (liwan["reporters"], liwan["reports_itself"], liwan["expected"]) == ([LIWAN], True, 3)
+    assert [x["level"] for x in report_regions(desk, ada)].count("town") == 0
+    r.enter(LIWAN, "2025-05", [{"indicator": "tech_transform", "value": 9, "comment": "test"}], actor=ada,
+            action="submit")
+    assert {x["region"]: x for x in r.inbox(actor=ada, period="2025-05")}[LIWAN]["children_waiting"] == 0
+
+    desk.set_setting("report_level", "town")
+    liwan = {x["region"]: x for x in r.completeness("2025-05", actor=ada, level="county")}[LIWAN]
+    assert (len(liwan["reporters"]), liwan["reports_itself"], liwan["expected"]) == (22, False, 440)
+    assert all(c.startswith(LIWAN) and len(c) == 9 for c in liwan["reporters"])
+    assert [x["code"] for x in report_regions(desk, ada)].count("440103001") == 1
+    res = r.decide("approve", [{"region": LIWAN, "indicator": "tech_transform", "period": "2025-05"}], actor=ada)
+    assert (res["changed"], res["waiting_for_children"]) == (0, 1)  # its towns have not reported
+    desk.set_setting("report_level", "county")
+    res = r.decide("approve", [{"region": LIWAN, "indicator": "tech_transform", "period": "2025-05"}], actor=ada)
+    assert (res["changed"], res["waiting_for_children"]) == (1, 0)

@@ -88,7 +88,10 @@ def test_token_expiry_and_revocation(ws, people):
 def test_token_scope_narrows(ws, people):
     t = ws.reporting.token("rui", actor=people["ada"], role="reporter", region="440103")
     a = access.check_token(ws.db, t["token"])
-    assert a.rids("report") == {ws.region("440103")["rid"]} and not a.rids("approve")
+    # Liwan's subtree: the county, its towns and their villages (their codes start with its own)
+    liwan = {r["rid"] for r in ws.db.all("SELECT rid FROM regions WHERE starts_with(code, '440103')")}
+    assert ws.region("440103")["rid"] in liwan and len(liwan) > 22
+    assert a.rids("report") == liwan and not a.rids("approve")
 
 
 def test_passwords_are_argon2id(ws, people):

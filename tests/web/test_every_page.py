@@ -38,6 +38,7 @@ SIGNED_OUT = ["/login", "/no-such-page"]
 def pages(ids: dict) -> list[str]:
     """One URL per HTML route of the app (with the demo's ids), some routes with a second state."""
     return ["/", "/?plan=gz-1312", "/regions", "/regions/440000", "/regions/440100", "/regions/440103",
+            "/regions/440103001",  # a town (the bundled towns and villages)
             "/indicators", "/indicators/tech_transform", "/indicators/tech_transform?region=440300",
             "/indicators/tech_transform?region=440103", "/rankings", "/rankings?level=county&within=440100",
             "/coverage", "/outcomes", "/docs", "/documents", "/documents/outcomes", f"/documents/{ids['document']}",

@@ -10,7 +10,7 @@ import duckdb
 
 from luoshi.analytics.judgement import judge
 from luoshi.domain.periods import Period, type_digit_sql
-from luoshi.domain.regions import valid_on_sql
+from luoshi.domain.regions import reports_sql, valid_on_sql
 from luoshi.domain.rules import Rules
 
 
@@ -20,10 +20,11 @@ def _rows(cur) -> list[dict]:
 
 
 def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid: int, period: Period, at: date,
-                        rules: Rules) -> list[dict]:
+                        rules: Rules, report_level: str = "county") -> list[dict]:
     """The children of ``parent_rid`` (as linked on ``at``) judged on one indicator for ``period``:
     value so far and its completeness, target, attainment, expected pace, category, light, how many
-    of each child's own children have a value for the period, synthetic."""
+    of each child's own children that report (down to ``report_level``) have a value for the period,
+    synthetic."""
     kids = f"SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}"
     judge(con, at, rules, subjects=f"SELECT ?::INTEGER AS iid, rid, ?::INTEGER AS pkey FROM ({kids})",
           params=[iid, period.key, parent_rid, at, at], table="_jreg")
@@ -33,10 +34,11 @@ def indicator_by_region(con: duckdb.DuckDBPyConnection, *, iid: int, parent_rid:
             FROM regions r JOIN region_links l ON l.rid = r.rid
             WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}
         ),
-        grand AS (  -- each child's own children valid at the period's start, and those with a value
+        grand AS (  -- each child's own reporting children valid at the period's start, and those with a value
             SELECT l.parent_rid AS rid, count(*) AS n, count(r.value) AS n_reporting FROM region_links l
             LEFT JOIN rollup r ON r.iid = ? AND r.rid = l.rid AND r.pkey = ?
             WHERE l.parent_rid IN (SELECT rid FROM kids) AND {valid_on_sql('l', '?')}
+              AND {reports_sql('l.rid', report_level)}
             GROUP BY l.parent_rid
         )
         SELECT k.code, k.name_zh, k.name_en, k.level, j.value, j.target, j.attainment, j.expected, j.progress,

@@ -57,11 +57,15 @@ def _change(kind: str, **kw) -> None:
 def list_regions(at: Optional[str] = typer.Option(None, help="the regions valid on this day (default: today)"),
                  retired: bool = typer.Option(False, "--all", help="every region ever loaded, retired ones too, "
                                               "with what each retired one became"),
+                 down_to: str = typer.Option("county", "--down-to", help="the deepest level listed: province, "
+                                             "city, county, town or village (the bundled data hold some 28,000 "
+                                             "towns and villages)"),
                  as_json: bool = typer.Option(False, "--json")):
     """Regions with their parent, level and validity (valid_to is the last day valid)."""
     main = _main()
     ws = main.workspace()
-    emit(ws.regions(main.parse_date(at) or ws.today, retired=retired), as_json=as_json, title="regions")
+    emit(ws.regions(main.parse_date(at) or ws.today, retired=retired, down_to=down_to), as_json=as_json,
+         title="regions")
 
 
 @app.command("events")

@@ -1,4 +1,4 @@
-"""The bundled real data: Guangdong's divisions, the 1310 plan and its cascades, indicators, the
+"""The bundled real data: Guangdong's divisions (down to towns and villages), the 1310 plan and its cascades, indicators, the
 20 strategic industrial clusters, and the provincial targets and outcomes of the work reports."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from importlib import resources
 DATA = resources.files("luoshi.data")
 FILES = {
     "regions": "divisions_guangdong.csv",
+    "towns": "divisions_guangdong_towns.csv",  # made by divisions_build.py (`make divisions`)
     "plans": "plans.yaml",
     "indicators": "indicators.yaml",
     "clusters": "industrial_clusters.csv",
@@ -22,10 +23,13 @@ def path(name: str) -> str:
     return str(DATA / FILES.get(name, name))
 
 
-def load_bundled(ws) -> dict:
-    """Load every bundled file into the workspace, in dependency order."""
+def load_bundled(ws, *, towns: bool = True) -> dict:
+    """Load every bundled file into the workspace, in dependency order.  ``towns``: with the ~1,800
+    towns and ~27,000 villages below the counties (``luoshi init`` always loads them; tests that
+    do not need them may leave them out)."""
     out = {
         "regions": ws.load_regions(path("regions")),
+        **({"towns": ws.load_regions(path("towns"))} if towns else {}),
         "plans": ws.load_plans(path("plans")),
         "indicators": ws.load_indicators(path("indicators")),
         "clusters": ws.load_clusters(path("clusters")),

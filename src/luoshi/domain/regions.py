@@ -13,11 +13,14 @@ from datetime import date
 
 LEVELS = ("province", "city", "county", "town", "village")
 DEPTH = {name: i + 1 for i, name in enumerate(LEVELS)}
-# The kinds in the bundled divisions file, mapped to the five levels.
+# The kinds in the bundled divisions files, mapped to the five levels.  Below the county they are
+# the NBS statistical kinds: ``town_like`` units are like a township (farms, forest farms, development
+# zones), ``community_like`` and ``village_like`` units like a community or a village.
 KIND_LEVEL = {
     "province": "province", "prefecture_city": "city", "city": "city",
     "district": "county", "county": "county", "county_level_city": "county", "autonomous_county": "county",
-    "town": "town", "township": "town", "subdistrict": "town", "village": "village", "community": "village",
+    "town": "town", "township": "town", "subdistrict": "town", "town_like": "town",
+    "village": "village", "community": "village", "community_like": "village", "village_like": "village",
 }
 LEVEL_NAMES = {
     "province": ("省", "province"), "city": ("市", "city"), "county": ("县区", "county"),
@@ -42,6 +45,12 @@ def valid_on_sql(alias: str, day: str) -> str:
     ``day`` (a SQL date expression or ``?``, used twice).  ``alias`` "" for bare column names."""
     a = f"{alias}." if alias else ""
     return f"({a}valid_from <= {day} AND ({a}valid_to IS NULL OR {day} <= {a}valid_to))"
+
+
+def reports_sql(rid: str, report_level: str) -> str:
+    """SQL: the region with id ``rid`` (an SQL expression) is at a level that reports values, down
+    to ``report_level`` (the setting of that name; the bundled towns and villages below it do not)."""
+    return f"{rid} IN (SELECT rid FROM regions WHERE depth <= {DEPTH[report_level]})"
 
 
 def valid_during_sql(alias: str, start: str, end: str) -> str:

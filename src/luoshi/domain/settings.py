@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from luoshi.domain.problems import InputError, Refusal, Report
+from luoshi.domain.regions import LEVELS
 
 Value = str | float | bool
 TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
@@ -95,6 +96,11 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("report_due_days", 15.0, "reporting: the days after a period ends by which its values are due (the "
             "completeness page's on-time share and overdue reporters); the report_schedule table may set other "
             "days per indicator and level", type=float, minimum=0),
+    Setting("report_level", "county", "reporting: the deepest level of region that reports values. The "
+            "completeness page expects values of the regions of this level (and of a region above it without "
+            "children at this level: Dongguan and Zhongshan report as cities), bottom-up approval waits for "
+            "them, and the entry form lists regions down to it. The bundled towns and villages do not report "
+            "unless this is town or village", choices=LEVELS),
     Setting("approval_bottom_up", False, "approve a region's values only after those of its child regions",
             type=bool),
     # the web server (web/auth.py, web/headers.py)

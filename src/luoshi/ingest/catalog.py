@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 from datetime import date
 
 
-@dataclass
-class RegionRef:
+class RegionRef(NamedTuple):
+    """A region as an import checks it (a tuple: a workspace holds some 28,000, made for each import)."""
+
     rid: int
     code: str
     level: str
@@ -43,14 +46,18 @@ class Catalog:
     today: date = field(default_factory=date.today)
     plans: set[str] = field(default_factory=set)
 
-    def __post_init__(self):
-        self._names: dict[str, dict[str, list[str]]] = {}
+    @cached_property
+    def _names(self) -> dict[str, dict[str, list[str]]]:
+        """Kind -> name -> codes; made when a name is first looked up (most imports give codes, and a
+        workspace with the bundled villages has some 28,000 regions)."""
+        out: dict[str, dict[str, list[str]]] = {}
         for kind, refs in (("region", self.regions), ("indicator", self.indicators)):
             names: dict[str, list[str]] = {}
             for ref in refs.values():
                 for n in {name_key(x) for x in ref.names if x}:
                     names.setdefault(n, []).append(ref.code)
-            self._names[kind] = {n: sorted(codes) for n, codes in names.items()}
+            out[kind] = {n: sorted(codes) for n, codes in names.items()}
+        return out
 
     def resolve(self, kind: str, text: str | None) -> tuple[str | None, list[str]]:
         """The code a cell names (a code, or the unique Chinese or English name of a region or an

@@ -87,7 +87,7 @@ def _completeness(ws, month: str, level: str | None, region: str, at: date) -> d
     """The month's reports from each subdivision: expected, arrived, approved, overdue (services/completeness.py)."""
     kids = {c["rid"] for c in ws.children(region, at)}
     rows = completeness(ws.db, month, level=level, rids=kids, due_days=round(ws.setting("report_due_days")),
-                        today=ws.today) if kids and level else []
+                        today=ws.today, report_level=ws.setting("report_level")) if kids and level else []
     total = {k: sum(r[k] for r in rows) for k in ("expected", "arrived", "approved", "on_time", "missing", "overdue")}
     share = round(100.0 * total["arrived"] / total["expected"], 1) if total["expected"] else None
     keep = ("region", "name_zh", "name_en", "expected", "arrived", "approved", "overdue", "completeness_pct",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from luoshi.domain.periods import parse_given
-from luoshi.domain.regions import valid_on_sql
+from luoshi.domain.regions import DEPTH, reports_sql, valid_on_sql
 from luoshi.store.db import Database
 
 
@@ -23,19 +23,21 @@ def expected_sql(ptype: str, level: str, due_days: str) -> str:
 
 
 def completeness(db: Database, period: str, *, level: str = "city", rids: set[int] | None = None,
-                 due_days: int = 15, today: date | None = None) -> list[dict]:
+                 due_days: int = 15, today: date | None = None, report_level: str = "county") -> list[dict]:
     """One row per region of ``level``: expected, arrived, approved, on time, late, missing and
     overdue (missing after the due date) values, their shares of the expected in %, and the due date.
 
     The values expected of a region are those of the regions that report in its subtree: the regions
-    without a child on the period's first day (a county; a city without counties, such as Dongguan,
-    reports itself), each with the indicators of its own level; ``reporters`` and
+    down to ``report_level`` (the setting) without a child down to it on the period's first day (a
+    county; a city without counties, such as Dongguan, reports itself; towns and villages only when
+    ``report_level`` reaches them), each with the indicators of its own level; ``reporters`` and
     ``missing_regions`` name them, and ``reports_itself`` says whether the row's region is one."""
     p = parse_given(period)
     scope = "AND r.rid IN (SELECT unnest($6::INTEGER[]))" if rids is not None else ""
     params = [p.key, p.type, level, int(due_days), today or date.today()] + ([sorted(rids)] if rids is not None else [])
     due = """(SELECT "end" FROM per) + e.due_days * INTERVAL 1 DAY"""
-    child_on = valid_on_sql("l", "(SELECT start FROM per)")
+    depth = DEPTH[report_level]
+    child_on = f"{valid_on_sql('l', '(SELECT start FROM per)')} AND {reports_sql('l.rid', report_level)}"
     rows = db.all(f"""
         WITH RECURSIVE per AS (SELECT key, start, "end" FROM periods WHERE key = $1),
         tree(top, rid) AS (
@@ -45,7 +47,7 @@ def completeness(db: Database, period: str, *, level: str = "city", rids: set[in
         ),
         reporters AS (
             SELECT t.top, t.rid, g.code, g.level FROM tree t JOIN regions g ON g.rid = t.rid
-            WHERE NOT EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = t.rid AND {child_on})
+            WHERE g.depth <= {depth} AND NOT EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = t.rid AND {child_on})
         ),
         firsts AS (
             SELECT o.iid, o.rid, min(o.reported_at) FILTER (WHERE o.state IN ('submitted', 'approved', 'locked')) AS first_at

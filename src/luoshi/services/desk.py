@@ -11,7 +11,7 @@ from datetime import date
 
 from luoshi.domain.periods import Period, containing, parse_given
 from luoshi.domain.problems import Refusal, Report, one_of
-from luoshi.domain.regions import valid_on_sql
+from luoshi.domain.regions import reports_sql, valid_on_sql
 from luoshi.domain.roles import Actor
 from luoshi.domain.scales import split_unit
 from luoshi.services import access, observations, workflow
@@ -30,12 +30,14 @@ def due_periods(db, today: date) -> list[str]:
     return [containing(today, f).previous().code for f in sorted(freqs, key=lambda f: order.get(f, 9))]
 
 
-def report_regions(db, actor: Actor) -> list[dict]:
-    """The regions the caller may report for (cities and below, by code)."""
+def report_regions(ws, actor: Actor) -> list[dict]:
+    """The regions the caller may report for, down to the ``report_level`` setting (so the entry
+    form's list stays short while the ~27,000 bundled towns and villages do not report), by code."""
     rids = actor.rids("report")
     scope = "" if rids is None else "AND rid IN (SELECT unnest(?::INTEGER[]))"
-    return db.all(f"SELECT code, level, name_zh, name_en FROM regions WHERE valid_to IS NULL AND depth > 0 {scope} "
-                  "ORDER BY code", [] if rids is None else [sorted(rids)])
+    report_level = ws.setting("report_level")
+    return ws.db.all(f"SELECT code, level, name_zh, name_en FROM regions WHERE valid_to IS NULL "
+                  f"AND {reports_sql('rid', report_level)} {scope} ORDER BY code", [] if rids is None else [sorted(rids)])
 
 
 def entry_rows(ws, actor: Actor, region: str, period: str) -> dict:
@@ -152,6 +154,7 @@ def inbox(ws, actor: Actor, *, region: str | None = None, period: str | None = N
                (SELECT count(*) FROM region_links l LEFT JOIN obs_current k ON k.rid = l.rid AND k.iid = c.iid
                        AND k.pkey = c.pkey
                 WHERE l.parent_rid = c.rid AND {valid_on_sql('l', 'p.start')}
+                  AND {reports_sql('l.rid', ws.setting('report_level'))}
                   AND (k.latest_state IS NULL OR k.latest_state NOT IN ('approved', 'locked'))) AS children_waiting
         FROM obs_current c JOIN observations o ON o.oid = c.latest_oid
         JOIN regions g ON g.rid = c.rid JOIN indicators i ON i.iid = c.iid JOIN periods p ON p.key = c.pkey

@@ -21,49 +21,60 @@ def load_regions(db: Database, path: str | Path) -> dict:
     records = read_regions(path, report, known)
     if not report.ok:
         raise InputError(report)
+    added = _write_regions(db, records)
+    return {"file": str(path), "regions": len(records), "added": added}
+
+
+def bulk_regions(db: Database, records: list[dict]) -> None:
+    """Store many regions given in Python (the benchmark's synthetic towns and villages), unchecked."""
+    _write_regions(db, records)
+
+
+def _write_regions(db: Database, records: list[dict]) -> int:
+    """Store region records set-based (one statement per table, the bundled villages are ~27,000):
+    a region loaded again replaces its row, and its link that starts on the same ``valid_from``;
+    a new code gets the next id.  Returns how many codes were new."""
+    import pyarrow as pa
+
+    cols = {k: [] for k in ("rid", "code", "level", "depth", "kind", "name_zh", "name_en", "short_zh",
+                            "valid_from", "valid_to", "synthetic", "source", "status")}
+    links = {k: [] for k in ("rid", "parent_rid", "valid_from", "valid_to")}
     with db.write() as con:
         next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
-        ids = {r["code"]: r["rid"] for r in db.all("SELECT code, rid FROM regions")}
+        ids = {code: rid for code, rid in con.execute("SELECT code, rid FROM regions").fetchall()}
         added = 0
         for rec in records:
             if rec["code"] not in ids:
                 ids[rec["code"]] = next_rid
                 next_rid += 1
                 added += 1
+        for rec in records:
             rid = ids[rec["code"]]
-            con.execute("DELETE FROM regions WHERE rid = ?", [rid])
-            con.execute(
-                "INSERT INTO regions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [rid, rec["code"], rec["level"], rec["depth"], rec["kind"], rec["name_zh"], rec["name_en"],
-                 rec["short_zh"], rec["valid_from"], rec["valid_to"], rec["synthetic"], rec["source"], rec["status"]])
-            con.execute("DELETE FROM region_links WHERE rid = ? AND valid_from = ?", [rid, rec["valid_from"]])
-            con.execute("INSERT INTO region_links VALUES (?,?,?,?)",
-                        [rid, ids.get(rec["parent"]) if rec["parent"] else None, rec["valid_from"], rec["valid_to"]])
-    return {"file": str(path), "regions": len(records), "added": added}
-
-
-def bulk_regions(db: Database, records: list[dict]) -> None:
-    """Append many regions at once (synthetic towns and villages); codes must be new."""
-    import pyarrow as pa
-
-    with db.write() as con:
-        next_rid = con.execute("SELECT coalesce(max(rid), 0) + 1 FROM regions").fetchone()[0]
-        ids = {r["code"]: r["rid"] for r in db.all("SELECT code, rid FROM regions")}
-        cols = {k: [] for k in ("rid", "code", "level", "depth", "kind", "name_zh", "name_en", "short_zh",
-                                "valid_from", "valid_to", "synthetic", "source", "status")}
-        links = {k: [] for k in ("rid", "parent_rid", "valid_from", "valid_to")}
-        for i, rec in enumerate(records):
-            rid = next_rid + i
-            ids[rec["code"]] = rid
             for k in cols:
-                cols[k].append(rid if k == "rid" else rec.get(k, DEPTH[rec["level"]] if k == "depth" else None))
+                cols[k].append(rid if k == "rid" else DEPTH[rec["level"]] if k == "depth"
+                               else bool(rec.get(k)) if k == "synthetic" else rec.get(k))
             links["rid"].append(rid)
-            links["parent_rid"].append(ids[rec["parent"]])
+            links["parent_rid"].append(ids[rec["parent"]] if rec.get("parent") else None)
             links["valid_from"].append(rec["valid_from"])
             links["valid_to"].append(rec.get("valid_to"))
-        region_rows, link_rows = pa.table(cols), pa.table(links)  # noqa: F841 - scanned by name
-        con.execute("INSERT INTO regions SELECT * FROM region_rows")
-        con.execute("INSERT INTO region_links SELECT * FROM link_rows")
+        region_rows = pa.table(cols, schema=pa.schema([
+            ("rid", pa.int32()), ("code", pa.string()), ("level", pa.string()), ("depth", pa.int32()),
+            ("kind", pa.string()), ("name_zh", pa.string()), ("name_en", pa.string()), ("short_zh", pa.string()),
+            ("valid_from", pa.date32()), ("valid_to", pa.date32()), ("synthetic", pa.bool_()),
+            ("source", pa.string()), ("status", pa.string())]))
+        link_rows = pa.table(links, schema=pa.schema([("rid", pa.int32()), ("parent_rid", pa.int32()),
+                                                      ("valid_from", pa.date32()), ("valid_to", pa.date32())]))
+        con.register("_region_rows", region_rows)
+        con.register("_link_rows", link_rows)
+        try:
+            con.execute("DELETE FROM regions WHERE rid IN (SELECT rid FROM _region_rows)")
+            con.execute("INSERT INTO regions SELECT * FROM _region_rows")
+            con.execute("DELETE FROM region_links l USING _link_rows n WHERE l.rid = n.rid AND l.valid_from = n.valid_from")
+            con.execute("INSERT INTO region_links SELECT * FROM _link_rows")
+        finally:
+            con.unregister("_region_rows")
+            con.unregister("_link_rows")
+    return added
 
 
 def load_plans(db: Database, path: str | Path) -> dict:

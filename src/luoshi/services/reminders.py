@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from luoshi.domain.periods import MONTH, QUARTER, YEAR, containing
+from luoshi.domain.regions import DEPTH, LEVELS
 from luoshi.services import notices, task_views
 from luoshi.services.completeness import completeness
 from luoshi.services.mail import Mailer, MailSettings, message
@@ -92,7 +93,7 @@ def task_reminders(desk: TaskDesk, today: date) -> list[Reminder]:
     return out
 
 
-def value_reminders(db, today: date, due_days: int) -> list[Reminder]:
+def value_reminders(db, today: date, due_days: int, report_level: str = "county") -> list[Reminder]:
     users = _users(db)
     reporters = defaultdict(list)
     for g in db.all("SELECT DISTINCT region_code, user_name FROM grants WHERE role = 'reporter' AND revoked_at IS NULL "
@@ -104,8 +105,9 @@ def value_reminders(db, today: date, due_days: int) -> list[Reminder]:
     out = []
     for type_ in (MONTH, QUARTER, YEAR):
         period = containing(today, type_).previous()  # the last one ended
-        for level in ("city", "county"):
-            for row in completeness(db, period.code, level=level, due_days=due_days, today=today):
+        for level in LEVELS[1:DEPTH[report_level]]:  # city, county (and towns, villages where they report)
+            for row in completeness(db, period.code, level=level, due_days=due_days, today=today,
+                                    report_level=report_level):
                 # completeness's own due date (the schedule's days, else the setting's); a city with counties
                 # is reminded through its counties' rows
                 due = row["due"]
@@ -124,8 +126,8 @@ def value_reminders(db, today: date, due_days: int) -> list[Reminder]:
 
 def due(ws, today: date) -> list[Reminder]:
     """Every reminder due on ``today``, sent or not, in a stable order."""
-    items = task_reminders(TaskDesk(ws), today) + value_reminders(ws.db, today,
-                                                                  round(ws.setting("report_due_days")))
+    items = task_reminders(TaskDesk(ws), today) + value_reminders(ws.db, today, round(ws.setting("report_due_days")),
+                                                                  ws.setting("report_level"))
     return sorted(set(items), key=lambda r: (r.user, r.due, r.item, r.kind))
 
 

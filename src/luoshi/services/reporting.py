@@ -81,7 +81,8 @@ class Reporting:
                    subtree: bool = False) -> dict:
         return workflow.transition(self.db, actor, action, region=region, indicator=indicator, period=period,
                                    reason=reason, today=self.ws.today, basis=self.ws.setting("value_basis"),
-                                   bottom_up=self.ws.setting("approval_bottom_up"), subtree=subtree)
+                                   bottom_up=self.ws.setting("approval_bottom_up"), subtree=subtree,
+                                   report_level=self.ws.setting("report_level"))
 
     def lock(self, plan_id: str, period: str, *, actor: Actor, unlock: bool = False, reason: str | None = None) -> dict:
         return workflow.lock(self.db, actor, plan_id, period, unlock=unlock, reason=reason,
@@ -111,7 +112,8 @@ class Reporting:
 
     def completeness(self, period: str, *, actor: Actor, level: str = "city") -> list[dict]:
         return completeness.completeness(self.db, period, level=level, rids=actor.rids("read"),
-                                         due_days=round(self.ws.setting("report_due_days")), today=self.ws.today)
+                                         due_days=round(self.ws.setting("report_due_days")), today=self.ws.today,
+                                         report_level=self.ws.setting("report_level"))
 
     # --- users ----------------------------------------------------------------------------------
     def add_user(self, name, password, *, actor: Actor, display_name=None, admin: bool = False, role=None,

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from luoshi.domain.periods import parse_given
 from luoshi.domain.problems import Refusal, one_of
-from luoshi.domain.regions import valid_on_sql
+from luoshi.domain.regions import reports_sql, valid_on_sql
 from luoshi.domain.roles import Actor
 from luoshi.services import notices, observations
 from luoshi.services.audit import log, log_changes
@@ -47,8 +47,9 @@ def lock_relation(today: date) -> str:
 
 def transition(db: Database, actor: Actor, action: str, *, region: str | None = None, indicator: str | None = None,
                period: str | None = None, reason: str | None = None, today: date, basis: str = "approved",
-               bottom_up: bool = False, subtree: bool = False) -> dict:
-    """Move every matching value in the caller's scope from the action's source states on."""
+               bottom_up: bool = False, subtree: bool = False, report_level: str = "county") -> dict:
+    """Move every matching value in the caller's scope from the action's source states on; with
+    ``bottom_up``, a value is approved only after those of the child regions that report."""
     if action not in TRANSITIONS:
         raise Refusal("bad-value", column="action", value=action, **one_of(TRANSITIONS))
     sources, target, permission = TRANSITIONS[action]
@@ -101,11 +102,13 @@ def transition(db: Database, actor: Actor, action: str, *, region: str | None = 
             waiting = con.execute(f"""
                 WITH blocked AS (SELECT DISTINCT i.iid, i.rid, i.pkey FROM _in i JOIN periods p ON p.key = i.pkey
                     JOIN region_links l ON l.parent_rid = i.rid AND {valid_on_sql('l', 'p.start')}
+                        AND {reports_sql('l.rid', report_level)}
                     LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
                     WHERE c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked'))
                 SELECT count(*) FROM blocked""").fetchone()[0]
             con.execute(f"""DELETE FROM _in i WHERE EXISTS (SELECT 1 FROM periods p
                     JOIN region_links l ON l.parent_rid = i.rid AND {valid_on_sql('l', 'p.start')}
+                        AND {reports_sql('l.rid', report_level)}
                     LEFT JOIN obs_current c ON c.iid = i.iid AND c.pkey = i.pkey AND c.rid = l.rid
                     WHERE p.key = i.pkey AND (c.latest_state IS NULL OR c.latest_state NOT IN ('approved', 'locked')))""")
         out = observations.apply(con, "_in", by=actor.name, basis=basis, kept=db.kept)

@@ -52,7 +52,7 @@ def _page(request: Request, who: Actor, *, done: tuple[str, str] | None = None, 
         env = refusal.envelope()
         message = env["message_zh"] if lang == "zh" else env["message"]
     resp = page(request, PAGE, users=ws.reporting.user_overview(actor=who), roles=ROLES,
-                regions=ws.regions(), units=TaskDesk(ws).units(), done=done, refused=message,
+                regions=ws.regions(down_to="county"), units=TaskDesk(ws).units(), done=done, refused=message,
                 refused_code=refusal.code if refusal else None, synthetic=False, **words(request))
     resp.status_code = status
     return resp

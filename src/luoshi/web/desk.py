@@ -60,7 +60,7 @@ def _entry_page(request: Request, who: Actor, region: str | None, period: str | 
     ws = request.app.state.ws
     ctx = _ctx(request)
     if not region:
-        resp = page(request, "reporting/entry.html", form=None, regions=desk.report_regions(ws.db, who),
+        resp = page(request, "reporting/entry.html", form=None, regions=desk.report_regions(ws, who),
                     periods=desk.due_periods(ws.db, ws.today), period=period or "", result=None, sent={},
                     synthetic=False, **ctx)
     else:

@@ -66,7 +66,8 @@ def _ctx(request: Request) -> dict:
 
 
 def _regions(request: Request) -> dict[str, dict]:
-    return {r["code"]: r for r in request.app.state.ws.regions(retired=True)}
+    """The names of issuers and scopes: the regions down to the counties (a town's code shows as is)."""
+    return {r["code"]: r for r in request.app.state.ws.regions(retired=True, down_to="county")}
 
 
 # --- shared steps ---------------------------------------------------------------------------------
