@@ -8,7 +8,11 @@ PORT   ?= 8000
 # the versions the suite passed with: every install below is held to them (README.md, "Dependencies")
 CONSTRAINTS = constraints.txt
 
-.PHONY: demo test install install-test browser axe divisions divisions-package postgres bench docs lock clean
+.PHONY: demo test install install-test browser axe java spark divisions divisions-package postgres bench docs lock clean
+
+# Debian packages the suite or a command needs, installed when missing (as root, or with sudo).
+APT = export DEBIAN_FRONTEND=noninteractive; if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1); \
+	  else sudo apt-get update -qq && sudo --preserve-env=DEBIAN_FRONTEND apt-get install -y -qq $(1); fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,21 +22,24 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench,spark]'
+
+# The Spark engine of `luoshi rollup --engine spark` (pip install '.[spark]') runs on a Java runtime.
+java:
+	@command -v java >/dev/null 2>&1 || { $(call APT,openjdk-17-jre-headless); }
+
+spark: install java
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[spark]'
 
 # Debian's chromium drives the browser tests (Playwright cannot download browsers here); it needs
 # fonts-noto-cjk to draw Chinese.  The tests also put axe-core into every page (below).
 browser: axe
-	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi; }
+	@{ command -v chromium && dpkg -s fonts-noto-cjk; } >/dev/null 2>&1 || { $(call APT,chromium fonts-noto-cjk); }
 
 # Packages from the npm registry are fetched at a pinned version, each tarball checked against the registry's
 # integrity hash (`npm view NAME@VERSION dist.integrity`); build/ is not committed.  Debian's npm is
 # installed when npm is missing.
-NEED_NPM = @command -v npm >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+NEED_NPM = @command -v npm >/dev/null 2>&1 || { $(call APT,npm); }
 
 # axe-core, the accessibility checker the browser tests put into every page (WCAG 2.1 A and AA).
 AXE_VERSION   = 4.14.1
@@ -79,14 +86,12 @@ demo: install
 	  echo "serving the demo workspace at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"; \
 	  $(BIN)/luoshi --db $(DB) serve --host $(HOST) --port $(PORT); fi
 
-test: install-test browser divisions-package
+test: install-test browser java divisions-package
 	$(BIN)/python -m pytest -q
 
 # The scale benchmark runs PostgreSQL (Debian's package) as a baseline, started by the script itself.
 postgres:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; fi; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(call APT,postgresql); }
 
 bench: install-test postgres
 	$(BIN)/python bench/scale.py --size M
@@ -97,8 +102,8 @@ docs: install
 	$(BIN)/python -m luoshi.cli.reference docs
 
 # Move to the newest versions within pyproject.toml's ranges, run the suite with them, and pin them.
-lock: $(BIN)/python browser
-	$(BIN)/pip install --quiet --upgrade -e '.[test,bench]'
+lock: $(BIN)/python browser java
+	$(BIN)/pip install --quiet --upgrade -e '.[test,bench,spark]'
 	$(BIN)/python -m pytest -q
 	{ echo "# The versions the test suite passed with: every install target of the Makefile installs these (pip -c)."; \
 	  echo "# Written by \`make lock\` (see README.md, \"Dependencies\"); do not edit by hand."; \

@@ -171,8 +171,8 @@ def _write(con: duckdb.DuckDBPyConnection, tables: list[str]) -> int:
 
 def attached(con: duckdb.DuckDBPyConnection) -> str | None:
     """The folder of the rollup made by Spark that the workspace reads, if one is attached."""
-    row = con.execute("SELECT path FROM rollup_attachment").fetchone()
-    return row[0] if row else None
+    rows = con.execute("SELECT path FROM rollup_attachment").fetchall()  # all: no result left open
+    return rows[0][0] if rows else None
 
 
 def _refuse_if_attached(con: duckdb.DuckDBPyConnection) -> None:

@@ -110,7 +110,7 @@ def _copy(con, sql: str, path: Path) -> None:
 def session(master: str = "local[2]"):
     """A Spark session: local mode on loopback (unless ``master`` names a cluster), no web UI."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        raise Refusal("no-java", 503)
+        raise Refusal("no-spark", 503)
     try:
         from pyspark.sql import SparkSession
     except ImportError:
