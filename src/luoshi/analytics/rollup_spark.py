@@ -166,7 +166,9 @@ def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", mast
     tables = rollup_steps.run(_Spark(spark, work), stats.steps, below=COUNTY_DEPTH)
     t1 = time.perf_counter()
     derived = " UNION ALL ".join(f"SELECT {_C} FROM {t}" for t in tables) or f"SELECT {_C} FROM _b WHERE false"
-    d = spark.sql(derived)
+    # by period, then region, as the workspace stores its own (rollup.CLUSTER): a reader of an
+    # attached rollup asking for a few periods or one region skips the other files and row groups
+    d = spark.sql(derived).repartitionByRange("pkey").sortWithinPartitions("pkey", "rid")
     d.write.mode("overwrite").parquet(str(out / "derived"))
     spark.read.parquet(str(out / "derived")).createOrReplaceTempView("_derived")
     spark.sql(f"""
