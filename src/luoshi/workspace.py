@@ -313,7 +313,8 @@ class Workspace:
         at = at or self.today
         reg = self.region(region or plan["owner_region"])
         p = parse_given(period) if period else containing(at, "Y")
-        out = plan_status(self.db.cursor(), plan_id=plan_id, rid=reg["rid"], period=p, at=at, rules=self.rules(plan_id))
+        out = plan_status(self.db.cursor(), plan_id=plan_id, rid=reg["rid"], period=p, at=at, rules=self.rules(plan_id),
+                          report_level=self.setting("report_level"))
         out["region"] = {k: reg[k] for k in ("code", "name_zh", "name_en", "level", "synthetic")}
         return out
 
@@ -325,7 +326,8 @@ class Workspace:
         p = parse_given(period) if period else containing(at, "Y")
         iids = [self.indicator(c)["iid"] for c in indicators] if indicators else None
         return indicator_judgements(self.db.cursor(), rid=reg["rid"], period=p, at=at,
-                                    rules=self.rules(plan_id or self.default_plan), iids=iids)
+                                    rules=self.rules(plan_id or self.default_plan), iids=iids,
+                                    report_level=self.setting("report_level"))
 
     def region_lights(self, regions: list[str], period: str | None = None, at: date | None = None,
                       plan_id: str | None = None, indicators: list[str] | None = None) -> dict[str, dict]:

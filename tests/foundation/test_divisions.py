@@ -127,6 +127,23 @@ def test_pickers_and_the_regions_list_stop_at_the_counties(init_ws):
     assert len(json.loads(out)) == 144 + 1757
 
 
+def test_a_county_page_expects_reports_of_its_towns_only_when_towns_report(tmp_path, init_ws):
+    """The county's own indicators count its children that report: none while counties are the
+    deepest level that reports, its 22 towns once ``report_level`` is town."""
+    import shutil
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(init_ws.path, db)
+    ws = Workspace.open(db, today=date(2026, 11, 20))
+    try:
+        rows = ws.region_indicators("440103", "2025")
+        assert rows and {r["n_expected"] for r in rows} == {0}
+        ws.set_setting("report_level", "town")
+        assert {r["n_expected"] for r in ws.region_indicators("440103", "2025")} == {LIWAN_TOWNS}
+        assert {r["n_expected"] for r in ws.region_indicators("440100", "2025")} == {11}  # Guangzhou's districts
+    finally:
+        ws.close()
+
+
 def test_a_bundled_workspace_without_towns_is_the_counties_only(empty_ws):
     from luoshi.data.bundle import load_bundled
 

@@ -10,7 +10,7 @@ import duckdb
 from luoshi.analytics.judgement import judge as judge_all
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
 from luoshi.domain.periods import Period, piece_types
-from luoshi.domain.regions import valid_on, valid_on_sql
+from luoshi.domain.regions import reports_sql, valid_on, valid_on_sql
 from luoshi.domain.rules import BEHIND, CATEGORIES, Rules, SoFar, judge, pace_cutoff, pieces, so_far, stale
 
 LIGHT_ORDER = {"red": 3, "yellow": 2, "green": 1, "grey": 0}
@@ -19,7 +19,7 @@ WHOLE = (SRC_REPORTED, SRC_REGION)
 
 
 def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period, at: date, rules: Rules,
-                         iids: list[int] | None = None) -> list[dict]:
+                         iids: list[int] | None = None, report_level: str = "county") -> list[dict]:
     """One row per indicator for a region and period: value so far (with its completeness), target
     and judgement (if any).
 
@@ -61,7 +61,7 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
             series.setdefault(iid, []).append((inside[key], value, synth, src in WHOLE))
         if key == period.key and over:
             own[iid] = (value, src, synth)
-    reporting = region_reporting(con, rid=rid, period=period, at=at)
+    reporting = region_reporting(con, rid=rid, period=period, at=at, report_level=report_level)
 
     def value_so_far(iid: int) -> SoFar:
         freq, time_agg = info[iid][7], info[iid][9]
@@ -113,13 +113,14 @@ def indicator_judgements(con: duckdb.DuckDBPyConnection, *, rid: int, period: Pe
     return out
 
 
-def region_reporting(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period, at: date) -> dict:
-    """Per indicator, how many of the region's child regions (those valid at the period's start)
-    have a value for the period, and, for a weighted mean, the children whose value has no weight
+def region_reporting(con: duckdb.DuckDBPyConnection, *, rid: int, period: Period, at: date,
+                     report_level: str = "county") -> dict:
+    """Per indicator, how many of the region's child regions that report (those valid at the
+    period's start, down to ``report_level``: a county's bundled towns do not) have a value for the period, and, for a weighted mean, the children whose value has no weight
     in one of the reporting periods (they drop out of the mean there).  Key None: the defaults."""
     kids = [r[0] for r in con.execute(f"""
-        SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}""",
-                                      [rid, period.start, period.start]).fetchall()]
+        SELECT l.rid FROM region_links l WHERE l.parent_rid = ? AND {valid_on_sql('l', '?')}
+          AND {reports_sql('l.rid', report_level)}""", [rid, period.start, period.start]).fetchall()]
     out: dict = {None: {"n_reporting": None, "n_expected": len(kids), "missing_weight": []}}
     if not kids:
         return out
@@ -184,7 +185,7 @@ def region_lights(con: duckdb.DuckDBPyConnection, *, rids: list[int], period: Pe
 
 
 def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, period: Period, at: date,
-                rules: Rules) -> dict:
+                rules: Rules, report_level: str = "county") -> dict:
     nodes = con.execute("SELECT code, parent_code, kind, title_zh, title_en, status, source, note, aligns_to, "
                         "note_zh FROM plan_nodes WHERE plan_id = ? ORDER BY seq", [plan_id]).fetchall()
     links = {}
@@ -199,7 +200,8 @@ def plan_status(con: duckdb.DuckDBPyConnection, *, plan_id: str, rid: int, perio
             for n in nodes:
                 if n[8] == node:
                     links.setdefault(n[0], []).append(icode)
-    judgements = {r["code"]: r for r in indicator_judgements(con, rid=rid, period=period, at=at, rules=rules)}
+    judgements = {r["code"]: r for r in indicator_judgements(con, rid=rid, period=period, at=at, rules=rules,
+                                                              report_level=report_level)}
     tree = {n[0]: {"code": n[0], "parent": n[1], "kind": n[2], "title_zh": n[3], "title_en": n[4], "status": n[5],
                    "source": n[6], "note": n[7], "note_zh": n[9], "aligns_to": n[8],
                    "indicators": [judgements[c] for c in sorted(set(links.get(n[0], []))) if c in judgements],
