@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ import duckdb
 
 from luoshi.analytics import rollup, rollup_steps
 from luoshi.analytics.rollup_rules import COLS, EXPORT_COLUMNS
-from luoshi.analytics.rollup_steps import SPARK
+from luoshi.analytics.rollup_steps import DUCKDB, SPARK
 from luoshi.domain.problems import Refusal
 from luoshi.domain.regions import DEPTH
 
@@ -68,33 +69,38 @@ def fingerprint(con: duckdb.DuckDBPyConnection, basis: str) -> dict:
 
 
 def export_inputs(con: duckdb.DuckDBPyConnection, basis: str, folder: Path) -> dict:
-    """Write the steps' inputs to Parquet under ``folder``: the base values partitioned by county
-    (column ``part``) and the small tables.  Returns the fingerprint."""
+    """Write the steps' inputs to Parquet under ``folder``: the base values, the small tables, and
+    which county partitions each region at county depth or below belongs to (``members``).
+    Returns the fingerprint."""
     made = fingerprint(con, basis)
     folder.mkdir(parents=True, exist_ok=True)
     for name, sql in _INPUTS.items():
         _copy(con, sql, folder / _file(name))
-    _copy(con, f"""
-        WITH b AS ({rollup.base_sql(basis)})
-        SELECT b.*, coalesce(c.county, b.rid) AS part FROM b
-        LEFT JOIN ({_county_sql()}) c ON c.rid = b.rid AND c.ptype = b.ptype AND b.pkey >= c.kfrom AND b.pkey < c.kto
-        ORDER BY part, pkey""", folder / _file("_b"))
+    _copy(con, rollup.base_sql(basis), folder / _file("_b"))
+    _copy(con, _members_sql(), folder / _file("members"))
     return made
 
 
-def _county_sql() -> str:
-    """Per region below the counties, type and key range: its county then (links walked up one
-    level at a time, each step keeping the overlap of the key ranges)."""
-    up = f"""SELECT a.rid, a.ptype, greatest(a.kfrom, l.kfrom) AS kfrom, least(a.kto, l.kto) AS kto,
-                    l.parent_rid AS above, l.pdepth AS depth
-             FROM walk a JOIN _lk l ON l.rid = a.above AND l.ptype = a.ptype
-                                    AND l.kfrom < a.kto AND a.kfrom < l.kto
-             WHERE a.depth > {COUNTY_DEPTH}"""
+def _members_sql() -> str:
+    """The county partitions: one per county, and one per region below the counties that is never
+    under a county (a town of a city without counties, such as Dongguan).  A partition holds its
+    county and every region ever linked under it, at any time, with the whole subtree: a town that
+    moved is in the partitions of both its counties.  So the value of a region at any period
+    depends only on regions in every partition that holds it, and any of them computes it alike."""
+    c = COUNTY_DEPTH
     return f"""
-        WITH RECURSIVE walk AS (
-            SELECT rid, ptype, kfrom, kto, parent_rid AS above, pdepth AS depth FROM _lk WHERE cdepth > {COUNTY_DEPTH}
-            UNION ALL {up})
-        SELECT rid, ptype, kfrom, kto, above AS county FROM walk WHERE depth = {COUNTY_DEPTH}"""
+        WITH RECURSIVE roots AS (
+            SELECT rid FROM regions WHERE depth = {c}
+            UNION
+            SELECT g.rid FROM regions g WHERE g.depth > {c}
+              AND NOT EXISTS (SELECT 1 FROM _lk l WHERE l.rid = g.rid AND l.pdepth >= {c})
+        ),
+        m(part, rid) AS (
+            SELECT rid, rid FROM roots
+            UNION
+            SELECT m.part, l.rid FROM m JOIN region_links l ON l.parent_rid = m.rid
+        )
+        SELECT part, rid FROM m"""
 
 
 def _file(name: str) -> str:
@@ -122,6 +128,9 @@ def session(master: str = "local[2]"):
          .config("spark.sql.adaptive.enabled", "true"))
     if master.startswith("local"):
         b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        # the tasks' Python: this one, with luoshi and its dependencies
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        b = b.config("spark.pyspark.python", sys.executable)
         b = b.config("spark.driver.memory", os.environ.get("LUOSHI_SPARK_MEMORY", "4g"))
     spark = b.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -146,9 +155,70 @@ class _Spark:
         self.spark.read.parquet(path).createOrReplaceTempView(name)
 
 
+class _Local:
+    """The DuckDB engine of the shared steps inside one Spark task, over its partition's rows."""
+
+    dialect = DUCKDB
+
+    def __init__(self, con):
+        self.con = con
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def make(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+
+
+def _below(ind, periods):
+    """The steps at county depth and below for one group (grp) of county partitions (the base values
+    and links of its regions, as Arrow tables), in DuckDB; its derived rows with their depth."""
+    def steps(base, links):
+        con = duckdb.connect()
+        try:
+            for name, table in (("_b", base), ("_lk", links), ("_ind", ind), ("periods", periods)):
+                con.register(f"{name}_in", table)
+                con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+            con.execute("""CREATE TEMP TABLE regions AS SELECT DISTINCT rid, depth FROM (
+                SELECT rid, depth FROM _b UNION ALL SELECT rid, cdepth FROM _lk
+                UNION ALL SELECT parent_rid, pdepth FROM _lk)""")
+            names = rollup_steps.run(_Local(con), {})
+            group = base["bgrp"][0].as_py() if base.num_rows else links["lgrp"][0].as_py()
+            union = " UNION ALL ".join(f"SELECT {_C} FROM {n}" for n in names) or f"SELECT {_C} FROM _b WHERE false"
+            out = con.execute(f"""SELECT CAST({group} AS INTEGER) AS grp, d.*, g.depth
+                                  FROM ({union}) d JOIN regions g ON g.rid = d.rid""").to_arrow_table()
+            return out.cast(_arrow_schema())
+        finally:
+            con.close()
+    return steps
+
+
+def _spark_schema():
+    from pyspark.sql.types import (BooleanType, ByteType, DoubleType, IntegerType, StructField, StructType)
+    return StructType([StructField("grp", IntegerType()), StructField("iid", IntegerType()),
+                       StructField("rid", IntegerType()), StructField("pkey", IntegerType()),
+                       StructField("ptype", ByteType()), StructField("value", DoubleType()),
+                       StructField("src", ByteType()), StructField("n_reporting", IntegerType()),
+                       StructField("synthetic", BooleanType()), StructField("depth", IntegerType())])
+
+
+def _arrow_schema():
+    import pyarrow as pa
+    return pa.schema([("grp", pa.int32()), ("iid", pa.int32()), ("rid", pa.int32()), ("pkey", pa.int32()),
+                      ("ptype", pa.int8()), ("value", pa.float64()), ("src", pa.int8()), ("n_reporting", pa.int32()),
+                      ("synthetic", pa.bool_()), ("depth", pa.int32())])
+
+
 def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", master: str = "local[2]",
         spark=None) -> SparkStats:
-    """The full rollup of the workspace on ``con`` as a Spark job, written under ``out``."""
+    """The full rollup of the workspace on ``con`` as a Spark job, written under ``out``.
+
+    Below the counties the work is local to each county partition (_members_sql): the partitions
+    are dealt to groups, each group's base values and links go to one task, which runs the shared
+    steps on them (in DuckDB), and a region's rows are kept from one group only (the first that
+    holds it).  Above the counties, the shared steps run in Spark SQL over the counties' rows."""
+    import pyarrow.parquet as pq
+
     stats = SparkStats(master)
     t0 = time.perf_counter()
     out = Path(out)
@@ -158,14 +228,38 @@ def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", mast
     made = export_inputs(con, basis, inputs)
     stats.steps["export"] = round(time.perf_counter() - t0, 3)
     spark = spark or session(master)
-    for name in (*_INPUTS, "_b"):
+    for name in (*_INPUTS, "_b", "members"):
         spark.read.parquet(str(inputs / _file(name))).createOrReplaceTempView(name)
-    # the base values by county: each task's rows are the subtrees of a few counties
-    stats.partitions = spark.sql("SELECT count(DISTINCT part) FROM _b").collect()[0][0]
-    spark.sql("SELECT * FROM _b").repartition("part").createOrReplaceTempView("_b")
-    tables = rollup_steps.run(_Spark(spark, work), stats.steps, below=COUNTY_DEPTH)
+    c = COUNTY_DEPTH
+    stats.partitions = spark.sql("SELECT count(DISTINCT part) FROM members").collect()[0][0]
+    groups = max(1, min(stats.partitions, spark.sparkContext.defaultParallelism * 4))
+    # each region at county depth or below in every group of partitions that holds it
+    spark.sql(f"SELECT DISTINCT rid, CAST(part % {groups} AS INTEGER) AS grp FROM members"
+              ).createOrReplaceTempView("_in")
+    # (named apart: both come from _in, and Spark refuses a column it cannot tell from its twin)
+    base = spark.sql(f"SELECT b.*, m.grp AS bgrp FROM _b b JOIN _in m ON m.rid = b.rid WHERE b.depth >= {c}")
+    links = spark.sql(f"""SELECT l.*, m.grp AS lgrp FROM _lk l JOIN _in m ON m.rid = l.rid
+                          JOIN _in p ON p.rid = l.parent_rid AND p.grp = m.grp WHERE l.pdepth >= {c}""")
     t1 = time.perf_counter()
-    derived = " UNION ALL ".join(f"SELECT {_C} FROM {t}" for t in tables) or f"SELECT {_C} FROM _b WHERE false"
+    local = base.groupBy("bgrp").cogroup(links.groupBy("lgrp")).applyInArrow(
+        _below(pq.read_table(inputs / _file("_ind")), pq.read_table(inputs / _file("periods"))), _spark_schema())
+    local.createOrReplaceTempView("_local")
+    cols = ", ".join(f"l.{c}" for c in COLS)
+    below = spark.sql(f"""SELECT /*+ BROADCAST(f) */ {cols}, l.depth FROM _local l
+                          JOIN (SELECT rid, min(grp) AS home FROM _in GROUP BY rid) f ON f.rid = l.rid AND f.home = l.grp""")
+    below.write.mode("overwrite").parquet(str(work / "below"))
+    spark.read.parquet(str(work / "below")).createOrReplaceTempView("_below")
+    stats.steps["below"] = round(time.perf_counter() - t1, 3)
+    done = {(g, d): f"_below_{g}_{d}" for g, d in
+            spark.sql("SELECT DISTINCT ptype, depth FROM _below").collect()}
+    for (g, d), name in done.items():
+        spark.sql(f"SELECT {_C} FROM _below WHERE ptype = {g} AND depth = {d}").createOrReplaceTempView(name)
+    t2 = time.perf_counter()
+    above = [r[0] for r in spark.sql(f"SELECT DISTINCT depth FROM regions WHERE depth < {c}").collect()]
+    tables = rollup_steps.run(_Spark(spark, work), stats.steps, depths=above, made=done)
+    stats.steps["above"] = round(time.perf_counter() - t2, 3)
+    t3 = time.perf_counter()
+    derived = " UNION ALL ".join(f"SELECT {_C} FROM {t}" for t in ["_below", *tables])
     # by period, then region, as the workspace stores its own (rollup.CLUSTER): a reader of an
     # attached rollup asking for a few periods or one region skips the other files and row groups
     d = spark.sql(derived).repartitionByRange("pkey").sortWithinPartitions("pkey", "rid")
@@ -178,7 +272,7 @@ def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", mast
     """).write.mode("overwrite").partitionBy("period").parquet(str(out / "rollup"))
     stats.derived = spark.read.parquet(str(out / "derived")).count()
     stats.rows = stats.derived + spark.table("_b").count()
-    stats.steps["write"] = round(time.perf_counter() - t1, 3)
+    stats.steps["write"] = round(time.perf_counter() - t3, 3)
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(inputs, ignore_errors=True)
     stats.seconds = round(time.perf_counter() - t0, 3)

@@ -167,32 +167,29 @@ def step_sql(d: Dialect, t: str, depth: int, child_depths: list[int], made: dict
     return f"WITH {', '.join(ctes)} {body}"
 
 
-def run(engine: Engine, steps: dict, below: int | None = None) -> list[str]:
+def run(engine: Engine, steps: dict, depths: list[int] | None = None, made: dict | None = None) -> list[str]:
     """Every step, in order; returns the names of the step results.  ``steps`` gets the seconds of
-    each period type.  With ``below`` (a depth: the counties'), the steps of the regions at that
-    depth and deeper run first, for every type (``steps["below"]``: each county's subtree is
-    self-contained), then the small ones above them (``steps["above"]``)."""
-    depths = sorted((r[0] for r in engine.rows("SELECT DISTINCT depth FROM regions")), reverse=True)
+    each period type.  ``depths``: only the steps of these region depths (default: all), with the
+    results of the other depths already in ``made`` ((type, depth) -> name)."""
+    if depths is None:
+        depths = [r[0] for r in engine.rows("SELECT DISTINCT depth FROM regions")]
+    depths = sorted(depths, reverse=True)
     kids: dict[tuple[int, int], set] = {}
     for g, p, c in engine.rows("SELECT DISTINCT ptype, pdepth, cdepth FROM _lk"):
         kids.setdefault((g, p), set()).add(c)
     based = {(r[0], r[1]) for r in engine.rows("SELECT DISTINCT ptype, depth FROM _b")}
     present = {g for g, _ in based}
-    made: dict[tuple[int, int], str] = {}  # (type, depth) -> the name holding the step's rows
-    phases = [("all", depths)] if below is None else [("below", [d for d in depths if d >= below]),
-                                                       ("above", [d for d in depths if d < below])]
-    for phase, phase_depths in phases:
-        p0 = time.perf_counter()
-        for t in ORDER:
-            g = TYPE_DIGIT[t]
-            if g not in present and not any(m[0] == TYPE_DIGIT.get(FINER.get(t)) for m in made):
-                continue
-            t0 = time.perf_counter()
-            for d in phase_depths:
-                name = f"_d{g}_{d}"
-                engine.make(name, step_sql(engine.dialect, t, d, sorted(kids.get((g, d), ())), made, based))
-                made[g, d] = name
-            steps[t] = round(steps.get(t, 0) + time.perf_counter() - t0, 3)
-        if below is not None:
-            steps[phase] = round(time.perf_counter() - p0, 3)
-    return list(made.values())
+    made = dict(made or {})
+    names = []
+    for t in ORDER:
+        g = TYPE_DIGIT[t]
+        if g not in present and not any(m[0] == TYPE_DIGIT.get(FINER.get(t)) for m in made):
+            continue
+        t0 = time.perf_counter()
+        for d in depths:
+            name = f"_d{g}_{d}"
+            engine.make(name, step_sql(engine.dialect, t, d, sorted(kids.get((g, d), ())), made, based))
+            made[g, d] = name
+            names.append(name)
+        steps[t] = round(steps.get(t, 0) + time.perf_counter() - t0, 3)
+    return names
