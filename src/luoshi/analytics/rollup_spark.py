@@ -6,15 +6,15 @@ them, and the result is written as Parquet under the output folder:
 
 - ``rollup/``: every value, reported and derived, with the columns of ``luoshi export rollup``
   (rollup_rules.EXPORT_COLUMNS), partitioned by period (``period=2025-03/``), for analysts;
-- ``derived/``: the derived rows as the workspace stores them (rollup_rules.COLS), what
-  ``luoshi rollup attach`` reads;
+- ``derived/``: the derived rows as the workspace stores them (rollup_rules.COLS), sorted by
+  period and region, what ``luoshi rollup --attach`` makes the workspace read;
 - ``manifest.json``: what it was made from (the structure's fingerprint, the value basis, the
   workspace's observation count and latest change), so a rollup is never attached to a workspace
   it does not describe.
 
-The base values are partitioned by county (the county each value's region belongs to in the
-value's period, or the region itself above the counties): each partition then holds the whole
-subtree of its counties, and the steps below the counties read one partition's rows.
+Below the counties the work is local to county partitions (``_members_sql``): groups of them go
+to one task each, which runs the shared steps in DuckDB; above the counties the shared steps run
+in Spark SQL (``run``).  docs/scale.md has the measurements and the projection for a cluster.
 
 Spark runs in local mode (``local[2]``) unless a master URL names a cluster; the same job runs on
 both.  PySpark is an optional dependency (``pip install '.[spark]'``) and needs a Java runtime.
