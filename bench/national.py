@@ -316,7 +316,7 @@ def run_engine(engine: str, db: Path, out: Path, memory: str, master: str) -> di
             res["session"] = round(time.perf_counter() - t0, 2)
             stats = rollup_spark.run(ws.db.cursor(), out, ws.setting("value_basis"), master, spark=spark)
         jvm = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
-        res.update(steps=stats.steps, rows=stats.rows, derived=stats.derived, partitions=stats.partitions,
+        res.update(steps=stats.steps, rows=stats.rows, derived=stats.derived, partitions=stats.partitions, groups=stats.groups,
                    xmx=[a for p in jvm for a in p.cmdline() if a.startswith("-Xmx")])
         spark.stop()
     ws.close()
@@ -462,8 +462,8 @@ def section(n_req: int, run: dict) -> str:
     if "spark" in res and "failed" not in res["spark"]:
         s = res["spark"]
         procs = ", ".join(f"{n} {s['processes'].count(n)}" for n in sorted(set(s["processes"])))
-        L.append(f"Spark: {s['partitions']:,} partitions of the base values (a county's subtree each, or a region "
-                 f"above or beside the counties); the session started in {s['session']} s (in the wall time); "
+        L.append(f"Spark: {s['partitions']:,} county partitions (a county's subtree each, or a town under no county), "
+                 f"dealt to {s.get('groups', '?')} tasks; the session started in {s['session']} s (in the wall time); "
                  f"JVM {' '.join(s['xmx'])}; processes seen: {procs} (the JVM's short-lived children count for CPU, "
                  f"not for RSS: until they exec they share its pages).")
     for e in names:

@@ -48,6 +48,7 @@ _INPUTS = {
     "indicators": "SELECT iid, code, decimals FROM indicators",
 }
 COUNTY_DEPTH = DEPTH["county"]  # the level the work is partitioned by
+ROWS_PER_GROUP = 1_000_000  # base values per task below the counties, about (memory: see run)
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SparkStats:
     rows: int = 0
     derived: int = 0
     partitions: int = 0
+    groups: int = 0  # tasks the county partitions were dealt to
     steps: dict = field(default_factory=dict)
 
 
@@ -232,7 +234,12 @@ def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", mast
         spark.read.parquet(str(inputs / _file(name))).createOrReplaceTempView(name)
     c = COUNTY_DEPTH
     stats.partitions = spark.sql("SELECT count(DISTINCT part) FROM members").collect()[0][0]
-    groups = max(1, min(stats.partitions, spark.sparkContext.defaultParallelism * 4))
+    # four groups per core, and more when the data would make a task's share large: a task holds
+    # its group's rows twice (Arrow and DuckDB), so about a million base values each
+    rows_below = spark.sql(f"SELECT count(*) FROM _b WHERE depth >= {c}").collect()[0][0]
+    groups = max(1, min(stats.partitions, max(spark.sparkContext.defaultParallelism * 4,
+                                              -(-rows_below // ROWS_PER_GROUP))))
+    stats.groups = groups
     # each region at county depth or below in every group of partitions that holds it
     spark.sql(f"SELECT DISTINCT rid, CAST(part % {groups} AS INTEGER) AS grp FROM members"
               ).createOrReplaceTempView("_in")

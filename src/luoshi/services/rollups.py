@@ -55,7 +55,7 @@ def run(ws, engine: str = "duckdb", output: str | Path | None = None, master: st
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         raise Refusal("spark-failed", 500, detail=detail, detail_zh=detail) from None
     out = {"engine": engine, "master": master, "rows": stats.rows, "derived": stats.derived,
-           "partitions": stats.partitions, "seconds": stats.seconds, "steps": stats.steps,
+           "partitions": stats.partitions, "groups": stats.groups, "seconds": stats.seconds, "steps": stats.steps,
            "output": str(Path(output).resolve())}
     if attach:
         out["attached"] = attach_folder(ws, output)
