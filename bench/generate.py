@@ -82,6 +82,28 @@ def regions() -> list[dict]:
     return out
 
 
+RULES = {"flow": ("sum", "sum"), "stock": ("sum", "last"), "mean": ("mean", "mean"), "mean_last": ("mean", "last"),
+         "max": ("max", "last"), "min": ("min", "last")}  # a plain family's rules over regions and time
+
+
+def family(add, base: str, kind: str, **kw) -> int:
+    """The indicators of one family through ``add``: a ratio's numerator, denominator and rate; a
+    weighted mean's weight and growth; else one indicator of the kind's RULES (with ``kw``).
+    Returns how many of them are observed (not formulas)."""
+    if kind == "ratio":
+        add(f"{base}_num", "num", "sum", "sum")
+        add(f"{base}_den", "den", "sum", "sum")
+        add(f"{base}_rate", "rate", "sum", "sum", numerator=f"{base}_num", denominator=f"{base}_den",
+            factor=100.0, unit="%")
+        return 2
+    if kind == "weighted":
+        add(f"{base}_w", "weight", "sum", "last")
+        add(f"{base}_g", "growth", "wmean", "last", weight=f"{base}_w", unit="%")
+        return 2
+    add(base, kind, *RULES[kind], **kw)
+    return 1
+
+
 def indicators() -> list[dict]:
     """100 indicators; each dict also carries its family, kind and reporting level (not stored by luoshi)."""
     out, fam = [], 0
@@ -103,22 +125,7 @@ def indicators() -> list[dict]:
             quota.pop(0)
         if quota:
             level = quota[0][0]
-        base = f"syn_{kind}{k + 1:02d}"
-        if kind == "ratio":
-            add(f"{base}_num", "num", "sum", "sum")
-            add(f"{base}_den", "den", "sum", "sum")
-            add(f"{base}_rate", "rate", "sum", "sum", numerator=f"{base}_num", denominator=f"{base}_den",
-                factor=100.0, unit="%")
-            observed += 2
-        elif kind == "weighted":
-            add(f"{base}_w", "weight", "sum", "last")
-            add(f"{base}_g", "growth", "wmean", "last", weight=f"{base}_w", unit="%")
-            observed += 2
-        else:
-            agg = {"flow": ("sum", "sum"), "stock": ("sum", "last"), "mean": ("mean", "mean"),
-                   "mean_last": ("mean", "last"), "max": ("max", "last"), "min": ("min", "last")}[kind]
-            add(base, kind, *agg, direction="lower" if kind == "mean" else "higher")
-            observed += 1
+        observed += family(add, f"syn_{kind}{k + 1:02d}", kind, direction="lower" if kind == "mean" else "higher")
     return out
 
 

