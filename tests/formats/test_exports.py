@@ -15,6 +15,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from typer.testing import CliRunner
 
 from luoshi.cli.main import app
@@ -105,3 +107,31 @@ def test_one_xlsx_writer():
              if path.relative_to(SRC).as_posix() != "store/xlsx_files.py"
              and re.search(r"\.save\(", path.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_the_judgement_export_at_a_date(tiny_ws, tmp_path):
+    """By hand (as tests/foundation/test_judgement.py): 10, 20 and 30 new jobs in January to March
+    2024 against 360 for the year; on 15 April the months to March count, 60 of the 91/366 of 360
+    expected (89.5): 8.2 points behind the pace, on pace; on 1 May April's 500 makes it done."""
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value\njobs,900101,2024,at_least,360\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "jobs", "region": "900101", "period": m, "value": x}
+                    for m, x in (("2024-01", 10), ("2024-02", 20), ("2024-03", 30), ("2024-04", 500))])
+    db = str(tiny_ws.path)
+    tiny_ws.close()
+    for at, value, category in (("2024-04-15", 60, "on_pace"), ("2024-05-01", 560, "done")):
+        out = tmp_path / f"judged-{at}.csv"
+        run = CliRunner().invoke(app, ["--db", db, "export", "judgement", "--at", at, "-o", str(out)])
+        assert run.exit_code == 0, run.output
+        [row] = read(out)
+        assert (row["indicator"], row["region"], row["period"], row["category"]) == ("jobs", "900101", "2024", category)
+        assert float(row["value"]) == value and float(row["target"]) == 360
+    assert row["data_through"] == "2024-04-30"
+    [early] = read(tmp_path / "judged-2024-04-15.csv")
+    assert float(early["expected"]) == pytest.approx(91 / 366 * 100)
+    assert float(early["shortfall"]) == pytest.approx(91 / 366 * 100 - 60 / 360 * 100)
+    assert (early["light"], early["complete"], early["periods_reported"]) == ("green", "true", "3")
+    run = CliRunner().invoke(app, ["--db", db, "export", "judgement", "--at", "2024-02-30", "-o", str(tmp_path / "x.csv")])
+    assert run.exit_code != 0 and "Traceback" not in run.output and "bad-" in run.output, run.output
+    assert not (tmp_path / "x.csv").exists()

@@ -15,7 +15,7 @@ from luoshi.cli.main import app
 from luoshi.domain.problems import Refusal
 from luoshi.services.rollups import attach_folder
 from luoshi.workspace import Workspace
-from tests.scale.test_spark_rollup import _build, _rows
+from tests.scale.test_spark_rollup import _build, _parquet, _rows, _targets
 from tests.test_incremental import _apply
 
 
@@ -51,17 +51,25 @@ def test_an_attached_spark_rollup_is_what_the_workspace_reads_until_it_rolls_up_
     rng = random.Random(21)
     ws, rids, iids = _build(db, rng)
     _apply(ws, _rows(rng, rids, iids, 600), refresh=False)
+    n_targets = _targets(rng, ws, tmp_path, rids)
     ws.rollup_full()
     before = _view(ws)
     ws.export("rollup", "csv", tmp_path / "before.csv")
     ws.close()
 
-    result = cli(db, "rollup", "--engine", "spark", "-o", str(out), "--attach", "--json")
+    result = cli(db, "rollup", "--engine", "spark", "-o", str(out), "--attach", "--at", "2025-03-20", "--json")
     assert result.exit_code == 0, result.output
     made = json.loads(result.output)
     assert made["attached"] == str(out.resolve()) and made["partitions"] > 0
+    assert made["judged"] == n_targets and made["at"] == "2025-03-20"
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["observations"] > 0 and manifest["engine"] == "spark"
+    assert manifest["observations"] > 0 and manifest["engine"] == "spark" and manifest["judged"] == n_targets
+    # the workspace, reading the attached rollup, judges every target as the Spark job did
+    assert cli(db, "export", "judgement", "--at", "2025-03-20", "--format", "parquet", "-o",
+               str(tmp_path / "judged.parquet")).exit_code == 0
+    spark_judged = _parquet(str(out / "judgement" / "*" / "*.parquet"), "indicator, region, period, category, light, met")
+    assert spark_judged == _parquet(str(tmp_path / "judged.parquet"), "indicator, region, period, category, light, met")
+    assert len(spark_judged) == n_targets
 
     ws = Workspace.open(db)
     assert ws.rollup_attached() == str(out.resolve())
@@ -77,15 +85,22 @@ def test_an_attached_spark_rollup_is_what_the_workspace_reads_until_it_rolls_up_
     assert _view(ws) == before
     ws.close()
 
-    # rolling up here detaches it; the folder no longer describes the data once a value changes
-    assert cli(db, "rollup", "--engine", "duckdb").exit_code == 0
+    # rolling up here detaches it (and with -o writes the same folders as Spark); the folder no
+    # longer describes the data once a value changes
+    assert cli(db, "rollup", "--engine", "duckdb", "-o", str(tmp_path / "here"), "--at", "2025-03-20").exit_code == 0
+    assert _parquet(str(tmp_path / "here" / "judgement" / "*" / "*.parquet"),
+                    "indicator, region, period, category, light, met") == spark_judged
     ws = Workspace.open(db)
     assert ws.rollup_attached() is None and _view(ws) == before
     _apply(ws, [{"iid": iids["flow"], "rid": rids["C1"], "pkey": 20243001, "value": 2.5}])
     changed = _view(ws)
+    with ws.db.write() as con:  # and without targets, nothing to judge is not a failure
+        con.execute("DELETE FROM target_trajectory")
+        con.execute("DELETE FROM targets")
     ws.close()
-    result = cli(db, "rollup", "--engine", "spark", "-o", str(out), "--attach")  # made again, it fits and is attached
+    result = cli(db, "rollup", "--engine", "spark", "-o", str(out), "--attach", "--json")  # made again, attached
     assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["judged"] == 0
     ws = Workspace.open(db)
     assert _view(ws) == changed
     ws.close()

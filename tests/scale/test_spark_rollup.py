@@ -20,9 +20,12 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from luoshi.analytics import rollup_spark
+from luoshi.analytics import judgement, rollup_spark
+from luoshi.analytics.judgement import judge
 from luoshi.analytics.rollup_rules import COLS
 from luoshi.domain.periods import containing, parse
+from luoshi.domain.regions import valid_during
+from luoshi.domain.rules import Rules
 from luoshi.workspace import Workspace
 from tests.test_incremental import INDICATORS, _apply
 
@@ -128,9 +131,55 @@ def _rows(rng, rids: dict, iids: dict, n: int) -> list[dict]:
     return list({(r["iid"], r["rid"], r["pkey"]): r for r in rows}.values())
 
 
+def _targets(rng, ws, path, rids: dict) -> int:
+    """Targets at random, through the targets import: every comparator, on regions of every level
+    (those created, retired or moved too), for years, halves, quarters and months, with baselines,
+    trajectories, tolerances, an in-step indicator and the formula."""
+    codes = [c for c in rids if c != "P"] + ["P"]
+    valid = {r["code"]: (r["valid_from"], r["valid_to"]) for r in ws.db.all("SELECT code, valid_from, valid_to FROM regions")}
+    periods = ["2024", "2025", "2024S2", "2025Q1", "2024Q3", "2024-06", "2025-03"]
+    lines = ["indicator,region,period,comparator,value,value_high,tolerance,step_indicator,baseline_value,trajectory"]
+    seen = set()
+    for _ in range(160):
+        ind, region, period = rng.choice(INDICATORS)[0], rng.choice(codes), rng.choice(periods)
+        p, (vf, vt) = parse(period), valid[region]
+        if (ind, region, period) in seen or not valid_during(vf, vt, p.start, p.end):  # the import refuses it
+            continue
+        seen.add((ind, region, period))
+        comp = rng.choice(["at_least", "at_most", "around", "between", "in_step", "exact"])
+        value = rng.choice([0, 5, 40, 300, 1000, -20])
+        high = value + rng.choice([0, 10, 200]) if comp == "between" else ""
+        tol = rng.choice(["", 0.5, 5]) if comp in ("around", "in_step") else ""
+        step = rng.choice(["flow", "pop", "level"]) if comp == "in_step" else ""
+        base = rng.choice(["", "", 10, 200]) if comp in ("at_least", "at_most", "exact") else ""
+        traj = f"{period}Q1={value / 4};{period}Q2={value / 2}" if len(period) == 4 and rng.random() < 0.3 \
+            and comp != "in_step" else ""
+        lines.append(f"{ind},{region},{period},{comp},{value},{high},{tol},{step},{base},{traj}")
+    f = path / "targets.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws.load_targets(f)
+    return len(lines) - 1
+
+
+def _judged_here(ws, at: date, rules: Rules) -> list[tuple]:
+    cur = ws.db.cursor()
+    table = judge(cur, at, rules)
+    return sorted(cur.execute(f"""SELECT {JUDGED} FROM (SELECT {judgement.EXPORT_COLUMNS} FROM {table} j
+                                  JOIN indicators i ON i.iid = j.iid JOIN regions r ON r.rid = j.rid
+                                  JOIN periods p ON p.key = j.pkey)""").fetchall(), key=repr)
+
+
 def _parquet(path: str, columns: str) -> list[tuple]:
     return sorted(duckdb.connect().execute(f"SELECT {columns} FROM read_parquet('{path}', hive_partitioning = true)"
                                            ).fetchall(), key=repr)
+
+
+# as of, and the rules, per seed: mid-year, early in a year, a year over; both paces and bases
+AS_OF = {11: (date(2024, 8, 15), Rules()),
+         12: (date(2025, 2, 10), Rules(pace_basis="calendar", pace_method="growth", stale_grace_days=20)),
+         13: (date(2025, 7, 1), Rules(pace_basis="calendar", yellow=5.0, red=15.0))}
+JUDGED = ("indicator, region, period, period_type, target, value, data_through, periods_reported, periods_expected, "
+          "complete, expected, progress, attainment, shortfall, pace_value, gap, met, category, light, stale, synthetic")
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -138,11 +187,14 @@ def test_spark_equals_duckdb_on_random_hierarchies(tmp_path, spark, seed):
     rng = random.Random(seed)
     ws, rids, iids = _build(tmp_path / "ws.duckdb", rng)
     _apply(ws, _rows(rng, rids, iids, 900), refresh=False)
+    n_targets = _targets(rng, ws, tmp_path, rids)
     ws.rollup_full()
     cols = ", ".join(COLS)
     local = sorted(ws.db.con.execute(f"SELECT {cols} FROM rollup_derived").fetchall(), key=repr)
     assert {r[4] for r in local if r[5] == 2} - {None}, "the hierarchy rolls something up over regions"
-    stats = rollup_spark.run(ws.db.cursor(), tmp_path / "out", ws.setting("value_basis"), spark=spark)
+    at, rules = AS_OF[seed]
+    stats = rollup_spark.run(ws.db.cursor(), tmp_path / "out", ws.setting("value_basis"), spark=spark,
+                             at=at, rules=rules)
     assert _parquet(str(tmp_path / "out" / "derived" / "*.parquet"), cols) == local
     assert stats.derived == len(local)
     # the analysts' files: the columns of `luoshi export rollup`, one folder per period
@@ -152,4 +204,18 @@ def test_spark_equals_duckdb_on_random_hierarchies(tmp_path, spark, seed):
         _parquet(str(tmp_path / "export.parquet"), export_cols)
     periods = {p.name for p in (tmp_path / "out" / "rollup").iterdir()}
     assert "period=2024-03" in periods and "period=2025Q4" in periods
+    # every target judged, as the workspace judges it: the same verdicts, and the same figures (to
+    # 1e-12: Java's pow and decimal rounding may differ from C's in the last bit)
+    here = _judged_here(ws, at, rules)
+    there = _parquet(str(tmp_path / "out" / "judgement" / "*" / "*.parquet"), JUDGED)
+    assert stats.judged == len(here) == n_targets
+    assert len({r[17] for r in here}) >= 4, "several categories judged"
+    assert [r[:4] for r in there] == [r[:4] for r in here]
+    names = JUDGED.split(", ")
+    for a, b in zip(there, here):
+        for name, x, y in zip(names, a, b):
+            if isinstance(y, float) and x is not None:
+                assert x == pytest.approx(y, rel=1e-12, abs=1e-12), (name, a, b)
+            else:
+                assert x == y, (name, a, b)
     ws.close()

@@ -46,7 +46,7 @@ import numpy as np
 from luoshi.analytics import rollup_steps as steps
 from luoshi.analytics.rollup_memory import Memory
 from luoshi.analytics.rollup_rules import COLS, SRC_REPORTED, SRC_TIME
-from luoshi.analytics.rollup_steps import DUCKDB
+from luoshi.analytics.sql_dialect import DUCKDB
 from luoshi.domain.periods import MAX_YEAR, MIN_YEAR, TYPE_DIGIT, TYPES, containing
 from luoshi.domain.problems import Refusal
 

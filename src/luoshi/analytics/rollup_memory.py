@@ -116,7 +116,7 @@ def _region_and_type(rid: np.ndarray, ptype: np.ndarray) -> np.ndarray:
 
 
 def _up(fine: str, pkey: np.ndarray, periods) -> np.ndarray:
-    """The key of the next coarser period in the chain (rollup_steps.Dialect.up; a day's month from the periods)."""
+    """The key of the next coarser period in the chain (sql_dialect.Dialect.up; a day's month from the periods)."""
     if fine in STEP_UP:
         return up_key(fine, pkey)
     i = _find(periods[0], pkey)

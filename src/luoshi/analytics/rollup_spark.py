@@ -27,25 +27,31 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from luoshi.analytics import rollup, rollup_steps
+from luoshi.analytics import judgement, rollup, rollup_steps
 from luoshi.analytics.rollup_rules import COLS, EXPORT_COLUMNS
-from luoshi.analytics.rollup_steps import DUCKDB, SPARK
+from luoshi.analytics.sql_dialect import DUCKDB, SPARK
 from luoshi.domain.problems import Refusal
 from luoshi.domain.regions import DEPTH
+from luoshi.domain.rules import Rules
 
 _C = ", ".join(COLS)
 # the small tables the steps and the export read, as DuckDB holds them after rollup.prepare
 _INPUTS = {
     "_ind": "SELECT * FROM _ind",
     "_lk": "SELECT rid, parent_rid, cdepth, pdepth, ptype, kfrom, kto FROM _lk",
-    "periods": "SELECT key, parent_key, code, type FROM periods",
-    "regions": "SELECT rid, code, depth FROM regions",
-    "indicators": "SELECT iid, code, decimals FROM indicators",
+    "periods": 'SELECT key, parent_key, code, type, start, "end", days FROM periods',
+    "regions": "SELECT rid, code, depth, valid_from, valid_to FROM regions",
+    "indicators": """SELECT iid, code, decimals, frequency, time_agg, direction, numerator, denominator, factor
+                     FROM indicators""",
+    # what the judgement reads (judgement.judgement_sql)
+    "targets": f"SELECT iid, rid, pkey, {', '.join(judgement.TARGET_COLUMNS)} FROM targets",
+    "target_trajectory": "SELECT tid, pkey, value FROM target_trajectory",
 }
 COUNTY_DEPTH = DEPTH["county"]  # the level the work is partitioned by
 ROWS_PER_GROUP = 1_000_000  # base values per task below the counties, about (memory: see run)
@@ -59,6 +65,7 @@ class SparkStats:
     derived: int = 0
     partitions: int = 0
     groups: int = 0  # tasks the county partitions were dealt to
+    judged: int = 0  # targets
     steps: dict = field(default_factory=dict)
 
 
@@ -187,8 +194,8 @@ def _below(ind, periods):
             names = rollup_steps.run(_Local(con), {})
             group = base["bgrp"][0].as_py() if base.num_rows else links["lgrp"][0].as_py()
             union = " UNION ALL ".join(f"SELECT {_C} FROM {n}" for n in names) or f"SELECT {_C} FROM _b WHERE false"
-            out = con.execute(f"""SELECT CAST({group} AS INTEGER) AS grp, d.*, g.depth
-                                  FROM ({union}) d JOIN regions g ON g.rid = d.rid""").to_arrow_table()
+            out = con.sql(f"""SELECT CAST({group} AS INTEGER) AS grp, d.*, g.depth
+                              FROM ({union}) d JOIN regions g ON g.rid = d.rid""").to_arrow_table()
             return out.cast(_arrow_schema())
         finally:
             con.close()
@@ -212,20 +219,22 @@ def _arrow_schema():
 
 
 def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", master: str = "local[2]",
-        spark=None) -> SparkStats:
+        spark=None, at: date | None = None, rules: Rules = Rules()) -> SparkStats:
     """The full rollup of the workspace on ``con`` as a Spark job, written under ``out``.
 
     Below the counties the work is local to each county partition (_members_sql): the partitions
     are dealt to groups, each group's base values and links go to one task, which runs the shared
     steps on them (in DuckDB), and a region's rows are kept from one group only (the first that
-    holds it).  Above the counties, the shared steps run in Spark SQL over the counties' rows."""
+    holds it).  Above the counties, the shared steps run in Spark SQL over the counties' rows.
+    Then every target is judged at ``at`` (default today) under ``rules`` (judgement.judgement_sql)."""
     import pyarrow.parquet as pq
 
     stats = SparkStats(master)
     t0 = time.perf_counter()
     out = Path(out)
     inputs, work = out / "inputs", out / "work"
-    for d in (inputs, work, out / "rollup", out / "derived"):
+    at = at or date.today()
+    for d in (inputs, work, out / "rollup", out / "derived", out / "judgement"):
         shutil.rmtree(d, ignore_errors=True)
     made = export_inputs(con, basis, inputs)
     stats.steps["export"] = round(time.perf_counter() - t0, 3)
@@ -280,9 +289,40 @@ def run(con: duckdb.DuckDBPyConnection, out: Path, basis: str = "approved", mast
     stats.derived = spark.read.parquet(str(out / "derived")).count()
     stats.rows = stats.derived + spark.table("_b").count()
     stats.steps["write"] = round(time.perf_counter() - t3, 3)
+    t4 = time.perf_counter()
+    stats.judged = _judge(spark, work, out / "judgement", at, rules)
+    stats.steps["judgement"] = round(time.perf_counter() - t4, 3)
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(inputs, ignore_errors=True)
     stats.seconds = round(time.perf_counter() - t0, 3)
     (out / "manifest.json").write_text(json.dumps({**made, "rows": stats.rows, "derived": stats.derived,
-                                                   "engine": "spark", "master": master}, indent=2))
+                                                   "judged": stats.judged, "at": at.isoformat(),
+                                                   "rules": asdict(rules), "engine": "spark", "master": master},
+                                                  indent=2))
     return stats
+
+
+def _judge(spark, work: Path, folder: Path, at: date, rules: Rules) -> int:
+    """Every target judged at ``at`` over the rollup just written, in Spark SQL (the steps the
+    workspace runs in DuckDB, judgement.judgement_steps: those computed once kept as tables, the
+    others as views), written under ``folder`` with the columns of ``luoshi export judgement``,
+    partitioned by period; returns how many."""
+    spark.sql(f"SELECT {_C} FROM _b UNION ALL SELECT {_C} FROM _derived").createOrReplaceTempView("rollup")
+    keys = [r[0] for r in spark.sql("SELECT DISTINCT pkey FROM targets").collect()]
+    steps, final = judgement.judgement_steps(SPARK, at, rules, keys)
+    engine = _Spark(spark, work)
+    for name, once, sql in steps:
+        bare = name.split("(")[0]
+        if bare != name:  # a list of values with its columns named
+            sql = f"WITH {name} AS ({sql}) SELECT * FROM {bare}"
+        if once:
+            engine.make(bare, sql)
+        else:
+            spark.sql(sql).createOrReplaceTempView(bare)
+    engine.make("_judged", final)
+    judged = spark.sql(f"""
+        SELECT {judgement.EXPORT_COLUMNS}
+        FROM _judged j
+        JOIN indicators i ON i.iid = j.iid JOIN regions r ON r.rid = j.rid JOIN periods p ON p.key = j.pkey""")
+    judged.write.mode("overwrite").partitionBy("period").parquet(str(folder))  # without targets: no files
+    return spark.table("_judged").count()

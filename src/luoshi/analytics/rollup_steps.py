@@ -3,16 +3,8 @@ Apache Spark (rollup_spark.py).
 
 A step is one SELECT per (period type, region depth), finest type first and deepest regions first,
 so every input of a step is final when the step runs (the rules are in rollup.py's module note).
-Its SQL is written in the part of SQL both engines read alike; where they differ, the ``Dialect``
-says how each writes it:
-
-- integer division: DuckDB ``//``, Spark ``div`` (both truncate; period keys are positive);
-- a common table expression computed once: DuckDB ``AS MATERIALIZED``, Spark plans it itself;
-- casts are ``CAST(x AS T)``, never ``::``;
-- "the value at the latest period" is ``max_by(x, CASE WHEN x IS NOT NULL THEN k END)``: DuckDB's
-  ``arg_max`` skips rows whose value is NULL, Spark's ``max_by`` does not, but both skip rows whose
-  ordering is NULL;
-- ``least`` skips NULLs in both; ``bool_or``, ``nullif``, ``NOT EXISTS`` mean the same in both.
+Its SQL is written in the part of SQL both engines read alike (sql_dialect.py says where they
+differ and how each writes it).
 
 An engine gives three things: ``rows(sql)`` (a small query's rows), ``make(name, sql)`` (keep a
 step's result under a name later steps read), and the tables the steps read: ``_b`` (base values
@@ -23,36 +15,14 @@ ranges per type) and ``periods``.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Protocol
 
 from luoshi.analytics.rollup_rules import COLS, FINER, ORDER, SRC_FORMULA, SRC_REGION, SRC_TIME
-from luoshi.domain.periods import STEP_UP, TYPE_DIGIT, up_key_sql
+from luoshi.analytics.sql_dialect import Dialect
+from luoshi.domain.periods import STEP_UP, TYPE_DIGIT
 
 _C = ", ".join(COLS)
 REGION_FN = {"sum": "sum(r.value)", "mean": "avg(r.value)", "min": "min(r.value)", "max": "max(r.value)"}
-
-
-@dataclass(frozen=True)
-class Dialect:
-    name: str
-    div: str  # integer division
-    materialized: str  # how a CTE computed once is marked
-    # Aggregate every rule in one pass, picking each indicator's (Spark: a pass is a shuffle), or
-    # one pass per rule over the rows of its indicators (DuckDB: one aggregate per row is cheaper).
-    one_pass: bool
-
-    def last(self, value: str, key: str) -> str:
-        """The value at the latest key among rows where it is not NULL."""
-        return f"max_by({value}, CASE WHEN {value} IS NOT NULL THEN {key} END)"
-
-    def up(self, fine: str, key: str) -> str:
-        """The key of the next coarser period (month -> quarter -> half -> year)."""
-        return up_key_sql(fine, key, div=self.div)
-
-
-DUCKDB = Dialect("duckdb", "//", "MATERIALIZED ", one_pass=False)
-SPARK = Dialect("spark", "div", "", one_pass=True)
 
 
 class Engine(Protocol):

@@ -210,14 +210,16 @@ def rollup(engine: str = typer.Option("duckdb", help="duckdb (here, into the wor
            master: str = typer.Option("local[2]", help="Spark master URL (local[N] on this machine, or a cluster's)"),
            attach: bool = typer.Option(False, "--attach", help="with spark: read the workspace's rollup from the "
                                                                "Parquet written (luoshi serve and status then show it)"),
+           at: Optional[str] = typer.Option(None, help="with -o: judge every target as of this date (default: today)"),
            as_json: bool = typer.Option(False, "--json")):
     """Recompute the whole rollup, here with DuckDB or as a Spark job (docs/scale.md).
 
     `--engine duckdb` rolls up into the workspace (and detaches a rollup attached from Spark); `--engine spark -o DIR`
-    exports the observations and structure to Parquet, runs the rollup on Spark and writes DIR/rollup/ (the columns
-    of `luoshi export rollup`, partitioned by period); `--attach` makes this workspace read it. While a rollup is
-    attached, imports and changes of structure are refused (rollup-attached)."""
-    emit(workspace().rollup(engine, output, master, attach), as_json=as_json, title="rollup")
+    exports the observations and structure to Parquet, runs the rollup and the judgement of every target on Spark
+    and writes DIR/rollup/ and DIR/judgement/ (the columns of `luoshi export rollup` and `luoshi export judgement`,
+    partitioned by period); `--attach` makes this workspace read it. While a rollup is attached, imports and changes
+    of structure are refused (rollup-attached)."""
+    emit(workspace().rollup(engine, output, master, attach, parse_date(at)), as_json=as_json, title="rollup")
 
 
 @app.command()
@@ -274,14 +276,15 @@ def coverage(plan: Optional[str] = typer.Argument(None, help=PLAN_HELP),
 
 
 @app.command()
-def export(what: str = typer.Argument(..., help="observations or rollup"),
+def export(what: str = typer.Argument(..., help="observations, rollup or judgement"),
            fmt: str = typer.Option("csv", "--format", help="csv or parquet"),
-           output: Path = typer.Option(..., "-o", "--output", help="file to write")):
-    """Export every observation revision, or the rollup, to CSV or Parquet.
+           output: Path = typer.Option(..., "-o", "--output", help="file to write"),
+           at: Optional[str] = typer.Option(None, help="judgement: as of this date (default: today)")):
+    """Export every observation revision, the rollup, or every target judged, to CSV or Parquet.
 
     In CSV, text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first)
     is written with a quote before it; numbers and stored values are unchanged (docs/exports.md)."""
-    n = workspace().export(what, fmt, output)
+    n = workspace().export(what, fmt, output, at=parse_date(at))
     emit({"file": str(output), "rows": n})
 
 

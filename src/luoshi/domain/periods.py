@@ -253,14 +253,14 @@ def up_key(fine: str, key):
     return make_key(key_year(key), TYPE_DIGIT[coarse], (key_index(key) - 1) // n + 1)
 
 
-def year_sql(key: str) -> str:
+def year_sql(key: str, div: str = "//") -> str:
     """SQL: the year of the period key ``key`` (a column or expression)."""
-    return str(key_year(Sql(key)))
+    return str(key_year(Sql(key, div)))
 
 
-def ptype_sql(key: str) -> str:
+def ptype_sql(key: str, div: str = "//") -> str:
     """SQL: the type digit of the period key ``key``."""
-    return str(key_type(Sql(key)))
+    return str(key_type(Sql(key, div)))
 
 
 def up_key_sql(fine: str, key: str, div: str = "//") -> str:

@@ -12,11 +12,10 @@ nothing that would change it may be written (rollup.full and rollup.incremental 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from luoshi.analytics import rollup, rollup_spark
-from luoshi.analytics.rollup_rules import EXPORT_COLUMNS
 from luoshi.domain.problems import Refusal, one_of
 from luoshi.store.schema import rollup_view_sql
 
@@ -25,9 +24,10 @@ _COMPARED = ("structure", "basis", "observations", "latest")
 
 
 def run(ws, engine: str = "duckdb", output: str | Path | None = None, master: str = "local[2]",
-        attach: bool = False) -> dict:
+        attach: bool = False, at: date | None = None) -> dict:
     """The full rollup on ``engine``; with an output folder, also written there as Parquet
-    partitioned by period (``rollup/``)."""
+    partitioned by period (``rollup/``), with every target judged at ``at`` (default today) under
+    the default plan's rules (``judgement/``, the columns of ``luoshi export judgement``)."""
     if engine not in ENGINES:
         raise Refusal("bad-value", column="engine", value=engine, **one_of(ENGINES))
     basis = ws.setting("value_basis")
@@ -42,34 +42,36 @@ def run(ws, engine: str = "duckdb", output: str | Path | None = None, master: st
             stats = rollup.full(con, basis)
         out = {"engine": engine, "rows": stats.rows, "seconds": stats.seconds, "steps": stats.steps}
         if output is not None:
-            out["output"] = str(_write_partitioned(ws, Path(output)))
+            out["output"] = str(_write_partitioned(ws, Path(output), at or ws.today))
+            out["at"] = (at or ws.today).isoformat()
         return out
     if output is None:
         raise Refusal("bad-value", column="output", value="", detail="give a folder (-o DIR) for the Spark job's Parquet",
                       detail_zh="请给出 Spark 作业写入 Parquet 的文件夹（-o 目录）")
     try:
-        stats = rollup_spark.run(ws.db.cursor(), Path(output), basis, master)
+        stats = rollup_spark.run(ws.db.cursor(), Path(output), basis, master, at=at or ws.today,
+                                 rules=ws.rules(ws.default_plan))
     except Refusal:
         raise
     except Exception as exc:  # noqa: BLE001 - a Java or Py4J failure: said in one line, nothing changed
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         raise Refusal("spark-failed", 500, detail=detail, detail_zh=detail) from None
     out = {"engine": engine, "master": master, "rows": stats.rows, "derived": stats.derived,
-           "partitions": stats.partitions, "groups": stats.groups, "seconds": stats.seconds, "steps": stats.steps,
+           "partitions": stats.partitions, "groups": stats.groups, "judged": stats.judged,
+           "at": (at or ws.today).isoformat(), "seconds": stats.seconds, "steps": stats.steps,
            "output": str(Path(output).resolve())}
     if attach:
         out["attached"] = attach_folder(ws, output)
     return out
 
 
-def _write_partitioned(ws, folder: Path) -> Path:
-    target = folder / "rollup"
+def _write_partitioned(ws, folder: Path, at: date) -> Path:
+    """The rollup (``rollup/``) and the judgement at ``at`` (``judgement/``) under ``folder``, in
+    Parquet partitioned by period, as the Spark job writes them."""
     folder.mkdir(parents=True, exist_ok=True)
-    quoted = str(target).replace("'", "''")
-    ws.db.cursor().execute(f"""COPY (SELECT {EXPORT_COLUMNS} FROM rollup ro JOIN indicators i ON i.iid = ro.iid
-                                      JOIN regions r ON r.rid = ro.rid JOIN periods p ON p.key = ro.pkey)
-                              TO '{quoted}' (FORMAT PARQUET, PARTITION_BY (period), OVERWRITE_OR_IGNORE)""")
-    return target
+    for what in ("rollup", "judgement"):
+        ws.export(what, "parquet", folder / what, at=at, partitioned=True)
+    return folder / "rollup"
 
 
 def attach_folder(ws, folder: str | Path) -> str:
