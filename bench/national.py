@@ -438,6 +438,8 @@ def equal_enough(eq: dict) -> bool:
 def by_depth(times: dict[str, float]) -> dict[int, float]:
     out: dict[int, float] = {}
     for name, s in times.items():
+        if not name.startswith("_d"):  # not a rollup step (the judgement's)
+            continue
         depth = int(name.rsplit("_", 1)[1])
         out[depth] = round(out.get(depth, 0) + s, 3)
     return dict(sorted(out.items(), reverse=True))
