@@ -83,6 +83,26 @@ def test_trajectory_sets_the_expected_pace(tiny_ws, tmp_path):
     assert (j["category"], j["light"]) == ("behind", "yellow")
 
 
+def test_trajectory_periods_ending_the_same_day_the_highest_counts(tiny_ws, tmp_path):
+    """By hand: the first half, the second quarter and June all end on 30 June; of their interim
+    targets (10, 90, 50) the highest, 90, is the goal by mid-August (the region page's rule).  The
+    peak (its last value, not cumulative) of 60 is 66.7 % of it: 33.3 points short, behind, red."""
+    f = tmp_path / "t.csv"
+    f.write_text("indicator,region,period,comparator,value,trajectory\n"
+                 "peak,900101,2024,at_least,100,2024S1=10;2024Q2=90;2024-06=50\n", encoding="utf-8")
+    tiny_ws.load_targets(f)
+    tiny_ws.record([{"indicator": "peak", "region": "900101", "period": m, "value": 60}
+                    for m in ("2024-06", "2024-07")])
+    at = date(2024, 8, 15)
+    [j] = tiny_ws.judge_all(at=at)
+    assert j["progress"] == pytest.approx(60 / 90 * 100)
+    assert j["shortfall"] == pytest.approx(100 - 60 / 90 * 100, abs=1e-6)
+    assert (j["category"], j["light"]) == ("behind", "red")
+    [page] = [r for r in indicator_judgements(tiny_ws.db.cursor(), rid=j["rid"], period=parse("2024"), at=at,
+                                              rules=Rules()) if r["tid"] is not None]
+    assert (page["category"], page["progress"]) == (j["category"], pytest.approx(j["progress"]))
+
+
 @pytest.mark.parametrize("comparator,extra,value,met,light", [
     # price is lower-is-better; the same value is reported for January to March (their mean)
     ("at_most", "", 5.0, True, "green"),

@@ -12,7 +12,9 @@ import pytest
 
 from luoshi.domain.periods import (STEP_UP, TYPE_DIGIT, TYPE_NAMES, TYPES, all_periods, ptype_sql, reportable,
                                    reportable_sql, type_digit_sql, type_name_sql, up_key, up_key_sql, year_sql)
+from luoshi.analytics.sql_dialect import rounded
 from luoshi.domain.regions import Link, valid_during, valid_during_sql, valid_on_sql
+from luoshi.domain.rules import round_half_away
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +80,18 @@ def test_both_ends_are_days_included():
     link = Link("900101", "900100", date(2024, 1, 1), date(2024, 7, 14))  # retired by a change on 15 July
     assert [link.covers(d) for d in (date(2023, 12, 31), date(2024, 1, 1), date(2024, 7, 14), date(2024, 7, 15))] \
         == [False, True, True, False]
+
+
+@pytest.mark.parametrize("x,expected", [
+    (9.9999995, 10.0),       # 9.99999949999… scaled is 9999999.5 in floating point: away from zero
+    (-9.9999995, -10.0),
+    (12.3456784, 12.345678),
+    (0.0000025, 0.000003),   # 2.5 scaled: half away from zero, not to even
+    (0.0000015, 0.000002),
+    (1.0, 1.0),
+])
+def test_rounding_is_the_same_in_python_and_sql(con, x, expected):
+    """rules.round_half_away and its SQL twin sql_dialect.rounded (which Spark computes alike:
+    tests/scale) give the hand-worked values; Python's own round gives 9.999999 for the first."""
+    assert round_half_away(x, 6) == expected
+    assert con.execute(f"SELECT {rounded('?', '6')}", [x]).fetchone()[0] == expected

@@ -4,7 +4,9 @@ Each seed draws a hierarchy of province, cities, counties, towns and villages (a
 directly under it, like Dongguan), in which towns and villages move to another parent on the first
 day of a random month, a county is retired and its towns handed on, and a county is created;
 every aggregation rule over regions and time, a weighted mean, a formula and an indicator that is
-not rolled up; values at days, months, quarters and years, some drafts.  Values are multiples of
+not rolled up, a weekly indicator (weeks that straddle two years too); values at days, weeks,
+months, quarters and years, some drafts; targets of every comparator judged as of a date.  Values
+are multiples of
 1/4 and small, so every sum is exact in binary floating point whatever the order of addition:
 the two engines must agree to the bit, not approximately.
 
@@ -30,6 +32,9 @@ from luoshi.workspace import Workspace
 from tests.test_incremental import INDICATORS, _apply
 
 START = date(1980, 1, 1)
+# a weekly indicator: its weeks roll up over regions only, and 2025W01 runs from 2024-12-30
+WEEKLY = ("visits", "sum", "sum", None, None, None, None)
+WEEKS = ["2024W01", "2024W20", "2024W52", "2025W01", "2025W02", "2025W27"]
 
 
 @pytest.fixture(scope="module")
@@ -108,15 +113,16 @@ def _build(path, rng) -> tuple[Workspace, dict, dict]:
         for code, parent, vf, vt in links:
             vf = max(vf, starts[parent])  # a link starts once its parent exists
             con.execute("INSERT INTO region_links VALUES (?,?,?,?)", [rids[code], rids[parent], vf, vt])
-        for iid, (code, ragg, tagg, w, n, d, f) in enumerate(INDICATORS, start=1):
+        for iid, (code, ragg, tagg, w, n, d, f) in enumerate(INDICATORS + [WEEKLY], start=1):
             con.execute("INSERT INTO indicators (iid, code, name_zh, name_en, unit, direction, frequency, region_agg, "
                         "weight_code, time_agg, numerator, denominator, factor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [iid, code, code, code, "u", "higher", "M", ragg, w, tagg, n, d, f])
-    return ws, rids, {r[0]: i for i, r in enumerate(INDICATORS, start=1)}
+                        [iid, code, code, code, "u", "lower" if code in ("low", "level") else "higher",
+                         "W" if code == WEEKLY[0] else "M", ragg, w, tagg, n, d, f])
+    return ws, rids, {r[0]: i for i, r in enumerate(INDICATORS + [WEEKLY], start=1)}
 
 
 def _rows(rng, rids: dict, iids: dict, n: int) -> list[dict]:
-    observed = [c for c in iids if c != "rate"]
+    observed = [c for c in iids if c not in ("rate", WEEKLY[0])]
     keys = []
     for year in (2024, 2025):
         keys += [parse(f"{year}-{m:02d}").key for m in range(1, 13)]
@@ -125,6 +131,10 @@ def _rows(rng, rids: dict, iids: dict, n: int) -> list[dict]:
     rows = []
     for _ in range(n):
         pkey = rng.choice(days) if rng.random() < 0.1 else rng.choice(keys)
+        if rng.random() < 0.1:  # the weekly indicator, in weeks that start in one year and end in the next too
+            rows.append({"iid": iids[WEEKLY[0]], "rid": rng.choice(list(rids.values())),
+                         "pkey": parse(rng.choice(WEEKS)).key, "value": rng.randint(0, 400) / 4, "state": "approved"})
+            continue
         value = 0.0 if rng.random() < 0.05 else rng.randint(-8, 400) / 4
         rows.append({"iid": iids[rng.choice(observed)], "rid": rng.choice(list(rids.values())), "pkey": pkey,
                      "value": value, "state": "draft" if rng.random() < 0.1 else "approved"})
@@ -142,6 +152,8 @@ def _targets(rng, ws, path, rids: dict) -> int:
     seen = set()
     for _ in range(160):
         ind, region, period = rng.choice(INDICATORS)[0], rng.choice(codes), rng.choice(periods)
+        if rng.random() < 0.12:
+            ind, period = WEEKLY[0], rng.choice(WEEKS)
         p, (vf, vt) = parse(period), valid[region]
         if (ind, region, period) in seen or not valid_during(vf, vt, p.start, p.end):  # the import refuses it
             continue
@@ -150,10 +162,12 @@ def _targets(rng, ws, path, rids: dict) -> int:
         value = rng.choice([0, 5, 40, 300, 1000, -20])
         high = value + rng.choice([0, 10, 200]) if comp == "between" else ""
         tol = rng.choice(["", 0.5, 5]) if comp in ("around", "in_step") else ""
-        step = rng.choice(["flow", "pop", "level"]) if comp == "in_step" else ""
+        step = (WEEKLY[0] if ind == WEEKLY[0] else rng.choice(["flow", "pop", "level"])) if comp == "in_step" else ""
         base = rng.choice(["", "", 10, 200]) if comp in ("at_least", "at_most", "exact") else ""
         traj = f"{period}Q1={value / 4};{period}Q2={value / 2}" if len(period) == 4 and rng.random() < 0.3 \
             and comp != "in_step" else ""
+        if traj and rng.random() < 0.5:  # periods ending on the same day: the highest value counts
+            traj += f";{period}S1={value / 3};{period}-06={value * 0.4}"
         lines.append(f"{ind},{region},{period},{comp},{value},{high},{tol},{step},{base},{traj}")
     f = path / "targets.csv"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")

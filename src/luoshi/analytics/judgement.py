@@ -20,7 +20,7 @@ from datetime import date
 import duckdb
 
 from luoshi.analytics.rollup_rules import SRC_REGION, SRC_REPORTED
-from luoshi.analytics.sql_dialect import DUCKDB, Dialect
+from luoshi.analytics.sql_dialect import DUCKDB, Dialect, rounded
 from luoshi.domain.periods import TYPE_DIGIT, TYPES, Period, piece_types, type_digit_sql
 from luoshi.domain.regions import valid_on_sql
 from luoshi.domain.rules import STALE_AFTER_DAYS, Rules, pace_cutoff
@@ -224,11 +224,14 @@ def judgement_steps(d: Dialect, at: date, rules: Rules, keys: list[int], source:
         SELECT k, role, whole_src, n, e, complete, value, synthetic,
                CASE WHEN has_whole AND complete THEN {end} ELSE data_through END AS data_through
         FROM val"""),
-        ("interim", False, f"""-- the trajectory's value for the latest of its periods over by the cutoff
-        SELECT t.k, max_by(tj.value, {e('tp')}) AS value
-        FROM t JOIN target_trajectory tj ON tj.tid = t.tid JOIN periods tp ON tp.key = tj.pkey
-        WHERE {e('tp')} <= t.cutoff
-        GROUP BY t.k"""),
+        ("interim", False, f"""-- the trajectory's value for the latest of its periods over by the cutoff (of
+        -- periods ending on the same day, the highest value: as the region page's rules.judge)
+        SELECT k, max(value) AS value FROM (
+            SELECT t.k, tj.value, {e('tp')} AS tend, max({e('tp')}) OVER (PARTITION BY t.k) AS latest
+            FROM t JOIN target_trajectory tj ON tj.tid = t.tid JOIN periods tp ON tp.key = tj.pkey
+            WHERE {e('tp')} <= t.cutoff) x
+        WHERE tend = latest
+        GROUP BY k"""),
         ("v", False, f"""
         SELECT t.*, {_by_main_cases()},
                CASE WHEN t.comparator = 'in_step' THEN step.value ELSE t.value END AS tv,
@@ -278,7 +281,7 @@ def judgement_steps(d: Dialect, at: date, rules: Rules, keys: list[int], source:
         FROM g"""),
         ("s", False, f"""
         SELECT p.*,
-            round(CASE WHEN cum AND lower THEN progress - expected ELSE expected - progress END, 6) AS shortfall,
+            {rounded('CASE WHEN cum AND lower THEN progress - expected ELSE expected - progress END', '6')} AS shortfall,
             (met_full AND (over OR (cum AND NOT lower))) AS done,
             coalesce(cum AND lower AND NOT met_full, false) AS broken,
             v IS NOT NULL AND tv IS NOT NULL AS judged,

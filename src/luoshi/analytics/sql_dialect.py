@@ -12,8 +12,12 @@ SQL that DuckDB and Spark read alike; where they differ, a ``Dialect`` says how 
 - "the value at the latest period" is ``max_by(x, CASE WHEN x IS NOT NULL THEN k END)``: DuckDB's
   ``arg_max`` skips rows whose value is NULL, Spark's ``max_by`` does not, but both skip rows whose
   ordering is NULL;
-- ``least`` skips NULLs in both; ``bool_or``, ``nullif``, ``NOT EXISTS``, ``pow``, ``year`` and
-  ``round(x, constant)`` mean the same in both;
+- ``round(x, d)`` differs: DuckDB rounds the double's binary value, Spark its shortest decimal
+  form, so 9.9999995 is 9.999999 in one and 10.0 in the other; ``rounded`` writes it out as both
+  compute it alike (scaled, rounded to a whole number half away from zero, scaled back), which is
+  also what the Python reference does (``rules.round_half_away``);
+- ``least`` skips NULLs in both; ``bool_or``, ``nullif``, ``NOT EXISTS``, ``pow`` (but for the
+  last bit) and ``year`` mean the same in both;
 - no macros, ``EXCLUDE``, ``?`` parameters or correlated scalar subqueries (Spark
   allows only equality in a correlated one): they are joins here.
 """
@@ -70,3 +74,9 @@ DUCKDB = Dialect("duckdb", "//", "MATERIALIZED ", one_pass=False, quote='"',
                  days_between="date_diff('day', {start}, {end})", each_of="unnest(range({first}, {last} + 1))")
 SPARK = Dialect("spark", "div", "", one_pass=True, quote="`", days_between="datediff({end}, {start})",
                 each_of="explode(sequence({first}, {last}))")
+
+
+def rounded(x: str, digits: str) -> str:
+    """``x`` rounded to ``digits`` decimals (an expression), in the SQL both engines compute alike:
+    the SQL twin of ``rules.round_half_away``."""
+    return f"round({x} * power(10, {digits})) / power(10, {digits})"

@@ -6,6 +6,7 @@ thing set-based in SQL for every target at once, and the tests hold the two to e
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from functools import lru_cache
@@ -160,6 +161,18 @@ def attainment(value: float, comparator: str, target: float, high: float | None 
     return top / value * 100.0, met
 
 
+
+def round_half_away(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` decimals the way the SQL of both engines computes it
+    (sql_dialect.rounded): scaled by 10**digits in floating point, rounded half away from zero to a
+    whole number, scaled back.  (Python's ``round`` rounds the exact binary value half to even, and
+    Spark's ``round(x, d)`` its shortest decimal form: 9.9999995 is 9.999999 in one and 10.0 in the
+    other.)"""
+    scale = 10.0 ** digits
+    y = abs(x * scale)
+    whole = math.floor(y)
+    return math.copysign(whole + (1.0 if y - whole >= 0.5 else 0.0), x) / scale
+
 def judge(*, value: float | None, target: float | None, comparator: str, period: Period, at: date,
           frequency: str, cumulative: bool, direction: str = "higher", high: float | None = None,
           tolerance: float | None = None, interim: float | None = None, baseline: float | None = None,
@@ -204,7 +217,7 @@ def judge(*, value: float | None, target: float | None, comparator: str, period:
         shortfall = expected - progress
         att, met_full = attainment(value, comparator, target, high, tolerance, direction)
         done = over and met_full
-    shortfall = round(shortfall, 6)
+    shortfall = round_half_away(shortfall, 6)
     if cumulative:
         pace = expected / 100.0 * goal
         gap = value - pace if lower else pace - value

@@ -12,6 +12,7 @@ nothing that would change it may be written (rollup.full and rollup.incremental 
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -70,6 +71,7 @@ def _write_partitioned(ws, folder: Path, at: date) -> Path:
     Parquet partitioned by period, as the Spark job writes them."""
     folder.mkdir(parents=True, exist_ok=True)
     for what in ("rollup", "judgement"):
+        shutil.rmtree(folder / what, ignore_errors=True)  # no period of an earlier run left behind
         ws.export(what, "parquet", folder / what, at=at, partitioned=True)
     return folder / "rollup"
 
