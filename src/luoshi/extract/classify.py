@@ -14,7 +14,7 @@ from luoshi.extract.lexicon import Entry
 from luoshi.extract.model import NONE, OUTCOME, TARGET, TASK
 from luoshi.extract.numbers import Quantity
 from luoshi.extract.segment import PLAN, REVIEW
-from luoshi.extract.units import TIME_UNITS
+from luoshi.extract.units import MONEY, TIME_UNITS
 
 _TARGET_UNITS = {"%", "pp", "CNY", "USD", "tonne", "kWh", "TEU"}
 _ACTION = re.compile(
@@ -27,9 +27,32 @@ _ATTENDANCE = re.compile(r"出席|列席|应到|实到|与会|参会|\battend(?:
 # "全省122个县（市、区）、1609个乡镇": counting every division of a region describes it, commits nothing
 _ALL_OF = re.compile(r"(?:全省|全市|全县|全国)(?:[\d.万]+个[^，,。；;]{1,8}[、和及])*$")
 _DIVISION_AFTER = re.compile(r"(?:县|市|区|镇|乡|村|街道|社区|行政村|乡镇)")
-_PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|\blast year\b|\bin the past\b|"
+_PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|上半年|前三季度|一季度|\d{1,2}-\d{1,2}月|跌至|升至|录得|"
+                          r"连续\d+年|\blast year\b|\bin the past\b|"
                           r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
-_FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
+# A value with no unit counts when it is an index or coefficient: 灌溉水有效利用系数达到0.6, Gini coefficient of 0.38
+_COEFFICIENT = re.compile(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
+                          r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$", re.I)
+_LIFE = re.compile(r"寿命|life expectancy", re.I)
+# Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群 describe the plan, commit nothing
+_STRUCTURE_AFTER = re.compile(r"\s?(?:个方面|方面|大(?:任务|工程|行动|产业集群|战略|板块|领域)|项(?:重点)?任务|条(?:措施|意见)|"
+                              r"(?:key\s+)?(?:priorities|priority areas|pillars|key performance indicators|outcome areas|"
+                              r"objectives|principles|recommendations|chapters|sections|goals|strategic goals|themes)\b)",
+                              re.I)
+# Money to be spent, issued or invested is a task; so are the projects it pays for.
+_SPEND = re.compile(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨付|资金|预算(?!收入)|重点项目|计划投资|"
+                    r"\b(?:invest\w*|spend\w*|allocat\w*|earmark\w*|issu(?:e|es|ing)|fund(?:s|ing|ed)?|package|"
+                    r"expenditure|outlay|budget(?:ed)? for|provid(?:e|es|ing)|set aside|inject\w*|bonds?|"
+                    r"capital spending|subsid\w*)\b", re.I)
+# A target named as such stays forward-looking even in the past tense of a (machine) translation.
+_TARGET_WORD = re.compile(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
+# From-to: the number after "from" (before "to") is the baseline, an outcome.
+_BASELINE = re.compile(r"(?:\bfrom\b|由|从)(?![^，,；;。]*?(?:\bto\b|到|至))[^；;。]{0,50}$", re.I)
+_TO_AFTER = re.compile(r"^[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
+                       r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
+# An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
+_ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
+_FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
                             r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
 
 
@@ -39,19 +62,32 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
     """(class, reason) for quantity ``q`` of ``sentence``; reason explains a 'none'."""
     if q.reason:
         return NONE, q.reason
-    if q.unit in TIME_UNITS:
+    if q.unit == "age" and _LIFE.search(sentence, max(0, q.start - 16), q.start):
+        pass  # 人均预期寿命达到79岁: an indicator's value
+    elif q.unit in TIME_UNITS:
         return NONE, "duration-or-count-of-times" if q.unit != "session" else "ordinal"
-    if q.unit is None:
+    if q.unit is None and not _COEFFICIENT.search(sentence, max(0, q.start - 16), q.start):
         return NONE, "no-unit"
     if q.unit == "person" and _ATTENDANCE.search(sentence):
         return NONE, "attendance"
     if _ALL_OF.search(sentence, 0, q.start) and _DIVISION_AFTER.match(sentence, q.end):
         return NONE, "scope-description"
+    if q.unit == "count" and q.value is not None and q.value < 50 and _STRUCTURE_AFTER.match(sentence, q.num_end):
+        return NONE, "plan-structure"
+    if q.unit == "count" and q.value is not None and q.value < 50 and _STRUCTURE_AFTER.match(sentence, q.end):
+        return NONE, "plan-structure"
     direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang,
                            doc_kind)
     if direction < 0:
         return OUTCOME, None
     return _target_or_task(q, sentence, clause, entry), None
+
+
+def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
+              doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str,
+              doc_kind: str | None = None) -> float:
+    """The rules' score of a quantity looking forward (> 0, a target or task) or back (< 0, an outcome)."""
+    return _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang, doc_kind)
 
 
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
@@ -76,7 +112,17 @@ def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind
         score += 3 if end > doc_year else -2
     if year_inferred and isinstance(year, int) and doc_year and year < doc_year:
         score -= 2
+    elif year_inferred and isinstance(year, int) and doc_year and year > doc_year:
+        score += 2  # next year, 明年
+    if _BASELINE.search(sentence, max(c0, q.start - 60), q.start) and _TO_AFTER.search(sentence, q.end, c1 + 80):
+        score -= 6  # "from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first is where it starts
     score += 1.5 * tense(sentence[c0:c1]) + tense(head)
+    if _TARGET_WORD.search(head):
+        score += 1.5
+    est = _ESTIMATE.search(sentence, 0, c1)
+    if est and doc_year and ((isinstance(year, int) and year <= doc_year) or section_kind == REVIEW or
+                             "全年" in sentence[est.end():c1]):
+        score -= 5
     if _PAST_STRONG.search(sentence[c0:c1]):
         score -= 1.5
     if _FUTURE_STRONG.search(head):
@@ -95,11 +141,13 @@ def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind
 
 
 def _target_or_task(q: Quantity, sentence: str, clause: tuple[int, int], entry: Entry | None) -> str:
+    c0, c1 = clause
+    if q.unit in MONEY and (_SPEND.search(sentence, c0, c1) or _SPEND.search(sentence, max(0, q.start - 40), q.start)):
+        return TASK
     if entry is not None:
         return TASK if entry.cls == TASK else TARGET
     if q.unit in _TARGET_UNITS:
         return TARGET
-    c0, c1 = clause
     if _ACTION.search(sentence, c0, q.start) or _ACTION.search(sentence, q.end, c1):
         return TASK
     return TARGET

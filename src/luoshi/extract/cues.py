@@ -23,22 +23,28 @@ _CMP_AFTER_ZH = [("以上", "at_least"), ("及以上", "at_least"), ("以内", "
                  ("左右", "around"), ("上下", "around")]
 _CMP_AFTER_EN = re.compile(r"\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
                            r"(or so))\b", re.I)
-_CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超)|(不超过|不高于|控制在|低于|少于|降至|降到)|"
-                            r"(约|大约|大概|近|接近|将近)")
+_CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超|逾|迈上|跨上|跃上|迈入|站上)|"
+                            r"(不超过|不高于|控制在|低于|少于|降至|降到|以内)|(约|大约|大概|近|接近|将近)")
 _CMP_BEFORE_EN = re.compile(
     r"\b(?:(at least|no less than|not less than|more than|over|above|exceed(?:s|ed|ing)?|surpass(?:es|ed)?|"
-    r"upwards of|in excess of|top(?:ped)?)|(at most|no more than|not more than|within|below|under|less than|"
+    r"upwards of|in excess of|top(?:ped)?)|(at most|no more than|not more than|within|below|under|less than|up to|"
     r"not exceed|capped at|keep(?:ing)? .{0,20} below|fewer than)|(about|around|approximately|roughly|some|"
-    r"nearly|close to|almost|an estimated|estimated at))\s+(?:the\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
-_IN_STEP = re.compile(r"与(?:经济增长|经济发展|地区生产总值增长)(?:基本)?同步|(?:basically\s+)?in (?:step|line|tandem) with "
-                      r"(?:the )?(?:economic growth|the economy|economic development|GDP growth)|keep pace with "
-                      r"(?:economic growth|the economy)", re.I)
+    r"nearly|close to|almost))\s+(?:the\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
+_IN_STEP = re.compile(r"(?:与|和|同)(?:经济增长|经济发展|地区生产总值增长|国内生产总值增长|GDP增长)(?:基本)?(?:保持)?同步|"
+                      r"(?<=增长)(?:基本)?同步(?=[，,；;。、]|$)|"
+                      r"(?:basically\s+|broadly\s+)?(?:in (?:step|line|tandem|sync|pace) with|keeps? pace with|"
+                      r"keeping pace with|kept pace with|grows? in tandem with|synchroni[sz]ed with|"
+                      r"in synchrony with)\s+(?:the\s+)?(?:overall\s+)?(?:economic growth|the economy|economy|"
+                      r"economic development|GDP growth|growth of the economy|(?:the\s+)?(?:nation's|country's)"
+                      r" economic growth)", re.I)
 
 
 def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) -> Cue:
     """The comparator of the quantity at [start, end) in sentence ``s``; 'exact' when unmarked."""
     if is_range:
         return Cue("range", start, end)
+    if s[end:end + 1] == " " and s[end + 1:end + 2] in "左以上":  # "5% 左右": a space before the word
+        end += 1
     tail = s[end:end + 6]
     paren = re.match(r"[(（][^)）]{1,4}[)）]", s[end:end + 6])
     if paren:
@@ -53,6 +59,8 @@ def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) 
     if m and m.end() - end < 14:
         kind = "at_least" if m.group(1) else "at_most" if m.group(2) else "around"
         return Cue(kind, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end())
+    if s[start - 1:start] in "><≥≤" and start:
+        return Cue("at_least" if s[start - 1] in ">≥" else "at_most", start - 1, start)
     head_start = max(clause_start, start - 40)
     head = s[head_start:start]
     m = _CMP_BEFORE_EN.search(head)
@@ -60,10 +68,16 @@ def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) 
         kind = "at_least" if m.group(1) else "at_most" if m.group(2) else "around"
         word = next(g for g in m.groups() if g)
         return Cue(kind, head_start + m.start(), head_start + m.start() + len(word))
+    if re.match(r"[^，,；;。]{0,6}(?:新)?台阶", s[end:end + 10]) and re.search(r"(?:迈上|跨上|跃上|登上|站上)[^，,；;。]{0,4}$",
+                                                                         s[max(clause_start, start - 8):start]):
+        k = s.rfind("上", max(clause_start, start - 8), start)
+        return Cue("at_least", k - 1, k + 1)
     zh_head = s[max(clause_start, start - 6):start]
     best = None
     for m in _CMP_BEFORE_ZH.finditer(zh_head):
         best = m
+    if best is not None and len(best.group(0)) == 1 and best.end() != len(zh_head):
+        best = None  # 超, 逾, 近, 约 only right before the number: not 农超市场4个, 近月跌至3.1%
     if best is not None:
         base = max(clause_start, start - 6)
         kind = "at_least" if best.group(1) else "at_most" if best.group(2) else "around"
@@ -98,13 +112,13 @@ def strength(s: str, start: int, clause_start: int) -> Cue | None:
 
 # --- tense ------------------------------------------------------------------------------------
 _FUTURE = re.compile(
-    r"将|要|力争|确保|争取|预期目标|目标|计划|拟|今年|明年|到20\d\d年|到\d{4}年|力求|努力|推动|推进|加快|实施|开展|"
+    r"将|要|力争|确保|争取|预期目标|目标|计划|拟|今年(?!以来)|明年|到20\d\d年|到\d{4}年|力求|努力|推动|推进|加快|实施|开展|"
     r"\b(?:will|shall|aims?|aiming|targets?|targeted|goal|plans?|planned|planning|strive|striving|seeks?|"
     r"expected to|is set to|are set to|set a|sets|should|must|by 20\d\d|this year|next year|going to|"
     r"is to|are to|to be|intends?|vows?|pledged?|promote|launch|build)\b",
     re.I)
 _PAST = re.compile(
-    r"了|已经|已|累计|比上年|去年|上年|过去一年|过去五年|五年来|近年来|一年来|迈上|取得|实现了|完成了|"
+    r"了|已经|已|累计|比上年|去年|上年|过去一年|过去五年|五年来|近年来|一年来|以来|迈上|取得|实现了|完成了|上半年|前三季度|"
     r"\b(?:grew|rose|increased|reached|exceeded|hit|totall?ed|was|were|had|achieved|jumped|climbed|"
     r"expanded|fell|dropped|declined|surpassed|completed|(?<!-)added|created|attracted|built|has been|have been|"
     r"last year|in the past|over the past|registered|recorded|posted|stood at|amounted to|boasts?|have|has|"
@@ -120,12 +134,14 @@ def tense(text: str) -> int:
 
 
 # --- time -------------------------------------------------------------------------------------
-_PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到]\s?((?:19|20)\d\d)\s?年?|"
-                     r"(十四五|十五五|十三五|1[345]th Five-Year Plan)|"
+_PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)?\d\d)(?!\d)\s?年?|"
+                     r"(十一五|十二五|十三五|十四五|十五五|1[1-5]th Five-Year Plan)|"
                      r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to) ((?:19|20)\d\d)\b", re.I)
-_FIVE_YEAR = {"十三五": "2016-2020", "十四五": "2021-2025", "十五五": "2026-2030", "13th": "2016-2020",
-              "14th": "2021-2025", "15th": "2026-2030"}
-_YEAR_MENTION = re.compile(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?!\s?[%—–\-~]\s?\d)")
+_FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
+              "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
+              "15th": "2026-2030"}
+_YEAR_MENTION = re.compile(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
+                           r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))")
 _BASELINE_BEFORE = re.compile(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
                               re.I)
 _RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
@@ -142,7 +158,9 @@ def explicit_time(s: str, start: int) -> Cue | None:
             key = next((k for k in _FIVE_YEAR if m.group(3).startswith(k)), key)
             cands.append(Cue(_FIVE_YEAR[key], m.start(), m.end()))
         elif m.group(1):
-            cands.append(Cue(f"{m.group(1)}-{m.group(2)}", m.start(), m.end()))
+            end = m.group(2) if len(m.group(2)) == 4 else m.group(1)[:2] + m.group(2)  # FY 2023-24
+            if int(end) > int(m.group(1)):
+                cands.append(Cue(f"{m.group(1)}-{end}", m.start(), m.end()))
         else:
             cands.append(Cue(f"{m.group(4)}-{m.group(5)}", m.start(), m.end()))
     for m in _YEAR_MENTION.finditer(s):
@@ -153,6 +171,12 @@ def explicit_time(s: str, start: int) -> Cue | None:
         cands.append(Cue(int(m.group(1)), m.start(1), m.end()))
     if not cands:
         return None
+    # "to $14.2 billion in 2018-19": a year right after the number, in its clause, names its time
+    near_after = [c for c in cands if start <= c.start < start + 40 and re.search(r"\b(?:in|by|for)\s+(?:FY\s?|fiscal\s+)?$",
+                                                                                 s[max(start, c.start - 14):c.start])
+                  and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
+    if near_after:
+        return min(near_after, key=lambda c: c.start)
     before = [c for c in cands if c.start < start]
     if before:
         return max(before, key=lambda c: c.start)

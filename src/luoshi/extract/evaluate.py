@@ -3,6 +3,8 @@
 A prediction matches a gold statement when their anchor spans overlap in the same document (the
 anchor is the value, or the in-step phrase for statements without a number).  Detection counts
 targets, tasks and outcomes; gold 'none' records are the hard negatives a prediction must avoid.
+A full record is right when class, value, comparator and year all are; the extended full record
+also asks for unit, strength and scope.  Linking is scored only on documents annotated for it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass, field
 
 from luoshi.extract.model import Statement
 
-FULL_FIELDS = ("class", "value", "unit", "comparator", "strength", "year", "scope")
+FULL_FIELDS = ("class", "value", "comparator", "year")
+EXTENDED_FIELDS = (*FULL_FIELDS, "unit", "strength", "scope")
+CLASSES = ("target", "task", "outcome")
 
 
 @dataclass
@@ -22,8 +26,11 @@ class Scores:
     classified: int = 0  # matched with the right class
     field_hits: dict[str, int] = field(default_factory=dict)
     full: int = 0
+    extended: int = 0
+    linked: int = 0  # matched statements annotated for linking
     indicator_hits: int = 0
     node_hits: int = 0
+    by_class: dict[str, list[int]] = field(default_factory=lambda: {c: [0, 0, 0] for c in CLASSES})  # tp, pred, gold
     errors: list[dict] = field(default_factory=list)
 
     @staticmethod
@@ -41,14 +48,22 @@ class Scores:
                                                          "scope")}
         value_f1 = self._prf(self.field_hits.get("value", 0), self.predicted, self.gold)[2]
         full = self._prf(self.full, self.predicted, self.gold)
-        return {
+        ext = self._prf(self.extended, self.predicted, self.gold)
+        per_class = {c: dict(zip(("precision", "recall", "f1"), self._prf(*v))) | {"gold": v[2]}
+                     for c, v in self.by_class.items()}
+        out = {
             "gold": self.gold, "predicted": self.predicted, "matched": self.detected,
             "detection": {"precision": det[0], "recall": det[1], "f1": det[2]},
             "classification": {"precision": cls[0], "recall": cls[1], "f1": cls[2]},
+            "per_class": per_class,
             "accuracy": acc, "value_f1": value_f1,
             "full_record": {"precision": full[0], "recall": full[1], "f1": full[2]},
-            "linking_top1": {"indicator": self.indicator_hits / n, "plan_node": self.node_hits / n},
+            "full_record_extended": {"precision": ext[0], "recall": ext[1], "f1": ext[2]},
         }
+        if self.linked:
+            out["linking_top1"] = {"indicator": self.indicator_hits / self.linked,
+                                   "plan_node": self.node_hits / self.linked}
+        return out
 
 
 def _anchor(st: Statement) -> tuple[int, int] | None:
@@ -81,6 +96,10 @@ def score_document(scores: Scores, gold: list[dict], predicted: list[Statement])
     positives = [g for g in gold if g["class"] != "none"]
     scores.gold += len(positives)
     scores.predicted += len(preds)
+    for g in positives:
+        scores.by_class[g["class"]][2] += 1
+    for p in preds:
+        scores.by_class[p.cls][1] += 1
     used: set[int] = set()
     for g in positives:
         g0, g1 = g["span"]
@@ -97,18 +116,24 @@ def score_document(scores: Scores, gold: list[dict], predicted: list[Statement])
         scores.detected += 1
         pf = pred_fields(preds[match])
         ok = {}
-        for f in FULL_FIELDS:
+        for f in EXTENDED_FIELDS:
             ok[f] = _same_value(pf[f], g[f]) if f == "value" else pf[f] == g[f]
+            if f == "scope" and g.get("set") == "real":
+                ok[f] = True  # real pages are not annotated for scope
             if ok[f] and f != "class":
                 scores.field_hits[f] = scores.field_hits.get(f, 0) + 1
         if ok["class"]:
             scores.classified += 1
-        if all(ok.values()):
-            scores.full += 1
-        scores.indicator_hits += pf["indicator"] == g["indicator"]
-        scores.node_hits += pf["plan_node"] == g["plan_node"]
-        wrong = [f for f in (*FULL_FIELDS, "indicator", "plan_node") if
-                 not (ok.get(f) if f in ok else pf[f] == g[f])]
+            scores.by_class[g["class"]][0] += 1
+        scores.full += all(ok[f] for f in FULL_FIELDS)
+        scores.extended += all(ok.values())
+        checked = list(EXTENDED_FIELDS)
+        if g.get("linking", True):
+            scores.linked += 1
+            scores.indicator_hits += pf["indicator"] == g["indicator"]
+            scores.node_hits += pf["plan_node"] == g["plan_node"]
+            checked += ["indicator", "plan_node"]
+        wrong = [f for f in checked if not (ok[f] if f in ok else pf[f] == g[f])]
         if wrong:
             scores.errors.append({"kind": "field", "fields": wrong, "gold": g,
                                   "predicted": {f: pf[f] for f in wrong}})

@@ -1,4 +1,9 @@
-"""Text normalisation (NFKC, full-width digits and punctuation, line endings) with a map back.
+"""Text normalisation (NFKC, full-width digits and punctuation, traditional characters, line endings)
+with a map back.
+
+Traditional characters become simplified ones (萬 -> 万, 億 -> 亿, 增長 -> 增长) character by character
+with OpenCC's t2s table, so a traditional-character page reads like a simplified one and every
+offset still maps one to one.
 
 Extraction works on the normalised text; every offset it reports is mapped back to the text
 as given by ``NormalisedText.to_original``.  The map is stored compactly as breakpoints: from
@@ -11,15 +16,21 @@ import bisect
 import unicodedata
 from dataclasses import dataclass, field
 
+import opencc
+
 # Characters NFKC leaves alone that still get in the way of number parsing.
-_EXTRA = {"\u3000": " ", "\u00a0": " ", "\u2212": "-", "\uff5e": "~", "\u301c": "~", "\u2013": "–"}
+_EXTRA = {"\u3000": " ", "\u00a0": " ", "\u2212": "-", "\u2010": "-", "\u2011": "-", "\uff5e": "~", "\u301c": "~", "\u2013": "–"}
 _cache: dict[str, str] = {}
+_T2S = opencc.OpenCC("t2s")
 
 
 def _norm_char(ch: str) -> str:
     out = _cache.get(ch)
     if out is None:
         out = _EXTRA.get(ch) or unicodedata.normalize("NFKC", ch)
+        if len(out) == 1 and "\u3400" <= out <= "\u9fff":
+            simple = _T2S.convert(out)
+            out = simple if len(simple) == 1 else out
         _cache[ch] = out
     return out
 
@@ -57,7 +68,7 @@ class NormalisedText:
 
 
 def normalise(text: str) -> NormalisedText:
-    """NFKC per character (full-width digits, ％, ，), \\r\\n -> \\n, ideographic space -> space."""
+    """NFKC and t2s per character (full-width digits, ％, ，, 萬), \\r\\n -> \\n, ideographic space -> space."""
     if text.isascii() and "\r" not in text:
         return NormalisedText(text, len(text))
     out: list[str] = []

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from luoshi.extract.numerals import EN_SCALES, EN_WORDS, MAGNITUDES, parse_arabic, parse_chinese
-from luoshi.extract.units import COUNT, EN_CURRENCY_PREFIX, EN_UNITS, PERSON, ZH_UNITS
+from luoshi.extract.numerals import (EN_FRACTIONS, EN_SCALES, EN_SHORT_SCALES, EN_WORDS, MAGNITUDES, parse_arabic,
+                                     parse_chinese)
+from luoshi.extract.units import COUNT, EN_CURRENCY_PREFIX, EN_UNITS, MONEY, PERCENT, PERSON, PP, RATIO, ZH_UNITS
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Quantity:
     year: int | None = None  # the year a date or year mention names
     num_end: int = 0  # end of the numeral itself, before magnitude and unit
     scale: float = 1.0  # magnitude times unit factor applied to the numeral
+    comparator: str | None = None  # set by wordy values that carry their own (正增长: at least 0)
 
     @property
     def text_span(self) -> tuple[int, int]:
@@ -37,14 +39,33 @@ class Quantity:
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
+_ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
+                 rf"seven|eight|nine)|{_ENW})")
+_FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=True))
 _CORE = re.compile(
     rf"(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
     rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
+    rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
+    rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b)"
+    rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
     rf"|(?P<cn>{_CN})"
-    rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion)\b)",
+    rf"|(?P<bare>(?<=[近超逾破])(?:万亿|千亿|百亿|亿|千万|百万|万|千)(?=元|美元|人|吨|斤|千瓦|个|家|户|亩|辆|项))"
+    rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
+    rf"|(?P<entimes>\b{_ENW_COMPOUND}(?=\s+times\b))"
+    rf"|(?P<enp>\b{_ENW_COMPOUND}\s+(?=per\s?cent|percentage points?\b))"
+    rf"|(?P<frac>\b(?:{_FRAC})\b)",
     re.I)
-_MAG = re.compile(r"\s?(万亿|千亿|百亿|亿|千万|百万|万|千)|\s?(thousand|million|billion|trillion)\b", re.I)
-_EN_CCY = re.compile(r"(?:CNY|RMB|US\$|USD|\$|¥)\s?$", re.I)
+_MAG = re.compile(r"\s?(万亿|千亿|百亿|亿|千万|百万|万|千|兆)|\s?(thousand|million|billion|trillion|lakh crore|lakh|crore|bn|mn|"
+                  r"tn|trn)\b|(m|B|T)\b")
+_CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
+_EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
+# A share in words counts only after a comparator ("nearly half of") or "account for": not "the first half"
+_FRAC_BEFORE = re.compile(r"(?:\b(?:nearly|almost|roughly|around|about|over|more than|less than|at least|up to)\s+|"
+                          r"\bby\s+|\b(?:account(?:s|ed|ing)? for|make(?:s)? up|made up|making up)\s+(?:about\s+|nearly\s+|"
+                          r"almost\s+|roughly\s+|around\s+|over\s+|more than\s+)?)$", re.I)
+_CCY_WORD = re.compile(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
+_ZH_PEOPLE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
+_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -53,6 +74,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                         r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")),
     ("date", re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
                         rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
+    ("year", re.compile(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
     ("time", re.compile(r"\b\d{1,2}:\d{2}\b")),
     ("phone", re.compile(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
     ("address", re.compile(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
@@ -62,18 +84,18 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", re.compile(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                              r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                              r"thinking|specific deployment|arrangements))")),
-    ("identifier", re.compile(r"(?<![A-Za-z])(?!(?:CNY|RMB|USD)\d)[A-Za-z]+\d+(?:\.\d+)?|\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)")),
-    ("ratio", re.compile(r"\d+(?:\.\d+)?\s?[:：]\s?\d+(?:\.\d+)?")),
+    ("identifier", re.compile(rf"(?<![A-Za-z])(?!(?:{_CCY_KEYS})\s?\d)[A-Za-z]+-?\d+(?:\.\d+)?|"
+                              r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
 _EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
-_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s"}
+_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t"}
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
 _RANGE_SEP = re.compile(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
                  "tourists", "graduates", "employees", "professionals"}
 _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
                             r"more than\s+|over\s+)?$", re.I)
-_NUMBER_OF = re.compile(r"\bnumber of\b[^,;]{0,60}$", re.I)
+_NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
               "than", "this", "that", "which", "per", "year-on-year", "over", "compared", "is", "are", "was",
               "were", "will", "has", "have", "had", "be"}
@@ -93,6 +115,9 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
         for m in _EN_TITLE_QUOTE.finditer(s):
             if sum(w[:1].isupper() for w in m.group(1).split()) >= 3:
                 masks.append(Quantity(m.start(1), m.end(1), None, reason="plan-name"))
+    for m in _RATIO.finditer(s):  # 1:2.5 -> 2.5
+        if not any(q.start <= m.start() < q.end for q in masks) and float(m.group(1)):
+            masks.append(Quantity(m.start(), m.end(), float(m.group(2)) / float(m.group(1)), RATIO, num_end=m.end()))
     out: list[Quantity] = list(masks)
     for m in _CORE.finditer(s):
         if any(q.start <= m.start() < q.end for q in masks):
@@ -101,7 +126,12 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
         if q is not None:
             out.append(q)
     out.sort(key=lambda q: q.start)
-    return _merge_ranges(s, out)
+    out = _merge_ranges(s, out)
+    for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
+        if a.unit in MONEY and b.unit in MONEY and a.reason is None and b.reason is None and \
+                re.fullmatch(r"\s?[(（]\s?(?:about|around|approximately|roughly|some|or|约|合|折合)?\s?", s[a.end:b.start], re.I):
+            b.reason = "conversion"
+    return out
 
 
 def _identifier_is_unit(tok: str) -> bool:
@@ -120,6 +150,33 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         raw = m.group("pn")
         v = parse_arabic(raw) if raw[0].isdigit() else parse_chinese(raw)
         return None if v is None else Quantity(start, end, v, "%", num_end=end)
+    if m.group("bare"):  # 近万亿元: a magnitude with no numeral
+        q = Quantity(start, end, MAGNITUDES[m.group("bare")], num_end=end, scale=MAGNITUDES[m.group("bare")])
+        return _unit_after(s, q, lang, magnitude=False)
+    if m.group("zero"):  # 正增长 (at least 0), 持平 / zero growth (0)
+        word = m.group("zero")
+        return Quantity(start, end, 0.0, PERCENT, num_end=end, comparator="at_least" if word == "正增长" else "exact")
+    if m.group("twodigit"):  # 两位数增长: growth of at least 10 %
+        return Quantity(start, end, 10.0, PERCENT, num_end=end, comparator="at_least")
+    if m.group("mult"):  # 翻一番: twice; halve: to 50 %
+        word = m.group("mult").lower()
+        if word.startswith("halv"):
+            return Quantity(start, end, 50.0, PERCENT, num_end=end)
+        return Quantity(start, end, 4.0 if word == "翻两番" else 2.0, "times", num_end=end)
+    if m.group("frac"):
+        if not _FRAC_BEFORE.search(s, max(0, start - 30), start):
+            return None
+        return Quantity(start, end, EN_FRACTIONS[m.group("frac").lower()], PERCENT, num_end=end)
+    if m.group("enp"):
+        words = re.split(r"[- ]", m.group("enp").strip().lower())
+        v = float(sum(EN_WORDS[w] for w in words if w in EN_WORDS))
+        rest = s[end:end + 20].lower()
+        unit, skip = (PP, re.match(r"percentage points?", rest).end()) if rest.startswith("percentage") else \
+            (PERCENT, re.match(r"per\s?cent", rest).end())
+        return Quantity(start, end + skip, v, unit, num_end=end)
+    if m.group("entimes"):  # "more than six times"
+        v = float(sum(EN_WORDS[w] for w in re.split(r"[- ]", m.group("entimes").lower()) if w in EN_WORDS))
+        return Quantity(start, end + 6, v, "times", num_end=end)
     if m.group("enw"):
         words = m.group(0).lower().split()
         v = float(EN_WORDS.get(words[0], 1))
@@ -160,9 +217,12 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
     pos = q.end
     if magnitude:
         mm = _MAG.match(s, pos)
-        if mm:
-            word = (mm.group(1) or mm.group(2)).lower()
-            f = MAGNITUDES.get(word) or EN_SCALES[word]
+        if mm and (mm.group(3) is None or s[pos - 1:pos].isdigit() and (mm.group(3) == "m" or q.unit in MONEY or
+                                                                        _CCY_WORD.match(s, mm.end()))):
+            # 5m (not "5 m"); $36.4B and $1.2T only after a currency
+            word = (mm.group(1) or mm.group(2) or mm.group(3).lower())
+            word = word if word in MAGNITUDES else word.lower()
+            f = MAGNITUDES.get(word) or EN_SCALES.get(word) or EN_SHORT_SCALES[word]
             q.value *= f
             q.scale *= f
             pos = mm.end()
@@ -170,7 +230,9 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
     low = rest.lower()
     if q.unit is None:
         for word, unit, factor in ZH_UNITS:
-            if rest.startswith(word):
+            skip = 1 if lang == "zh" and rest[:1] in " 余多" and rest.startswith(word, 1) else 0
+            if rest.startswith(word) or skip:
+                pos += skip  # "5 万元": one space before the unit; 140余个: about 140
                 q.unit, q.value, pos = unit, q.value * factor, pos + len(word)
                 q.scale *= factor
                 break
@@ -186,7 +248,9 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
             else:
                 if lang == "en":
                     q.unit = _english_count_unit(s, q.start, pos)
-    elif q.unit in ("CNY", "USD"):
+        if q.unit is None and lang == "zh" and q.scale >= 1e4:  # 5575万农村贫困人口: a magnitude makes it an amount
+            q.unit = PERSON if _ZH_PEOPLE.match(s, pos) else COUNT
+    elif q.unit in MONEY:
         for word in (" yuan", "yuan", " dollars"):
             if low.startswith(word):
                 pos += len(word)
@@ -197,12 +261,16 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
 def _english_count_unit(s: str, start: int, pos: int) -> str | None:
     if pos < len(s) and s[pos] == " ":
         words = [w.lower().strip(",.;:()") for w in s[pos:pos + 60].split()[:4]]
+        if words and re.fullmatch(r"\d+[a-z]+", words[0]):  # 30,000 5G base stations
+            words = words[1:]
         if words and words[0].replace("-", "").isalpha() and words[0] not in _NOT_NOUNS:
-            for w in words:
+            for k, w in enumerate(words):
                 if w in _PERSON_NOUNS:
                     return PERSON
-                if w in ("years", "times", "days", "months", "hours", "am", "pm", "a.m", "p.m"):
-                    return "year" if w == "years" else "hour" if w in ("am", "pm", "a.m", "p.m") else "times"
+                if w in ("years", "times", "days", "months", "hours") and k < 2 or \
+                        w in ("am", "pm", "a.m", "p.m") and k == 0:
+                    return "year" if w == "years" else "hour" if w in ("am", "pm", "a.m", "p.m") else \
+                        "times" if w == "times" else "day" if w == "days" else "month" if w == "months" else "hour"
                 if not w.replace("-", "").isalpha() or w in _NOT_NOUNS:
                     break
             return COUNT

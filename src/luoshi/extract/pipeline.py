@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from luoshi.extract.classify import classify, in_step_class
-from luoshi.extract.cues import comparator, explicit_time, in_step, relative_time, strength
+from luoshi.extract.classify import classify, direction, in_step_class
+from luoshi.extract.learned import Context, Model, bundled
+from luoshi.extract.cues import Cue, comparator, explicit_time, in_step, relative_time, strength
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -17,6 +18,7 @@ from luoshi.extract.numbers import find_quantities
 from luoshi.extract.regions import RegionMatcher
 from luoshi.extract.segment import REVIEW, Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
+from luoshi.extract.units import TIME_UNITS
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", re.I)
 
@@ -48,9 +50,14 @@ class ExtractionResult:
 
 
 def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker | None = None,
-                 regions: RegionMatcher | None = None, keep_none: bool = True) -> ExtractionResult:
-    """Find and classify every quantified statement of ``text``; offsets are into the normalised text."""
+                 regions: RegionMatcher | None = None, keep_none: bool = True, model: Model | None | bool = True,
+                 contexts: list | None = None) -> ExtractionResult:
+    """Find and classify every quantified statement of ``text``; offsets are into the normalised text.
+
+    ``model``: True for the bundled class model (learned.py), False for the rules alone, or a Model.
+    ``contexts``: when a list, gets (Context, value span) of every quantity the class model judges."""
     meta = meta or DocumentMeta()
+    judge = bundled() if model is True else (model or None)
     linker = _default_linker() if linker is None else linker
     regions = _default_regions() if regions is None else regions
     norm = normalise(text)
@@ -61,9 +68,40 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
             meta = DocumentMeta(m.group(1), meta.issuer, meta.kind, lang)
     sentences = split_sentences(norm.text, lang)
     out: list[Statement] = []
+    lead_in = None
     for sent in sentences:
-        out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none))
+        out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts))
+        if sent.text.rstrip().endswith((":", "：")):
+            lead_in = sent
+        elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
+            lead_in = None  # a lead-in ending in a colon governs the list items after it
+    _drop_headline_repeats(norm.text, out)
     return ExtractionResult(norm, lang, sentences, out)
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(（]?[一二三四五六七八九十]{1,2}[)）、]|"
+                        r"\(?[ivx]{1,4}\)|[a-h]\))")
+_ORIGINAL_TITLE = re.compile(r"原标题|原題|^\(?Original title", re.I)
+
+
+def _drop_headline_repeats(text: str, statements: list[Statement]) -> None:
+    """A statement of the headline (the first two lines, or an "original title" line) that the body
+    states again is the body's statement: the headline's copy becomes 'none'."""
+    first = re.search(r"\S[^\n]*", text)
+    title = first is not None and len(first.group(0)) <= 160 and not first.group(0).rstrip().endswith(("。", "."))
+    head_end = first.end() if title else -1
+
+    def in_head(st: Statement) -> bool:
+        line_start = text.rfind("\n", 0, st.sentence.start) + 1
+        return st.sentence.start < head_end or bool(_ORIGINAL_TITLE.search(text[line_start:line_start + 16]))
+
+    body = [t for t in statements if t.is_commitment and not in_head(t)]
+    for k, st in enumerate(statements):
+        if not st.is_commitment or not in_head(st):
+            continue
+        if any((t.unit, t.value, t.value_high) == (st.unit, st.value, st.value_high) for t in body):
+            statements[k] = Statement(NONE, st.sentence, st.value_span, st.value, st.value_high, st.unit,
+                                      reason="repeated-headline", section=st.section, section_kind=st.section_kind)
 
 
 def _span(sent: Sentence, a: int, b: int) -> Span:
@@ -71,7 +109,8 @@ def _span(sent: Sentence, a: int, b: int) -> Span:
 
 
 def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: Linker,
-                         regions: RegionMatcher, keep_none: bool) -> list[Statement]:
+                         regions: RegionMatcher, keep_none: bool, lead_in: Sentence | None = None,
+                         judge: Model | None = None, contexts: list | None = None) -> list[Statement]:
     s = sent.text
     doc_year = meta.year
     heading_texts = [h.text for h in sent.headings]
@@ -82,7 +121,9 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             continue
         clause = clause_bounds(s, q.start, lang)
         cmp_ = comparator(s, q.start, q.end, clause[0], q.value_high is not None)
-        year, year_inf, year_span = _time(sent, s, q.start, doc_year)
+        if q.comparator:
+            cmp_ = Cue(q.comparator, q.start, q.start)
+        year, year_inf, year_span = _time(sent, s, q.start, meta, lead_in)
         link = None
         entry = None
         if q.reason is None and q.unit is not None:
@@ -90,6 +131,18 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             entry = BY_CODE.get(link.code) if link.code else None
         cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value,
                                meta.kind)
+        if q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
+                (judge is not None or contexts is not None):
+            ctx = Context(s, q.start, q.end, clause, lang, q.unit, cmp_.value, bool(strength(s, q.start, clause[0])),
+                          cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
+                                         meta.kind),
+                          sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
+                          tuple(heading_texts))
+            if contexts is not None:
+                contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
+            if judge is not None:
+                cls = judge.predict(ctx)
+                reason = reason or "judged" if cls == NONE else None
         if cls == NONE:
             if keep_none:
                 results.append(Statement(NONE, sent_span, _span(sent, q.start, q.end), q.value, q.value_high,
@@ -98,6 +151,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             continue
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
+        year = _average_period(s, q.start, year, doc_year)
         st = Statement(cls, sent_span, _span(sent, q.start, q.end), q.value, q.value_high, q.unit,
                        comparator=cmp_.value,
                        comparator_span=_span(sent, cmp_.start, cmp_.end) if cmp_.end > cmp_.start else None,
@@ -106,7 +160,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         _fill(st, sent, s, clause, q.start, q.end, meta, lang, linker, regions, link, heading_texts)
         results.append(st)
     for m in in_step(s):
-        year, year_inf, year_span = _time(sent, s, m.start(), doc_year)
+        year, year_inf, year_span = _time(sent, s, m.start(), meta, lead_in)
         cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang, meta.kind)
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
@@ -147,21 +201,63 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
                                                   st.plan_node.code if st.plan_node else None)
 
 
-def _time(sent: Sentence, s: str, pos: int, doc_year: int | None):
-    """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to."""
+def _relation(year, doc_year: int | None) -> str:
+    """Where a quantity's time lies against the document's year."""
+    if doc_year is None:
+        return "undated"  # never seen in training: every gold document has a date
+    if year is None:
+        return "none"
+    if isinstance(year, str):
+        return "period-future" if int(year[-4:]) > doc_year else "period-past"
+    return "past" if year < doc_year else "same" if year == doc_year else "future"
+
+
+def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentence | None = None):
+    """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to: from the
+    sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
+    doc_year = meta.year
     cue = explicit_time(s, pos)
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
     rel = relative_time(s, pos, doc_year)
+    if rel is not None and rel.value == doc_year and sent.section_kind == REVIEW and _UNDER_REVIEW.match(s, rel.start) \
+            and meta.date and meta.date[5:7] <= "06":
+        return doc_year - 1, True, _span(sent, rel.start, rel.end)  # 全年 in a review: the year under review
+    if rel is not None and rel.start < pos:
+        return rel.value, True, _span(sent, rel.start, rel.end)
+    for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
+        cue = explicit_time(text, len(text))
+        if cue is not None:
+            return cue.value, True, None
     if rel is not None:
         return rel.value, True, _span(sent, rel.start, rel.end)
     return None, False, None
 
 
+_UNDER_REVIEW = re.compile(r"全年|本年|the year\b|for the year|the whole year", re.I)
+
+
+_AVERAGE = re.compile(r"年均|年平均|\b(?:average annual|annual average|an average of|a year on average|per year|"
+                      r"(?:on )?average(?:d)? annual|annually)\b", re.I)
+
+
+def _average_period(s: str, pos: int, year, doc_year: int | None):
+    """An average annual growth "by 2015" or "到2027年" runs over the years up to it: the five-year plan
+    period it ends (2011-2015), else from the year after the document's."""
+    if not isinstance(year, int) or doc_year is None or year <= doc_year or not _AVERAGE.search(s, max(0, pos - 30), pos + 30):
+        return year
+    if year % 5 == 0 and doc_year > year - 5:
+        return f"{year - 4}-{year}"
+    return f"{doc_year + 1}-{year}"
+
+
 def _default_year(cls: str, sent: Sentence, meta: DocumentMeta, year, year_inf, year_span):
+    doc_year = meta.year
+    if cls == OUTCOME and year_inf and year == doc_year and year_span is not None and \
+            _UNDER_REVIEW.match(year_span.text) and meta.date and meta.date[5:7] <= "03":
+        return doc_year - 1, True, year_span  # 全年 in a report of January: the year under review
     if year is not None:
         return year, year_inf, year_span
-    doc_year = meta.year
     if doc_year is None:
         return None, False, None
     if cls == OUTCOME:

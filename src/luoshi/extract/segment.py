@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from luoshi.extract.numbers import find_quantities
+
 REVIEW, PLAN = "review", "plan"
 
 _ZH_L1 = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[IVX]+[.、])")
@@ -19,8 +21,9 @@ _MD = re.compile(r"^\s*(#{1,6})\s+")
 _EN_L1 = re.compile(r"^\s*(?:Part\s+[IVX\d]+|Chapter\s+\d+|[IVX]+\.)\s", re.I)
 
 _REVIEW_CUES = re.compile(
-    r"回顾|过去一年|过去五年|过去的一年|上一年|工作总结|主要成绩|取得的成绩|成效|"
-    r"\breview\b|\bpast (?:year|five years)\b|\blast year\b|\bachievements?\b|\bin retrospect\b|\blooking back\b",
+    r"回顾|过去一年|过去五年|过去的一年|过去的五年|五年来|一年来|上一年|工作总结|主要成绩|取得的成绩|成效|执行情况|完成情况|"
+    r"主要成就|发展成就|\breview\b|\bpast (?:year|five years)\b|\blast year\b|\bachievements?\b|\bin retrospect\b|"
+    r"\blooking back\b|\bperformance in\b|\bimplementation of the \d{4}\b|\bprogress (?:made )?in\b",
     re.I)
 _PLAN_CUES = re.compile(
     r"工作安排|总体要求|预期目标|主要目标|目标任务|工作目标|主要任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
@@ -53,11 +56,18 @@ class Sentence:
     headings: tuple[Heading, ...] = ()  # the whole heading stack, outermost first
 
 
+# A quantity (not a year): a line holding one is a statement, even without a final full stop (list items).
+_QUANTITY = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|‰|万|亿|元|个百分点|倍|percent|per cent|percentage|billion|million|"
+                       r"trillion|bn\b|tonnes|people|jobs|yuan|dollars)|百分之|[€£$¥₹]\s?\d", re.I)
+
+
 def heading_level(line: str, lang: str) -> int | None:
     """Level of a heading line (1 highest), or None for body text."""
     s = line.strip()
     if not s or len(s) > (60 if lang == "zh" else 110):
         return None
+    if _QUANTITY.search(s) or any(q.reason is None and q.unit for q in find_quantities(s, lang)):
+        return None  # a list item holding an amount is a statement
     m = _MD.match(s)
     if m:
         return len(m.group(1))

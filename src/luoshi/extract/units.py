@@ -9,36 +9,45 @@ from __future__ import annotations
 
 PERCENT, PP, CNY, USD = "%", "pp", "CNY", "USD"
 PERSON, COUNT, HOUSEHOLD = "person", "count", "household"
+PERMILLE, RATIO, INDEX, JIN = "permille", "ratio", "index", "jin"
 TONNE, KM, KM2, M2, MU, HA, KW, KWH, TEU = "tonne", "km", "km2", "m2", "mu", "ha", "kW", "kWh", "TEU"
 # Units that mark a number as not a quantity of anything the plan measures.
-TIME_UNITS = {"year", "month", "day", "hour", "times", "age", "session", "ordinal"}
-UNITS = (PERCENT, PP, CNY, USD, PERSON, COUNT, HOUSEHOLD, TONNE, KM, KM2, M2, MU, HA, KW, KWH, TEU,
-         "person-time", "m3", *sorted(TIME_UNITS))
+# "occurrence" is 次 (three meetings); "times" is a multiple (倍, 2.5 times) and is a quantity.
+TIME_UNITS = {"year", "month", "day", "hour", "occurrence", "age", "session", "ordinal"}
+# Money is in ISO 4217 codes (CNY, USD, EUR, MYR, ...); the ones written before a number are below.
+UNITS = (PERCENT, PP, PERMILLE, RATIO, INDEX, CNY, USD, PERSON, COUNT, HOUSEHOLD, TONNE, JIN, KM, KM2, M2, MU,
+         HA, KW, KWH, TEU, "person-time", "m3", "times", *sorted(TIME_UNITS))
 
 # Chinese unit words after a number (with an optional magnitude before them), longest first.
 ZH_UNITS: list[tuple[str, str, float]] = sorted([
-    ("个百分点", PP, 1), ("百分点", PP, 1), ("%", PERCENT, 1),
+    ("个百分点", PP, 1), ("百分点", PP, 1), ("%", PERCENT, 1), ("‰", PERMILLE, 1),
+    ("港元", "HKD", 1), ("港币", "HKD", 1), ("澳门元", "MOP", 1), ("澳元", "AUD", 1), ("新台币", "TWD", 1),
+    ("欧元", "EUR", 1), ("英镑", "GBP", 1), ("日元", "JPY", 1),
     ("元人民币", CNY, 1), ("美元", USD, 1), ("元", CNY, 1),
     ("人次", "person-time", 1), ("万人次", "person-time", 1e4), ("人", PERSON, 1), ("名", PERSON, 1),
     ("位", PERSON, 1),
     ("家", COUNT, 1), ("个", COUNT, 1), ("项", COUNT, 1), ("所", COUNT, 1), ("座", COUNT, 1), ("条", COUNT, 1),
     ("台", COUNT, 1), ("辆", COUNT, 1), ("套", COUNT, 1), ("张", COUNT, 1), ("宗", COUNT, 1), ("场", COUNT, 1),
     ("处", COUNT, 1), ("艘", COUNT, 1), ("架", COUNT, 1), ("栋", COUNT, 1), ("间", COUNT, 1), ("批", COUNT, 1),
-    ("件", COUNT, 1), ("株", COUNT, 1), ("棵", COUNT, 1), ("块", COUNT, 1), ("片", COUNT, 1), ("种", COUNT, 1), ("款", COUNT, 1), ("支", COUNT, 1),
+    ("件", COUNT, 1), ("例", COUNT, 1), ("微克/立方米", "ug/m3", 1), ("株", COUNT, 1), ("棵", COUNT, 1), ("块", COUNT, 1), ("片", COUNT, 1), ("种", COUNT, 1), ("款", COUNT, 1), ("支", COUNT, 1),
     ("户", HOUSEHOLD, 1),
-    ("吨", TONNE, 1), ("公斤", TONNE, 1e-3), ("平方公里", KM2, 1), ("公里", KM, 1), ("千米", KM, 1),
+    ("吨", TONNE, 1), ("公斤", TONNE, 1e-3), ("斤", JIN, 1), ("点", INDEX, 1), ("平方公里", KM2, 1), ("公里", KM, 1), ("千米", KM, 1),
     ("平方米", M2, 1), ("立方米", "m3", 1), ("亩", MU, 1), ("公顷", HA, 1),
     ("千瓦时", KWH, 1), ("度电", KWH, 1), ("千瓦", KW, 1), ("标准箱", TEU, 1), ("标箱", TEU, 1),
     ("周年", "year", 1), ("年", "year", 1), ("个月", "month", 1), ("月", "month", 1), ("日", "day", 1),
-    ("天", "day", 1), ("小时", "hour", 1), ("次", "times", 1), ("倍", "times", 1), ("岁", "age", 1),
+    ("天", "day", 1), ("小时", "hour", 1), ("次", "occurrence", 1), ("倍", "times", 1), ("岁", "age", 1),
     ("届", "session", 1),
 ], key=lambda u: -len(u[0]))
 
 # English unit words after a number (and its scale word); matched on lower-case text.
 EN_UNITS: list[tuple[str, str, float]] = sorted([
-    ("percentage points", PP, 1), ("percentage point", PP, 1), ("percent", PERCENT, 1),
+    ("percentage points", PP, 1), ("percentage point", PP, 1), ("basis points", PP, 0.01),
+    ("per mille", PERMILLE, 1), ("‰", PERMILLE, 1), ("points", INDEX, 1), ("percent", PERCENT, 1),
     ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("%", PERCENT, 1),
     ("yuan", CNY, 1), ("rmb", CNY, 1), ("us dollars", USD, 1), ("dollars", USD, 1), ("usd", USD, 1),
+    ("euros", "EUR", 1), ("euro", "EUR", 1), ("pounds", "GBP", 1), ("ringgit", "MYR", 1), ("rupees", "INR", 1),
+    ("naira", "NGN", 1), ("rand", "ZAR", 1), ("pesos", "PHP", 1), ("rupiah", "IDR", 1), ("dong", "VND", 1),
+    ("yen", "JPY", 1), ("shillings", "KES", 1), ("taka", "BDT", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
@@ -50,4 +59,11 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("times", "times", 1), ("hours", "hour", 1),
 ], key=lambda u: -len(u[0]))
 
-EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "usd": USD}
+# Currency written before the number (lower case): €3.2bn, RM120 billion, US$5 million, ₹10 lakh crore.
+EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "usd": USD, "€": "EUR", "eur": "EUR",
+                      "£": "GBP", "gbp": "GBP", "rm": "MYR", "myr": "MYR", "₹": "INR", "rs": "INR", "rs.": "INR",
+                      "inr": "INR", "₦": "NGN", "ngn": "NGN", "ksh": "KES", "kes": "KES", "a$": "AUD", "aud": "AUD",
+                      "c$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
+                      "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
+                      "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP"}
+MONEY = {CNY, USD, *EN_CURRENCY_PREFIX.values(), "JPY", "MOP", "TWD"}

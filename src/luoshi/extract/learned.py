@@ -1,0 +1,130 @@
+"""The learned part of extraction: which class a quantity's statement has, where judgement is needed.
+
+Rules find the numbers, their units, comparators and times (extract/numbers.py, cues.py); whether a
+number is a target, a task, a reported outcome or no statement at all depends on tense, section,
+wording and the kind of document, and there a small linear model, trained on the gold set's
+development split (``python -m luoshi.extract.train``), decides.  It sees what the rules saw (their
+class and the direction score among them) plus the words around the number, so it learns where the
+rules go wrong.  The model is a JSON file inside the package (data/extract_model.json): weights
+per feature and class, read with plain Python; nothing is downloaded, and the same input always
+gives the same class.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from luoshi.extract.units import MONEY
+
+MODEL_FILE = "extract_model.json"
+NONE_MARGIN = 1.0  # the model's 'none' is learned from few, noisy examples: it must be clearly ahead
+_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ZH_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known about one quantity when its class is decided."""
+
+    sentence: str
+    start: int  # the quantity's span in the sentence
+    end: int
+    clause: tuple[int, int]
+    lang: str
+    unit: str | None
+    comparator: str
+    strength: bool  # a strength word (确保, strive) governs it
+    rule_class: str
+    direction: float  # the rules' forward (+) or backward (-) score
+    section_kind: str | None
+    doc_kind: str | None
+    year_relation: str  # past | same | future | period-past | period-future | none, against the document's year
+    year_explicit: bool
+    headings: tuple[str, ...] = ()
+
+
+def _words(text: str, lang: str) -> list[str]:
+    """Words of a text: English words, or Chinese character bigrams."""
+    if lang == "en":
+        return _EN_WORD.findall(text.lower())
+    out = []
+    for run in _ZH_RUN.findall(text):
+        out.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+    return out
+
+
+def features(c: Context) -> dict[str, float]:
+    """The model's features of one quantity (names are stable: they key the weights)."""
+    s, a, b = c.sentence, c.start, c.end
+    c0, c1 = c.clause
+    f: dict[str, float] = {
+        "bias": 1.0, f"rule={c.rule_class}": 1.0, f"lang={c.lang}": 1.0,
+        "direction": max(-8.0, min(8.0, c.direction)) / 4, f"dir_sign={(c.direction > 0) - (c.direction < 0)}": 1.0,
+        f"section={c.section_kind}": 1.0, f"doc={c.doc_kind}": 1.0, f"year={c.year_relation}": 1.0,
+        f"year_explicit={c.year_explicit}": 1.0, f"cmp={c.comparator}": 1.0, f"strength={c.strength}": 1.0,
+        f"unit={'money' if c.unit in MONEY else c.unit}": 1.0,
+    }
+    width = 12 if c.lang == "zh" else 48
+    for w in _words(s[max(c0, a - width):a], c.lang):
+        f[f"L:{w}"] = 1.0
+    for w in _words(s[b:min(c1, b + width // 2)], c.lang):
+        f[f"R:{w}"] = 1.0
+    for w in _words(s[c0:c1], c.lang):
+        f[f"C:{w}"] = 1.0
+    for w in _words(s[:min(len(s), 40 if c.lang == "zh" else 120)], c.lang):
+        f[f"S:{w}"] = 0.5
+    for h in c.headings[-2:]:
+        for w in _words(h, c.lang):
+            f[f"H:{w}"] = 0.5
+    return f
+
+
+@dataclass(frozen=True)
+class Model:
+    classes: tuple[str, ...]
+    weights: dict[str, tuple[float, ...]]  # feature -> one weight per class
+    intercept: tuple[float, ...]
+
+    def scores(self, feats: dict[str, float]) -> list[float]:
+        out = list(self.intercept)
+        for name, value in feats.items():
+            w = self.weights.get(name)
+            if w is not None:
+                for k, x in enumerate(w):
+                    out[k] += x * value
+        return out
+
+    def predict(self, c: Context) -> str:
+        """The class with the highest score; 'none' (dropping a number the rules took for a statement)
+        only when it leads the best other class by NONE_MARGIN."""
+        sc = self.scores(features(c))
+        best = max(range(len(sc)), key=lambda k: (sc[k], -k))
+        if self.classes[best] == "none" and c.rule_class != "none":
+            other = max((k for k in range(len(sc)) if k != best), key=lambda k: (sc[k], -k))
+            if sc[best] - sc[other] < NONE_MARGIN:
+                return self.classes[other]
+        return self.classes[best]
+
+    def to_json(self) -> str:
+        return json.dumps({"classes": list(self.classes), "intercept": [round(x, 10) for x in self.intercept],
+                           "weights": {k: [round(x, 10) for x in v] for k, v in sorted(self.weights.items())}},
+                          ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        d = json.loads(text)
+        return cls(tuple(d["classes"]), {k: tuple(v) for k, v in d["weights"].items()}, tuple(d["intercept"]))
+
+
+@cache
+def bundled() -> Model | None:
+    """The model shipped with luoshi, or None when the package has none (then the rules decide)."""
+    try:
+        text = resources.files("luoshi.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return Model.from_json(text)

@@ -1,0 +1,107 @@
+"""Train the class model of extraction (learned.py) on the gold set's development split.
+
+    python -m luoshi.extract.train [--gold tests/data/extraction] [--check]
+
+Every quantity the class model judges in a development document becomes one example, labelled
+with the class of the gold statement whose value it overlaps, or 'none' when it overlaps none.
+A multinomial logistic regression (scikit-learn, lbfgs, fixed regularisation: deterministic) is
+fitted and written to src/luoshi/data/extract_model.json.  ``--check`` trains again and fails
+when the result differs from the shipped file (the test suite runs it, so the file cannot drift
+from its data).  scikit-learn is needed here only, not to extract.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from luoshi.extract.learned import MODEL_FILE, Model, features
+from luoshi.extract.model import DocumentMeta
+
+CLASSES = ("target", "task", "outcome", "none")
+C = 0.5  # inverse regularisation strength, chosen by cross-validation by document on the development split
+OUT = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
+
+
+def _gold_documents(gold: Path, split: str) -> list[tuple[dict, str, list[dict]]]:
+    spec = importlib.util.spec_from_file_location("build_gold", gold / "build_gold.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    records = [json.loads(x) for x in (gold / "gold.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    out = []
+    for meta, text_path, _ in mod.documents():
+        if meta["split"] == split:
+            out.append((meta, text_path.read_text(encoding="utf-8"), [r for r in records if r["document"] == meta["id"]]))
+    return out
+
+
+def examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float], str]]:
+    """(document id, features, label) of every judged quantity of a split."""
+    from luoshi.extract.pipeline import extract_text
+
+    out = []
+    for meta, text, records in _gold_documents(gold, split):
+        issuer = meta.get("issuer") if str(meta.get("issuer", "")).isdigit() else None
+        contexts: list = []
+        extract_text(text, DocumentMeta(meta["date"], issuer, meta.get("kind")), model=False, contexts=contexts)
+        for ctx, (a, b) in contexts:
+            label = next((r["class"] for r in records if r["span"][0] < b and a < r["span"][1]), "none")
+            out.append((meta["id"], features(ctx), label))
+    return out
+
+
+def fit(rows: list[tuple[str, dict[str, float], str]], c: float = C) -> Model:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer(sort=True)
+    x = vec.fit_transform([f for _, f, _ in rows])
+    y = [CLASSES.index(label) for _, _, label in rows]
+    lr = LogisticRegression(C=c, max_iter=5000, tol=1e-8)
+    lr.fit(x, y)
+    present = [CLASSES[k] for k in lr.classes_]
+    weights = {name: tuple(float(lr.coef_[k][j]) for k in range(len(present)))
+               for name, j in vec.vocabulary_.items() if any(abs(lr.coef_[k][j]) > 1e-6 for k in range(len(present)))}
+    return Model(tuple(present), weights, tuple(float(v) for v in lr.intercept_))
+
+
+def cross_validate(rows: list[tuple[str, dict[str, float], str]], c: float, folds: int = 5) -> float:
+    """Accuracy of models trained on the other folds' documents (documents dealt to folds in turn)."""
+    docs = sorted({d for d, _, _ in rows})
+    right = 0
+    for k in range(folds):
+        held = set(docs[k::folds])
+        model = fit([r for r in rows if r[0] not in held], c)
+        for d, f, label in rows:
+            if d in held:
+                sc = model.scores(f)
+                right += model.classes[max(range(len(sc)), key=lambda i: (sc[i], -i))] == label
+    return right / len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", default="tests/data/extraction", type=Path)
+    ap.add_argument("--check", action="store_true", help="fail if training again changes the shipped model")
+    ap.add_argument("--cv", action="store_true", help="print cross-validated accuracy for a few strengths")
+    args = ap.parse_args(argv)
+    rows = examples(args.gold)
+    if args.cv:
+        for c in (0.1, 0.25, 0.5, 1.0, 2.0):
+            print(f"C={c}: cross-validated accuracy {cross_validate(rows, c):.3f}")
+        return 0
+    text = fit(rows).to_json()
+    if args.check:
+        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
+        print("the shipped model is what its data gives" if same else "the shipped model differs: train again")
+        return 0 if same else 1
+    OUT.write_text(text, encoding="utf-8")
+    print(f"{len(rows)} examples, {len(Model.from_json(text).weights)} features -> {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
