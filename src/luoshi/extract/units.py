@@ -7,6 +7,8 @@ subject, so every plain count is ``count``.  Values are scaled to base units (11
 
 from __future__ import annotations
 
+from luoshi.domain.scales import split_unit
+
 PERCENT, PP, CNY, USD = "%", "pp", "CNY", "USD"
 PERSON, COUNT, HOUSEHOLD = "person", "count", "household"
 TONNE, KM, KM2, M2, MU, HA, KW, KWH, TEU = "tonne", "km", "km2", "m2", "mu", "ha", "kW", "kWh", "TEU"
@@ -51,3 +53,12 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
 ], key=lambda u: -len(u[0]))
 
 EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "usd": USD}
+
+
+def unit_word(unit: str | None, like: str | None = None) -> str | None:
+    """A unit of this vocabulary (base units) as the Chinese word an importer reads: the one with the
+    same base unit as ``like`` (an indicator's unit) where there is one, so that the importer scales
+    the value (人 for 万人, 元 for 亿元) and refuses a unit that measures something else; None for no unit."""
+    words = [w for w, u, scale in ZH_UNITS if u == unit and scale == 1]
+    base = split_unit(like)[1] if like else None
+    return next((w for w in words if split_unit(w)[1] == base), words[0] if words else None)
