@@ -247,13 +247,17 @@ class Workspace:
         """A targets file (CSV, XLSX or JSON), all or nothing: raises InputError naming each problem."""
         return self._all_or_nothing(self.reporting.import_file(path, actor=Actor.local(), kind="targets"))
 
-    def set_targets(self, rows: list[dict], *, by: str | None = None) -> dict:
-        """Store targets given in Python (the columns of a targets file, by code or name), all or nothing."""
+    def set_targets(self, rows: list[dict], *, by: str | None = None, replace: bool = True, dry_run: bool = False,
+                    on_stored=None) -> dict:
+        """Store targets given in Python (the columns of a targets file, by code or name), all or nothing.
+        ``replace`` false refuses a key that has a target; ``dry_run`` checks and stores nothing;
+        ``on_stored(con, [(row, tid)])`` runs in the write transaction (imports.submit_targets)."""
         actor = Actor(by, superuser=True) if by else Actor.local()
         report = Report(file="rows", rows_read=len(rows))
         return self._all_or_nothing(imports.submit_targets(self.db, self.catalog(),
                                                            observations.rows_table(rows, "targets"), report,
-                                                           actor=actor))
+                                                           actor=actor, dry_run=dry_run, replace=replace,
+                                                           on_stored=on_stored))
 
     def import_observations(self, path, *, state: str = "approved", by: str | None = None,
                             dry_run: bool = False) -> dict:
@@ -262,15 +266,17 @@ class Workspace:
         return self._all_or_nothing(self.reporting.import_file(path, actor=actor, state=state, dry_run=dry_run))
 
     def record(self, rows: list[dict], *, state: str | None = None, by: str | None = None,
-               source: str | None = None) -> dict:
+               source: str | None = None, dry_run: bool = False, on_stored=None) -> dict:
         """Store observation rows given in Python ({indicator, region, period, value[, unit, comment,
-        source, state]}, by code or name) through the one write path, all or nothing."""
+        source, state]}, by code or name) through the one write path, all or nothing.  ``dry_run``
+        checks and stores nothing; ``on_stored(con, [(row, oid)])`` runs in the write transaction
+        (observations.submit)."""
         actor = Actor(by, superuser=True) if by else Actor.local()
         report = Report(file="rows", rows_read=len(rows))
         return self._all_or_nothing(observations.submit(
             self.db, self.catalog(), observations.rows_table(rows), report, actor=actor, state=state or "approved",
             checks=self.reporting.checks(), basis=self.setting("value_basis"), source=source or f"rows:{actor.name}",
-            locked_sql=workflow.lock_relation(self.today)))
+            locked_sql=workflow.lock_relation(self.today), dry_run=dry_run, on_stored=on_stored))
 
     @staticmethod
     def _all_or_nothing(result: dict) -> dict:

@@ -98,8 +98,8 @@ def test_accept_makes_a_target_with_provenance(client, app_ws, sz):
     assert prov["document"] == c["did"] and prov["commitment"] == c["cid"]
     assert prov["sentence"] == c["sentence"]["span"] and prov["value"]["text"] == "5.5%"
     assert client.get(f"/api/documents/commitments/{c['cid']}").json()["status"] == "accepted"
-    again = client.post(f"/api/documents/commitments/{c['cid']}/accept")  # the target exists now
-    assert again.status_code == 400 and again.json()["code"] == "duplicate-row"
+    again = client.post(f"/api/documents/commitments/{c['cid']}/accept")
+    assert again.status_code == 409 and again.json()["code"] == "already-accepted"
 
 
 def test_reject_and_edit(client, sz):
@@ -208,3 +208,41 @@ def test_demo_documents_are_real_sources_added_once(app_ws):
     assert load_demo_documents(ws) == {"documents": 0, "documents_already_stored": 3, "commitments_proposed": 0}
     titles = {d["title"] for d in ws.documents.documents()}
     assert {m["title"] for m in manifest()} <= titles
+
+
+TASKS_2025 = "深圳市政府工作报告（任务测试文本）\n今年，全市新建改扩建公办学校20所。\n"
+
+
+def test_accept_makes_a_task_through_the_task_list_import(client, app_ws):
+    ws = app_ws[1]
+    did = upload(client, "sz_tasks_2025.txt", TASKS_2025.encode(), date="2025-01-21", **SZ).json()["did"]
+    (c,) = client.get(f"/api/documents/{did}").json()["commitments"]
+    assert (c["class"], c["value"], c["scope"], c["period"], c["plan_node"]) == ("task", 20, "440300", "2025", None)
+    tables = ("tasks", "task_units", "task_events", "targets", "observations", "imports", "audit_log")
+
+    def counts():
+        return {t: ws.db.scalar(f"SELECT count(*) FROM {t}") for t in tables}
+
+    # refused first: a plan node the plan does not have, with the task list's code; nothing stored
+    assert client.post(f"/api/documents/commitments/{c['cid']}/edit", json={"plan_node": "B99"}).status_code == 200
+    before = counts()
+    bad = client.post(f"/api/documents/commitments/{c['cid']}/accept")
+    assert bad.status_code == 400 and bad.json()["code"] == "unknown-node"
+    assert set(bad.json()) == {"status", "code", "message", "message_zh", "problems"}
+    assert [(p["code"], p["field"]) for p in bad.json()["problems"]] == [("unknown-node", "node")]
+    assert counts() == before and client.get(f"/api/documents/commitments/{c['cid']}").json()["status"] == "edited"
+    # then accepted under the right node: a task (not a target) led by Shenzhen's government, due at the year's end
+    client.post(f"/api/documents/commitments/{c['cid']}/edit", json={"plan_node": "B3"})
+    r = client.post(f"/api/documents/commitments/{c['cid']}/accept")
+    assert r.status_code == 200, r.text
+    task_id = r.json()["task_ref"]
+    assert r.json() == {"cid": c["cid"], "class": "task", "task_ref": task_id} and task_id.startswith("T-B3-")
+    t = client.get(f"/api/tasks/{task_id}").json()
+    assert (t["title_zh"], t["lead_unit"], t["region_code"], t["deadline"]) == (
+        "全市新建改扩建公办学校20所", "gov-440300", "440300", "2025-12-31")
+    assert t["source"] == "sz_tasks_2025"
+    page = client.get(f"/documents/{did}").text
+    assert f'data-made-task="{task_id}"' in page and f'href="/tasks/{task_id}"' in page
+    after = counts()
+    assert {k: after[k] - before[k] for k in tables} == {"tasks": 1, "task_units": 1, "task_events": 1, "targets": 0,
+                                                         "observations": 0, "imports": 0, "audit_log": 0}

@@ -74,7 +74,7 @@ def commitments(doc: Optional[int] = typer.Option(None, "--doc", help="only this
 @app.command("accept")
 def accept(ids: list[int], by: Optional[str] = typer.Option(None, help="reviewer"),
            as_json: bool = typer.Option(False, "--json")):
-    """Accept commitments: each becomes a target or an outcome observation, with provenance."""
+    """Accept commitments: each becomes a target, a task or an outcome observation, with provenance."""
     ws = workspace()
     emit([ws.documents.accept(cid, by=by) for cid in ids], as_json=as_json, title="accepted")
 

@@ -90,6 +90,8 @@ _e("child-without-parent", "Child region left without a parent",
 _e("values-after-change", "Values after the change stay with the retired region",
    "{value!r} has {n} value(s) for periods starting on or after {date}: they stay its own and no longer roll up",
    "地区 {value!r} 有 {n} 个期间起始于 {date} 或之后的数值：仍归属该地区，不再向上汇总", WARNING)
+_e("duplicate-target", "Target exists", "{indicator} already has a target for {region} in {period} (target {other})",
+   "指标 {indicator} 在 {region} {period} 已有目标（目标 {other}）")
 _e("bad-comparator", "Bad comparator", "{value!r} is not a comparator (at_least, at_most, around, between, in_step, exact)",
    "{value!r} 不是有效的比较方式（at_least、at_most、around、between、in_step、exact）")
 
@@ -308,6 +310,8 @@ _e("unknown-period", "Period outside the workspace", "no period {value!r} in the
 _e("unknown-setting", "Unknown setting", "no setting {value!r}; settings: {known}", "不存在设置 {value!r}；现有设置：{known}")
 _e("unknown-document", "Unknown document", "no document with id {value!r}", "不存在编号为 {value!r} 的文档")
 _e("unknown-commitment", "Unknown commitment", "no commitment with id {value!r}", "不存在编号为 {value!r} 的承诺事项")
+_e("already-accepted", "Commitment already accepted", "commitment {value!r} is already accepted",
+   "承诺事项 {value!r} 已采纳")
 _e("unknown-evidence", "Unknown evidence file", "no evidence file with id {value!r}", "不存在编号为 {value!r} 的佐证材料")
 _e("unknown-user", "Unknown user", "no user {value!r}", "不存在用户 {value!r}")
 _e("unknown-token", "Unknown API token", "no API token with id {value!r}", "不存在编号为 {value!r} 的 API 令牌")

@@ -38,3 +38,14 @@ def gbk_safe(unit: str | None) -> str:
         if u.endswith(spelling):
             return u[: len(u) - len(spelling)] + safe
     return u
+
+
+def conversion(given: str | None, expected: str | None) -> tuple[float, float] | None:
+    """How a number written in unit ``given`` becomes one in ``expected``: (multiply by, divide by),
+    (1, 1) for no unit or the same one, or None when they measure different things (wrong-unit).
+    人 -> 万人 is (1, 1e4); 亿元 -> 元 is (1e8, 1).  The observation checks hold the same rule in SQL
+    (ingest/validate.py: unit_bad, unit_conv)."""
+    if not given or given == expected:
+        return 1.0, 1.0
+    (g_scale, g_base), (e_scale, e_base) = split_unit(given), split_unit(expected)
+    return (g_scale, e_scale) if g_base == e_base else None

@@ -7,6 +7,8 @@ subject, so every plain count is ``count``.  Values are scaled to base units (11
 
 from __future__ import annotations
 
+from luoshi.domain.scales import split_unit
+
 PERCENT, PP, CNY, USD = "%", "pp", "CNY", "USD"
 PERSON, COUNT, HOUSEHOLD = "person", "count", "household"
 PERMILLE, RATIO, INDEX, JIN = "permille", "ratio", "index", "jin"
@@ -67,3 +69,12 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP"}
 MONEY = {CNY, USD, *EN_CURRENCY_PREFIX.values(), "JPY", "MOP", "TWD"}
+
+
+def unit_word(unit: str | None, like: str | None = None) -> str | None:
+    """A unit of this vocabulary (base units) as the Chinese word an importer reads: the one with the
+    same base unit as ``like`` (an indicator's unit) where there is one, so that the importer scales
+    the value (人 for 万人, 元 for 亿元) and refuses a unit that measures something else; None for no unit."""
+    words = [w for w, u, scale in ZH_UNITS if u == unit and scale == 1]
+    base = split_unit(like)[1] if like else None
+    return next((w for w in words if split_unit(w)[1] == base), words[0] if words else None)

@@ -7,7 +7,7 @@ from luoshi.domain.periods import TYPE_NAMES, TYPE_NAMES_ZH, PeriodError, parse,
 from luoshi.domain.problems import Report
 from luoshi.domain.regions import valid_during
 from luoshi.domain.rules import normalise_comparator
-from luoshi.domain.scales import PERCENT, split_unit
+from luoshi.domain.scales import PERCENT, conversion, split_unit
 from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.tables import number
 
@@ -62,6 +62,11 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
         except ValueError:
             report.add("bad-comparator", row=n, field="comparator", value=r["comparator"])
             continue
+        unit = (r.get("unit") or "").strip()
+        scale = conversion(unit, ind.unit)
+        if scale is None:
+            report.add("wrong-unit", row=n, field="unit", value=unit, indicator=ind.code, expected=ind.unit)
+            continue
         nums = {}
         bad = False
         percent = split_unit(ind.unit)[1] == "%"
@@ -79,6 +84,12 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
                 bad = True
         if bad:
             continue
+        if scale != (1.0, 1.0):  # the numbers of the row are in its unit: each into the indicator's
+            given = nums["value"]
+            nums = {k: None if v is None else v * scale[0] / scale[1] for k, v in nums.items()}
+            if given is not None:
+                report.add("unit-converted", row=n, field="unit", value=given, given=unit, number=nums["value"],
+                           unit=ind.unit)
         step = (r.get("step_indicator") or "").strip() or None
         if comp == "in_step":
             if not step:
@@ -108,6 +119,7 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
                 report.add("bad-period", row=n, field="trajectory", value=pcode)
                 continue
             v = number(val)
+            v = None if v is None else v * scale[0] / scale[1]
             if v is None or not period.contains(tp):
                 report.add("bad-value", row=n, field="trajectory", column="trajectory", value=part,
                            detail="each step is PERIOD=VALUE inside the target period",
@@ -125,7 +137,8 @@ def check_targets(rows: list[tuple[int, dict]], catalog: Catalog, report: Report
             except PeriodError:
                 report.add("bad-period", row=n, field="baseline_period", value=baseline_period)
                 continue
-        out.append({"iid": ind.iid, "rid": reg.rid, "region": reg.code, "pkey": period.key, "comparator": comp, "value": nums["value"],
+        out.append({"iid": ind.iid, "rid": reg.rid, "region": reg.code, "pkey": period.key, "indicator": ind.code,
+                    "period": period.code, "comparator": comp, "value": nums["value"],
                     "value_high": nums["value_high"], "tolerance": nums["tolerance"], "step_indicator": step,
                     "baseline_value": nums["baseline_value"], "baseline_period": baseline_period,
                     "plan_id": r.get("plan") or None, "strength": r.get("strength") or None,

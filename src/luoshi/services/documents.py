@@ -1,8 +1,8 @@
 """Policy documents: add, extract quantified commitments, review them, and use them.
 
-Accepting a commitment turns it into a target (a target or a quantified task with a known
-indicator) or an outcome observation, with provenance pointing back to the document and the
-character offsets of the sentence and value.  Every write goes through the database's writer.
+Accepting a commitment turns it into a target, a task or an outcome observation, each through its
+one write path (the targets importer, the task list import, the observation pipeline), with
+provenance pointing back to the document and the character offsets of the sentence and value.
 """
 
 from __future__ import annotations
@@ -10,15 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from luoshi.domain.periods import PeriodError
+from luoshi.domain.periods import parse as parse_period
 from luoshi.domain.problems import InputError, Refusal, Report, editable, one_of
+from luoshi.domain.roles import Actor
 from luoshi.extract import DocumentMeta, extract_text
 from luoshi.extract.model import CLASSES, COMPARATORS, STRENGTHS
+from luoshi.extract.subject import clause_bounds
+from luoshi.extract.units import unit_word
 from luoshi.ingest.documents import read_document
 from luoshi.ingest.limits import Limits
-from luoshi.services.targets import store_targets
+from luoshi.services.taskdesk import TaskDesk
 from luoshi.store.db import Database
 
 KINDS = ("speech", "work-report", "communique", "plan", "news")
@@ -27,13 +33,8 @@ STATUSES = ("proposed", "accepted", "edited", "rejected")
 CODE_MAP = {"tech_transformation": "tech_transform", "digital_transformation": "digital_transform",
             "retail_sales_growth": "retail_growth", "fdi": "foreign_capital",
             "offshore_wind": "offshore_wind_capacity", "talent_attraction": "talent_introduced"}
-# indicator unit -> (extraction unit, factor): value_in_indicator_unit = base_value / factor
-UNIT_FACTORS = {"亿元": ("CNY", 1e8), "万亿元": ("CNY", 1e12), "元": ("CNY", 1), "万元": ("CNY", 1e4),
-                "万人": ("person", 1e4), "人": ("person", 1), "万人次": ("person-time", 1e4),
-                "万吨": ("tonne", 1e4), "吨": ("tonne", 1), "万亩": ("mu", 1e4), "亩": ("mu", 1),
-                "万千瓦": ("kW", 1e4), "家": ("count", 1), "个": ("count", 1), "张": ("count", 1),
-                "%": ("%", 1), "百分点": ("pp", 1)}
-COMPARATOR_NAMES = {"range": "between"}  # the extraction's comparator names where the rules' differ
+# a commitment's class -> the column of commitments naming what accepting it made
+ACCEPTED_AS = {"target": "target_id", "task": "task_ref", "outcome": "observation_id"}
 EDITABLE = ("class", "value", "value_high", "unit", "comparator", "strength", "period", "scope", "indicator",
             "plan_node", "subject")
 
@@ -225,74 +226,96 @@ class DocumentService:
         return self.commitment(cid)
 
     def accept(self, cid: int, by: str | None = None) -> dict:
-        """Turn a proposal into a target (target, or task with a known indicator) or an outcome observation."""
+        """Turn a proposal into what its class says, through that thing's one write path: a target (the
+        targets importer's checks; a key that has a target is refused), a task (a task list's checks)
+        or an outcome observation (the observation pipeline).  The commitment is marked accepted in
+        the same write transaction; a dry run of the same path answers a refusal first, so that a
+        refused accept writes nothing (not even an import record)."""
         c = self.commitment(cid)
-        report = Report(file=f"commitment {cid}")
-        ind = self._indicator(c["indicator"]) if c["indicator"] else None
-        if ind is None:
-            report.add("unknown-indicator", field="indicator", value=c["indicator"])
-        region = self.db.one("SELECT rid, code FROM regions WHERE code = ?", [c["scope"]]) if c["scope"] else None
-        if region is None:
-            report.add("unknown-region", field="scope", value=c["scope"])
-        year = (c["period"] or "")[-4:]
-        period = self.db.one("SELECT key, code FROM periods WHERE code = ?", [year]) if year.isdigit() else None
-        if period is None:
-            report.add("bad-period", field="period", value=c["period"])
-        value = value_high = None
-        if ind is not None and c["comparator"] != "in_step":
-            value, value_high = self._convert(c, ind, report)
-        if not report.ok:
+        if c["status"] == "accepted":
+            raise Refusal("already-accepted", 409, value=cid)
+        if c["class"] not in ACCEPTED_AS:
+            report = Report(file=f"commitment {cid}")
+            report.add("bad-value", field="class", column="class", value=c["class"], **one_of(ACCEPTED_AS))
             raise InputError(report)
-        provenance = json.dumps({"document": c["did"], "commitment": cid, "sentence": c["sentence"]["span"],
-                                 "value": c["spans"].get("value")}, ensure_ascii=False)
-        out = {"cid": cid, "class": c["class"]}
-        with self.db.write() as con:
-            if c["class"] in ("target", "task"):
-                if con.execute("SELECT 1 FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
-                               [ind["iid"], region["rid"], period["key"]]).fetchone():
-                    report.add("duplicate-row", field="target", other=f"{ind['code']} {c['scope']} {year}")
-                    raise InputError(report)
-                store_targets(con, [{
-                    "iid": ind["iid"], "rid": region["rid"], "pkey": period["key"],
-                    "comparator": COMPARATOR_NAMES.get(c["comparator"], c["comparator"]), "value": value, "value_high": value_high,
-                    "tolerance": None, "step_indicator": None, "baseline_value": None, "baseline_period": None,
-                    "plan_id": self.plan_id, "strength": c["strength"], "document": f"document:{c['did']}",
-                    "quote": c["sentence"]["text"], "source": provenance, "status": "accepted", "synthetic": False,
-                    "trajectory": []}], by or "local", None)
-                tid = con.execute("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND pkey = ?",
-                                  [ind["iid"], region["rid"], period["key"]]).fetchone()[0]
-                con.execute("UPDATE commitments SET status = 'accepted', target_id = ?, reviewed_by = ?, "
-                            "reviewed_at = ? WHERE cid = ?", [tid, by, _now(), cid])
-                out["target_id"] = tid
-            else:
-                self.ws.record([{"indicator": ind["code"], "region": region["code"], "period": period["code"],
-                                 "value": value, "source": provenance, "comment": c["sentence"]["text"][:500]}],
-                               state="approved", by=by)
-                oid = con.execute("SELECT latest_oid FROM obs_current WHERE iid = ? AND rid = ? AND pkey = ?",
-                                  [ind["iid"], region["rid"], period["key"]]).fetchone()[0]
-                con.execute("UPDATE commitments SET status = 'accepted', observation_id = ?, reviewed_by = ?, "
-                            "reviewed_at = ? WHERE cid = ?", [oid, by, _now(), cid])
-                out["observation_id"] = oid
-        return out
+        provenance = {"document": c["did"], "commitment": cid, "sentence": c["sentence"]["span"],
+                      "value": c["spans"].get("value")}
+        column = ACCEPTED_AS[c["class"]]
+        made = {}
 
-    def _indicator(self, code: str) -> dict | None:
-        for c in (code, CODE_MAP.get(code)):
-            if c:
-                row = self.db.one("SELECT iid, code, unit FROM indicators WHERE code = ?", [c])
-                if row:
-                    return row
-        return None
+        def mark(con, made_id) -> None:  # inside the write transaction of what the commitment became
+            made[column] = made_id
+            if not con.execute(f"UPDATE commitments SET status = 'accepted', {column} = ?, reviewed_by = ?, "
+                               "reviewed_at = ? WHERE cid = ? AND status <> 'accepted' RETURNING cid",
+                               [made_id, by, _now(), cid]).fetchall():
+                raise Refusal("already-accepted", 409, value=cid)  # accepted meanwhile: roll this back
 
-    @staticmethod
-    def _convert(c: dict, ind: dict, report: Report) -> tuple[float | None, float | None]:
-        base_unit, factor = UNIT_FACTORS.get(ind["unit"], (None, 1))
-        if c["value"] is None:
-            return None, None
-        if base_unit is not None and c["unit"] != base_unit:
-            report.add("wrong-unit", field="unit", value=c["unit"], indicator=ind["code"], expected=ind["unit"])
-            return None, None
-        hi = c["value_high"] / factor if c["value_high"] is not None else None
-        return c["value"] / factor, hi
+        if c["class"] == "task":
+            rows = [self._task_row(c, provenance)]
+            desk = TaskDesk(self.ws, self.plan_id)
+            actor = Actor(by, superuser=True) if by else None
+            desk.import_rows(rows, actor, dry_run=True)
+            desk.import_rows(rows, actor, on_stored=lambda con, ids: mark(con, ids[0]))
+        elif c["class"] == "target":
+            rows = [self._target_row(c, provenance)]
+            self.ws.set_targets(rows, by=by, replace=False, dry_run=True)
+            self.ws.set_targets(rows, by=by, replace=False, on_stored=lambda con, stored: mark(con, stored[0][1]))
+        else:
+            rows = [self._outcome_row(c, provenance)]
+            self.ws.record(rows, state="approved", by=by, dry_run=True)
+            self.ws.record(rows, state="approved", by=by, on_stored=lambda con, stored: mark(
+                con, stored[0][1] if stored else _current_oid(con, rows[0])))
+        return {"cid": cid, "class": c["class"], **made}
+
+    def _target_row(self, c: dict, provenance: dict) -> dict:
+        """The commitment as a row of a targets file."""
+        code = self._indicator_code(c["indicator"])
+        return {"indicator": code, "region": c["scope"], "period": stated_period(c["period"]),
+                "comparator": c["comparator"], "value": c["value"], "value_high": c["value_high"],
+                "unit": self._unit(c["unit"], code),
+                "plan": self.plan_id, "strength": c["strength"], "document": f"document:{c['did']}",
+                "quote": c["sentence"]["text"], "source": json.dumps(provenance, ensure_ascii=False),
+                "status": "accepted"}
+
+    def _outcome_row(self, c: dict, provenance: dict) -> dict:
+        """The commitment as an observation row."""
+        code = self._indicator_code(c["indicator"])
+        return {"indicator": code, "region": c["scope"], "period": stated_period(c["period"]), "value": c["value"],
+                "unit": self._unit(c["unit"], code), "source": json.dumps(provenance, ensure_ascii=False),
+                "comment": c["sentence"]["text"][:500]}
+
+    def _task_row(self, c: dict, provenance: dict) -> dict:
+        """The commitment as a row of a task list: titled by its clause of the sentence, due at the end
+        of its period, led by its region's government, linked to its plan node and (known) indicator."""
+        sentence = c["sentence"]["text"]
+        at = c["spans"]["value"]["in_sentence"][0] if "value" in c["spans"] else 0
+        a, b = clause_bounds(sentence, at, c["language"] or "zh")
+        row = {"title": sentence[a:b].strip()[:60] or None, "content": sentence.strip(), "node": c["plan_node"],
+               "region": c["scope"], "source": c["title"], "source_kind": "document",
+               "source_ref": json.dumps(provenance, ensure_ascii=False)}
+        code = self._indicator_code(c["indicator"])
+        if code in self.ws.catalog().indicators:  # a task need not measure anything: an unknown one is left out
+            row["indicators"] = code
+        if c["scope"]:
+            lead = self.db.one("SELECT code FROM units WHERE region_code = ? AND kind LIKE '%government%' "
+                               "ORDER BY kind = 'government_office', code LIMIT 1", [c["scope"]])
+            row["lead"] = lead and lead["code"]
+        if c["period"]:
+            try:
+                row["deadline"] = parse_period(stated_period(c["period"])).end
+            except PeriodError:
+                report = Report(file=f"commitment {c['cid']}")
+                report.add("bad-period", field="period", value=c["period"])
+                raise InputError(report) from None
+        return row
+
+    def _unit(self, unit: str | None, code: str | None) -> str | None:
+        ind = self.ws.catalog().indicators.get(code or "")
+        return unit_word(unit, ind.unit if ind else None)
+
+    def _indicator_code(self, code: str | None) -> str | None:
+        """The workspace's code for an extracted indicator code (CODE_MAP where the bundled one differs)."""
+        return code if not code or code in self.ws.catalog().indicators else CODE_MAP.get(code, code)
 
     # --- use ---------------------------------------------------------------------------------
     def outcomes(self) -> list[dict]:
@@ -300,6 +323,20 @@ class DocumentService:
         from luoshi.services.outcomes import targets_vs_outcomes  # late: it imports this module's tables
 
         return targets_vs_outcomes(self.db, self.ws.today)
+
+
+def stated_period(text: str | None) -> str | None:
+    """The period a commitment's period names: a span of years "2026-2030" counts for its last year."""
+    t = (text or "").strip()
+    m = re.fullmatch(r"\d{4}\s*[-–—~至到]\s*(\d{4})", t)
+    return m[1] if m else (t or None)
+
+
+def _current_oid(con, row: dict) -> int:
+    """The approved observation an outcome equal to it left in place (the pipeline stores no revision)."""
+    return con.execute("SELECT o.approved_oid FROM obs_current o JOIN indicators i USING (iid) "
+                       "JOIN regions g USING (rid) WHERE i.code = ? AND g.code = ? AND o.pkey = ?",
+                       [row["indicator"], row["region"], parse_period(row["period"]).key]).fetchone()[0]
 
 
 def _public(r: dict) -> dict:

@@ -46,9 +46,11 @@ def run_import(db: Database, catalog: Catalog, path: str | Path, *, kind: str = 
 
 
 def submit_targets(db: Database, catalog: Catalog, table, report: Report, *, actor: Actor, dry_run: bool = False,
-                   mode: str = "all-or-nothing", fmt: str = "rows") -> dict:
+                   mode: str = "all-or-nothing", fmt: str = "rows", replace: bool = True, on_stored=None) -> dict:
     """Check a staged table of targets and (unless ``dry_run``) store them; a target replaces the
-    previous one for its key."""
+    previous one for its key, unless ``replace`` is false: then a key that has a target is refused
+    (duplicate-target).  ``on_stored(con, stored)``, when given, runs inside the write transaction
+    after the targets are stored, with ``stored`` the (row_no, target id) pairs (as observations.submit)."""
     result = {"import_id": None if dry_run else new_import_id(), "kind": "targets", "file": report.file,
               "format": fmt, "mode": mode, "dry_run": dry_run, "state": None,
               "rows": report.rows_read, "accepted": 0, "rejected": 0, "added": 0, "revised": 0, "unchanged": 0}
@@ -58,6 +60,8 @@ def submit_targets(db: Database, catalog: Catalog, table, report: Report, *, act
             cells = {k: (v or "").strip() for k, v in rec.items() if k not in ("row_no", "sheet")}
             rows.append((rec["row_no"], cells))
     checked = check_targets(rows, catalog, report) if rows else []
+    if not replace:
+        _refuse_existing(db, checked, report)
     if not actor.superuser:
         allowed = actor.rids("approve") or set()  # targets are set by reviewers/admins above the region
         for r in checked:
@@ -75,7 +79,20 @@ def submit_targets(db: Database, catalog: Catalog, table, report: Report, *, act
         with db.write() as con:
             if not failed:
                 result["added"] = store_targets(con, good, actor.name, result["import_id"])
+                if on_stored is not None:
+                    on_stored(con, [(r["row"], con.execute("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND "
+                                                           "pkey = ?", [r["iid"], r["rid"], r["pkey"]]).fetchone()[0])
+                                    for r in good])
             record_import(con, result, actor, report)
     result["problems"] = [p.to_dict() for p in report.problems]
     result["ok"] = report.ok
     return result
+
+
+def _refuse_existing(db: Database, checked: list[dict], report: Report) -> None:
+    """A checked row whose key already has a target: duplicate-target, naming the stored one."""
+    for r in checked:
+        old = db.one("SELECT tid FROM targets WHERE iid = ? AND rid = ? AND pkey = ?", [r["iid"], r["rid"], r["pkey"]])
+        if old:
+            report.add("duplicate-target", row=r["row"], field="period", indicator=r["indicator"], region=r["region"],
+                       period=r["period"], other=old["tid"])

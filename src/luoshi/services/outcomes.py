@@ -28,9 +28,11 @@ from datetime import date
 
 from luoshi.analytics import regional
 from luoshi.domain.periods import Period
-from luoshi.domain.rules import attainment
+from luoshi.domain.rules import attainment, normalise_comparator
 from luoshi.extract.lexicon import BY_CODE
-from luoshi.services.documents import CODE_MAP, COMPARATOR_NAMES, UNIT_FACTORS
+from luoshi.domain.scales import conversion
+from luoshi.extract.units import unit_word
+from luoshi.services.documents import CODE_MAP, stated_period
 from luoshi.store.db import Database
 
 _COMMITMENTS = """
@@ -100,13 +102,13 @@ def _stated(c: dict, indicators: dict, docs: dict) -> dict:
     code = next((k for k in (c["indicator"], CODE_MAP.get(c["indicator"])) if k in indicators), None)
     value, high, unit = c["value"], c["value_high"], c["unit"]
     if code is not None:
-        base, factor = UNIT_FACTORS.get(indicators[code]["unit"], (None, 1))
-        if base is not None and unit != base:  # a statement in another unit is not comparable
+        scale = conversion(unit_word(unit, indicators[code]["unit"]), indicators[code]["unit"])
+        if scale is None:  # a statement in another unit is not comparable
             value = high = None
-        else:
-            value, high = (None if v is None else v / factor for v in (value, high))
+        else:  # into the indicator's unit, as accepting it does (the importers' conversion)
+            value, high = (None if v is None else v * scale[0] / scale[1] for v in (value, high))
         unit = indicators[code]["unit"]
-    year = int(c["period"][-4:])  # a span "2026-2030" counts for its last year, as accepting does
+    year = int(stated_period(c["period"])[-4:])  # a span "2026-2030" counts for its last year, as accepting does
     quote = docs[c["did"]]["text"][c["sentence_start"]:c["sentence_end"]]
     return {**c, "code": code, "value": value, "value_high": high, "unit": unit, "year": year, "quote": quote,
             "key": (code or c["indicator"], c["scope"], year)}
@@ -146,7 +148,7 @@ def _proposed(c: dict, indicators: dict, regions: dict) -> dict:
             "name_en": ind.get("name_en") or (entry.name_en if entry else None),
             "unit": c["unit"], "decimals": ind.get("decimals"), "direction": ind.get("direction"),
             "region": c["scope"], "region_zh": region.get("name_zh"), "region_en": region.get("name_en"),
-            "comparator": COMPARATOR_NAMES.get(c["comparator"], c["comparator"]), "target": c["value"],
+            "comparator": normalise_comparator(c["comparator"]) if c["comparator"] else None, "target": c["value"],
             "value_high": c["value_high"], "tolerance": None, "strength": c["strength"], "document": c["title"],
             "quote": c["quote"], "source": None, "status": c["status"], "period_end": period.end,
             "outcome": None, "outcome_source": None, "basis": "proposed", "target_document": c["did"],

@@ -38,8 +38,9 @@ def require_lead(actor: Actor, task_id: str, lead: str | None) -> None:
         raise Refusal("not-lead-unit", 403, actor=actor.name, unit=actor.unit, task=task_id, lead=lead)
 
 
-def insert_tasks(db: Database, tasks: list[dict], actor: Actor, on: date) -> int:
-    """Insert validated task records (see ``task_io.check_tasks``) in one transaction."""
+def insert_tasks(db: Database, tasks: list[dict], actor: Actor, on: date, on_stored=None) -> int:
+    """Insert validated task records (see ``task_io.check_rows``) in one transaction; ``on_stored(con,
+    ids)``, when given, runs inside it after them, with the ids of the tasks stored."""
     with db.write() as con:
         for t in tasks:
             con.execute("""INSERT INTO tasks (id, plan_id, node_code, title_zh, title_en, content, source, source_kind,
@@ -62,6 +63,8 @@ def insert_tasks(db: Database, tasks: list[dict], actor: Actor, on: date) -> int
             audit(con, action="create", actor=actor, on=t.get("created_on") or on, task_id=t["id"],
                   lead_unit=t["lead_unit"],
                   deadline=t["deadline"])
+        if on_stored is not None:
+            on_stored(con, [t["id"] for t in tasks])
     return len(tasks)
 
 

@@ -99,7 +99,8 @@ def check_rows(db: Database, rows: list[tuple[str, int, dict, dict]], report: Re
         start = start or date(deadline.year, 1, 1)
         content = text("content")
         t = {"id": tid or None, "plan_id": plan_id, "node_code": node, "title_zh": text("title") or content[:60],
-             "content": content, "source": text("source") or None, "lead_unit": lead, "co_units": co,
+             "content": content, "source": text("source") or None, "source_kind": text("source_kind") or None,
+             "source_ref": text("source_ref") or None, "lead_unit": lead, "co_units": co,
              "supervisor_unit": supervisor, "leader": text("leader") or None, "region_code": region,
              "start_date": start, "deadline": deadline, "milestones": milestones, "indicators": inds,
              "synthetic": synthetic, "_where": (sheet, n)}
@@ -121,6 +122,22 @@ def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_
     answered by the summary with nothing imported (``ok`` false), as a ``--json`` caller wants it."""
     report = Report(file=Path(path).name)
     rows = read_task_rows(path, report, limits)
+    return _import(db, rows, report, actor, on=on, plan_id=plan_id, dry_run=dry_run, partial=partial, refuse=refuse)
+
+
+def import_rows(db: Database, records: list[dict], actor: Actor, *, on: date, plan_id: str, dry_run: bool = False,
+                on_stored=None) -> dict:
+    """Tasks given in Python, each a task list's row by field (content, lead, deadline, node, title,
+    region, indicators, source; also source_kind and source_ref), checked as the list's rows are and
+    stored all or nothing (InputError); ``on_stored`` as ``task_flow.insert_tasks``'s."""
+    report = Report(file="rows", rows_read=len(records))
+    fields = {f: f for f in COLUMNS}  # problems name the field, not a spreadsheet header
+    rows = [(None, n, rec, fields) for n, rec in enumerate(records, start=1)]
+    return _import(db, rows, report, actor, on=on, plan_id=plan_id, dry_run=dry_run, on_stored=on_stored)
+
+
+def _import(db: Database, rows: list, report: Report, actor: Actor, *, on: date, plan_id: str, dry_run: bool,
+            partial: bool = False, refuse: bool = True, on_stored=None) -> dict:
     tasks = check_rows(db, rows, report, plan_id=plan_id) if report.ok or partial else []
     bad_rows = {(p.sheet, p.row) for p in report.errors}
     if not report.ok and not partial:
@@ -129,7 +146,7 @@ def import_xlsx(db: Database, path: str | Path, actor: Actor, *, on: date, plan_
         tasks = []
     good = [t for t in tasks if t.pop("_where") not in bad_rows]
     if not dry_run and good:
-        insert_tasks(db, good, actor, on)
+        insert_tasks(db, good, actor, on, on_stored)
     return {"file": report.file, "ok": report.ok, "rows_read": report.rows_read,
             "imported": 0 if dry_run else len(good), "skipped": report.rows_read - len(good), "dry_run": dry_run,
             "ids": [t["id"] for t in good], "problems": [p.to_dict() for p in report.problems]}

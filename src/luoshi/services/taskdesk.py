@@ -135,6 +135,12 @@ class TaskDesk:
         return task_io.import_xlsx(self.db, path, actor or system(), on=self.today, plan_id=self.plan_id,
                                    limits=Limits.of(self.ws.setting, "import_max_mb"), **kw)
 
+    def import_rows(self, rows: list[dict], actor: Actor | None = None, *, dry_run: bool = False,
+                    on_stored=None) -> dict:
+        """Tasks given in Python (the fields of a task list's row), checked and stored as a task list is."""
+        return task_io.import_rows(self.db, rows, actor or system(), on=self.today, plan_id=self.plan_id,
+                                   dry_run=dry_run, on_stored=on_stored)
+
     def export_xlsx(self, path, at: date | None = None, **filters) -> int:
         return task_io.export_xlsx(self.db, path, self.tasks(at, **filters))
 

@@ -8,9 +8,9 @@ from markupsafe import Markup, escape
 STRINGS: dict[str, tuple[str, str]] = {
     "nav.documents": ("政策文件", "Documents"),
     "doc.title": ("政策文件与量化承诺", "Policy documents and quantified commitments"),
-    "doc.intro": ("上传政府工作报告、规划、讲话或新闻稿，系统抽取其中的量化目标、任务和完成情况，经人工审核后成为目标或观测值。",
+    "doc.intro": ("上传政府工作报告、规划、讲话或新闻稿，系统抽取其中的量化目标、任务和完成情况，经人工审核后成为目标、任务或观测值。",
                   "Upload work reports, plans, speeches or news; the quantified targets, tasks and outcomes found in "
-                  "them become targets or observations once a reviewer accepts them."),
+                  "them become targets, tasks or observations once a reviewer accepts them."),
     "doc.none": ("尚无文件。", "No documents yet."),
     "doc.col.title": ("标题", "Title"),
     "doc.col.date": ("日期", "Date"),
@@ -57,6 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.note": ("说明", "Note"),
     "doc.result.target": ("已生成目标", "made target"),
     "doc.result.observation": ("已生成观测值", "made observation"),
+    "doc.result.task": ("已生成任务", "made task"),
     "doc.refused": ("未能采纳：", "Could not accept:"),
     "doc.score": ("置信度", "score"),
     "doc.commitments": ("抽取的量化承诺", "Extracted commitments"),
