@@ -48,7 +48,7 @@ _SPEND = re.compile(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨�
 _TARGET_WORD = re.compile(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
 # From-to: the number after "from" (before "to") is the baseline, an outcome.
 _BASELINE = re.compile(r"(?:\bfrom\b|由|从)(?![^，,；;。]*?(?:\bto\b|到|至))[^；;。]{0,50}$", re.I)
-_TO_AFTER = re.compile(r"^[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
+_TO_AFTER = re.compile(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
                        r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
 _ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
@@ -76,11 +76,22 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "plan-structure"
     if q.unit == "count" and q.value is not None and q.value < 50 and _STRUCTURE_AFTER.match(sentence, q.end):
         return NONE, "plan-structure"
+    if is_baseline(q, sentence, clause):
+        return OUTCOME, BASELINE
     direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang,
                            doc_kind)
     if direction < 0:
         return OUTCOME, None
     return _target_or_task(q, sentence, clause, entry), None
+
+
+BASELINE = "from-to baseline"
+
+
+def is_baseline(q: Quantity, sentence: str, clause: tuple[int, int]) -> bool:
+    """"from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first number is where it starts, an outcome."""
+    return bool(_BASELINE.search(sentence, max(clause[0], q.start - 60), q.start) and
+                _TO_AFTER.match(sentence, q.end, clause[1] + 80))
 
 
 def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
@@ -114,8 +125,6 @@ def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind
         score -= 2
     elif year_inferred and isinstance(year, int) and doc_year and year > doc_year:
         score += 2  # next year, 明年
-    if _BASELINE.search(sentence, max(c0, q.start - 60), q.start) and _TO_AFTER.search(sentence, q.end, c1 + 80):
-        score -= 6  # "from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first is where it starts
     score += 1.5 * tense(sentence[c0:c1]) + tense(head)
     if _TARGET_WORD.search(head):
         score += 1.5

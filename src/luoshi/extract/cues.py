@@ -198,3 +198,38 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
         return None
     m, off = best
     return Cue(doc_year + off, m.start(), m.end(), inferred=True)
+
+
+_NUMBER_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "two": 2,
+                 "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "decade": 10}
+_AHEAD = re.compile(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
+                    r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
+_BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来|连续(\d+|[两二三四五六七八九十])年|"
+                     r"\b(?:the\s+)?(?:past|last)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", re.I)
+_SINCE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
+
+
+def relative_period(s: str, start: int, doc_year: int | None) -> Cue | None:
+    """A span of years named against the document's year: 今后五年 / the next five years (from the
+    document's year on; the next decade from the year after), 过去五年 / 连续4年 / the past five
+    years (up to the year before), “十四五”以来 (from the plan's first year to the year before)."""
+    if doc_year is None:
+        return None
+    cands = []
+    for m in _AHEAD.finditer(s):
+        word = next(g for g in m.groups() if g)
+        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
+        first = doc_year + 1 if word.lower() == "decade" or m.group(2) else doc_year
+        if 1 < n <= 30:
+            cands.append(Cue(f"{first}-{first + n - 1}", m.start(), m.end(), inferred=True))
+    for m in _BEHIND.finditer(s):
+        word = next(g for g in m.groups() if g)
+        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
+        if 1 < n <= 30:
+            cands.append(Cue(f"{doc_year - n}-{doc_year - 1}", m.start(), m.end(), inferred=True))
+    for m in _SINCE.finditer(s):
+        first = int(_FIVE_YEAR[m.group(1)][:4])
+        if first < doc_year - 1:
+            cands.append(Cue(f"{first}-{doc_year - 1}", m.start(), m.end(), inferred=True))
+    before = [c for c in cands if c.start < start]
+    return max(before, key=lambda c: c.start) if before else None

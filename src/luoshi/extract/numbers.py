@@ -292,7 +292,8 @@ def _merge_ranges(s: str, qs: list[Quantity]) -> list[Quantity]:
             same_unit = q.unit == r.unit or (q.unit is None and r.unit is not None)
             is_and = between.strip().lower() == "and"
             lo = q.value * r.scale if q.unit is None and q.scale == 1 else q.value
-            if same_unit and _RANGE_SEP.match(between) and r.value is not None and q.value is not None \
+            from_to = re.search(r"(?:\bfrom|由|从)\s*(?:the\s+)?$", s[max(0, q.start - 12):q.start], re.I)
+            if same_unit and not from_to and _RANGE_SEP.match(between) and r.value is not None and q.value is not None \
                     and (not is_and or re.search(r"between\s+$", s[max(0, q.start - 9):q.start], re.I)) \
                     and lo < r.value:
                 out.append(Quantity(q.start, r.end, lo, r.unit, value_high=r.value, num_end=r.num_end))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from luoshi.extract.classify import classify, direction, in_step_class
+from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled
-from luoshi.extract.cues import Cue, comparator, explicit_time, in_step, relative_time, strength
+from luoshi.extract.cues import (Cue, comparator, explicit_time, in_step, relative_period, relative_time,
+                                 strength)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -69,8 +70,17 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     sentences = split_sentences(norm.text, lang)
     out: list[Statement] = []
     lead_in = None
+    line_start, context = -1, None  # the last year named earlier in the same paragraph
+    first = re.search(r"\S[^\n]*", norm.text)
+    title_time = explicit_time(first.group(0), len(first.group(0))) if first else None
     for sent in sentences:
-        out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts))
+        start = norm.text.rfind("\n", 0, sent.start) + 1
+        if start != line_start:
+            line_start, context = start, None
+        out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
+                                        context, title_time))
+        named = [c for c in (explicit_time(sent.text, len(sent.text)),) if c is not None and isinstance(c.value, int)]
+        context = named[0] if named else context
         if sent.text.rstrip().endswith((":", "：")):
             lead_in = sent
         elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
@@ -110,7 +120,8 @@ def _span(sent: Sentence, a: int, b: int) -> Span:
 
 def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: Linker,
                          regions: RegionMatcher, keep_none: bool, lead_in: Sentence | None = None,
-                         judge: Model | None = None, contexts: list | None = None) -> list[Statement]:
+                         judge: Model | None = None, contexts: list | None = None, context: Cue | None = None,
+                         title_time: Cue | None = None) -> list[Statement]:
     s = sent.text
     doc_year = meta.year
     heading_texts = [h.text for h in sent.headings]
@@ -123,7 +134,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         cmp_ = comparator(s, q.start, q.end, clause[0], q.value_high is not None)
         if q.comparator:
             cmp_ = Cue(q.comparator, q.start, q.start)
-        year, year_inf, year_span = _time(sent, s, q.start, meta, lead_in)
+        year, year_inf, year_span = _time(sent, s, q.start, meta, lead_in, context)
         link = None
         entry = None
         if q.reason is None and q.unit is not None:
@@ -131,7 +142,12 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             entry = BY_CODE.get(link.code) if link.code else None
         cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value,
                                meta.kind)
-        if q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
+        if reason == BASELINE:  # a from-to baseline: the rules are sure; its time is before the change
+            reason = None
+            before = explicit_time(s[:q.start], q.start)
+            year, year_inf, year_span = (before.value, False, None) if before else (
+                (doc_year - 1, True, None) if doc_year else (None, False, None))
+        elif q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
                 (judge is not None or contexts is not None):
             ctx = Context(s, q.start, q.end, clause, lang, q.unit, cmp_.value, bool(strength(s, q.start, clause[0])),
                           cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
@@ -149,6 +165,9 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                                          q.unit, reason=reason, section=sent.heading.text if sent.heading else None,
                                          section_kind=sent.section_kind))
             continue
+        if year is None and cls != OUTCOME and title_time is not None and \
+                (doc_year is None or int(str(title_time.value)[-4:]) >= doc_year):
+            year, year_inf = title_time.value, True  # "Vision 2030", a plan's title names its time
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
         year = _average_period(s, q.start, year, doc_year)
@@ -159,8 +178,12 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                        section=sent.heading.text if sent.heading else None, section_kind=sent.section_kind)
         _fill(st, sent, s, clause, q.start, q.end, meta, lang, linker, regions, link, heading_texts)
         results.append(st)
+        pair = _shared(s, q.start, q.end, clause, lang)
+        if pair:  # one number for two indicators: one statement each
+            st.subject = _span(sent, *pair[0])
+            results.append(replace(st, subject=_span(sent, *pair[1]), indicator=None, proposed_indicator=None))
     for m in in_step(s):
-        year, year_inf, year_span = _time(sent, s, m.start(), meta, lead_in)
+        year, year_inf, year_span = _time(sent, s, m.start(), meta, lead_in, context)
         cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang, meta.kind)
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
@@ -201,6 +224,21 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
                                                   st.plan_node.code if st.plan_node else None)
 
 
+_SHARED_ZH = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,12}?)(?:同比)?(?:均|都)(?:将|要|力争)?"
+                        r"(?:增长|提高|提升|下降|降低|达到|达|超过|为)?(?:了)?$")
+_SHARED_EN_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:in|for|of)\s+both\s+(?:the\s+)?(.{2,60}?)\s+and\s+(?:the\s+)?"
+                              r"(.{2,60}?)(?=[,.;]|\s+(?:in|by|to|from|this|next|over)\b|$)", re.I)
+
+
+def _shared(s: str, start: int, end: int, clause: tuple[int, int], lang: str):
+    """The two subjects of a number stated for both (收入和增加值均增长5%, 5% growth in both X and Y)."""
+    if lang == "zh":
+        m = _SHARED_ZH.search(s, clause[0], start)
+        return ((m.start(1), m.end(1)), (m.start(2), m.end(2))) if m else None
+    m = _SHARED_EN_AFTER.match(s[end:])
+    return ((end + m.start(1), end + m.end(1)), (end + m.start(2), end + m.end(2))) if m else None
+
+
 def _relation(year, doc_year: int | None) -> str:
     """Where a quantity's time lies against the document's year."""
     if doc_year is None:
@@ -212,14 +250,20 @@ def _relation(year, doc_year: int | None) -> str:
     return "past" if year < doc_year else "same" if year == doc_year else "future"
 
 
-def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentence | None = None):
+def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentence | None = None,
+          context: Cue | None = None):
     """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to: from the
     sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
     doc_year = meta.year
     cue = explicit_time(s, pos)
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
+    span_cue = relative_period(s, pos, doc_year)
+    if span_cue is not None:
+        return span_cue.value, True, _span(sent, span_cue.start, span_cue.end)
     rel = relative_time(s, pos, doc_year)
+    if context is not None and (rel is None or _UNDER_REVIEW.match(s, rel.start)):
+        return context.value, True, None  # "2021年实现了…。全年地区生产总值…": the paragraph's year
     if rel is not None and rel.value == doc_year and sent.section_kind == REVIEW and _UNDER_REVIEW.match(s, rel.start) \
             and meta.date and meta.date[5:7] <= "06":
         return doc_year - 1, True, _span(sent, rel.start, rel.end)  # 全年 in a review: the year under review

@@ -71,7 +71,7 @@ def heading_level(line: str, lang: str) -> int | None:
     m = _MD.match(s)
     if m:
         return len(m.group(1))
-    ends_like_sentence = s[-1] in "。；;！？!?：:" or (lang == "en" and s[-1] == "." and len(s.split()) > 8)
+    ends_like_sentence = s[-1] in "。；;！？!?：:" or (lang == "en" and s[-1] == "." and len(s.split()) >= 5)
     if _ZH_L1.match(s) or _EN_L1.match(s):
         return None if ends_like_sentence and len(s) > 30 else 1
     if _ZH_L2.match(s):

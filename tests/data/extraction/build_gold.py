@@ -76,7 +76,8 @@ def documents() -> list[tuple[dict, Path, Path]]:
     return out
 
 
-def main() -> int:
+def records() -> tuple[list[dict], int]:
+    """Every annotated record, and the number of annotation lines that could not be placed."""
     out = []
     errors = 0
     for meta, text_path, ann_path in documents():
@@ -133,6 +134,11 @@ def main() -> int:
                 "indicator": None if rec["indicator"] == "-" else rec["indicator"],
                 "plan_node": None if rec["plan_node"] == "-" else rec["plan_node"],
             })
+    return out, errors
+
+
+def main() -> int:
+    out, errors = records()
     if errors:
         return 1
     with open(HERE / "gold.jsonl", "w", encoding="utf-8") as f:

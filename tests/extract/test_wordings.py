@@ -1,0 +1,132 @@
+"""Wordings real pages use that the first extractor missed (issue 19), each value worked out by hand."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luoshi.extract import DocumentMeta, extract_text
+from luoshi.extract.numbers import find_quantities
+
+
+def q(s, lang="en"):
+    return [(pytest.approx(x.value) if x.value is not None else None, x.unit, x.reason) for x in find_quantities(s, lang)
+            if x.reason != "identifier"]
+
+
+@pytest.mark.parametrize("s,lang,expected", [
+    ("will invest €3.2bn in rail", "en", [(3.2e9, "EUR", None)]),
+    ("an allocation of RM120 billion", "en", [(120e9, "MYR", None)]),
+    ("a loan of US$5 million", "en", [(5e6, "USD", None)]),
+    ("outlays of ₹10 lakh crore", "en", [(10e12, "INR", None)]),
+    ("Rs 2,000 crore for roads", "en", [(2e10, "INR", None)]),
+    ("$36.4B of spending", "en", [(36.4e9, "USD", None)]),
+    ("752B yuan of bonds", "en", [(752e9, "CNY", None)]),
+    ("growth of five percent", "en", [(5.0, "%", None)]),
+    ("down by two percentage points", "en", [(2.0, "pp", None)]),
+    ("nearly half of the budget", "en", [(50.0, "%", None)]),
+    ("the first half of the year", "en", []),
+    ("by more than six times", "en", [(6.0, "times", None)]),
+    ("a teacher-pupil ratio of 1:2.5", "en", [(2.5, "ratio", None)]),
+    ("in fiscal 2015-16 the deficit", "en", [(None, None, "year")]),
+    ("since COVID-19 struck", "en", []),
+    ("粮食产量1.3万亿斤以上", "zh", [(1.3e12, "jin", None)]),
+    ("近万亿元", "zh", [(1e12, "CNY", None)]),
+    ("实现正增长", "zh", [(0.0, "%", None)]),
+    ("与上年持平", "zh", [(0.0, "%", None)]),
+    ("实现两位数增长", "zh", [(10.0, "%", None)]),
+    ("比2010年翻一番", "zh", [(2010.0, "year", "year"), (2.0, "times", None)]),
+    ("人口自然增长率3.5‰", "zh", [(3.5, "permille", None)]),
+    ("增长 5 %", "zh", [(5.0, "%", None)]),
+    ("新建学校140余所", "zh", [(140.0, "count", None)]),
+    ("总预算25.4兆元", "zh", [(25.4e12, "CNY", None)]),
+    ("5575万农村贫困人口实现脱贫", "zh", [(5.575e7, "person", None)]),
+])
+def test_amounts_written_every_way(s, lang, expected):
+    assert q(s, lang) == expected
+
+
+def test_a_conversion_in_brackets_is_the_same_amount():
+    got = find_quantities("would issue RMB1.3 trillion (€168 billion) in bonds", "en")
+    assert [(x.unit, x.reason) for x in got] == [("CNY", None), ("EUR", "conversion")]
+
+
+def rows(text, date="2024-01-23", kind=None):
+    r = extract_text(text, DocumentMeta(date, None, kind))
+    return [(s.cls, s.value, s.comparator, s.year) for s in r.commitments]
+
+
+def test_traditional_characters_read_as_simplified():
+    assert rows("今年主要預期目標：國內生產總值增長5%左右，城鎮新增就業1200萬人以上；居民收入增長和經濟增長同步。") == [
+        ("target", 5.0, "around", 2024), ("target", 12_000_000, "at_least", 2024), ("target", None, "in_step", 2024)]
+
+
+@pytest.mark.parametrize("text", [
+    "居民人均可支配收入增长与经济增长基本同步。", "城乡居民收入增长和经济增长同步。",
+    "Household income will keep pace with economic growth.", "Incomes should grow in step with the economy.",
+])
+def test_in_step_wordings(text):
+    assert [r[2] for r in rows(text)] == ["in_step"]
+
+
+def test_a_list_without_full_stops_is_read():
+    text = "2024年主要预期目标\n- 地区生产总值增长5%左右\n- 城镇新增就业110万人以上"
+    assert rows(text) == [("target", 5.0, "around", 2024), ("target", 1_100_000, "at_least", 2024)]
+
+
+def test_from_to_is_a_baseline_and_a_target():
+    got = rows("We will raise the share of renewables from 3.0 per cent to 4.5 per cent by 2027.", "2024-03-01")
+    assert [(c, v) for c, v, _, _ in got] == [("outcome", 3.0), ("target", 4.5)]
+    got = rows("到2027年，研发投入强度由3.0%提高到4.5%。")
+    assert [(c, v) for c, v, _, _ in got] == [("outcome", 3.0), ("target", 4.5)]
+
+
+def test_stepping_up_to_a_new_level_is_at_least():
+    assert rows("今年地区生产总值迈上1万亿元新台阶。")[0][2] == "at_least"
+
+
+def test_numbers_that_look_like_years_are_not_years():
+    assert rows("到2025年，全省固定资产投资完成1954.7亿元。", "2024-01-23")[0][3] == 2025
+    got = extract_text("The EU will cut emissions by 55% from 1990 levels by 2030.", DocumentMeta("2021-07-14"))
+    assert [(s.value, s.year) for s in got.commitments] == [(55.0, 2030)]
+
+
+def test_the_headline_repeat_is_not_a_second_statement():
+    text = "Guangdong sets 2024 GDP growth target at around 5%\nGuangdong will aim for GDP growth of around 5% in 2024."
+    r = extract_text(text, DocumentMeta("2024-01-23"))
+    assert [(s.sentence.start, s.cls, s.reason) for s in r.statements if s.value == 5.0] == [
+        (0, "none", "repeated-headline"), (51, "target", None)]
+
+
+def test_one_number_for_two_indicators_is_two_statements():
+    r = extract_text("今年全市营业收入和增加值均增长5%。", DocumentMeta("2024-01-23"))
+    assert [(s.value, s.subject.text[-4:]) for s in r.commitments] == [(5.0, "营业收入"), (5.0, "增加值")]
+    r = extract_text("The plan sets a 5% growth in both budget revenue and fixed-asset investment.", DocumentMeta("2022-01-10"))
+    assert [s.subject.text for s in r.commitments] == ["budget revenue", "fixed-asset investment"]
+
+
+def test_an_estimate_of_the_year_under_review_is_an_outcome():
+    assert rows("预计2023年全省地区生产总值增长5%。", "2024-01-23")[0][0] == "outcome"
+    assert rows("The province's 2023 GDP is estimated at 13.5 trillion yuan.", "2024-01-23")[0][0] == "outcome"
+
+
+def test_spending_is_a_task():
+    assert rows("The government will invest €3.2bn in rail next year.", "2024-10-01")[0][0] == "task"
+
+
+def test_years_from_the_paragraph_the_list_and_the_plan_period():
+    # 全年 after "2021年..." in the same paragraph is 2021, even in a report of April 2022
+    assert rows("报告回顾了2021年工作。全年地区生产总值增长11.7%。", "2022-04-22")[0][3] == 2021
+    # list items under a lead-in ending with a colon take its period
+    got = rows("During the 14th Five-Year Plan period (2021-2025), China will keep:\n– unemployment within 5.5 percent;\n"
+               "– R&D spending growth above 7 percent;", "2021-03-05")
+    assert [y for _, _, _, y in got] == ["2021-2025", "2021-2025"]
+    assert rows("今后五年全省生产总值年均增长9%左右。", "2013-01-27")[0][3] == "2013-2017"
+    assert rows("到2015年，农民人均纯收入年均增长13%以上。", "2013-05-01")[0][3] == "2011-2015"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,:-/% 万亿元年月日以上左右近超$€£₹RMBbnmTk半翻一番两位数增长同步"
+                                              "percent from to by 2025 。，；\n")), max_size=80))
+def test_any_text_is_read_without_an_error(text):
+    extract_text(text, DocumentMeta("2024-01-01"))
+    extract_text(text, DocumentMeta(None, None, None, "en"))
