@@ -136,7 +136,8 @@ def tense(text: str) -> int:
 # --- time -------------------------------------------------------------------------------------
 _PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)?\d\d)(?!\d)\s?年?|"
                      r"(十一五|十二五|十三五|十四五|十五五|1[1-5]th Five-Year Plan)|"
-                     r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to) ((?:19|20)\d\d)\b", re.I)
+                     r"\b(?:between|from|for|in) ((?:19|20)\d\d) (?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
+                     r"\bFY\s?'?(\d\d)\b", re.I)
 _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
@@ -157,6 +158,9 @@ def explicit_time(s: str, start: int) -> Cue | None:
             key = m.group(3)[:4].rstrip("t") if m.group(3)[0].isdigit() else m.group(3)
             key = next((k for k in _FIVE_YEAR if m.group(3).startswith(k)), key)
             cands.append(Cue(_FIVE_YEAR[key], m.start(), m.end()))
+        elif m.group(6):  # FY24: the fiscal year ending in 2024
+            yy = 2000 + int(m.group(6))
+            cands.append(Cue(f"{yy - 1}-{yy}", m.start(), m.end()))
         elif m.group(1):
             end = m.group(2) if len(m.group(2)) == 4 else m.group(1)[:2] + m.group(2)  # FY 2023-24
             if int(end) > int(m.group(1)):
@@ -209,7 +213,10 @@ _BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两
 _SINCE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
 
 
-def relative_period(s: str, start: int, doc_year: int | None) -> Cue | None:
+_FISCAL = re.compile(r"\b(?:the\s+)?(current|this|next|coming|last|previous|preceding)\s+(?:fiscal|financial)\s+year\b", re.I)
+
+
+def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None) -> Cue | None:
     """A span of years named against the document's year: 今后五年 / the next five years (from the
     document's year on; the next decade from the year after), 过去五年 / 连续4年 / the past five
     years (up to the year before), “十四五”以来 (from the plan's first year to the year before)."""
@@ -219,7 +226,7 @@ def relative_period(s: str, start: int, doc_year: int | None) -> Cue | None:
     for m in _AHEAD.finditer(s):
         word = next(g for g in m.groups() if g)
         n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
-        first = doc_year + 1 if word.lower() == "decade" or m.group(2) else doc_year
+        first = doc_year + 1 if (doc_month or 1) > 6 else doc_year  # a plan of January starts this year
         if 1 < n <= 30:
             cands.append(Cue(f"{first}-{first + n - 1}", m.start(), m.end(), inferred=True))
     for m in _BEHIND.finditer(s):
@@ -231,5 +238,12 @@ def relative_period(s: str, start: int, doc_year: int | None) -> Cue | None:
         first = int(_FIVE_YEAR[m.group(1)][:4])
         if first < doc_year - 1:
             cands.append(Cue(f"{first}-{doc_year - 1}", m.start(), m.end(), inferred=True))
+    for m in _FISCAL.finditer(s):  # a fiscal year across two calendar years (budgets of April, June, July)
+        first = doc_year - 1 if (doc_month or 1) <= 6 else doc_year
+        first += {"next": 1, "coming": 1, "last": -1, "previous": -1, "preceding": -1}.get(m.group(1).lower(), 0)
+        cands.append(Cue(f"{first}-{first + 1}", m.start(), m.end(), inferred=True))
     before = [c for c in cands if c.start < start]
-    return max(before, key=lambda c: c.start) if before else None
+    if not before:  # "8% growth over the next five years": after the number, in its clause
+        after = [c for c in cands if c.start >= start and not re.search(r"[;；。，]|,\s", s[start:c.start])]
+        return min(after, key=lambda c: c.start) if after else None
+    return max(before, key=lambda c: c.start)

@@ -36,7 +36,7 @@ class Quantity:
         return self.start, self.end
 
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 8,34,351 (Indian grouping), 9,000
 _CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
@@ -46,17 +46,20 @@ _CORE = re.compile(
     rf"(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
     rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
     rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
-    rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b)"
+    rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b|"
+    rf"\bdoubl(?:e|es|ed|ing)(?=\s+(?:it|its|the (?:number|size|share|output|production|capacity|income|value)|"
+    rf"(?:GDP|output|income|exports|production|capacity)\b)))"
     rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
     rf"|(?P<cn>{_CN})"
     rf"|(?P<bare>(?<=[近超逾破])(?:万亿|千亿|百亿|亿|千万|百万|万|千)(?=元|美元|人|吨|斤|千瓦|个|家|户|亩|辆|项))"
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
     rf"|(?P<entimes>\b{_ENW_COMPOUND}(?=\s+times\b))"
-    rf"|(?P<enp>\b{_ENW_COMPOUND}\s+(?=per\s?cent|percentage points?\b))"
+    rf"|(?P<enp>\b(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?(?:\s?(?:to|-|–)\s?(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?)?"
+    rf"[\s-]+(?=per[\s-]?cent|percentage points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b)",
     re.I)
-_MAG = re.compile(r"\s?(万亿|千亿|百亿|亿|千万|百万|万|千|兆)|\s?(thousand|million|billion|trillion|lakh crore|lakh|crore|bn|mn|"
-                  r"tn|trn)\b|(m|B|T)\b")
+_MAG = re.compile(r"\s?(万亿|千亿|百亿|亿|千万|百万|万|千|兆)|\s?(?i:(thousand|million|billion|trillion|lakh crore|lakh|crore|"
+                  r"bn|mn|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
 _EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
 # A share in words counts only after a comparator ("nearly half of") or "account for": not "the first half"
@@ -129,7 +132,8 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
     out = _merge_ranges(s, out)
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
         if a.unit in MONEY and b.unit in MONEY and a.reason is None and b.reason is None and \
-                re.fullmatch(r"\s?[(（]\s?(?:about|around|approximately|roughly|some|or|约|合|折合)?\s?", s[a.end:b.start], re.I):
+                a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"
+                                                   r"or|equivalent to|约|合|折合)?\s?", s[a.end:b.start], re.I):
             b.reason = "conversion"
     return out
 
@@ -167,13 +171,14 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         if not _FRAC_BEFORE.search(s, max(0, start - 30), start):
             return None
         return Quantity(start, end, EN_FRACTIONS[m.group("frac").lower()], PERCENT, num_end=end)
-    if m.group("enp"):
-        words = re.split(r"[- ]", m.group("enp").strip().lower())
-        v = float(sum(EN_WORDS[w] for w in words if w in EN_WORDS))
+    if m.group("enp"):  # five percent, two-point-two percent, five to six percent
+        parts = re.split(r"\s(?:to|–)\s|–", m.group("enp").strip(" -").lower())
+        values = [_word_number(p) for p in parts if p.strip(" -")]
         rest = s[end:end + 20].lower()
         unit, skip = (PP, re.match(r"percentage points?", rest).end()) if rest.startswith("percentage") else \
-            (PERCENT, re.match(r"per\s?cent", rest).end())
-        return Quantity(start, end + skip, v, unit, num_end=end)
+            (PERCENT, re.match(r"per[\s-]?cent", rest).end())
+        high = values[1] if len(values) == 2 and values[1] > values[0] else None
+        return Quantity(start, end + skip, values[0], unit, value_high=high, num_end=end)
     if m.group("entimes"):  # "more than six times"
         v = float(sum(EN_WORDS[w] for w in re.split(r"[- ]", m.group("entimes").lower()) if w in EN_WORDS))
         return Quantity(start, end + 6, v, "times", num_end=end)
@@ -211,6 +216,13 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     elif year_shape and q.unit == "year" and s[q.num_end:q.num_end + 1] == "年":
         q.reason, q.year, q.end = "year", int(raw), q.num_end + 1
     return q
+
+
+def _word_number(text: str) -> float:
+    """twenty-five -> 25, two-point-two -> 2.2."""
+    whole, _, frac = text.strip(" -").partition("-point-")
+    v = float(sum(EN_WORDS.get(w, 0) for w in re.split(r"[- ]", whole)))
+    return v + (EN_WORDS.get(frac, 0) / 10 if frac else 0)
 
 
 def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quantity:

@@ -79,14 +79,21 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
             line_start, context = start, None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
                                         context, title_time))
-        named = [c for c in (explicit_time(sent.text, len(sent.text)),) if c is not None and isinstance(c.value, int)]
-        context = named[0] if named else context
+        named = explicit_time(sent.text, len(sent.text))
+        context = named if named is not None and isinstance(named.value, int) else context
         if sent.text.rstrip().endswith((":", "：")):
             lead_in = sent
         elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
             lead_in = None  # a lead-in ending in a colon governs the list items after it
     _drop_headline_repeats(norm.text, out)
     return ExtractionResult(norm, lang, sentences, out)
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    """Equal, or within half a percent (a headline rounds: Rs 8.34 lakh for Rs 8,34,351)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b))
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(（]?[一二三四五六七八九十]{1,2}[)）、]|"
@@ -109,7 +116,7 @@ def _drop_headline_repeats(text: str, statements: list[Statement]) -> None:
     for k, st in enumerate(statements):
         if not st.is_commitment or not in_head(st):
             continue
-        if any((t.unit, t.value, t.value_high) == (st.unit, st.value, st.value_high) for t in body):
+        if any(t.unit == st.unit and _close(t.value, st.value) and _close(t.value_high, st.value_high) for t in body):
             statements[k] = Statement(NONE, st.sentence, st.value_span, st.value, st.value_high, st.unit,
                                       reason="repeated-headline", section=st.section, section_kind=st.section_kind)
 
@@ -144,9 +151,15 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                                meta.kind)
         if reason == BASELINE:  # a from-to baseline: the rules are sure; its time is before the change
             reason = None
+            between = re.search(r"\b(?:in|for)\s+((?:19|20)\d\d(?:-\d\d)?)\b|((?:19|20)\d\d)年",
+                                s[q.end:q.end + 60].split(" to ")[0].split("到")[0])
             before = explicit_time(s[:q.start], q.start)
-            year, year_inf, year_span = (before.value, False, None) if before else (
-                (doc_year - 1, True, None) if doc_year else (None, False, None))
+            if between:  # "from 2.13 trillion yuan in 2012 to ...": the baseline's own year
+                cue = explicit_time(between.group(0), 0)
+                year, year_inf, year_span = (cue.value if cue else int(between.group(1)[:4])), False, None
+            else:
+                year, year_inf, year_span = (before.value, False, None) if before else (
+                    (doc_year - 1, True, None) if doc_year else (None, False, None))
         elif q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
                 (judge is not None or contexts is not None):
             ctx = Context(s, q.start, q.end, clause, lang, q.unit, cmp_.value, bool(strength(s, q.start, clause[0])),
@@ -258,7 +271,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     cue = explicit_time(s, pos)
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
-    span_cue = relative_period(s, pos, doc_year)
+    span_cue = relative_period(s, pos, doc_year, int(meta.date[5:7]) if meta.date and meta.date[5:7].isdigit() else None)
     if span_cue is not None:
         return span_cue.value, True, _span(sent, span_cue.start, span_cue.end)
     rel = relative_time(s, pos, doc_year)

@@ -45,11 +45,12 @@ ZH_UNITS: list[tuple[str, str, float]] = sorted([
 EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("percentage points", PP, 1), ("percentage point", PP, 1), ("basis points", PP, 0.01),
     ("per mille", PERMILLE, 1), ("‰", PERMILLE, 1), ("points", INDEX, 1), ("percent", PERCENT, 1),
-    ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("%", PERCENT, 1),
+    ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("%", PERCENT, 1), ("-percent", PERCENT, 1),
+    ("-per-cent", PERCENT, 1), ("u.s. dollars", USD, 1), ("us$", USD, 1),
     ("yuan", CNY, 1), ("rmb", CNY, 1), ("us dollars", USD, 1), ("dollars", USD, 1), ("usd", USD, 1),
     ("euros", "EUR", 1), ("euro", "EUR", 1), ("pounds", "GBP", 1), ("ringgit", "MYR", 1), ("rupees", "INR", 1),
     ("naira", "NGN", 1), ("rand", "ZAR", 1), ("pesos", "PHP", 1), ("rupiah", "IDR", 1), ("dong", "VND", 1),
-    ("yen", "JPY", 1), ("shillings", "KES", 1), ("taka", "BDT", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
+    ("yen", "JPY", 1), ("shillings", "KES", 1), ("riel", "KHR", 1), ("tenge", "KZT", 1), ("taka", "BDT", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
@@ -68,7 +69,7 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "c$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP"}
-MONEY = {CNY, USD, *EN_CURRENCY_PREFIX.values(), "JPY", "MOP", "TWD"}
+MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
 def unit_word(unit: str | None, like: str | None = None) -> str | None:
