@@ -225,7 +225,7 @@ def api_commitment(request: Request, cid: int = COMMITMENT):
 
 
 @api.post("/commitments/{cid:int}/{action}", summary="Review a commitment: accept, reject (note) or edit (fields)",
-          responses=errors(404), openapi_extra=REVIEW_BODY)
+          responses=errors(404, 409), openapi_extra=REVIEW_BODY)
 async def api_review(request: Request, cid: int = COMMITMENT,
                      action: str = named("accept, reject or edit", "accept", "reject", "edit", path=True),
                      who: Actor = Depends(auth.csrf_checked)):
