@@ -33,7 +33,7 @@ _PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五�
 # A value with no unit counts when it is an index or coefficient: 灌溉水有效利用系数达到0.6, Gini coefficient of 0.38
 _COEFFICIENT = re.compile(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
                           r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$", re.I)
-_LIFE = re.compile(r"寿命|life expectancy", re.I)
+_LIFE = re.compile(r"寿命|受教育年限|life expectancy|years of (?:schooling|education)", re.I)
 # Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群 describe the plan, commit nothing
 _STRUCTURE_AFTER = re.compile(r"\s?(?:个方面|方面|大(?:任务|工程|行动|产业集群|战略|板块|领域)|项(?:重点)?任务|条(?:措施|意见)|"
                               r"(?:key\s+)?(?:priorities|priority areas|pillars|key performance indicators|outcome areas|"
@@ -62,8 +62,8 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
     """(class, reason) for quantity ``q`` of ``sentence``; reason explains a 'none'."""
     if q.reason:
         return NONE, q.reason
-    if q.unit == "age" and _LIFE.search(sentence, max(0, q.start - 16), q.start):
-        pass  # 人均预期寿命达到79岁: an indicator's value
+    if q.unit in ("age", "year") and _LIFE.search(sentence, max(clause[0] - 30, 0), q.start):
+        pass  # 人均预期寿命达到79岁, 平均受教育年限10.8年: an indicator's value
     elif q.unit in TIME_UNITS:
         return NONE, "duration-or-count-of-times" if q.unit != "session" else "ordinal"
     if q.unit is None and not _COEFFICIENT.search(sentence, max(0, q.start - 16), q.start):

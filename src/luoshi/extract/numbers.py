@@ -58,7 +58,7 @@ _CORE = re.compile(
     rf"[\s-]+(?=per[\s-]?cent|percentage points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b)",
     re.I)
-_MAG = re.compile(r"\s?(万亿|千亿|百亿|亿|千万|百万|万|千|兆)|\s?(?i:(thousand|million|billion|trillion|lakh crore|lakh|crore|"
+_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand|million|billion|trillion|lakh crore|lakh|crore|"
                   r"bn|mn|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
 _EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
@@ -233,6 +233,8 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
                                                                         _CCY_WORD.match(s, mm.end()))):
             # 5m (not "5 m"); $36.4B and $1.2T only after a currency
             word = (mm.group(1) or mm.group(2) or mm.group(3).lower())
+            if word[0] in "多余":  # 790多万张: more than 7.9 million
+                word, q.comparator = word[1:], "at_least"
             word = word if word in MAGNITUDES else word.lower()
             f = MAGNITUDES.get(word) or EN_SCALES.get(word) or EN_SHORT_SCALES[word]
             q.value *= f
@@ -244,7 +246,8 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
         for word, unit, factor in ZH_UNITS:
             skip = 1 if lang == "zh" and rest[:1] in " 余多" and rest.startswith(word, 1) else 0
             if rest.startswith(word) or skip:
-                pos += skip  # "5 万元": one space before the unit; 140余个: about 140
+                pos += skip  # "5 万元": one space before the unit; 140余个: more than 140
+                q.comparator = "at_least" if skip and rest[0] in "余多" else q.comparator
                 q.unit, q.value, pos = unit, q.value * factor, pos + len(word)
                 q.scale *= factor
                 break

@@ -237,8 +237,8 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
                                                   st.plan_node.code if st.plan_node else None)
 
 
-_SHARED_ZH = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,12}?)(?:同比)?(?:均|都)(?:将|要|力争)?"
-                        r"(?:增长|提高|提升|下降|降低|达到|达|超过|为)?(?:了)?$")
+_SHARED_ZH = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,12}?)(?:同比)?(?:(?:均|都)(?:将|要|力争)?"
+                        r"(?:增长|提高|提升|下降|降低|达到|达|超过|为)?|(?:增长|提高|提升|下降|降低))(?:了)?$")
 _SHARED_EN_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:in|for|of)\s+both\s+(?:the\s+)?(.{2,60}?)\s+and\s+(?:the\s+)?"
                               r"(.{2,60}?)(?=[,.;]|\s+(?:in|by|to|from|this|next|over)\b|$)", re.I)
 
