@@ -13,8 +13,8 @@ from luoshi.workspace import Workspace
 PLAN_2025 = ("二、2025年工作安排\n今年，全市新建改扩建公办学校20所，推动9000家工业企业开展技术改造，"
              "城镇新增就业15万人以上，地区生产总值增长5.5%左右。\n")
 REVIEW_2024 = "一、2024年工作回顾\n全市地区生产总值增长5.8%，城镇新增就业12万人，粮食产量130万吨。\n"
-# as stored: the text normalised (full-width punctuation to ASCII)
-SCHOOLS = "今年,全市新建改扩建公办学校20所,推动9000家工业企业开展技术改造,城镇新增就业15万人以上,地区生产总值增长5.5%左右。"
+# the sentence as the document writes it (full-width commas): quotes keep the document's own characters
+SCHOOLS = "今年，全市新建改扩建公办学校20所，推动9000家工业企业开展技术改造，城镇新增就业15万人以上，地区生产总值增长5.5%左右。"
 
 
 @pytest.fixture()
@@ -126,7 +126,7 @@ def test_an_outcome_goes_through_the_observation_pipeline(ws):
     o = ws.db.one("SELECT * FROM observations WHERE oid = ?", [out["observation_id"]])
     # 120000 person is 12 万人, approved, by the reviewer, with the sentence as its comment
     assert (o["value"], o["state"], o["reported_by"], o["revision"]) == (12.0, "approved", "analyst", 1)
-    assert o["comment"] == "全市地区生产总值增长5.8%,城镇新增就业12万人,粮食产量130万吨。"
+    assert o["comment"] == "全市地区生产总值增长5.8%，城镇新增就业12万人，粮食产量130万吨。"
     assert o["source"].startswith(f'{{"document": {c["did"]}, "commitment": {c["cid"]}')
     assert ws.db.one("SELECT kind, status, added FROM imports") == {"kind": "observations", "status": "committed",
                                                                    "added": 1}

@@ -69,8 +69,9 @@ def test_in_step_wordings(text):
 
 
 def test_a_list_without_full_stops_is_read():
-    text = "2024年主要预期目标\n- 地区生产总值增长5%左右\n- 城镇新增就业110万人以上"
-    assert rows(text) == [("target", 5.0, "around", 2024), ("target", 1_100_000, "at_least", 2024)]
+    text = "2024年主要预期目标\n- 地区生产总值增长5%左右\n- 城镇新增就业110万人以上\n- 居民收入增长和经济增长同步"
+    assert rows(text) == [("target", 5.0, "around", 2024), ("target", 1_100_000, "at_least", 2024),
+                          ("target", None, "in_step", 2024)]
 
 
 def test_from_to_is_a_baseline_and_a_target():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from luoshi.extract.cues import in_step
 from luoshi.extract.numbers import find_quantities
 
 REVIEW, PLAN = "review", "plan"
@@ -61,13 +62,17 @@ _QUANTITY = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|‰|万|亿|元|个百分点|�
                        r"trillion|bn\b|tonnes|people|jobs|yuan|dollars)|百分之|[€£$¥₹]\s?\d", re.I)
 
 
+_BULLET = re.compile(r"[-•●▪◆*·–—]\s")
+
+
 def heading_level(line: str, lang: str) -> int | None:
     """Level of a heading line (1 highest), or None for body text."""
     s = line.strip()
     if not s or len(s) > (60 if lang == "zh" else 110):
         return None
-    if _QUANTITY.search(s) or any(q.reason is None and q.unit for q in find_quantities(s, lang)):
-        return None  # a list item holding an amount is a statement
+    if _QUANTITY.search(s) or _BULLET.match(s) or in_step(s) or \
+            any(q.reason is None and q.unit for q in find_quantities(s, lang)):
+        return None  # a bullet, or a list item holding an amount or an in-step phrase, is a statement
     m = _MD.match(s)
     if m:
         return len(m.group(1))

@@ -11,7 +11,7 @@ _EN_DELIM = re.compile(r";|:|,(?!\d{3})\s|\band\s+(?=[a-z]+(?:'s)?\s+(?:grew|ros
 
 _ZH_TRAIL = re.compile(r"(?:同比|比上年|年均|分别|全年|累计|预计|力争|确保|实际)?(?:增长|增加|提高|提升|下降|降低|降至|达到|达|为|"
                        r"超过|超|突破|控制在|保持在|稳定在|完成|实现|新增|约|近|不低于|不少于|不超过|至少|在|)\s*$")
-_ZH_LEAD = re.compile(r"^(?:今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
+_ZH_LEAD = re.compile(r"^(?:[-–—•●▪◆*·]\s*|今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
                       r"(?:19|20)\d\d年|到(?:19|20)\d\d年|主要预期目标是|主要目标是|并|和|同时)+")
 _ZH_AFTER = re.compile(r"^(?:以上|以内|以下|左右|上下)?(?:的)?(?:规上|规模以上)?")
 _EN_TRAIL = re.compile(
@@ -21,7 +21,7 @@ _EN_TRAIL = re.compile(
     r"no less than|no more than|more than|less than|nearly|some|a|an|the|up|set|sets|aims|aim|for|"
     r"expected|projected|estimated|registered|recorded|reaching|growing|rising|increasing|of about|"
     r"has|have|had|with|basically|year-on-year|respectively))+\s*$", re.I)
-_EN_LEAD = re.compile(r"^(?:\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
+_EN_LEAD = re.compile(r"^(?:\s*[-–—•●▪◆*·](?=\s)|\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
                       r"guangdong|the province|province's|and|also|further|while|with|to|should|must|"
                       r"promote|push|support|complete|build|launch|add|create|achieve|keep|ensure|strive)\b,?)+",
                       re.I)

@@ -185,13 +185,15 @@ class DocumentService:
             where.append("c.status = ?")
             params.append(status)
         rows = self.db.all(
-            "SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c JOIN documents d USING (did) "
+            "SELECT c.*, d.text AS doc_text, d.original_text AS doc_original, d.offsets AS doc_offsets, d.title, "
+            "d.language FROM commitments c JOIN documents d USING (did) "
             + (("WHERE " + " AND ".join(where)) if where else "") + " ORDER BY c.did, c.sentence_start, c.value_start",
             params)
         return [_public(r) for r in rows]
 
     def commitment(self, cid: int) -> dict:
-        rows = self.db.all("SELECT c.*, d.text AS doc_text, d.title, d.language FROM commitments c "
+        rows = self.db.all("SELECT c.*, d.text AS doc_text, d.original_text AS doc_original, d.offsets AS doc_offsets, "
+                           "d.title, d.language FROM commitments c "
                            "JOIN documents d USING (did) WHERE cid = ?", [cid])
         if not rows:
             raise Refusal("unknown-commitment", 404, value=cid)
@@ -340,7 +342,9 @@ def _current_oid(con, row: dict) -> int:
 
 
 def _public(r: dict) -> dict:
-    text = r.pop("doc_text")
+    text, original, offsets = r.pop("doc_text"), r.pop("doc_original"), r.pop("doc_offsets")
+    if original and len(original) == len(text) and json.loads(offsets or "{}").get("breakpoints") == [[0, 0]]:
+        text = original  # offsets map one to one: quote the document's own characters (traditional stays traditional)
     s0, s1 = r["sentence_start"], r["sentence_end"]
     spans = {}
     for name in ("value", "comparator", "strength", "subject", "period", "scope"):
