@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -73,8 +74,9 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     line_start, context = -1, None  # the last year named earlier in the same paragraph
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0))) if first else None
+    newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
-        start = norm.text.rfind("\n", 0, sent.start) + 1
+        start = _line_start(newlines, sent.start)
         if start != line_start:
             line_start, context = start, None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
@@ -85,8 +87,14 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
             lead_in = sent
         elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
             lead_in = None  # a lead-in ending in a colon governs the list items after it
-    _drop_headline_repeats(norm.text, out)
+    _drop_headline_repeats(norm.text, newlines, out)
     return ExtractionResult(norm, lang, sentences, out)
+
+
+def _line_start(newlines: list[int], pos: int) -> int:
+    """Start of the line holding ``pos`` (``newlines``: the text's newline offsets, ascending)."""
+    k = bisect.bisect_left(newlines, pos)
+    return newlines[k - 1] + 1 if k else 0
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -101,7 +109,7 @@ _LIST_ITEM = re.compile(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(
 _ORIGINAL_TITLE = re.compile(r"原标题|原題|^\(?Original title", re.I)
 
 
-def _drop_headline_repeats(text: str, statements: list[Statement]) -> None:
+def _drop_headline_repeats(text: str, newlines: list[int], statements: list[Statement]) -> None:
     """A statement of the headline (the first two lines, or an "original title" line) that the body
     states again is the body's statement: the headline's copy becomes 'none'."""
     first = re.search(r"\S[^\n]*", text)
@@ -109,7 +117,7 @@ def _drop_headline_repeats(text: str, statements: list[Statement]) -> None:
     head_end = first.end() if title else -1
 
     def in_head(st: Statement) -> bool:
-        line_start = text.rfind("\n", 0, st.sentence.start) + 1
+        line_start = _line_start(newlines, st.sentence.start)
         return st.sentence.start < head_end or bool(_ORIGINAL_TITLE.search(text[line_start:line_start + 16]))
 
     body = [t for t in statements if t.is_commitment and not in_head(t)]
