@@ -72,15 +72,13 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "attendance"
     if _ALL_OF.search(sentence, 0, q.start) and _DIVISION_AFTER.match(sentence, q.end):
         return NONE, "scope-description"
-    if q.unit == "count" and q.value is not None and q.value < 50 and _STRUCTURE_AFTER.match(sentence, q.num_end):
-        return NONE, "plan-structure"
-    if q.unit == "count" and q.value is not None and q.value < 50 and _STRUCTURE_AFTER.match(sentence, q.end):
+    if q.unit == "count" and q.value is not None and q.value < 50 and \
+            (_STRUCTURE_AFTER.match(sentence, q.num_end) or _STRUCTURE_AFTER.match(sentence, q.end)):
         return NONE, "plan-structure"
     if is_baseline(q, sentence, clause):
         return OUTCOME, BASELINE
-    direction = _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang,
-                           doc_kind)
-    if direction < 0:
+    score = direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang, doc_kind)
+    if score < 0:
         return OUTCOME, None
     return _target_or_task(q, sentence, clause, entry), None
 
@@ -94,25 +92,19 @@ def is_baseline(q: Quantity, sentence: str, clause: tuple[int, int]) -> bool:
                 _TO_AFTER.match(sentence, q.end, clause[1] + 80))
 
 
-def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
-              doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str,
-              doc_kind: str | None = None) -> float:
-    """The rules' score of a quantity looking forward (> 0, a target or task) or back (< 0, an outcome)."""
-    return _direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang, doc_kind)
-
-
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
                   lang: str, doc_kind: str | None = None) -> str:
     """Class of an 'in step with economic growth' statement, which has no number."""
     q = Quantity(0, 0, None, "%")
-    d = _direction(q, sentence, (0, len(sentence)), section_kind, doc_year, year, year_inferred, "in_step", lang,
+    d = direction(q, sentence, (0, len(sentence)), section_kind, doc_year, year, year_inferred, "in_step", lang,
                    doc_kind)
     return OUTCOME if d < 0 else TARGET
 
 
-def _direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
-               doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str,
-               doc_kind: str | None) -> float:
+def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
+              doc_year: int | None, year, year_inferred: bool, comparator: str, lang: str,
+              doc_kind: str | None = None) -> float:
+    """The rules' score of a quantity looking forward (> 0, a target or task) or back (< 0, an outcome)."""
     c0, c1 = clause
     head = sentence[:c1]
     score = 0.0
