@@ -1,7 +1,7 @@
 """The class model shipped with luoshi is what its training data gives, and it is deterministic."""
 
 from luoshi.extract import DocumentMeta, extract_text
-from luoshi.extract.learned import bundled
+from luoshi.extract.learned import bundled, bundled_year, choose_year
 from luoshi.extract.train import main as train
 
 
@@ -20,3 +20,12 @@ def test_the_model_has_every_class_and_no_unknown_feature_breaks_it():
     m = bundled()
     assert set(m.classes) == {"target", "task", "outcome", "none"}
     assert len(m.scores({"never seen": 1.0})) == 4
+
+
+def test_the_year_model_picks_among_the_candidates_it_is_given():
+    m = bundled_year()
+    assert set(m.classes) == {"no", "yes"}
+    assert choose_year(m, [], 2024) == 2024
+    cands = [(2023, {"src=document-1": 1.0}), (2024, {"src=rule": 1.0, "src=before": 1.0})]
+    assert choose_year(m, cands, None) in (2023, 2024)
+    assert choose_year(m, cands, None) == choose_year(m, list(cands), None)

@@ -21,6 +21,7 @@ from importlib import resources
 from luoshi.extract.units import MONEY
 
 MODEL_FILE = "extract_model.json"
+YEAR_MODEL_FILE = "extract_year_model.json"
 NONE_MARGIN = 1.0  # the model's 'none' is learned from few, noisy examples: it must be clearly ahead
 _EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _ZH_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -125,6 +126,46 @@ def bundled() -> Model | None:
     """The model shipped with luoshi, or None when the package has none (then the rules decide)."""
     try:
         text = resources.files("luoshi.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return Model.from_json(text)
+
+
+# --- the year: a choice among the times the rules can name ------------------------------------
+_AVG = re.compile(r"年均|年平均|累计|\b(?:average|annual(?:ly)?|cumulative|total|over the|in all)\b", re.I)
+
+
+def year_features(source: str, value, cls: str, doc_year: int | None, section_kind: str | None, lang: str,
+                  doc_kind: str | None, clause_text: str) -> dict[str, float]:
+    """Features of one candidate time of a statement, proposed by ``source`` (rule, before, after,
+    context, heading, title, relative, document, document-1)."""
+    if doc_year is None or value is None:
+        rel = "none"
+    elif isinstance(value, str):
+        rel = "period-future" if int(value[-4:]) > doc_year else "period-past"
+    else:
+        rel = "past" if value < doc_year else "same" if value == doc_year else "future"
+    avg = bool(_AVG.search(clause_text))
+    return {"bias": 1.0, f"src={source}": 1.0, f"src={source}&cls={cls}": 1.0, f"rel={rel}": 1.0,
+            f"rel={rel}&cls={cls}": 1.0, f"src={source}&rel={rel}": 1.0, f"avg={avg}&rel={rel}": 1.0,
+            f"section={section_kind}&rel={rel}": 1.0, f"lang={lang}&src={source}": 1.0,
+            f"doc={doc_kind}&rel={rel}": 1.0}
+
+
+def choose_year(model: "Model", candidates: list[tuple[object, dict[str, float]]], fallback):
+    """The candidate value the year model scores highest ('yes' minus 'no'); ``fallback`` if none."""
+    if not candidates:
+        return fallback
+    yes = model.classes.index("yes")
+    best = max(candidates, key=lambda c: (lambda sc: sc[yes] - sc[1 - yes])(model.scores(c[1])))
+    return best[0]
+
+
+@cache
+def bundled_year() -> Model | None:
+    """The year model shipped with luoshi, or None (then the rules' year stands)."""
+    try:
+        text = resources.files("luoshi.data").joinpath(YEAR_MODEL_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     return Model.from_json(text)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
-from luoshi.extract.learned import Context, Model, bundled
+from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, year_features
 from luoshi.extract.cues import (Cue, comparator, explicit_time, in_step, relative_period, relative_time,
                                  strength)
 from luoshi.extract.language import detect_language
@@ -53,13 +53,16 @@ class ExtractionResult:
 
 def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker | None = None,
                  regions: RegionMatcher | None = None, keep_none: bool = True, model: Model | None | bool = True,
-                 contexts: list | None = None) -> ExtractionResult:
+                 contexts: list | None = None, year_model: Model | None | bool = True,
+                 year_contexts: list | None = None) -> ExtractionResult:
     """Find and classify every quantified statement of ``text``; offsets are into the normalised text.
 
     ``model``: True for the bundled class model (learned.py), False for the rules alone, or a Model.
-    ``contexts``: when a list, gets (Context, value span) of every quantity the class model judges."""
+    ``contexts``: when a list, gets (Context, value span) of every quantity the class model judges.
+    ``year_model``, ``year_contexts``: the same for the choice of a statement's year among its candidates."""
     meta = meta or DocumentMeta()
     judge = bundled() if model is True else (model or None)
+    year_judge = bundled_year() if year_model is True else (year_model or None)
     linker = _default_linker() if linker is None else linker
     regions = _default_regions() if regions is None else regions
     norm = normalise(text)
@@ -80,7 +83,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
         if start != line_start:
             line_start, context = start, None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
-                                        context, title_time))
+                                        context, title_time, year_judge, year_contexts))
         named = explicit_time(sent.text, len(sent.text))
         context = named if named is not None and isinstance(named.value, int) else context
         if sent.text.rstrip().endswith((":", "：")):
@@ -136,7 +139,8 @@ def _span(sent: Sentence, a: int, b: int) -> Span:
 def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: Linker,
                          regions: RegionMatcher, keep_none: bool, lead_in: Sentence | None = None,
                          judge: Model | None = None, contexts: list | None = None, context: Cue | None = None,
-                         title_time: Cue | None = None) -> list[Statement]:
+                         title_time: Cue | None = None, year_judge: Model | None = None,
+                         year_contexts: list | None = None) -> list[Statement]:
     s = sent.text
     doc_year = meta.year
     heading_texts = [h.text for h in sent.headings]
@@ -158,7 +162,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value,
                                meta.kind)
         if reason == BASELINE:  # a from-to baseline: the rules are sure; its time is before the change
-            reason = None
+            reason = BASELINE_DONE
             between = re.search(r"\b(?:in|for)\s+((?:19|20)\d\d(?:-\d\d)?)\b|((?:19|20)\d\d)年",
                                 s[q.end:q.end + 60].split(" to ")[0].split("到")[0])
             before = explicit_time(s[:q.start], q.start)
@@ -191,7 +195,17 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             year, year_inf = title_time.value, True  # "Vision 2030", a plan's title names its time
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
-        year = _average_period(s, q.start, year, doc_year)
+        averaged = _average_period(s, q.start, year, doc_year)
+        sure = reason == BASELINE_DONE or averaged != year  # a baseline's year, an average's period: the rules know
+        year = averaged
+        if not sure and (year_judge is not None or year_contexts is not None):
+            cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang)
+            if year_contexts is not None:
+                year_contexts.append((cands, (sent.start + q.start, sent.start + q.end)))
+            if year_judge is not None:
+                chosen = choose_year(year_judge, cands, year)
+                if chosen != year:
+                    year, year_inf, year_span = chosen, True, None
         st = Statement(cls, sent_span, _span(sent, q.start, q.end), q.value, q.value_high, q.unit,
                        comparator=cmp_.value,
                        comparator_span=_span(sent, cmp_.start, cmp_.end) if cmp_.end > cmp_.start else None,
@@ -260,6 +274,38 @@ def _shared(s: str, start: int, end: int, clause: tuple[int, int], lang: str):
     return ((end + m.start(1), end + m.end(1)), (end + m.start(2), end + m.end(2))) if m else None
 
 
+BASELINE_DONE = "baseline-dated"
+
+
+@lru_cache(maxsize=4096)
+def _time_of(text: str) -> Cue | None:
+    """The last time a heading or lead-in names (headings repeat over their sentences: kept)."""
+    return explicit_time(text, len(text))
+
+
+def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMeta, lead_in, context, title_time,
+                     rule_year, cls: str, lang: str) -> list[tuple[object, dict[str, float]]]:
+    """The times a statement could refer to, each with the features of every source naming it."""
+    doc_year = meta.year
+    month = int(meta.date[5:7]) if meta.date and meta.date[5:7].isdigit() else None
+    before = explicit_time(s[:pos], pos)
+    after = explicit_time(s[pos:], 0)
+    rel = relative_period(s, pos, doc_year, month)
+    heading = next((c for c in (_time_of(t) for t in ([lead_in.text] if lead_in else []) +
+                                [h.text for h in reversed(sent.headings)]) if c is not None), None)
+    named = [("rule", rule_year), ("before", before.value if before else None), ("after", after.value if after else None),
+             ("relative", rel.value if rel else None), ("context", context.value if context else None),
+             ("heading", heading.value if heading else None), ("title", title_time.value if title_time else None),
+             ("document", doc_year), ("document-1", doc_year - 1 if doc_year else None)]
+    text = s[clause[0]:clause[1]]
+    by_value: dict = {}
+    for source, value in named:
+        if value is not None:
+            feats = by_value.setdefault(value, {})
+            feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text))
+    return list(by_value.items())
+
+
 def _relation(year, doc_year: int | None) -> str:
     """Where a quantity's time lies against the document's year."""
     if doc_year is None:
@@ -291,7 +337,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None and rel.start < pos:
         return rel.value, True, _span(sent, rel.start, rel.end)
     for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
-        cue = explicit_time(text, len(text))
+        cue = _time_of(text)
         if cue is not None:
             return cue.value, True, None
     if rel is not None:

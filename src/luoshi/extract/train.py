@@ -18,12 +18,13 @@ import json
 import sys
 from pathlib import Path
 
-from luoshi.extract.learned import MODEL_FILE, Model, features
+from luoshi.extract.learned import MODEL_FILE, YEAR_MODEL_FILE, Model, bundled, features
 from luoshi.extract.model import DocumentMeta
 
 CLASSES = ("target", "task", "outcome", "none")
 C = 0.5  # inverse regularisation strength, chosen by cross-validation by document on the development split
 OUT = Path(__file__).resolve().parent.parent / "data" / MODEL_FILE
+YEAR_OUT = OUT.parent / YEAR_MODEL_FILE
 
 
 def _gold_documents(gold: Path, split: str) -> list[tuple[dict, str, list[dict]]]:
@@ -53,19 +54,40 @@ def examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float]
     return out
 
 
-def fit(rows: list[tuple[str, dict[str, float], str]], c: float = C) -> Model:
+def year_examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float], str]]:
+    """(document id, features, yes|no) of every candidate year of every matched statement of a split
+    (classes as the shipped class model gives them, as when extracting)."""
+    from luoshi.extract.pipeline import extract_text
+
+    out = []
+    for meta, text, records in _gold_documents(gold, split):
+        issuer = meta.get("issuer") if str(meta.get("issuer", "")).isdigit() else None
+        found: list = []
+        extract_text(text, DocumentMeta(meta["date"], issuer, meta.get("kind")), year_model=False, year_contexts=found)
+        for cands, (a, b) in found:
+            rec = next((r for r in records if r["span"][0] < b and a < r["span"][1] and r["class"] != "none"), None)
+            if rec is None or rec["year"] is None or not any(v == rec["year"] for v, _ in cands):
+                continue  # no gold year to learn from, or none of the candidates is right
+            out.extend((meta["id"], f, "yes" if v == rec["year"] else "no") for v, f in cands)
+    return out
+
+
+def fit(rows: list[tuple[str, dict[str, float], str]], c: float = C, classes: tuple[str, ...] = CLASSES) -> Model:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     vec = DictVectorizer(sort=True)
     x = vec.fit_transform([f for _, f, _ in rows])
-    y = [CLASSES.index(label) for _, _, label in rows]
+    y = [classes.index(label) for _, _, label in rows]
     lr = LogisticRegression(C=c, max_iter=5000, tol=1e-8)
     lr.fit(x, y)
-    present = [CLASSES[k] for k in lr.classes_]
-    weights = {name: tuple(float(lr.coef_[k][j]) for k in range(len(present)))
-               for name, j in vec.vocabulary_.items() if any(abs(lr.coef_[k][j]) > 1e-6 for k in range(len(present)))}
-    return Model(tuple(present), weights, tuple(float(v) for v in lr.intercept_))
+    present = [classes[k] for k in lr.classes_]
+    coef, intercept = lr.coef_, lr.intercept_
+    if len(present) == 2:  # a binary model has one row (the second class against the first)
+        coef, intercept = [[0.0] * coef.shape[1], list(coef[0])], [0.0, float(intercept[0])]
+    weights = {name: tuple(float(coef[k][j]) for k in range(len(present)))
+               for name, j in vec.vocabulary_.items() if any(abs(coef[k][j]) > 1e-6 for k in range(len(present)))}
+    return Model(tuple(present), weights, tuple(float(v) for v in intercept))
 
 
 def cross_validate(rows: list[tuple[str, dict[str, float], str]], c: float, folds: int = 5) -> float:
@@ -94,12 +116,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"C={c}: cross-validated accuracy {cross_validate(rows, c):.3f}")
         return 0
     text = fit(rows).to_json()
+    if not args.check:  # the year model learns from the classes the class model (just written) gives
+        OUT.write_text(text, encoding="utf-8")
+        bundled.cache_clear()
+    year_rows = year_examples(args.gold)
+    year_text = fit(year_rows, classes=("no", "yes")).to_json()
     if args.check:
-        same = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print("the shipped model is what its data gives" if same else "the shipped model differs: train again")
+        same = all(f.exists() and f.read_text(encoding="utf-8") == t for f, t in ((OUT, text), (YEAR_OUT, year_text)))
+        print("the shipped models are what their data gives" if same else "a shipped model differs: train again")
         return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"{len(rows)} examples, {len(Model.from_json(text).weights)} features -> {OUT}")
+    YEAR_OUT.write_text(year_text, encoding="utf-8")
+    print(f"class: {len(rows)} examples, {len(Model.from_json(text).weights)} features -> {OUT}")
+    print(f"year: {len(year_rows)} candidates, {len(Model.from_json(year_text).weights)} features -> {YEAR_OUT}")
     return 0
 
 
