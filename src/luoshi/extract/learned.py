@@ -122,13 +122,17 @@ class Model:
 
 
 @cache
-def bundled() -> Model | None:
-    """The model shipped with luoshi, or None when the package has none (then the rules decide)."""
+def _shipped(name: str) -> Model | None:
     try:
-        text = resources.files("luoshi.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        text = resources.files("luoshi.data").joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     return Model.from_json(text)
+
+
+def bundled() -> Model | None:
+    """The class model shipped with luoshi, or None when the package has none (then the rules decide)."""
+    return _shipped(MODEL_FILE)
 
 
 # --- the year: a choice among the times the rules can name ------------------------------------
@@ -161,11 +165,6 @@ def choose_year(model: "Model", candidates: list[tuple[object, dict[str, float]]
     return best[0]
 
 
-@cache
 def bundled_year() -> Model | None:
     """The year model shipped with luoshi, or None (then the rules' year stands)."""
-    try:
-        text = resources.files("luoshi.data").joinpath(YEAR_MODEL_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    return Model.from_json(text)
+    return _shipped(YEAR_MODEL_FILE)

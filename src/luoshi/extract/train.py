@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from luoshi.extract.learned import MODEL_FILE, YEAR_MODEL_FILE, Model, bundled, features
+from luoshi.extract.learned import MODEL_FILE, YEAR_MODEL_FILE, Model, _shipped, features
 from luoshi.extract.model import DocumentMeta
 
 CLASSES = ("target", "task", "outcome", "none")
@@ -39,16 +39,21 @@ def _gold_documents(gold: Path, split: str) -> list[tuple[dict, str, list[dict]]
     return out
 
 
-def examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float], str]]:
-    """(document id, features, label) of every judged quantity of a split."""
+def _judged(meta: dict, text: str, **lists) -> dict:
+    """Extract a gold document as luoshi would (its date and kind; the issuer only as a region code),
+    collecting into the lists given (contexts, year_contexts); returns those keyword arguments."""
     from luoshi.extract.pipeline import extract_text
 
+    issuer = meta.get("issuer") if str(meta.get("issuer", "")).isdigit() else None
+    extract_text(text, DocumentMeta(meta["date"], issuer, meta.get("kind")), **lists)
+    return lists
+
+
+def examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float], str]]:
+    """(document id, features, label) of every judged quantity of a split."""
     out = []
     for meta, text, records in _gold_documents(gold, split):
-        issuer = meta.get("issuer") if str(meta.get("issuer", "")).isdigit() else None
-        contexts: list = []
-        extract_text(text, DocumentMeta(meta["date"], issuer, meta.get("kind")), model=False, contexts=contexts)
-        for ctx, (a, b) in contexts:
+        for ctx, (a, b) in _judged(meta, text, model=False, contexts=[])["contexts"]:
             label = next((r["class"] for r in records if r["span"][0] < b and a < r["span"][1]), "none")
             out.append((meta["id"], features(ctx), label))
     return out
@@ -57,14 +62,9 @@ def examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float]
 def year_examples(gold: Path, split: str = "dev") -> list[tuple[str, dict[str, float], str]]:
     """(document id, features, yes|no) of every candidate year of every matched statement of a split
     (classes as the shipped class model gives them, as when extracting)."""
-    from luoshi.extract.pipeline import extract_text
-
     out = []
     for meta, text, records in _gold_documents(gold, split):
-        issuer = meta.get("issuer") if str(meta.get("issuer", "")).isdigit() else None
-        found: list = []
-        extract_text(text, DocumentMeta(meta["date"], issuer, meta.get("kind")), year_model=False, year_contexts=found)
-        for cands, (a, b) in found:
+        for cands, (a, b) in _judged(meta, text, year_model=False, year_contexts=[])["year_contexts"]:
             rec = next((r for r in records if r["span"][0] < b and a < r["span"][1] and r["class"] != "none"), None)
             if rec is None or rec["year"] is None or not any(v == rec["year"] for v, _ in cands):
                 continue  # no gold year to learn from, or none of the candidates is right
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     text = fit(rows).to_json()
     if not args.check:  # the year model learns from the classes the class model (just written) gives
         OUT.write_text(text, encoding="utf-8")
-        bundled.cache_clear()
+        _shipped.cache_clear()
     year_rows = year_examples(args.gold)
     year_text = fit(year_rows, classes=("no", "yes")).to_json()
     if args.check:
