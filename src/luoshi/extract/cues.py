@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from luoshi.extract.numerals import EN_WORDS, parse_chinese
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -204,8 +206,12 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
     return Cue(doc_year + off, m.start(), m.end(), inferred=True)
 
 
-_NUMBER_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "two": 2,
-                 "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "decade": 10}
+def _years(word: str) -> int:
+    """How many years a count names: 5, 五, five, decade."""
+    w = word.lower()
+    return 10 if w == "decade" else int(w) if w.isdigit() else EN_WORDS.get(w) or int(parse_chinese(w) or 0)
+
+
 _AHEAD = re.compile(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
                     r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
 _BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来|连续(\d+|[两二三四五六七八九十])年|"
@@ -218,20 +224,20 @@ _FISCAL = re.compile(r"\b(?:the\s+)?(current|this|next|coming|last|previous|prec
 
 def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None) -> Cue | None:
     """A span of years named against the document's year: 今后五年 / the next five years (from the
-    document's year on; the next decade from the year after), 过去五年 / 连续4年 / the past five
+    document's year in a document of its first half, else from the next), 过去五年 / 连续4年 / the past five
     years (up to the year before), “十四五”以来 (from the plan's first year to the year before)."""
     if doc_year is None:
         return None
     cands = []
     for m in _AHEAD.finditer(s):
         word = next(g for g in m.groups() if g)
-        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
+        n = _years(word)
         first = doc_year + 1 if (doc_month or 1) > 6 else doc_year  # a plan of January starts this year
         if 1 < n <= 30:
             cands.append(Cue(f"{first}-{first + n - 1}", m.start(), m.end(), inferred=True))
     for m in _BEHIND.finditer(s):
         word = next(g for g in m.groups() if g)
-        n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
+        n = _years(word)
         if 1 < n <= 30:
             cands.append(Cue(f"{doc_year - n}-{doc_year - 1}", m.start(), m.end(), inferred=True))
     for m in _SINCE.finditer(s):

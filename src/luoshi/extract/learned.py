@@ -161,8 +161,12 @@ def choose_year(model: "Model", candidates: list[tuple[object, dict[str, float]]
     if not candidates:
         return fallback
     yes = model.classes.index("yes")
-    best = max(candidates, key=lambda c: (lambda sc: sc[yes] - sc[1 - yes])(model.scores(c[1])))
-    return best[0]
+
+    def margin(candidate) -> float:
+        sc = model.scores(candidate[1])
+        return sc[yes] - sc[1 - yes]
+
+    return max(candidates, key=margin)[0]
 
 
 def bundled_year() -> Model | None:

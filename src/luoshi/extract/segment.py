@@ -57,12 +57,7 @@ class Sentence:
     headings: tuple[Heading, ...] = ()  # the whole heading stack, outermost first
 
 
-# A quantity (not a year): a line holding one is a statement, even without a final full stop (list items).
-_QUANTITY = re.compile(r"\d(?:[\d.,]*\d)?\s?(?:%|‰|万|亿|元|个百分点|倍|percent|per cent|percentage|billion|million|"
-                       r"trillion|bn\b|tonnes|people|jobs|yuan|dollars)|百分之|[€£$¥₹]\s?\d", re.I)
-
-
-_BULLET = re.compile(r"[-•●▪◆*·–—]\s")
+_BULLET = re.compile(r"[-•●▪◆*·–—]\s")  # a list item: a statement, whatever its length or last character
 
 
 def heading_level(line: str, lang: str) -> int | None:
@@ -70,8 +65,7 @@ def heading_level(line: str, lang: str) -> int | None:
     s = line.strip()
     if not s or len(s) > (60 if lang == "zh" else 110):
         return None
-    if _QUANTITY.search(s) or _BULLET.match(s) or in_step(s) or \
-            any(q.reason is None and q.unit for q in find_quantities(s, lang)):
+    if _BULLET.match(s) or in_step(s) or any(q.reason is None and q.unit for q in find_quantities(s, lang)):
         return None  # a bullet, or a list item holding an amount or an in-step phrase, is a statement
     m = _MD.match(s)
     if m:
