@@ -54,15 +54,16 @@ def doc_meta(d: dict) -> DocumentMeta:
 
 
 def evaluate(split: str, by: str | None = None) -> Scores | dict[str, Scores]:
-    """Scores of a split; with ``by`` ('lang'), one Scores per value of that metadata field."""
+    """Scores of a split; with ``by`` ('lang'), also one Scores per value of that metadata field,
+    keyed by the value, beside "all" (each document extracted once)."""
     gold = [json.loads(line) for line in (GOLD / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    groups: dict[str, Scores] = {}
+    groups: dict[str, Scores] = {"all": Scores()}
     for d, text in documents(split):
-        result = extract_text(text, doc_meta(d))
-        key = d[by] if by else "all"
-        score_document(groups.setdefault(key, Scores()), [g for g in gold if g["document"] == d["id"]],
-                       result.statements)
-    return groups if by else groups.get("all", Scores())
+        statements = extract_text(text, doc_meta(d)).statements
+        records = [g for g in gold if g["document"] == d["id"]]
+        for key in ("all", d[by]) if by else ("all",):
+            score_document(groups.setdefault(key, Scores()), records, statements)
+    return groups if by else groups["all"]
 
 
 def throughput(seconds: float = 3.0) -> float:
@@ -93,10 +94,13 @@ def lines(title: str, s: dict) -> list[str]:
     return out
 
 
-def report(split: str) -> list[str]:
-    out = lines(split, evaluate(split).summary())
-    for lang, sc in sorted(evaluate(split, "lang").items()):
-        out += lines(f"{split} {lang}", sc.summary())
+def report(split: str, groups: dict[str, Scores] | None = None) -> list[str]:
+    """The figures of a split, then per language (``groups``: evaluate(split, "lang"), if at hand)."""
+    groups = groups or evaluate(split, "lang")
+    out = lines(split, groups["all"].summary())
+    for lang, sc in sorted(groups.items()):
+        if lang != "all":
+            out += lines(f"{split} {lang}", sc.summary())
     return out
 
 
@@ -120,14 +124,15 @@ def main() -> None:
         Path(args.report).write_text("\n".join(body), encoding="utf-8")
         print("\n".join(body))
         return
-    scores = evaluate(args.split)
+    groups = evaluate(args.split, "lang")
+    scores = groups["all"]
     s = scores.summary()
     if not args.no_speed:
         s["throughput_kb_per_s"] = throughput()
     if args.json:
         print(json.dumps(s, indent=2))
     else:
-        print("\n".join(report(args.split)))
+        print("\n".join(report(args.split, groups)))
         if "throughput_kb_per_s" in s:
             print(f"throughput {s['throughput_kb_per_s']:.0f} KB/s per core")
     if args.errors:
