@@ -157,3 +157,16 @@ def test_one_line_commitment_with_an_explicit_year(svc):
     c = svc.commitments(out["did"])[0]
     assert (c["class"], c["value"], c["period"], c["period_inferred"]) == ("target", 1_200_000, "2026", False)
     assert c["spans"]["period"]["text"] == "2026" and c["spans"]["period"]["start"] == ONE_LINE.index("2026")
+
+
+def test_a_commitment_quotes_the_documents_own_characters(svc):
+    """A traditional-character report is read as simplified, but quoted as written; where the
+    normalisation does not map one to one (… becomes ...), the quote is the normalised text."""
+    out = svc.add_text("今年主要預期目標：地區生產總值增長5%左右。", doc_date="2024-01-23", issuer="440000")
+    c = svc.commitments(did=out["did"])[0]
+    assert c["sentence"]["text"] == "今年主要預期目標：地區生產總值增長5%左右。"
+    assert c["spans"]["value"]["text"] == "5%"
+    out = svc.add_text("……今年地区生产总值增长6%左右。", doc_date="2024-01-23", issuer="440000")
+    c = svc.commitments(did=out["did"])[0]
+    assert c["sentence"]["text"].endswith("今年地区生产总值增长6%左右。") and "..." in c["sentence"]["text"]
+    assert c["spans"]["value"]["text"] == "6%"

@@ -33,6 +33,12 @@ STATUSES = ("proposed", "accepted", "edited", "rejected")
 CODE_MAP = {"tech_transformation": "tech_transform", "digital_transformation": "digital_transform",
             "retail_sales_growth": "retail_growth", "fdi": "foreign_capital",
             "offshore_wind": "offshore_wind_capacity", "talent_attraction": "talent_introduced"}
+# Commitments with their document's text: the document's own characters (a traditional page stays
+# traditional) where the normalised text's offsets map one to one (a single breakpoint), else the
+# normalised text the offsets point into.
+_COMMITMENTS = ("SELECT c.*, CASE WHEN length(d.original_text) = length(d.text) AND "
+                "json_array_length(d.offsets, '$.breakpoints') = 1 THEN d.original_text ELSE d.text END AS doc_text, "
+                "d.title, d.language FROM commitments c JOIN documents d USING (did) ")
 # a commitment's class -> the column of commitments naming what accepting it made
 ACCEPTED_AS = {"target": "target_id", "task": "task_ref", "outcome": "observation_id"}
 EDITABLE = ("class", "value", "value_high", "unit", "comparator", "strength", "period", "scope", "indicator",
@@ -184,17 +190,12 @@ class DocumentService:
         if status:
             where.append("c.status = ?")
             params.append(status)
-        rows = self.db.all(
-            "SELECT c.*, d.text AS doc_text, d.original_text AS doc_original, d.offsets AS doc_offsets, d.title, "
-            "d.language FROM commitments c JOIN documents d USING (did) "
-            + (("WHERE " + " AND ".join(where)) if where else "") + " ORDER BY c.did, c.sentence_start, c.value_start",
-            params)
+        rows = self.db.all(_COMMITMENTS + (("WHERE " + " AND ".join(where)) if where else "")
+                           + " ORDER BY c.did, c.sentence_start, c.value_start", params)
         return [_public(r) for r in rows]
 
     def commitment(self, cid: int) -> dict:
-        rows = self.db.all("SELECT c.*, d.text AS doc_text, d.original_text AS doc_original, d.offsets AS doc_offsets, "
-                           "d.title, d.language FROM commitments c "
-                           "JOIN documents d USING (did) WHERE cid = ?", [cid])
+        rows = self.db.all(_COMMITMENTS + "WHERE cid = ?", [cid])
         if not rows:
             raise Refusal("unknown-commitment", 404, value=cid)
         return _public(rows[0])
@@ -342,9 +343,7 @@ def _current_oid(con, row: dict) -> int:
 
 
 def _public(r: dict) -> dict:
-    text, original, offsets = r.pop("doc_text"), r.pop("doc_original"), r.pop("doc_offsets")
-    if original and len(original) == len(text) and json.loads(offsets or "{}").get("breakpoints") == [[0, 0]]:
-        text = original  # offsets map one to one: quote the document's own characters (traditional stays traditional)
+    text = r.pop("doc_text")
     s0, s1 = r["sentence_start"], r["sentence_end"]
     spans = {}
     for name in ("value", "comparator", "strength", "subject", "period", "scope"):
