@@ -82,3 +82,29 @@ def test_the_imports_page_names_the_local_user_and_the_template_not_a_repository
     assert _text(doc.xpath("//*[@data-user]")[0]) == "本机用户"
     main = _text(doc.xpath("//main")[0])
     assert "docs/" not in main and "填报模板" in main
+
+
+def test_a_commitments_fields_are_chinese_on_the_chinese_document_page(web_db, tmp_path):
+    """Unit, comparator and linking method of extracted commitments read in Chinese (not person,
+    exact, between, EUR, lexicon); the English page has its words."""
+    path = tmp_path / "ws.duckdb"
+    shutil.copy(web_db, path)
+    w = Workspace(path, today=fixtures.TODAY)
+    try:
+        did = w.documents.add_text("今年地区生产总值增长4.5%—5%，城镇新增就业110万人以上，全市安排资金3亿欧元，"
+                                   "研发投入强度达到3.6%。", doc_date="2024-01-23", issuer="440000")["did"]
+        c = TestClient(create_app(w))
+        doc = html.fromstring(c.get(f"/documents/{did}?lang=zh", headers=HTML).text)
+        fields = [_text(dd) for dd in doc.xpath("//article[@data-commitment]//dl[@class='fields']/div/dd")]
+        heads = [_text(b) for b in doc.xpath("//article[@data-commitment]//b[@class='c-value']")]
+        assert len(heads) == 4
+        shown = " ".join(fields + heads)
+        assert "区间" in shown and "人" in shown and "欧元" in shown and "等于" in shown
+        codes = {x for dd in doc.xpath("//dd[@data-indicator]//code | //dd[@data-node]//code") for x in [_text(dd)]}
+        for code in codes:
+            shown = shown.replace(code, "")
+        assert re.findall(r"[A-Za-z]{2,}", shown) == []
+        en = _text(html.fromstring(c.get(f"/documents/{did}?lang=en", headers=HTML).text))
+        assert "between" in en and "euros" in en and "exactly" in en
+    finally:
+        w.close()

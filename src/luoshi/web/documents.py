@@ -24,7 +24,7 @@ from luoshi.ingest.limits import Limits
 from luoshi.services.documents import EDITABLE, KINDS
 from luoshi.web import auth, i18n
 from luoshi.web.body import posted, text, upload_bytes
-from luoshi.web.documents_text import STRINGS, marked, quantity
+from luoshi.web.documents_text import STRINGS, marked, quantity, unit_name
 from luoshi.web.openapi import CSV, JSON, errors, fields_body, named, success
 from luoshi.web.pages import page
 from luoshi.web.render import asks_for_html, request_lang, to_json
@@ -62,7 +62,7 @@ def _ctx(request: Request) -> dict:
     lang, _ = request_lang(request)
     zh = lang == "zh"
     return {"csrf": _csrf(request), "marked": marked, "kinds": KINDS,
-            "qty": lambda v, u: quantity(v, u, zh)}
+            "qty": lambda v, u: quantity(v, u, zh), "unit_name": lambda u: unit_name(u, zh)}
 
 
 def _regions(request: Request) -> dict[str, dict]:

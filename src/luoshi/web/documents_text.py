@@ -58,6 +58,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.result.target": ("已生成目标", "made target"),
     "doc.result.observation": ("已生成观测值", "made observation"),
     "doc.result.task": ("已生成任务", "made task"),
+    # the comparators and linking methods a commitment can carry, where the shared strings have none
+    "doc.cmp.exact": ("等于", "exactly"),
+    "doc.method.lexicon": ("词表", "lexicon"), "doc.method.heading": ("标题", "heading"),
+    "doc.method.similarity": ("相似度", "similarity"), "doc.method.indicator-default": ("指标默认", "indicator default"),
+    "doc.method.none": ("无", "none"), "doc.method.abstain": ("不确定", "abstained"),
+    "doc.method.structure": ("规划结构", "plan structure"),
     "doc.refused": ("未能采纳：", "Could not accept:"),
     "doc.score": ("置信度", "score"),
     "doc.commitments": ("抽取的量化承诺", "Extracted commitments"),
@@ -79,9 +85,29 @@ STRINGS: dict[str, tuple[str, str]] = {
 # fields in the order they win a place when their spans overlap
 FIELDS = ("value", "unit", "comparator", "strength", "time", "scope", "subject")
 _NUMERAL = set("0123456789.,０１２３４５６７８９零〇一二三四五六七八九十百千两")
+# How each unit of the extraction's vocabulary (extract/units.py) is written after a number.
 UNIT_WORDS = {"CNY": ("元", "yuan"), "person": ("人", "people"), "person-time": ("人次", "person-times"),
               "count": ("个", ""), "tonne": ("吨", "tonnes"), "mu": ("亩", "mu"), "kW": ("千瓦", "kW"),
-              "%": ("%", "%"), "pp": ("个百分点", "percentage points")}
+              "%": ("%", "%"), "pp": ("个百分点", "percentage points"), "permille": ("‰", "‰"),
+              "ratio": ("（比值）", "(ratio)"), "index": ("点", "points"), "times": ("倍", "times"),
+              "household": ("户", "households"), "jin": ("斤", "jin"), "km": ("公里", "km"),
+              "km2": ("平方公里", "km²"), "m2": ("平方米", "m²"), "m3": ("立方米", "m³"), "ha": ("公顷", "ha"),
+              "kWh": ("千瓦时", "kWh"), "TEU": ("标准箱", "TEU"), "ug/m3": ("微克/立方米", "µg/m³"),
+              "age": ("岁", "years of age"), "year": ("年", "years"),
+              "USD": ("美元", "US dollars"), "EUR": ("欧元", "euros"), "GBP": ("英镑", "pounds"),
+              "HKD": ("港元", "HK dollars"), "MOP": ("澳门元", "patacas"), "TWD": ("新台币", "NT dollars"),
+              "JPY": ("日元", "yen"), "MYR": ("林吉特", "ringgit"), "INR": ("卢比", "rupees"),
+              "NGN": ("奈拉", "naira"), "ZAR": ("兰特", "rand"), "KES": ("肯尼亚先令", "shillings"),
+              "AUD": ("澳元", "Australian dollars"), "CAD": ("加元", "Canadian dollars"),
+              "SGD": ("新加坡元", "Singapore dollars"), "NZD": ("新西兰元", "NZ dollars"),
+              "PHP": ("比索", "pesos"), "IDR": ("印尼盾", "rupiah"), "VND": ("越南盾", "dong"),
+              "AED": ("迪拉姆", "dirhams"), "SAR": ("里亚尔", "riyals"), "BDT": ("塔卡", "taka"),
+              "KHR": ("瑞尔", "riel"), "KZT": ("坚戈", "tenge")}
+
+
+def unit_name(unit: str | None, zh: bool) -> str:
+    """A unit as the reader's language writes it ('' for none)."""
+    return UNIT_WORDS.get(unit or "", (unit or "", unit or ""))[0 if zh else 1]
 
 
 def field_spans(c: dict) -> dict[str, tuple[int, int]]:
@@ -128,7 +154,7 @@ def quantity(value, unit: str | None, zh: bool) -> str:
     """A value in base units as a reader writes it: 1.3e12 CNY -> 1.3万亿元 / 1.3 trillion yuan."""
     if value is None:
         return "—"
-    word = UNIT_WORDS.get(unit or "", (unit or "", unit or ""))[0 if zh else 1]
+    word = unit_name(unit, zh)
     v = float(value)
     steps = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")) if zh else ((1e12, " trillion"), (1e9, " billion"),
                                                                  (1e6, " million"))
