@@ -11,9 +11,8 @@ import re
 
 from luoshi.extract.cues import tense
 from luoshi.extract.lexicon import Entry
-from luoshi.extract.model import NONE, OUTCOME, TARGET, TASK
+from luoshi.extract.model import NONE, OUTCOME, PLAN, REVIEW, TARGET, TASK
 from luoshi.extract.numbers import Quantity
-from luoshi.extract.segment import PLAN, REVIEW
 from luoshi.extract.units import MONEY, TIME_UNITS
 
 _TARGET_UNITS = {"%", "pp", "CNY", "USD", "tonne", "kWh", "TEU"}

@@ -8,6 +8,7 @@ TARGET, TASK, OUTCOME, NONE = "target", "task", "outcome", "none"
 CLASSES = (TARGET, TASK, OUTCOME, NONE)
 COMPARATORS = ("at_least", "at_most", "around", "range", "in_step", "exact")
 STRENGTHS = ("ensure", "strive", "expected")
+REVIEW, PLAN = "review", "plan"  # the kinds of section a sentence sits in (segment.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class DocumentMeta:
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+
+    @property
+    def month(self) -> int | None:
+        return int(self.date[5:7]) if self.date and self.date[5:7].isdigit() else None
+
+    def reviews_last_year(self, section_kind: str | None) -> bool:
+        """Whether "the year" a review speaks of is the one before the document's: in a review section,
+        or anywhere in a report of the first quarter (a work report of January)."""
+        m = self.month
+        return m is not None and (m <= 3 or section_kind == REVIEW)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from luoshi.extract.model import NONE, OUTCOME, DocumentMeta, Span, Statement
 from luoshi.extract.normalise import NormalisedText, normalise
 from luoshi.extract.numbers import find_quantities
 from luoshi.extract.regions import RegionMatcher
-from luoshi.extract.segment import REVIEW, Sentence, split_sentences
+from luoshi.extract.segment import Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
 from luoshi.extract.units import TIME_UNITS
 
@@ -287,7 +287,7 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
                      rule_year, cls: str, lang: str) -> list[tuple[object, dict[str, float]]]:
     """The times a statement could refer to, each with the features of every source naming it."""
     doc_year = meta.year
-    month = int(meta.date[5:7]) if meta.date and meta.date[5:7].isdigit() else None
+    month = meta.month
     before = explicit_time(s[:pos], pos)
     after = explicit_time(s[pos:], 0)
     rel = relative_period(s, pos, doc_year, month)
@@ -325,15 +325,12 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     cue = explicit_time(s, pos)
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
-    span_cue = relative_period(s, pos, doc_year, int(meta.date[5:7]) if meta.date and meta.date[5:7].isdigit() else None)
+    span_cue = relative_period(s, pos, doc_year, meta.month)
     if span_cue is not None:
         return span_cue.value, True, _span(sent, span_cue.start, span_cue.end)
     rel = relative_time(s, pos, doc_year)
     if context is not None and (rel is None or _UNDER_REVIEW.match(s, rel.start)):
         return context.value, True, None  # "2021年实现了…。全年地区生产总值…": the paragraph's year
-    if rel is not None and rel.value == doc_year and sent.section_kind == REVIEW and _UNDER_REVIEW.match(s, rel.start) \
-            and meta.date and meta.date[5:7] <= "06":
-        return doc_year - 1, True, _span(sent, rel.start, rel.end)  # 全年 in a review: the year under review
     if rel is not None and rel.start < pos:
         return rel.value, True, _span(sent, rel.start, rel.end)
     for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
@@ -365,13 +362,12 @@ def _average_period(s: str, pos: int, year, doc_year: int | None):
 def _default_year(cls: str, sent: Sentence, meta: DocumentMeta, year, year_inf, year_span):
     doc_year = meta.year
     if cls == OUTCOME and year_inf and year == doc_year and year_span is not None and \
-            _UNDER_REVIEW.match(year_span.text) and meta.date and meta.date[5:7] <= "03":
-        return doc_year - 1, True, year_span  # 全年 in a report of January: the year under review
+            _UNDER_REVIEW.match(year_span.text) and meta.reviews_last_year(sent.section_kind):
+        return doc_year - 1, True, year_span  # 全年 of a review in a report of January: the year under review
     if year is not None:
         return year, year_inf, year_span
     if doc_year is None:
         return None, False, None
     if cls == OUTCOME:
-        early = meta.date is not None and meta.date[5:7] in ("01", "02", "03")
-        return (doc_year - 1 if sent.section_kind == REVIEW or early else doc_year), True, None
+        return (doc_year - 1 if meta.reviews_last_year(sent.section_kind) else doc_year), True, None
     return doc_year, True, None

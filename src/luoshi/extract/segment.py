@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from luoshi.extract.cues import in_step
+from luoshi.extract.model import PLAN, REVIEW
 from luoshi.extract.numbers import find_quantities
 
-REVIEW, PLAN = "review", "plan"
 
 _ZH_L1 = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[IVX]+[.、])")
 _ZH_L2 = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]")
