@@ -298,9 +298,17 @@ def load() -> str:
 
 
 def cpu_seconds(pid: int | None = None) -> float:
-    """Processor seconds (user and system, every thread) of a process, this one by default."""
-    t = psutil.Process(pid).cpu_times()
-    return t.user + t.system
+    """Processor seconds (user and system, every thread) of a process, this one by default, with its
+    running children (the server's front process)."""
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in [proc] + (proc.children(recursive=True) if pid else []):
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
 
 
 def section(label: str, args, phases: list[Phase], checked: dict, loads: dict) -> str:

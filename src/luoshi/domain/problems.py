@@ -339,6 +339,8 @@ _e("no-user", "Who is acting?", "users exist: say who you are (--as USER or LUOS
    "已有用户：请说明身份（--as 用户名、LUOSHI_USER 或 LUOSHI_TOKEN）")
 _e("no-workspace", "No workspace", "no workspace at {path} (run `luoshi init` or `luoshi demo` first)",
    "{path} 处没有工作区（请先运行 `luoshi init` 或 `luoshi demo`）")
+_e("server-unavailable", "Server unavailable", "the workspace's process of `luoshi serve` does not answer (it is "
+   "starting, stopping or was stopped); try again in a few seconds", "`luoshi serve` 中持有工作区的进程没有应答（正在启动、停止或已停止）；请几秒后重试")
 _e("workspace-busy", "Workspace in use", "the workspace {path} is open in another process ({holder}): a DuckDB "
    "file is opened by one process at a time; run the command again once that process has closed it",
    "工作区 {path} 正被另一进程（{holder}）打开：一个 DuckDB 文件同一时间只能由一个进程打开；请在该进程关闭它后再运行此命令",

@@ -87,6 +87,9 @@ class Database:
         # rollup's arrays of rules and links): held here, per database, so that two workspaces in one
         # process never share it; read and replaced only inside write() (one writer at a time)
         self.kept: dict[str, object] = {}
+        # called after every commit this object makes, before the writer is answered (the front process
+        # of `luoshi serve` stops answering its copies of pages: web/front.py)
+        self.on_commit: list[Callable[[], None]] = []
 
     # --- schema ------------------------------------------------------------------------------
     def migrate(self) -> list[str]:
@@ -147,6 +150,8 @@ class Database:
         self._commits[0] += 1
         if not values_only:
             self._commits[1] += 1
+        for hook in self.on_commit:
+            hook()
 
     # --- writes ------------------------------------------------------------------------------
     @contextmanager

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from luoshi.web import tables, views
+from luoshi.web.front import SHARED
 from luoshi.web.openapi import CSV, day, errors, named, success
 from luoshi.web.render import to_json
 
@@ -43,7 +44,7 @@ async def respond(request: Request, name: str, fn, fmt: str, filename: str, **pa
         return to_json(data).encode(), "application/json", {}
 
     body, media, headers = await dash.amemo(("api", name, request.url.path, request.url.query), produce)
-    return Response(body, media_type=media, headers=headers)
+    return Response(body, media_type=media, headers={**headers, SHARED: "1"})  # until the data change (web/front.py)
 
 
 @router.get("", summary="Index of the API")

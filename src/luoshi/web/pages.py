@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from luoshi.web import views
+from luoshi.web.front import SHARED
 from luoshi.web.i18n import COOKIE
 from luoshi.web.render import request_lang
 
@@ -30,7 +31,9 @@ async def cached_page(request: Request, template: str, build) -> HTMLResponse:
     dash, renderer = request.app.state.dash, request.app.state.renderer
     html = await dash.amemo(("page", request.url.path, request.url.query, lang),
                             lambda: renderer.shared(request, template, lang, **build()))
-    return _html(renderer.personal(request, html, lang), lang, chosen)
+    resp = _html(renderer.personal(request, html, lang), lang, chosen)
+    resp.headers[SHARED] = "1"  # the same request gets the same page until the data change (web/front.py)
+    return resp
 
 
 def _html(html: str, lang: str, chosen: bool) -> HTMLResponse:

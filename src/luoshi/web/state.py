@@ -43,6 +43,8 @@ class Dashboard:
         self._local = threading.local()
         self._refresher = ThreadPoolExecutor(1, thread_name_prefix="luoshi-refresh")
         self.default_lang = ws.setting("language")
+        # called whenever a cached value is replaced or forgotten (web/front.py: the front's copies go too)
+        self.on_change: Callable[[], None] = lambda: None
 
     def version(self) -> tuple:
         return self.ws.data_version(), self.ws.today
@@ -62,6 +64,7 @@ class Dashboard:
         with self._lock:
             self._cache.clear()
             self._generation += 1
+        self.on_change()
 
     def memo(self, key: tuple, produce: Callable):
         """``produce()``, cached under ``key`` until the data change (then as the module says)."""
@@ -110,6 +113,7 @@ class Dashboard:
                     while len(self._cache) > self.cache_size:
                         self._cache.popitem(last=False)
         if ok:
+            self.on_change()
             flight.set_result(value)
 
     def peek(self, key: tuple):
