@@ -50,8 +50,10 @@ def served(monkeypatch):
 
 
 def serve(path, host):
+    """One process (--no-front): the socket uvicorn is given is the public one, bound and checked as
+    with the front, which would be given it instead (test_front.py)."""
     return CliRunner().invoke(app, ["serve", "--db", str(path), "--host", host, "--port", "0", "--today",
-                                    TODAY])
+                                    TODAY, "--no-front"])
 
 
 @pytest.mark.parametrize("host", PUBLIC)

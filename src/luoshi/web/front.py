@@ -245,7 +245,8 @@ class Split:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "luoshi.web.front", "--fd", str(public.fileno()), "--owner", path,
              "--generation", self.generation.path, "--parent", str(os.getpid()), "--log-level", log_level],
-            pass_fds=[public.fileno()])
+            # a session of its own: Ctrl-C in the terminal stops the owner, which stops the front
+            pass_fds=[public.fileno()], start_new_session=True)
 
     def watch(self, stop) -> None:
         """Call ``stop()`` if the front process ends while the owner still serves."""
