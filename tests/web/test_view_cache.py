@@ -54,6 +54,35 @@ def test_a_key_is_recomputed_at_most_once_per_refresh_interval(tiny_ws):
     assert calls == [1]
 
 
+def test_background_refreshes_rest_so_that_together_they_take_their_share_of_the_time(tiny_ws):
+    # a share so small that the rest after any refresh outlasts the test: one refresh, then none
+    dash = Dashboard(tiny_ws, refresh_every=0, refresh_share=1e-12)
+    for key in ("a", "b"):
+        assert dash.memo((key,), lambda: "old") == "old"
+    change(tiny_ws, 9)
+    calls = []
+    assert dash.memo(("a",), lambda: calls.append("a") or "new") == "old"  # starts the one refresh
+    dash._refresher.submit(lambda: None).result(WAIT)
+    assert calls == ["a"]
+    for key in ("a", "b"):  # resting: the last values, nothing recomputed, though both are out of date
+        change(tiny_ws, 10 + len(key))
+        assert dash.memo((key,), lambda: calls.append(key) or "newer") == ("new" if key == "a" else "old")
+    dash._refresher.submit(lambda: None).result(WAIT)
+    assert calls == ["a"]
+    # a reader that may not be served stale values still gets the data as they are
+    dash.stale_for = 0
+    assert dash.memo(("b",), lambda: calls.append("b") or "now") == "now"
+    # with the whole share (no rest), the next out-of-date read starts the next refresh at once
+    dash.stale_for, dash.refresh_share, dash._refresh_after = 30.0, 1.0, 0.0
+    change(tiny_ws, 20)
+    assert dash.memo(("a",), lambda: calls.append("a") or "a2") == "new"
+    dash._refresher.submit(lambda: None).result(WAIT)
+    change(tiny_ws, 21)
+    assert dash.memo(("b",), lambda: calls.append("b") or "b2") == "now"
+    dash._refresher.submit(lambda: None).result(WAIT)
+    assert calls == ["a", "b", "a", "b"]
+
+
 def test_a_key_never_computed_is_computed_once_for_all_who_ask(tiny_ws):
     dash = Dashboard(tiny_ws)
     started, release, calls = threading.Event(), threading.Event(), []

@@ -296,12 +296,15 @@ def run_checks(con: duckdb.DuckDBPyConnection, parts: list[Part], checks: Checks
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
         con.unregister(f"{name}_arrow")
     prepare(con, _stage(parts), checks, catalog)
-    selects = []
-    for k, (code, fld, cond, params) in enumerate(_rules(checks)):
-        selects.append(f"SELECT sub, rk, row_no, sheet, '{fld}' AS field, '{code}' AS code, "
-                       f"CAST({params} AS TEXT) AS params, {k} AS k FROM _p3 WHERE ({cond})"
-                       + (" AND rk NOT IN (SELECT rk FROM _skip)" if skip else ""))
-    con.execute("CREATE OR REPLACE TEMP TABLE _prob AS " + " UNION ALL ".join(selects))
+    # one pass over the rows, each giving the list of its problems (one query per rule costs more to plan
+    # than a small batch costs to check)
+    found = ", ".join(f"CASE WHEN ({cond}) THEN {{'field': '{fld}', 'code': '{code}', "
+                      f"'params': CAST({params} AS TEXT), 'k': {k}}} END"
+                      for k, (code, fld, cond, params) in enumerate(_rules(checks)))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _prob AS
+                    SELECT sub, rk, row_no, sheet, p.field AS field, p.code AS code, p.params AS params, p.k AS k
+                    FROM (SELECT sub, rk, row_no, sheet, unnest(list_filter([{found}], lambda x: x IS NOT NULL)) AS p
+                          FROM _p3 {"WHERE rk NOT IN (SELECT rk FROM _skip)" if skip else ""})""")
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE _cand AS
     SELECT sub, rk, row_no, sheet, iid, rid, pkey, ptype, pstart, pend, pcode, v AS value, state, comment, source,

@@ -11,7 +11,10 @@ never starts a second one: once a key was computed, a reader gets the value of t
 at most ``stale_for`` seconds after the data changed) while one background thread computes the new one
 (stale-while-revalidate), and a key is recomputed so at most once per ``refresh_every`` seconds (in a
 month-end rush recomputing every page after every commit took as much of the processor as the writes
-themselves); a key never computed, or whose value is too old, is computed by the first reader and
+themselves).  The background refreshes together take at most ``refresh_share`` of the time: after one
+that took t seconds, the next starts no sooner than t × (1 / refresh_share − 1) later (with a few pages
+read, refreshing each every few seconds still kept a processor busy and the writer waiting for the
+interpreter; the last values are served meanwhile); a key never computed, or whose value is too old, is computed by the first reader and
 waited for by the others (single flight).  With ``stale_for`` 0 (tests) every read sees the data as
 they are."""
 
@@ -30,11 +33,14 @@ from luoshi.workspace import Workspace
 
 
 class Dashboard:
-    def __init__(self, ws: Workspace, *, cache_size: int = 256, stale_for: float = 30.0, refresh_every: float = 3.0):
+    def __init__(self, ws: Workspace, *, cache_size: int = 256, stale_for: float = 30.0, refresh_every: float = 3.0,
+                 refresh_share: float = 0.25):
         self.ws = ws
         self.cache_size = cache_size
         self.stale_for = stale_for
         self.refresh_every = refresh_every
+        self.refresh_share = refresh_share
+        self._refresh_after = 0.0  # monotonic time before which no background refresh starts (inf: one runs)
         # key -> (version, value, when its version was last seen current, when it was computed)
         self._cache: OrderedDict = OrderedDict()
         self._flights: dict = {}  # key -> Future of its computation in progress
@@ -82,9 +88,11 @@ class Dashboard:
                 return hit[1]
             flight = self._flights.get(key)
             if may_be_stale and hit is not None and now - hit[2] <= self.stale_for:
-                if flight is None and now - hit[3] >= min(self.refresh_every, self.stale_for):
+                if flight is None and now - hit[3] >= min(self.refresh_every, self.stale_for) \
+                        and now >= self._refresh_after:
                     self._flights[key] = flight = Future()
-                    self._refresher.submit(self._compute, key, version, self._generation, produce, flight)
+                    self._refresh_after = float("inf")
+                    self._refresher.submit(self._refresh, key, version, self._generation, produce, flight)
                 return hit[1]
             mine = flight is None
             if mine:
@@ -93,6 +101,16 @@ class Dashboard:
         if mine:
             self._compute(key, version, generation, produce, flight)
         return flight.result()
+
+    def _refresh(self, key: tuple, version: tuple, generation: int, produce: Callable, flight: Future) -> None:
+        """A background refresh; the next one may start after a rest (``refresh_share``)."""
+        started = time.monotonic()
+        try:
+            self._compute(key, version, generation, produce, flight)
+        finally:
+            ended = time.monotonic()
+            with self._lock:
+                self._refresh_after = ended + (ended - started) * (1 / self.refresh_share - 1)
 
     def _compute(self, key: tuple, version: tuple, generation: int, produce: Callable, flight: Future) -> None:
         """Compute ``key`` once for all who wait on ``flight``; a failure reaches them all and is not kept."""
