@@ -62,3 +62,57 @@ def test_every_install_target_uses_the_constraints():
     assert "install-test" in re.search(r"^test:(.*)$", makefile, re.M).group(1)
     assert re.search(r"^demo: install$", makefile, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+# What `make demo` installs (the runtime dependencies) must be enough to serve: the front process once
+# imported httpx, a test dependency, and the demo of a fresh clone stopped at `luoshi serve`.
+RUNTIME_ONLY = """
+import importlib.abc, importlib.metadata, sys
+blocked = set(sys.argv[1].split(","))
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in blocked:
+            raise ModuleNotFoundError(f"{name} is not a runtime dependency", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+import luoshi.cli.main, luoshi.web.app, luoshi.web.front, luoshi.workspace
+luoshi.web.app.create_app
+print("ok")
+"""
+
+
+def _closure(names: set[str]) -> set[str]:
+    """The installed distributions that ``names`` need, themselves included (no extras)."""
+    import importlib.metadata as md
+
+    seen, todo = set(), list(names)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = md.requires(name) or []
+        except md.PackageNotFoundError:
+            continue
+        for r in map(Requirement, requires):
+            if r.marker is None or r.marker.evaluate({"extra": ""}):
+                todo.append(r.name)
+    return seen
+
+
+def test_serving_needs_only_the_runtime_dependencies():
+    import importlib.metadata as md
+    import subprocess
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = _closure({Requirement(r).name for r in project["dependencies"]})
+    extras = {canonicalize_name(Requirement(r).name) for rs in project["optional-dependencies"].values() for r in rs}
+    only_extra = _closure(extras) - runtime
+    modules = sorted({m for m, dists in md.packages_distributions().items()
+                      if {canonicalize_name(d) for d in dists} <= only_extra and m.isidentifier()})
+    assert "pytest" in modules and "duckdb" not in modules  # the test would be empty otherwise
+    done = subprocess.run([sys.executable, "-c", RUNTIME_ONLY, ",".join(modules)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
