@@ -243,8 +243,9 @@ def _waiting(con, storing: list[int]) -> set[int]:
             SELECT DISTINCT a.sub, b.sub FROM r a JOIN r b ON a.iid = b.iid AND a.sub < b.sub
             WHERE (a.rid = b.rid AND (a.pkey = b.pkey OR a.pkey = b.prev OR b.pkey = a.prev))
                -- two lookups, each joined on equality (one lookup with OR is a nested loop over every link)
-               OR (a.pkey = b.pkey AND (EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = b.rid AND l.rid = a.rid)
-                                     OR EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = a.rid AND l.rid = b.rid)))
+               OR (a.pkey = b.pkey
+                   AND (EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = b.rid AND l.rid = a.rid)
+                        OR EXISTS (SELECT 1 FROM region_links l WHERE l.parent_rid = a.rid AND l.rid = b.rid)))
             """).fetchall():
         related.setdefault(b, set()).add(a)
     waiting: set[int] = set()

@@ -14,9 +14,9 @@ month-end rush recomputing every page after every commit took as much of the pro
 themselves).  The background refreshes together take at most ``refresh_share`` of the time: after one
 that took t seconds, the next starts no sooner than t × (1 / refresh_share − 1) later (with a few pages
 read, refreshing each every few seconds still kept a processor busy and the writer waiting for the
-interpreter; the last values are served meanwhile); a key never computed, or whose value is too old, is computed by the first reader and
-waited for by the others (single flight).  With ``stale_for`` 0 (tests) every read sees the data as
-they are."""
+interpreter; the last values are served meanwhile).  A key never computed, or whose value is too old,
+is computed by the first reader and waited for by the others (single flight).  With ``stale_for`` 0
+(tests) every read sees the data as they are."""
 
 from __future__ import annotations
 
