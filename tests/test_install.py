@@ -4,7 +4,10 @@ installs the pinned versions."""
 
 from __future__ import annotations
 
+import importlib.metadata as md
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -67,7 +70,7 @@ def test_every_install_target_uses_the_constraints():
 # What `make demo` installs (the runtime dependencies) must be enough to serve: the front process once
 # imported httpx, a test dependency, and the demo of a fresh clone stopped at `luoshi serve`.
 RUNTIME_ONLY = """
-import importlib.abc, importlib.metadata, sys
+import importlib.abc, sys
 blocked = set(sys.argv[1].split(","))
 class Block(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
@@ -76,15 +79,12 @@ class Block(importlib.abc.MetaPathFinder):
         return None
 sys.meta_path.insert(0, Block())
 import luoshi.cli.main, luoshi.web.app, luoshi.web.front, luoshi.workspace
-luoshi.web.app.create_app
 print("ok")
 """
 
 
 def _closure(names: set[str]) -> set[str]:
     """The installed distributions that ``names`` need, themselves included (no extras)."""
-    import importlib.metadata as md
-
     seen, todo = set(), list(names)
     while todo:
         name = canonicalize_name(todo.pop())
@@ -102,10 +102,6 @@ def _closure(names: set[str]) -> set[str]:
 
 
 def test_serving_needs_only_the_runtime_dependencies():
-    import importlib.metadata as md
-    import subprocess
-    import sys
-
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     runtime = _closure({Requirement(r).name for r in project["dependencies"]})
     extras = {canonicalize_name(Requirement(r).name) for rs in project["optional-dependencies"].values() for r in rs}
