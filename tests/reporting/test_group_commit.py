@@ -120,29 +120,58 @@ def test_submitters_at_once_share_one_transaction_one_validation_and_one_rollup(
     assert got == 108
 
 
-def test_a_batch_waits_for_the_writers_answered_by_the_batch_before(ws, monkeypatch):
-    """X and Y write together; Z arrives while their batch runs.  Y sends its next item as soon as it
-    is answered, and Z's batch waits for it (up to GROUP_WAIT, here unbounded): else Z would start a
-    batch of its own and the writers would take turns in two groups, each of half the size."""
+def test_a_batch_waits_for_the_writers_that_write_again_and_again(ws, monkeypatch):
+    """X and Y write together, three times over; then Z writes.  Z's batch waits (up to GROUP_WAIT
+    after the batch before ended, here a minute) for X and Y, answered by the batch before and by
+    those before it too, who send again later: else Z's item would start a batch alone, and writers
+    sending as soon as they are answered would take turns in two groups, each batch half the size."""
+    monkeypatch.setattr(db_module, "GROUP_WAIT", WAIT)
+    batches = []
+
+    def run(con, items):
+        batches.append(sorted(items))
+        return list(items)
+
+    def send(item: str):
+        return lambda: ws.db.grouped(item, run, key="t", who=item[0])
+
+    for k in range(1, 4):
+        assert in_one_batch(ws, [send(f"x{k}"), send(f"y{k}")]) == [f"x{k}", f"y{k}"]
+    z = threading.Thread(target=send("z1"))
+    z.start()
+    wait_until(lambda: ws.db.pending() == 1)
+    time.sleep(0.3)  # were Z not to wait, its batch would run now, alone
+    x, y = threading.Thread(target=send("x4")), threading.Thread(target=send("y4"))
+    for t in (x, y):
+        t.start()
+    for t in (z, x, y):
+        t.join(WAIT)
+        assert not t.is_alive()
+    assert batches == [["x1", "y1"], ["x2", "y2"], ["x3", "y3"], ["x4", "y4", "z1"]]
+
+
+def test_a_writer_that_wrote_once_is_not_waited_for(ws, monkeypatch):
+    """X and Y write once each, together; Z queues while their batch runs.  Z's batch starts without
+    waiting for them (here the wait would last a minute): a county sending its month once is no
+    writer that comes back."""
     monkeypatch.setattr(db_module, "GROUP_WAIT", WAIT)
     batches, threads = [], []
 
     def run(con, items):
         batches.append(sorted(items))
         if "x1" in items:  # inside the first batch: Z queues for the next
-            threads.append(threading.Thread(target=lambda: ws.db.grouped("z", run, key="t")))
+            threads.append(threading.Thread(target=lambda: ws.db.grouped("z1", run, key="t", who="z")))
             threads[-1].start()
             wait_until(lambda: ws.db.pending() == 1)
         return list(items)
 
-    def y():
-        ws.db.grouped("y1", run, key="t")
-        return ws.db.grouped("y2", run, key="t")
-
-    assert in_one_batch(ws, [lambda: ws.db.grouped("x1", run, key="t"), y]) == ["x1", "y2"]
+    t0 = time.monotonic()
+    assert in_one_batch(ws, [lambda: ws.db.grouped("x1", run, key="t", who="x"),
+                             lambda: ws.db.grouped("y1", run, key="t", who="y")]) == ["x1", "y1"]
     for t in threads:
         t.join(WAIT)
-    assert batches == [["x1", "y1"], ["y2", "z"]]
+    assert batches == [["x1", "y1"], ["z1"]]
+    assert time.monotonic() - t0 < WAIT / 2  # a bound: Z never waited for the minute
 
 
 def test_one_region_month_after_month_in_a_batch_is_stored_in_order(ws, passes):

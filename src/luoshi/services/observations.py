@@ -142,7 +142,8 @@ def submit(db: Database, catalog: Catalog, table: pa.Table | None, report: Repor
         result = run(db.cursor(), [sub])[0]
     else:
         # values, their rollup, imports and audit only: what is kept per structure version stays (Database.memo)
-        result = db.grouped(sub, run, key=("observations", basis, checks.key()), values_only=True)
+        # who sends: a batch waits for the senders that write again and again (Database.grouped)
+        result = db.grouped(sub, run, key=("observations", basis, checks.key()), values_only=True, who=actor.name)
     result["problems"] = [p.to_dict() for p in report.problems]
     result["ok"] = report.ok
     return result

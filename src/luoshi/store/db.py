@@ -11,6 +11,7 @@ import os
 import re
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,10 +47,12 @@ MEMO_MAX = 4096
 
 # a batch of the group commit holds at most this many steps: the last of them waits for all before it
 GROUP_MAX = 64
-# a batch waits at most this long for as many items as the batch before held (PostgreSQL's
-# commit_delay): the writers answered by that batch send their next within milliseconds, and without
-# the wait one early item would start a batch of its own while they queue for the one after
-GROUP_WAIT = 0.05
+# a batch waits for the callers that send their next item as soon as they are answered until this long
+# after the batch before ended (PostgreSQL's commit_delay, for the callers known to come back): without
+# the wait, the items that queued while a batch ran would start the next batch alone,
+# and the callers would take turns in two groups, each batch half the size, paying a batch's fixed
+# cost (its statements are planned whatever their rows) twice as often
+GROUP_WAIT = 0.2
 
 
 @dataclass(eq=False)  # compared by identity
@@ -59,6 +62,7 @@ class _Job:
     run: Callable
     key: Hashable
     values_only: bool  # Database.write's: of every item of one key alike
+    who: Hashable  # the caller (None: unknown), whose next item a batch may wait for
     done: threading.Event = field(default_factory=threading.Event)
     value: object = None
     error: BaseException | None = None
@@ -81,7 +85,10 @@ class Database:
         self._queue_lock = threading.Lock()
         self._turn = threading.Condition(self._queue_lock)  # a batch ended, or an item joined the queue
         self._leading = False  # a thread is running a batch of the queue
-        self._last_batch = 0  # how many items the batch before held
+        # the callers of the last three batches, newest first, with how many items each sent, and when
+        # the last one ended: whom a batch waits for (Database._returning), and until when
+        self._recent: deque[Counter] = deque([Counter()] * 3, maxlen=3)
+        self._last_end = 0.0
         self.batches = 0  # group commits done (a batch of several steps counts once)
         # what the layers above derive from this database and keep between writes (the incremental
         # rollup's arrays of rules and links): held here, per database, so that two workspaces in one
@@ -183,7 +190,7 @@ class Database:
                 self._depth = 0
                 self._local.writing = False
 
-    def grouped(self, item, run: Callable, key: Hashable = None, values_only: bool = False):
+    def grouped(self, item, run: Callable, key: Hashable = None, values_only: bool = False, who: Hashable = None):
         """Write ``item`` together with the items other threads send meanwhile under the same ``key``
         (group commit: one transaction, one commit for many writes): ``run(con, items)`` does the
         work of a batch in a write transaction and returns one result per item.  Returns this item's
@@ -193,13 +200,15 @@ class Database:
         of the first one's key) as one batch; the others wait for their item to be done or for the
         batch to end, and are answered as soon as theirs committed (not after the batch that the next
         leader starts: then those answered would send their next item only while that one ran, and
-        the writers would split into two groups taking turns, each half as big).
+        the writers would split into two groups taking turns, each half as big).  Before it starts, a
+        batch waits for the callers ``who`` that write again and again (Database._returning) and are
+        not queued yet, until GROUP_WAIT after the batch before ended.
         When a batch fails, it is rolled back and each item runs again alone, so that a failure takes
         no other write with it: ``run`` must therefore change nothing outside the transaction.
         ``values_only`` is Database.write's, the same for every item sent under ``key``."""
         if getattr(self._local, "writing", False):  # inside this thread's own write: part of it
             return run(self.con, [item])[0]
-        job = _Job(item, run, key, values_only)
+        job = _Job(item, run, key, values_only, who)
         with self._turn:
             self._queue.append(job)
             self._turn.notify_all()
@@ -213,15 +222,19 @@ class Database:
             try:
                 with self._write_lock:  # the items keep queueing while another write runs
                     with self._turn:
-                        until = time.monotonic() + GROUP_WAIT
-                        while len(self._queue) < min(self._last_batch, GROUP_MAX) and \
-                                (left := until - time.monotonic()) > 0:
-                            self._turn.wait(left)
                         first = self._queue[0].key
+                        expected = self._returning()
+                        until = self._last_end + GROUP_WAIT
+                        while (left := until - time.monotonic()) > 0:
+                            queued = [j for j in self._queue if j.key == first]
+                            if len(queued) >= GROUP_MAX or not expected - Counter(j.who for j in queued):
+                                break
+                            self._turn.wait(left)
                         batch = [j for j in self._queue if j.key == first][:GROUP_MAX]
                         self._queue = [j for j in self._queue if j not in batch]
-                        self._last_batch = len(batch)
                     self._run_batch(batch)
+                    self._recent.appendleft(Counter(j.who for j in batch if j.who is not None))
+                    self._last_end = time.monotonic()
             finally:
                 with self._turn:
                     self._leading = False
@@ -229,6 +242,13 @@ class Database:
         if job.error is not None:
             raise job.error
         return job.value
+
+    def _returning(self) -> Counter:
+        """The callers answered by the last batch that were in one of the two batches before it too,
+        with how many items each sent: they send their next as soon as they are answered (a reporter
+        in a month-end rush, a script), unlike one who sends once (a county's month in its window)."""
+        last, *before = self._recent
+        return Counter({w: n for w, n in last.items() if any(w in b for b in before)})
 
     def pending(self) -> int:
         """How many items wait for the group commit."""
