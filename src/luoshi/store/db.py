@@ -47,11 +47,11 @@ MEMO_MAX = 4096
 
 # a batch of the group commit holds at most this many steps: the last of them waits for all before it
 GROUP_MAX = 64
-# a batch waits for the callers that send their next item as soon as they are answered until this long
-# after the batch before ended (PostgreSQL's commit_delay, for the callers known to come back): without
-# the wait, the items that queued while a batch ran would start the next batch alone,
-# and the callers would take turns in two groups, each batch half the size, paying a batch's fixed
-# cost (its statements are planned whatever their rows) twice as often
+# a batch waits for the callers that send their next item as soon as they are answered, until this long
+# after the batch before ended (PostgreSQL's commit_delay, for the callers known to come back): else the
+# items that queued while a batch ran would start the next batch alone, and the callers would take
+# turns in two groups, each batch half the size, paying a batch's fixed cost (its statements are
+# planned whatever their rows) twice as often
 GROUP_WAIT = 0.2
 
 
