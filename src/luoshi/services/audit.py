@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from luoshi.store.db import Database
+from luoshi.store.db import Database, insert_rows
 
 
 LOG_FIELDS = ("actor", "action", "iid", "rid", "pkey", "old_value", "new_value", "old_state", "new_state", "reason",
@@ -21,16 +21,15 @@ def log(con, actor: str, action: str, **kw) -> None:
 
 
 def log_many(con, entries: list[dict]) -> None:
-    """Audit entries (each a dict of LOG_FIELDS), the statement prepared once for all."""
+    """Audit entries (each a dict of LOG_FIELDS), inserted together."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     unknown = {k for e in entries for k in e} - set(LOG_FIELDS)
     if unknown:
         raise TypeError(f"not an audit field: {sorted(unknown)}")
-    con.executemany(f"""INSERT INTO audit_log (logged_at, {', '.join(LOG_FIELDS)})
-                        VALUES (?, {', '.join('?' for _ in LOG_FIELDS)})""",
-                    [[now] + [e.get(k) for k in LOG_FIELDS[:-1]]
-                     + [json.dumps(e["detail"], ensure_ascii=False, default=str) if e.get("detail") else None]
-                     for e in entries])
+    insert_rows(con, f"audit_log (logged_at, {', '.join(LOG_FIELDS)})",
+                [[now] + [e.get(k) for k in LOG_FIELDS[:-1]]
+                 + [json.dumps(e["detail"], ensure_ascii=False, default=str) if e.get("detail") else None]
+                 for e in entries])
 
 
 def log_changes(con, actor: str | None, action: str, changed: str, *, import_id=None, reason=None) -> int:

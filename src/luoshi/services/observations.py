@@ -36,7 +36,7 @@ from luoshi.ingest.catalog import Catalog
 from luoshi.ingest.columns import fields_for
 from luoshi.ingest.validate import ERRORS, STATES, Checks, Part, Validation, collect, run_checks
 from luoshi.services.audit import log_changes, log_many
-from luoshi.store.db import Database
+from luoshi.store.db import Database, insert_rows
 
 SYNTHETIC_SOURCE = "synthetic-demo"
 MODES = ("all-or-nothing", "accept-valid")
@@ -377,14 +377,14 @@ def record_import(con, result: dict, actor: Actor, report: Report) -> None:
 
 
 def record_imports(con, imports: list[tuple[dict, Actor, Report]]) -> None:
-    """The records and audit entries of several imports (a batch of the group commit), each statement
-    prepared once for all."""
+    """The records and audit entries of several imports (a batch of the group commit), each table's
+    rows in one statement."""
     now = _now()
-    con.executemany("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[r["import_id"], r["kind"], r["file"], r["format"], r["mode"], r["status"], actor.name, now,
-                      r["state"], r["rows"], r["accepted"], r["rejected"], r["added"], r["revised"], r["unchanged"],
-                      json.dumps([p.to_dict() for p in report.problems[:200]], ensure_ascii=False)]
-                     for r, actor, report in imports])
+    insert_rows(con, "imports",
+                [[r["import_id"], r["kind"], r["file"], r["format"], r["mode"], r["status"], actor.name, now,
+                  r["state"], r["rows"], r["accepted"], r["rejected"], r["added"], r["revised"], r["unchanged"],
+                  json.dumps([p.to_dict() for p in report.problems[:200]], ensure_ascii=False)]
+                 for r, actor, report in imports])
     log_many(con, [dict(actor=actor.name, action=f"import-{r['status']}", import_id=r["import_id"],
                         detail={k: r[k] for k in ("file", "kind", "mode", "rows", "accepted", "rejected", "added",
                                                   "revised", "unchanged")})

@@ -36,6 +36,20 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise Refusal("workspace-busy", 409, path=path, holder=holder) from None
 
 
+
+# rows per INSERT of insert_rows: the statement binds this many rows' parameters at once
+INSERT_CHUNK = 500
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, into: str, rows: list[list]) -> None:
+    """INSERT ``rows`` (each a list of parameters, one per column of ``into``: a table, or a table and
+    its columns) with one statement per INSERT_CHUNK rows.  DuckDB runs executemany's statement once
+    per row, about a millisecond each: for the twenty imports of a batch, 20-40 ms against 5."""
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        row = "(" + ", ".join("?" * len(chunk[0])) + ")"
+        con.execute(f"INSERT INTO {into} VALUES " + ", ".join([row] * len(chunk)), [v for r in chunk for v in r])
+
 # the commits made to each file by this process: [every commit, commits that changed more than values]
 # (the structure: regions, indicators, plans, settings, users...).  While a process holds a file no other
 # process can open it, so these count every change there is: the keys of what is cached between writes.
