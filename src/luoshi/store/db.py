@@ -36,7 +36,6 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise Refusal("workspace-busy", 409, path=path, holder=holder) from None
 
 
-
 # rows per INSERT of insert_rows: the statement binds this many rows' parameters at once
 INSERT_CHUNK = 500
 
