@@ -49,6 +49,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, into: str, rows: list[list]) -> 
         row = "(" + ", ".join("?" * len(chunk[0])) + ")"
         con.execute(f"INSERT INTO {into} VALUES " + ", ".join([row] * len(chunk)), [v for r in chunk for v in r])
 
+
 # the commits made to each file by this process: [every commit, commits that changed more than values]
 # (the structure: regions, indicators, plans, settings, users...).  While a process holds a file no other
 # process can open it, so these count every change there is: the keys of what is cached between writes.
