@@ -40,6 +40,15 @@ def q(s, lang="en"):
     ("新建学校140余所", "zh", [(140.0, "count", None)]),
     ("总预算25.4兆元", "zh", [(25.4e12, "CNY", None)]),
     ("5575万农村贫困人口实现脱贫", "zh", [(5.575e7, "person", None)]),
+    ("a budget of N8.83 trillion and a sinking fund of N120bn", "en", [(8.83e12, "NGN", None), (120e9, "NGN", None)]),
+    ("N95 masks for every nurse", "en", []),
+    ("a primary deficit of R$43bn", "en", [(43e9, "BRL", None)]),
+    ("GDP reached 7.35trillion yuan", "en", [(7.35e12, "CNY", None)]),
+    ("allocated 1.22 thousand billion rupees", "en", [(1.22e12, "INR", None)]),
+    ("民间投资二兆六百六十七亿元", "zh", [(2.0667e12, "CNY", None)]),
+    ("发行二五〇〇亿元超长期特别国债", "zh", [(2.5e11, "CNY", None)]),
+    ("出口约占经济成长的三分之一", "zh", [(33.33, "%", None)]),
+    ("实施投资5000万元以上项目1381个", "zh", [(5e7, "CNY", "threshold"), (1381.0, "count", None)]),
 ])
 def test_amounts_written_every_way(s, lang, expected):
     assert q(s, lang) == expected
@@ -123,6 +132,33 @@ def test_years_from_the_paragraph_the_list_and_the_plan_period():
     assert [y for _, _, _, y in got] == ["2021-2025", "2021-2025"]
     assert rows("今后五年全省生产总值年均增长9%左右。", "2013-01-27")[0][3] == "2013-2017"
     assert rows("到2015年，农民人均纯收入年均增长13%以上。", "2013-05-01")[0][3] == "2011-2015"
+
+
+def test_a_list_shares_its_comparator():
+    assert [r[2] for r in rows("城乡居民人均可支配收入分别增长5%和7.5%左右。")] == ["around", "around"]
+    assert [r[2] for r in rows("死亡率分别控制在3.1‰、5.2‰和6.6‰以下。")] == ["at_most"] * 3
+    assert [r[2] for r in rows("Urban and rural income will increase about 8% and 9% respectively.")] == ["around"] * 2
+    assert [r[2] for r in rows("Beijing will stick to at least a 5 per cent growth target.")] == ["at_least"]
+    assert [r[2] for r in rows("2023年贫困发生率下降到14.86%。")] == ["exact"]  # falls to: the value reached
+
+
+def test_a_headline_after_page_furniture_is_still_the_headline():
+    text = ("date 2019-06-13 Home > Economy\nBangladesh unveils Tk 5.23 trillion budget for FY20\n"
+            "Published: 13 Jun 2019\nBangladesh has unveiled a Tk 5.23 trillion spending plan for fiscal 2019-20.")
+    r = extract_text(text, DocumentMeta("2019-06-13"))
+    assert [(s.cls, s.reason) for s in r.statements if s.value == 5.23e12] == [("none", "repeated-headline"), ("task", None)]
+
+
+def test_headings_split_over_two_lines_and_headings_naming_a_year():
+    text = ("2023年广东经济运行\n●地区生产总值增长4.8%;\n2024年广东经济社会发展\n有这些目标\n"
+            "◆地区生产总值增长5%;\n◆进出口总额增长1%;")
+    assert [(c, v, y) for c, v, _, y in rows(text, "2024-01-23")] == [
+        ("outcome", 4.8, 2023), ("target", 5.0, 2024), ("target", 1.0, 2024)]
+
+
+def test_first_time_in_n_years_is_not_a_period():
+    got = rows("2024年全市地区生产总值增长6.1%,增速居全省第一,为35年来首次;固定资产投资增长8.3%。", "2025-01-15")
+    assert [y for _, _, _, y in got] == [2024, 2024]
 
 
 @settings(max_examples=300, deadline=None)

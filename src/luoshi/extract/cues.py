@@ -26,12 +26,19 @@ _CMP_AFTER_ZH = [("以上", "at_least"), ("及以上", "at_least"), ("以内", "
 _CMP_AFTER_EN = re.compile(r"\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
                            r"(or so))\b", re.I)
 _CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超|逾|迈上|跨上|跃上|迈入|站上)|"
-                            r"(不超过|不高于|控制在|低于|少于|降至|降到|以内)|(约|大约|大概|近|接近|将近)")
+                            r"(不超过|不高于|控制在|低于|少于|以内)|(约|大约|大概|近|接近|将近)")
 _CMP_BEFORE_EN = re.compile(
     r"\b(?:(at least|no less than|not less than|more than|over|above|exceed(?:s|ed|ing)?|surpass(?:es|ed)?|"
     r"upwards of|in excess of|top(?:ped)?)|(at most|no more than|not more than|within|below|under|less than|up to|"
     r"not exceed|capped at|keep(?:ing)? .{0,20} below|fewer than)|(about|around|approximately|roughly|some|"
-    r"nearly|close to|almost))\s+(?:the\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
+    r"nearly|close to|almost))\s+(?:the\s+|an?\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
+# A list shares one comparator: 分别增长5%和7.5%左右, 控制在3.1‰、5.2‰和6.6‰以下; about 8% and 9% respectively
+_LIST_AFTER_ZH = re.compile(r"(?:\s?(?:[、,，]|和|及)\s?\d+(?:\.\d+)?\s?(?:%|‰|个百分点)?){1,4}\s?(左右|以上|及以上|以内|以下)")
+_LIST_BEFORE = re.compile(r"(?:(at least|more than|over|above)|(at most|below|under|less than|up to|within)|"
+                          r"(about|around|approximately|roughly|nearly))\s+\d+(?:\.\d+)?\s?(?:%|percent|per cent)"
+                          r"(?:\s?,\s?\d+(?:\.\d+)?\s?(?:%|percent|per cent))*\s?,?\s(?:and|or)\s$|"
+                          r"(?:(超过|不低于|至少)|(不超过|控制在)|(约|近))\d+(?:\.\d+)?\s?(?:%|‰)?(?:、\d+(?:\.\d+)?\s?(?:%|‰)?)*"
+                          r"(?:和|及|、)$", re.I)
 _IN_STEP = re.compile(r"(?:与|和|同)(?:经济增长|经济发展|地区生产总值增长|国内生产总值增长|GDP增长)(?:基本)?(?:保持)?同步|"
                       r"(?<=增长)(?:基本)?同步(?=[，,；;。、]|$)|"
                       r"(?:basically\s+|broadly\s+)?(?:in (?:step|line|tandem|sync|pace) with|keeps? pace with|"
@@ -86,6 +93,14 @@ def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) 
         if kind == "at_most" and best.group(0) == "控制在" and not s[end:end + 2] in ("以内", "以下"):
             kind = "at_most"
         return Cue(kind, base + best.start(), base + best.end())
+    m = _LIST_AFTER_ZH.match(s, end)
+    if m:
+        word = m.group(1)
+        return Cue(next(c for w, c in _CMP_AFTER_ZH if w == word), m.start(1), m.end(1))
+    m = _LIST_BEFORE.search(s, max(clause_start, start - 60), start)
+    if m:
+        k = next(i for i, g in enumerate(m.groups()) if g)
+        return Cue(("at_least", "at_most", "around")[k % 3], m.start(k + 1), m.end(k + 1))
     return Cue("exact", start, start)
 
 
@@ -214,7 +229,7 @@ def _years(word: str) -> int:
 
 _AHEAD = re.compile(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
                     r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
-_BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来|连续(\d+|[两二三四五六七八九十])年|"
+_BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来(?!首次|首度|最|新高|新低)|连续(\d+|[两二三四五六七八九十])年|"
                      r"\b(?:the\s+)?(?:past|last)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", re.I)
 _SINCE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
 

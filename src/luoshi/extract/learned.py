@@ -137,10 +137,21 @@ def bundled() -> Model | None:
 
 # --- the year: a choice among the times the rules can name ------------------------------------
 _AVG = re.compile(r"年均|年平均|累计|\b(?:average|annual(?:ly)?|cumulative|total|over the|in all)\b", re.I)
+_PERIOD_CUES = {
+    "plan": re.compile(r"规划|五年|十[一二三四五]五|计划期|\bplan\b|five-year|medium-term|\bperiod\b", re.I),
+    "fiscal": re.compile(r"财年|財年|年度|预算|預算|\bFY|fiscal|financial year|budget", re.I),
+    "past": re.compile(r"过去|過去|以来|以來|年来|年來|\bpast\b|\bsince\b|\blast\b", re.I),
+    "deadline": re.compile(r"到20|至20|\bby 20|\buntil 20|\bin 20\d\d\b", re.I),
+}
+
+
+def period_cues(text: str, where: str) -> frozenset[str]:
+    """Which kinds of period a text speaks of (plan, fiscal, past, deadline), named by where it is."""
+    return frozenset(f"{where}:{k}" for k, rx in _PERIOD_CUES.items() if rx.search(text))
 
 
 def year_features(source: str, value, cls: str, doc_year: int | None, section_kind: str | None, lang: str,
-                  doc_kind: str | None, clause_text: str) -> dict[str, float]:
+                  doc_kind: str | None, clause_text: str, cues: frozenset[str] = frozenset()) -> dict[str, float]:
     """Features of one candidate time of a statement, proposed by ``source`` (rule, before, after,
     context, heading, title, relative, document, document-1)."""
     if doc_year is None or value is None:
@@ -150,10 +161,15 @@ def year_features(source: str, value, cls: str, doc_year: int | None, section_ki
     else:
         rel = "past" if value < doc_year else "same" if value == doc_year else "future"
     avg = bool(_AVG.search(clause_text))
-    return {"bias": 1.0, f"src={source}": 1.0, f"src={source}&cls={cls}": 1.0, f"rel={rel}": 1.0,
-            f"rel={rel}&cls={cls}": 1.0, f"src={source}&rel={rel}": 1.0, f"avg={avg}&rel={rel}": 1.0,
-            f"section={section_kind}&rel={rel}": 1.0, f"lang={lang}&src={source}": 1.0,
-            f"doc={doc_kind}&rel={rel}": 1.0}
+    span = isinstance(value, str)
+    out = {"bias": 1.0, f"src={source}": 1.0, f"src={source}&cls={cls}": 1.0, f"rel={rel}": 1.0,
+           f"rel={rel}&cls={cls}": 1.0, f"src={source}&rel={rel}": 1.0, f"avg={avg}&rel={rel}": 1.0,
+           f"section={section_kind}&rel={rel}": 1.0, f"lang={lang}&src={source}": 1.0,
+           f"doc={doc_kind}&rel={rel}": 1.0, f"doc={doc_kind}&src={source}": 1.0, f"avg={avg}&span={span}": 1.0}
+    for cue in cues:
+        out[f"{cue}&src={source}"] = 1.0
+        out[f"{cue}&rel={rel}"] = 1.0
+    return out
 
 
 def choose_year(model: "Model", candidates: list[tuple[object, dict[str, float]]], fallback):

@@ -37,7 +37,7 @@ class Quantity:
 
 
 _NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 8,34,351 (Indian grouping), 9,000
-_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?"
+_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿兆]*(?:点[零〇一二三四五六七八九]+)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
                  rf"seven|eight|nine)|{_ENW})")
@@ -50,6 +50,7 @@ _CORE = re.compile(
     rf"\bdoubl(?:e|es|ed|ing)(?=\s+(?:it|its|the (?:number|size|share|output|production|capacity|income|value)|"
     rf"(?:GDP|output|income|exports|production|capacity)\b)))"
     rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
+    rf"|(?P<zfrac>(?P<den>[二三四五六七八九十]|十[一二三四五六七八九]|[二三四五六七八九]十)分之(?P<nom>[一二三四五六七八九]))"
     rf"|(?P<cn>{_CN})"
     rf"|(?P<bare>(?<=[近超逾破])(?:万亿|千亿|百亿|亿|千万|百万|万|千)(?=元|美元|人|吨|斤|千瓦|个|家|户|亩|辆|项))"
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
@@ -58,7 +59,7 @@ _CORE = re.compile(
     rf"[\s-]+(?=per[\s-]?cent|percentage points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b)",
     re.I)
-_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand|million|billion|trillion|lakh crore|lakh|crore|"
+_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
                   r"bn|mn|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
 _EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
@@ -87,17 +88,22 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", re.compile(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                              r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                              r"thinking|specific deployment|arrangements))")),
-    ("identifier", re.compile(rf"(?<![A-Za-z])(?!(?:{_CCY_KEYS})\s?\d)[A-Za-z]+-?\d+(?:\.\d+)?|"
+    ("identifier", re.compile(rf"(?<![A-Za-z])(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+                              rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
                               r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
 _EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
-_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t"}
+_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t",
+             "thousand", "million", "billion", "trillion"}
+# Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
+_NAIRA = re.compile(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
 _RANGE_SEP = re.compile(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
                  "tourists", "graduates", "employees", "professionals"}
 _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
                             r"more than\s+|over\s+)?$", re.I)
+_THRESHOLD = re.compile(r"(?:及)?以上(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|产业)")
 _NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
               "than", "this", "that", "which", "per", "year-on-year", "over", "compared", "is", "are", "was",
@@ -130,6 +136,9 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
             out.append(q)
     out.sort(key=lambda q: q.start)
     out = _merge_ranges(s, out)
+    for q in out:  # 5000万元以上项目, 1亿元以上公共建设: a size that defines a kind of project, not an amount
+        if q.reason is None and lang == "zh" and _THRESHOLD.match(s, q.end):
+            q.reason = "threshold"
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
         if a.unit in MONEY and b.unit in MONEY and a.reason is None and b.reason is None and \
                 a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"
@@ -167,6 +176,10 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         if word.startswith("halv"):
             return Quantity(start, end, 50.0, PERCENT, num_end=end)
         return Quantity(start, end, 4.0 if word == "翻两番" else 2.0, "times", num_end=end)
+    if m.group("zfrac"):  # 三分之一: a share, in percent (two decimals, as written out)
+        den, nom = parse_chinese(m.group("den")), parse_chinese(m.group("nom"))
+        return None if not den or not nom or nom >= den else Quantity(start, end, round(100 * nom / den, 2), PERCENT,
+                                                                       num_end=end)
     if m.group("frac"):
         if not _FRAC_BEFORE.search(s, max(0, start - 30), start):
             return None
@@ -196,7 +209,7 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
             return None
         q = Quantity(start, end, v, num_end=end)
         q = _unit_after(s, q, lang, magnitude=False)
-        has_mag = any(c in raw for c in "百千万亿")
+        has_mag = any(c in raw for c in "百千万亿兆")
         if q.unit is None or (v < 20 and not has_mag and q.unit != "%"):
             return None  # 一个, 三大, 十项: idioms and plan structure, not amounts
         return q
@@ -209,6 +222,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if ccy:
         q.start = ccy.start()
         q.unit = EN_CURRENCY_PREFIX.get(ccy.group(0).strip().lower())
+    elif start and _NAIRA.match(s, start - 1):
+        ccy, q.start, q.unit = True, start - 1, "NGN"
     q = _unit_after(s, q, lang)
     year_shape = not ccy and q.scale == 1 and "," not in raw and "." not in raw and _YEAR.fullmatch(raw)
     if year_shape and (q.unit is None or (lang == "en" and q.unit == COUNT)):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import cn2an
 
 # 兆 is 10^12 in Taiwan's usage (25.4兆元), where luoshi meets it in budgets and plans.
 MAGNITUDES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "兆": 1e12}
 CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿点"
-EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "lakh": 1e5,
+EN_SCALES = {"thousand billion": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "lakh": 1e5,
              "crore": 1e7}
 # Short scale words after an Arabic number: 3.2bn, 5m, 1.2tn; India's lakh and crore (₹10 lakh crore).
 EN_SHORT_SCALES = {"bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "tn": 1e12, "t": 1e12, "trn": 1e12, "k": 1e3, "lakh crore": 1e12, "crores": 1e7, "lakhs": 1e5,
@@ -24,13 +26,20 @@ EN_FRACTIONS = {"half": 50.0, "one-half": 50.0, "one half": 50.0, "a third": 100
 
 
 def parse_chinese(s: str) -> float | None:
-    """Value of a Chinese numeral string (九千, 一百一十万, 五点五, 二〇二四); None if malformed (cn2an)."""
+    """Value of a Chinese numeral string (九千, 一百一十万, 五点五, 二〇二四, 二兆六百六十七亿, 二五〇〇亿);
+    None if malformed (cn2an)."""
     if not s:
         return None
+    if "兆" in s:  # 二兆六百六十七亿: cn2an does not know Taiwan's 兆 (10^12)
+        head, _, tail = s.partition("兆")
+        a, b = parse_chinese(head), parse_chinese(tail) if tail else 0.0
+        return None if a is None or b is None else a * 1e12 + b
     try:
         v = cn2an.cn2an(s, "smart")
     except (ValueError, KeyError, IndexError):
-        return None
+        m = re.fullmatch(r"([〇零一二三四五六七八九]{2,})(万亿|亿|万)", s)  # 二五〇〇亿: digit by digit, then a magnitude
+        digits = parse_chinese(m.group(1)) if m else None
+        return None if digits is None else digits * MAGNITUDES[m.group(2)]
     return float(v)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
-from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, year_features
+from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.cues import (Cue, comparator, explicit_time, in_step, relative_period, relative_time,
                                  strength)
 from luoshi.extract.language import detect_language
@@ -71,21 +71,24 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
         m = _DATE_LINE.match(norm.text)
         if m:
             meta = DocumentMeta(m.group(1), meta.issuer, meta.kind, lang)
-    sentences = split_sentences(norm.text, lang)
+    sentences = split_sentences(norm.text, lang, meta.year, meta.month)
     out: list[Statement] = []
     lead_in = None
     line_start, context = -1, None  # the last year named earlier in the same paragraph
+    earlier = None  # the last time named anywhere earlier in the document
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0))) if first else None
+    title_cues = period_cues(first.group(0), "title") if first else frozenset()
     newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
         start = _line_start(newlines, sent.start)
         if start != line_start:
             line_start, context = start, None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
-                                        context, title_time, year_judge, year_contexts))
+                                        context, title_time, year_judge, year_contexts, earlier, title_cues))
         named = explicit_time(sent.text, len(sent.text))
         context = named if named is not None and isinstance(named.value, int) else context
+        earlier = named or earlier
         if sent.text.rstrip().endswith((":", "：")):
             lead_in = sent
         elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
@@ -113,11 +116,16 @@ _ORIGINAL_TITLE = re.compile(r"原标题|原題|^\(?Original title", re.I)
 
 
 def _drop_headline_repeats(text: str, newlines: list[int], statements: list[Statement]) -> None:
-    """A statement of the headline (the first two lines, or an "original title" line) that the body
-    states again is the body's statement: the headline's copy becomes 'none'."""
-    first = re.search(r"\S[^\n]*", text)
-    title = first is not None and len(first.group(0)) <= 160 and not first.group(0).rstrip().endswith(("。", "."))
-    head_end = first.end() if title else -1
+    """A statement of the headline (the page's first lines before its first sentence: title, dateline,
+    byline; or an "original title" line) that the body states again is the body's statement: the
+    headline's copy becomes 'none'."""
+    head_end = -1
+    for k, line in enumerate(re.finditer(r"\S[^\n]*", text)):
+        words = line.group(0).rstrip()
+        if k == 3 or len(words) > 160 or words.endswith(("。", ".", "；", ";")) or \
+                (k and _LIST_ITEM.match(words)):
+            break
+        head_end = line.end()
 
     def in_head(st: Statement) -> bool:
         line_start = _line_start(newlines, st.sentence.start)
@@ -140,7 +148,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                          regions: RegionMatcher, keep_none: bool, lead_in: Sentence | None = None,
                          judge: Model | None = None, contexts: list | None = None, context: Cue | None = None,
                          title_time: Cue | None = None, year_judge: Model | None = None,
-                         year_contexts: list | None = None) -> list[Statement]:
+                         year_contexts: list | None = None, earlier: Cue | None = None,
+                         title_cues: frozenset[str] = frozenset()) -> list[Statement]:
     s = sent.text
     doc_year = meta.year
     heading_texts = [h.text for h in sent.headings]
@@ -199,7 +208,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         sure = reason == BASELINE_DONE or averaged != year  # a baseline's year, an average's period: the rules know
         year = averaged
         if not sure and (year_judge is not None or year_contexts is not None):
-            cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang)
+            cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang,
+                                     earlier, title_cues)
             if year_contexts is not None:
                 year_contexts.append((cands, (sent.start + q.start, sent.start + q.end)))
             if year_judge is not None:
@@ -284,8 +294,11 @@ def _time_of(text: str) -> Cue | None:
 
 
 def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMeta, lead_in, context, title_time,
-                     rule_year, cls: str, lang: str) -> list[tuple[object, dict[str, float]]]:
-    """The times a statement could refer to, each with the features of every source naming it."""
+                     rule_year, cls: str, lang: str, earlier: Cue | None = None,
+                     title_cues: frozenset[str] = frozenset()) -> list[tuple[object, dict[str, float]]]:
+    """The times a statement could refer to, each with the features of every source naming it: the
+    times the text names, and the periods a document of its year is likely to speak of (its fiscal
+    year, the five-year plan period it falls in, the five years before it)."""
     doc_year = meta.year
     month = meta.month
     before = explicit_time(s[:pos], pos)
@@ -296,13 +309,21 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     named = [("rule", rule_year), ("before", before.value if before else None), ("after", after.value if after else None),
              ("relative", rel.value if rel else None), ("context", context.value if context else None),
              ("heading", heading.value if heading else None), ("title", title_time.value if title_time else None),
-             ("document", doc_year), ("document-1", doc_year - 1 if doc_year else None)]
+             ("document", doc_year), ("document-1", doc_year - 1 if doc_year else None),
+             ("earlier", earlier.value if earlier else None)]
+    if doc_year is not None:
+        plan = 2001 + 5 * ((doc_year - 2001) // 5)  # China's five-year plans: 2021-2025, 2026-2030, ...
+        named += [("document+1", doc_year + 1), ("fiscal", f"{doc_year}-{doc_year + 1}"),
+                  ("fiscal-1", f"{doc_year - 1}-{doc_year}"), ("plan", f"{plan}-{plan + 4}"),
+                  ("plan-1", f"{plan - 5}-{plan - 1}"), ("plan+1", f"{plan + 5}-{plan + 9}"),
+                  ("past-five", f"{doc_year - 5}-{doc_year - 1}")]
     text = s[clause[0]:clause[1]]
+    cues = title_cues | period_cues(s, "sentence") | period_cues(" ".join(h.text for h in sent.headings[-2:]), "heading")
     by_value: dict = {}
     for source, value in named:
         if value is not None:
             feats = by_value.setdefault(value, {})
-            feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text))
+            feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text, cues))
     return list(by_value.items())
 
 

@@ -27,7 +27,7 @@ _REVIEW_CUES = re.compile(
     r"\blooking back\b|\bperformance in\b|\bimplementation of the \d{4}\b|\bprogress (?:made )?in\b",
     re.I)
 _PLAN_CUES = re.compile(
-    r"工作安排|总体要求|预期目标|主要目标|目标任务|工作目标|主要任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
+    r"工作安排|总体要求|目标|主要任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
     r"(?:19|20)\d\d年(?:的)?(?:工作|主要|目标|重点)|"
     r"\btargets?\b|\btasks?\b|\bpriorities\b|\bplans? for\b|\bwork for\b|\bgoals?\b|\bthis year\b|"
     r"\barrangements?\b|\bnext steps?\b|\bthe year ahead\b",
@@ -87,7 +87,10 @@ def heading_level(line: str, lang: str) -> int | None:
     return None
 
 
-def heading_kind(text: str) -> str | None:
+_HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年?(?!\d)")
+
+
+def heading_kind(text: str, doc_year: int | None = None, doc_month: int | None = None) -> str | None:
     review = _REVIEW_CUES.search(text)
     plan = _PLAN_CUES.search(text)
     if review and not plan:
@@ -96,14 +99,24 @@ def heading_kind(text: str) -> str | None:
         return PLAN
     if review and plan:  # "回顾2023年工作和2024年工作安排" names both: whichever comes last wins
         return PLAN if plan.start() > review.start() else REVIEW
+    named = _HEADING_YEAR.search(text)
+    if named and doc_year:  # "2023年广东经济运行" in a report of 2024: the year behind it; "2024年…" ahead
+        year = int(named.group(1))
+        if year < doc_year:
+            return REVIEW
+        if year > doc_year or (doc_month is not None and doc_month <= 6):
+            return PLAN
     return None
 
 
-def split_sentences(text: str, lang: str) -> list[Sentence]:
-    """Every sentence of the text with the heading it sits under; headings are not sentences."""
+def split_sentences(text: str, lang: str, doc_year: int | None = None, doc_month: int | None = None) -> list[Sentence]:
+    """Every sentence of the text with the heading it sits under; headings are not sentences. A
+    heading right under another one of its level, with no sentence between ("2024年广东经济社会发展"
+    then "有这些目标"), continues it: it goes under it, not in its place."""
     out: list[Sentence] = []
     stack: list[Heading] = []
     pos = 0
+    last_was_heading = False
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
@@ -112,11 +125,16 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
         level = heading_level(line, lang)
         if level is not None:
             lstrip = len(line) - len(line.lstrip())
-            h = Heading(start + lstrip, start + len(line.rstrip()), line.strip(), level, heading_kind(line))
+            if last_was_heading and stack and stack[-1].level == level:
+                level += 1
+            h = Heading(start + lstrip, start + len(line.rstrip()), line.strip(), level,
+                        heading_kind(line, doc_year, doc_month))
             while stack and stack[-1].level >= level:
                 stack.pop()
             stack.append(h)
+            last_was_heading = True
             continue
+        last_was_heading = False
         heading = stack[-1] if stack else None
         kind = next((h.kind for h in reversed(stack) if h.kind), None)
         for s, e in _sentence_bounds(line, lang):
