@@ -161,6 +161,13 @@ def test_first_time_in_n_years_is_not_a_period():
     assert [y for _, _, _, y in got] == [2024, 2024]
 
 
+def test_years_of_the_republic_of_china_calendar_in_documents_that_use_it():
+    text = "國發會指出，114年公共建設經費約新台幣8137億元，經費達成率達95.68%，高於113年的93.82%。"
+    assert [(v, y) for _, v, _, y in rows(text, "2026-01-22")] == [(813.7e9, 2025), (95.68, 2025), (93.82, 2024)]
+    # elsewhere a number before 年 is a count of years, not a year: 建党100年
+    assert rows("建党100年来，全市地区生产总值增长到5000亿元。", "2021-07-01")[0][3] != 2011
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("0123456789.,:-/% 万亿元年月日以上左右近超$€£₹RMBbnmTk半翻一番两位数增长同步"
                                               "percent from to by 2025 。，；\n")), max_size=80))

@@ -167,8 +167,14 @@ _RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|th
              (re.compile(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
 
 
-def explicit_time(s: str, start: int) -> Cue | None:
-    """The year or period a quantity refers to, from the sentence (nearest before it, else after)."""
+# a year of the Republic of China's calendar (105年度, 114年), read only in documents that use it (era)
+_ERA_YEAR = re.compile(r"(?<![\d.,近第])(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
+ERA_DOCUMENT = re.compile(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会")
+
+
+def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
+    """The year or period a quantity refers to, from the sentence (nearest before it, else after);
+    ``era``: the offset of the document's calendar, when it counts years from another (1911)."""
     cands: list[Cue] = []
     for m in _PERIOD.finditer(s):
         if m.group(3):
@@ -190,6 +196,9 @@ def explicit_time(s: str, start: int) -> Cue | None:
         if _BASELINE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
             continue
         cands.append(Cue(int(m.group(1)), m.start(1), m.end()))
+    for m in _ERA_YEAR.finditer(s) if era else ():
+        if not any(c.start <= m.start() < c.end for c in cands):
+            cands.append(Cue(int(m.group(1)) + era, m.start(1), m.end()))
     if not cands:
         return None
     # "to $14.2 billion in 2018-19": a year right after the number, in its clause, names its time
@@ -234,7 +243,8 @@ _BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两
 _SINCE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
 
 
-_FISCAL = re.compile(r"\b(?:the\s+)?(current|this|next|coming|last|previous|preceding)\s+(?:fiscal|financial)\s+year\b", re.I)
+_FISCAL = re.compile(r"\b(?:the\s+)?(current|this|next|coming|new|upcoming|forthcoming|last|previous|preceding)\s+"
+                     r"(?:fiscal|financial)\s+year\b", re.I)
 
 
 def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None) -> Cue | None:
@@ -261,7 +271,8 @@ def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | N
             cands.append(Cue(f"{first}-{doc_year - 1}", m.start(), m.end(), inferred=True))
     for m in _FISCAL.finditer(s):  # a fiscal year across two calendar years (budgets of April, June, July)
         first = doc_year - 1 if (doc_month or 1) <= 6 else doc_year
-        first += {"next": 1, "coming": 1, "last": -1, "previous": -1, "preceding": -1}.get(m.group(1).lower(), 0)
+        first += {"next": 1, "coming": 1, "new": 1, "upcoming": 1, "forthcoming": 1, "last": -1, "previous": -1,
+                  "preceding": -1}.get(m.group(1).lower(), 0)
         cands.append(Cue(f"{first}-{first + 1}", m.start(), m.end(), inferred=True))
     before = [c for c in cands if c.start < start]
     if not before:  # "8% growth over the next five years": after the number, in its clause

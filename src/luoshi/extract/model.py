@@ -31,6 +31,7 @@ class DocumentMeta:
     issuer: str | None = None  # region code of the issuing body, e.g. "440000"
     kind: str | None = None  # speech | work-report | communique | plan | news
     language: str | None = None  # zh | en; detected when missing
+    era: int = 0  # added to a year written in the Republic of China's calendar (1911: 114年 is 2025); 0: none
 
     @property
     def year(self) -> int | None:

@@ -9,8 +9,8 @@ from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
-from luoshi.extract.cues import (Cue, comparator, explicit_time, in_step, relative_period, relative_time,
-                                 strength)
+from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, relative_period,
+                                 relative_time, strength)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -71,13 +71,15 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
         m = _DATE_LINE.match(norm.text)
         if m:
             meta = DocumentMeta(m.group(1), meta.issuer, meta.kind, lang)
+    if lang == "zh" and not meta.era and ERA_DOCUMENT.search(norm.text):
+        meta = replace(meta, era=1911)
     sentences = split_sentences(norm.text, lang, meta.year, meta.month)
     out: list[Statement] = []
     lead_in = None
     line_start, context = -1, None  # the last year named earlier in the same paragraph
     earlier = None  # the last time named anywhere earlier in the document
     first = re.search(r"\S[^\n]*", norm.text)
-    title_time = explicit_time(first.group(0), len(first.group(0))) if first else None
+    title_time = explicit_time(first.group(0), len(first.group(0)), meta.era) if first else None
     title_cues = period_cues(first.group(0), "title") if first else frozenset()
     newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
@@ -86,7 +88,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
             line_start, context = start, None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
                                         context, title_time, year_judge, year_contexts, earlier, title_cues))
-        named = explicit_time(sent.text, len(sent.text))
+        named = explicit_time(sent.text, len(sent.text), meta.era)
         context = named if named is not None and isinstance(named.value, int) else context
         earlier = named or earlier
         if sent.text.rstrip().endswith((":", "：")):
@@ -174,9 +176,9 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             reason = BASELINE_DONE
             between = re.search(r"\b(?:in|for)\s+((?:19|20)\d\d(?:-\d\d)?)\b|((?:19|20)\d\d)年",
                                 s[q.end:q.end + 60].split(" to ")[0].split("到")[0])
-            before = explicit_time(s[:q.start], q.start)
+            before = explicit_time(s[:q.start], q.start, meta.era)
             if between:  # "from 2.13 trillion yuan in 2012 to ...": the baseline's own year
-                cue = explicit_time(between.group(0), 0)
+                cue = explicit_time(between.group(0), 0, meta.era)
                 year, year_inf, year_span = (cue.value if cue else int(between.group(1)[:4])), False, None
             else:
                 year, year_inf, year_span = (before.value, False, None) if before else (
@@ -288,9 +290,9 @@ BASELINE_DONE = "baseline-dated"
 
 
 @lru_cache(maxsize=4096)
-def _time_of(text: str) -> Cue | None:
+def _time_of(text: str, era: int = 0) -> Cue | None:
     """The last time a heading or lead-in names (headings repeat over their sentences: kept)."""
-    return explicit_time(text, len(text))
+    return explicit_time(text, len(text), era)
 
 
 def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMeta, lead_in, context, title_time,
@@ -301,10 +303,10 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     year, the five-year plan period it falls in, the five years before it)."""
     doc_year = meta.year
     month = meta.month
-    before = explicit_time(s[:pos], pos)
-    after = explicit_time(s[pos:], 0)
+    before = explicit_time(s[:pos], pos, meta.era)
+    after = explicit_time(s[pos:], 0, meta.era)
     rel = relative_period(s, pos, doc_year, month)
-    heading = next((c for c in (_time_of(t) for t in ([lead_in.text] if lead_in else []) +
+    heading = next((c for c in (_time_of(t, meta.era) for t in ([lead_in.text] if lead_in else []) +
                                 [h.text for h in reversed(sent.headings)]) if c is not None), None)
     named = [("rule", rule_year), ("before", before.value if before else None), ("after", after.value if after else None),
              ("relative", rel.value if rel else None), ("context", context.value if context else None),
@@ -343,7 +345,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to: from the
     sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
     doc_year = meta.year
-    cue = explicit_time(s, pos)
+    cue = explicit_time(s, pos, meta.era)
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
     span_cue = relative_period(s, pos, doc_year, meta.month)
@@ -355,7 +357,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None and rel.start < pos:
         return rel.value, True, _span(sent, rel.start, rel.end)
     for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
-        cue = _time_of(text)
+        cue = _time_of(text, meta.era)
         if cue is not None:
             return cue.value, True, None
     if rel is not None:
@@ -367,7 +369,7 @@ _UNDER_REVIEW = re.compile(r"全年|本年|the year\b|for the year|the whole yea
 
 
 _AVERAGE = re.compile(r"年均|年平均|\b(?:average annual|annual average|an average of|a year on average|per year|"
-                      r"(?:on )?average(?:d)? annual|annually)\b", re.I)
+                      r"(?:on )?average(?:d)? annual|annually|per annum|a year)\b", re.I)
 
 
 def _average_period(s: str, pos: int, year, doc_year: int | None):
