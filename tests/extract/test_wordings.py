@@ -42,6 +42,8 @@ def q(s, lang="en"):
     ("5575万农村贫困人口实现脱贫", "zh", [(5.575e7, "person", None)]),
     ("a budget of N8.83 trillion and a sinking fund of N120bn", "en", [(8.83e12, "NGN", None), (120e9, "NGN", None)]),
     ("N95 masks for every nurse", "en", []),
+    ("The national debt as a percentage of GDP is falling", "en", []),
+    ("up by two percentage-points", "en", [(2.0, "pp", None)]),
     ("a primary deficit of R$43bn", "en", [(43e9, "BRL", None)]),
     ("GDP reached 7.35trillion yuan", "en", [(7.35e12, "CNY", None)]),
     ("allocated 1.22 thousand billion rupees", "en", [(1.22e12, "INR", None)]),

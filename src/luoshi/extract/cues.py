@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from luoshi.extract.numerals import EN_WORDS, parse_chinese
 
@@ -143,6 +144,7 @@ _PAST = re.compile(
     re.I)
 
 
+@lru_cache(maxsize=8192)
 def tense(text: str) -> int:
     """+1 when the words look forward, -1 when they look back, 0 when they do not say."""
     f = len(_FUTURE.findall(text))
@@ -175,6 +177,26 @@ ERA_DOCUMENT = re.compile(r"民国|新台币|行政院|立法院|国发会|主�
 def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
     """The year or period a quantity refers to, from the sentence (nearest before it, else after);
     ``era``: the offset of the document's calendar, when it counts years from another (1911)."""
+    cands = _times(s, era)
+    if not cands:
+        return None
+    # "to $14.2 billion in 2018-19": a year right after the number, in its clause, names its time
+    near_after = [c for c in cands if start <= c.start < start + 40 and re.search(r"\b(?:in|by|for)\s+(?:FY\s?|fiscal\s+)?$",
+                                                                                 s[max(start, c.start - 14):c.start])
+                  and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
+    if near_after:
+        return min(near_after, key=lambda c: c.start)
+    before = [c for c in cands if c.start < start]
+    if before:
+        return max(before, key=lambda c: c.start)
+    # a year after the number counts only within the same clause ("增长5%，到2025年" does not)
+    after = [c for c in cands if c.start >= start and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
+    return min(after, key=lambda c: c.start) if after else None
+
+
+@lru_cache(maxsize=8192)
+def _times(s: str, era: int) -> tuple[Cue, ...]:
+    """Every year and period a sentence names, in no particular order."""
     cands: list[Cue] = []
     for m in _PERIOD.finditer(s):
         if m.group(3):
@@ -199,20 +221,7 @@ def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
     for m in _ERA_YEAR.finditer(s) if era else ():
         if not any(c.start <= m.start() < c.end for c in cands):
             cands.append(Cue(int(m.group(1)) + era, m.start(1), m.end()))
-    if not cands:
-        return None
-    # "to $14.2 billion in 2018-19": a year right after the number, in its clause, names its time
-    near_after = [c for c in cands if start <= c.start < start + 40 and re.search(r"\b(?:in|by|for)\s+(?:FY\s?|fiscal\s+)?$",
-                                                                                 s[max(start, c.start - 14):c.start])
-                  and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
-    if near_after:
-        return min(near_after, key=lambda c: c.start)
-    before = [c for c in cands if c.start < start]
-    if before:
-        return max(before, key=lambda c: c.start)
-    # a year after the number counts only within the same clause ("增长5%，到2025年" does not)
-    after = [c for c in cands if c.start >= start and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
-    return min(after, key=lambda c: c.start) if after else None
+    return tuple(cands)
 
 
 def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:

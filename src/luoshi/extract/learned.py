@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 
 from luoshi.extract.units import MONEY
@@ -99,6 +99,20 @@ class Model:
                     out[k] += x * value
         return out
 
+    @cached_property
+    def _margins(self) -> tuple[float, dict[str, float]]:
+        """A two-class model as one weight per feature: the second class's score minus the first's."""
+        return self.intercept[1] - self.intercept[0], {k: w[1] - w[0] for k, w in self.weights.items()}
+
+    def margin(self, feats: dict[str, float]) -> float:
+        """The second class's score minus the first's (a two-class model)."""
+        out, weights = self._margins
+        for name, value in feats.items():
+            w = weights.get(name)
+            if w is not None:
+                out += w * value
+        return out
+
     def predict(self, c: Context) -> str:
         """The class with the highest score; 'none' (dropping a number the rules took for a statement)
         only when it leads the best other class by NONE_MARGIN."""
@@ -145,6 +159,7 @@ _PERIOD_CUES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def period_cues(text: str, where: str) -> frozenset[str]:
     """Which kinds of period a text speaks of (plan, fiscal, past, deadline), named by where it is."""
     return frozenset(f"{where}:{k}" for k, rx in _PERIOD_CUES.items() if rx.search(text))
@@ -176,13 +191,8 @@ def choose_year(model: "Model", candidates: list[tuple[object, dict[str, float]]
     """The candidate value the year model scores highest ('yes' minus 'no'); ``fallback`` if none."""
     if not candidates:
         return fallback
-    yes = model.classes.index("yes")
-
-    def margin(candidate) -> float:
-        sc = model.scores(candidate[1])
-        return sc[yes] - sc[1 - yes]
-
-    return max(candidates, key=margin)[0]
+    sign = 1.0 if model.classes.index("yes") == 1 else -1.0
+    return max(candidates, key=lambda candidate: sign * model.margin(candidate[1]))[0]
 
 
 def bundled_year() -> Model | None:

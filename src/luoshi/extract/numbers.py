@@ -42,8 +42,9 @@ _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
                  rf"seven|eight|nine)|{_ENW})")
 _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=True))
-_CORE = re.compile(
-    rf"(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
+_CORE = re.compile(  # the lookahead: where a number can start, so that other places fail at once
+    rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破A-Za-z])"
+    rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
     rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
     rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
     rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b|"
@@ -56,8 +57,8 @@ _CORE = re.compile(
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
     rf"|(?P<entimes>\b{_ENW_COMPOUND}(?=\s+times\b))"
     rf"|(?P<enp>\b(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?(?:\s?(?:to|-|–)\s?(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?)?"
-    rf"[\s-]+(?=per[\s-]?cent|percentage points?\b))"
-    rf"|(?P<frac>\b(?:{_FRAC})\b)",
+    rf"[\s-]+(?=per[\s-]?cent\b|percentage[\s-]points?\b))"
+    rf"|(?P<frac>\b(?:{_FRAC})\b))",
     re.I)
 _MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
                   r"bn|mn|tn|trn)s?)\b|(m|B|T)\b")
@@ -188,7 +189,7 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         parts = re.split(r"\s(?:to|–)\s|–", m.group("enp").strip(" -").lower())
         values = [_word_number(p) for p in parts if p.strip(" -")]
         rest = s[end:end + 20].lower()
-        unit, skip = (PP, re.match(r"percentage points?", rest).end()) if rest.startswith("percentage") else \
+        unit, skip = (PP, re.match(r"percentage[\s-]points?", rest).end()) if rest.startswith("percentage") else \
             (PERCENT, re.match(r"per[\s-]?cent", rest).end())
         high = values[1] if len(values) == 2 and values[1] > values[0] else None
         return Quantity(start, end + skip, values[0], unit, value_high=high, num_end=end)
