@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, relative_period,
-                                 relative_time, strength)
+                                 relative_time, strength, tense)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -317,10 +317,12 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
         plan = 2001 + 5 * ((doc_year - 2001) // 5)  # China's five-year plans: 2021-2025, 2026-2030, ...
         named += [("document+1", doc_year + 1), ("fiscal", f"{doc_year}-{doc_year + 1}"),
                   ("fiscal-1", f"{doc_year - 1}-{doc_year}"), ("plan", f"{plan}-{plan + 4}"),
-                  ("plan-1", f"{plan - 5}-{plan - 1}"), ("plan+1", f"{plan + 5}-{plan + 9}"),
+                  ("plan-1", f"{plan - 5}-{plan - 1}"), ("plan+1", f"{plan + 5}-{plan + 9}"), ("plan-end", plan + 4),
                   ("past-five", f"{doc_year - 5}-{doc_year - 1}")]
     text = s[clause[0]:clause[1]]
-    cues = title_cues | period_cues(s, "sentence") | period_cues(" ".join(h.text for h in sent.headings[-2:]), "heading")
+    month = "none" if meta.month is None else "q1" if meta.month <= 3 else "q4" if meta.month >= 10 else "mid"
+    cues = title_cues | period_cues(s, "sentence") | period_cues(" ".join(h.text for h in sent.headings[-2:]), "heading") | {
+        f"month={month}", f"month={month}&cls={cls}", f"tense={tense(text)}"}
     by_value: dict = {}
     for source, value in named:
         if value is not None:
