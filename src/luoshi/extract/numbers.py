@@ -36,7 +36,8 @@ class Quantity:
         return self.start, self.end
 
 
-_NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 8,34,351 (Indian grouping), 9,000
+# 8,34,351 (Indian grouping), 9,000, 2 000 (a space between thousands)
+_NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿兆]*(?:点[零〇一二三四五六七八九]+)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
@@ -49,7 +50,7 @@ _CORE = re.compile(  # the lookahead: where a number can start, so that other pl
     rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
     rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b|"
     rf"\bdoubl(?:e|es|ed|ing)(?=\s+(?:it|its|the (?:number|size|share|output|production|capacity|income|value)|"
-    rf"(?:GDP|output|income|exports|production|capacity)\b)))"
+    rf"(?:GDP|output|income|exports|production|capacity)\b))|(?<=\s)doubled(?=\s*(?:[,.;]|$|\s(?:from|since|over|in|to|between)\b)))"
     rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
     rf"|(?P<zfrac>(?P<den>[二三四五六七八九十]|十[一二三四五六七八九]|[二三四五六七八九]十)分之(?P<nom>[一二三四五六七八九]))"
     rf"|(?P<cn>{_CN})"
@@ -94,7 +95,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                               r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
 _EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
-_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t",
+_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "kg", "kgs",
              "thousand", "million", "billion", "trillion"}
 # Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
 _NAIRA = re.compile(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
@@ -186,7 +187,7 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
             return None
         return Quantity(start, end, EN_FRACTIONS[m.group("frac").lower()], PERCENT, num_end=end)
     if m.group("enp"):  # five percent, two-point-two percent, five to six percent
-        parts = re.split(r"\s(?:to|–)\s|–", m.group("enp").strip(" -").lower())
+        parts = re.split(r"\s(?:to|–)\s|–|(?<!ty)(?<!point)-(?!point)", m.group("enp").strip(" -").lower())  # five-six: a range
         values = [_word_number(p) for p in parts if p.strip(" -")]
         rest = s[end:end + 20].lower()
         unit, skip = (PP, re.match(r"percentage[\s-]points?", rest).end()) if rest.startswith("percentage") else \
@@ -215,7 +216,7 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
             return None  # 一个, 三大, 十项: idioms and plan structure, not amounts
         return q
     raw = m.group("num")
-    v = parse_arabic(raw)
+    v = parse_arabic(re.sub(r"[ \u00a0\u202f]", "", raw))
     if v is None:
         return None
     q = Quantity(start, end, v, num_end=end)

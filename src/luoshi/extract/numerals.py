@@ -19,8 +19,8 @@ EN_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
             "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
             "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 # Shares written as words, in percent: "nearly half of", "two-thirds of", "a quarter of".
-EN_FRACTIONS = {"half": 50.0, "one-half": 50.0, "one half": 50.0, "a third": 100 / 3, "one-third": 100 / 3,
-                "one third": 100 / 3, "two-thirds": 200 / 3, "two thirds": 200 / 3, "a quarter": 25.0,
+EN_FRACTIONS = {"half": 50.0, "one-half": 50.0, "one half": 50.0, "a third": 33.33, "one-third": 33.33,
+                "one third": 33.33, "two-thirds": 66.67, "two thirds": 66.67, "a quarter": 25.0,
                 "one-quarter": 25.0, "one quarter": 25.0, "three-quarters": 75.0, "three quarters": 75.0,
                 "a fifth": 20.0, "one-fifth": 20.0, "a tenth": 10.0, "one-tenth": 10.0}
 

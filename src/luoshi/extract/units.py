@@ -54,7 +54,8 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
-    ("tonnes", TONNE, 1), ("tons", TONNE, 1), ("metric tons", TONNE, 1), ("kilometers", KM, 1),
+    ("tonnes", TONNE, 1), ("tons", TONNE, 1), ("metric tons", TONNE, 1), ("kilograms", TONNE, 1e-3),
+    ("kilogrammes", TONNE, 1e-3), ("kgs", TONNE, 1e-3), ("kg", TONNE, 1e-3), ("kilometers", KM, 1),
     ("kilometres", KM, 1), ("km", KM, 1), ("square kilometers", KM2, 1), ("square kilometres", KM2, 1),
     ("square meters", M2, 1), ("square metres", M2, 1), ("mu", MU, 1), ("hectares", HA, 1),
     ("kilowatts", KW, 1), ("kw", KW, 1), ("kilowatt-hours", KWH, 1), ("kwh", KWH, 1), ("teu", TEU, 1),
@@ -69,7 +70,7 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "c$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP",
-                      "r$": "BRL", "brl": "BRL"}
+                      "r$": "BRL", "brl": "BRL", "gh¢": "GHS", "ghs": "GHS"}
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
