@@ -37,7 +37,7 @@ class Quantity:
 
 
 # 8,34,351 (Indian grouping), 9,000, 2 000 (a space between thousands)
-_NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+)(?:\.\d+)?"
+_NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿兆]*(?:点[零〇一二三四五六七八九]+)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
@@ -62,7 +62,7 @@ _CORE = re.compile(  # the lookahead: where a number can start, so that other pl
     rf"|(?P<frac>\b(?:{_FRAC})\b))",
     re.I)
 _MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
-                  r"bn|mn|tn|trn)s?)\b|(m|B|T)\b")
+                  r"bn|bln|mn|mln|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
 _EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
 # A share in words counts only after a comparator ("nearly half of") or "account for": not "the first half"
@@ -81,7 +81,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
                         rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
     ("year", re.compile(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
-    ("time", re.compile(r"\b\d{1,2}:\d{2}\b")),
+    ("time", re.compile(r"\b\d{1,2}:\d{2}(?!\d)")),
     ("phone", re.compile(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
     ("address", re.compile(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
                            r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
@@ -96,6 +96,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
 ]
 _EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
 _EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "kg", "kgs",
+             "bln", "mln",
              "thousand", "million", "billion", "trillion"}
 # Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
 _NAIRA = re.compile(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
@@ -105,7 +106,14 @@ _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers",
                  "tourists", "graduates", "employees", "professionals"}
 _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
                             r"more than\s+|over\s+)?$", re.I)
-_THRESHOLD = re.compile(r"(?:及)?以上(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|产业)")
+_THRESHOLD = re.compile(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
+                        r"产业|城市|自然村|村|县|乡镇)")
+# a count of a plan's own parts: 20项主要目标, 34项主要指标, 10 economic goals, 100 concrete steps
+_PLAN_PARTS_ZH = re.compile(r"(?:项|个|条|大)?(?:主要|重点|核心|具体|约束性|预期性)?(?:目标|指标|任务|举措|成员单位)")
+_PLAN_PARTS_EN = re.compile(r"\s+(?:(?:major|key|main|economic|concrete|strategic|priority|specific|core|big|national|"
+                            r"development|outcome)\s+){0,2}(?:goals|targets|priorities|strategies|steps|measures|objectives|"
+                            r"pillars|indicators|areas|initiatives|tasks|actions)\b", re.I)
+_PER = re.compile(r"(?:\bper|\bfor every|每)\s?$", re.I)
 _NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
               "than", "this", "that", "which", "per", "year-on-year", "over", "compared", "is", "are", "was",
@@ -138,9 +146,16 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
             out.append(q)
     out.sort(key=lambda q: q.start)
     out = _merge_ranges(s, out)
-    for q in out:  # 5000万元以上项目, 1亿元以上公共建设: a size that defines a kind of project, not an amount
-        if q.reason is None and lang == "zh" and _THRESHOLD.match(s, q.end):
+    for q in out:
+        if q.reason is not None:
+            continue
+        if lang == "zh" and _THRESHOLD.match(s, q.end):  # 5000万元以上项目, 100万以上人口城市: a size defining a kind
             q.reason = "threshold"
+        elif q.unit in (None, COUNT) and q.scale == 1 and q.value is not None and q.value < 1000 and \
+                (_PLAN_PARTS_ZH.match(s, q.num_end) if lang == "zh" else _PLAN_PARTS_EN.match(s, q.num_end)):
+            q.reason = "plan-parts"
+        elif _PER.search(s, max(0, q.start - 12), q.start):  # per 10,000 people: a denominator
+            q.reason = "denominator"
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
         if a.unit in MONEY and b.unit in MONEY and a.reason is None and b.reason is None and \
                 a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"

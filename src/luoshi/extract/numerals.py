@@ -12,7 +12,7 @@ CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿点"
 EN_SCALES = {"thousand billion": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "hundred": 1e2, "lakh": 1e5,
              "crore": 1e7}
 # Short scale words after an Arabic number: 3.2bn, 5m, 1.2tn; India's lakh and crore (₹10 lakh crore).
-EN_SHORT_SCALES = {"bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "tn": 1e12, "t": 1e12, "trn": 1e12, "k": 1e3, "lakh crore": 1e12, "crores": 1e7, "lakhs": 1e5,
+EN_SHORT_SCALES = {"bn": 1e9, "bln": 1e9, "b": 1e9, "mn": 1e6, "mln": 1e6, "m": 1e6, "tn": 1e12, "t": 1e12, "trn": 1e12, "k": 1e3, "lakh crore": 1e12, "crores": 1e7, "lakhs": 1e5,
                    "lakh": 1e5, "crore": 1e7}
 EN_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
