@@ -60,6 +60,12 @@ def q(s, lang="en"):
     ("UPDATED : Sunday, 23 January, 2011, 12:00am", "en", [(None, None, "date"), (2011.0, None, "year"), (None, None, "time")]),
     ("a shortfall of C$2.3 bln", "en", [(2.3e9, "CAD", None)]),
     ("a €1 074.3 billion framework", "en", [(1074.3e9, "EUR", None)]),
+    ("a target of 27GW of solar and 364MW of wind", "en", [(27e6, "kW", None), (364e3, "kW", None)]),
+    ("growth of 3.8pc", "en", [(3.8, "%", None)]),
+    ("a budget of MNT 8.78 trillion", "en", [(8.78e12, "MNT", None)]),
+    ("Sh733 million for last-mile connections", "en", [(733e6, "KES", None)]),
+    ("grew by 4.5 and 19.7 percent respectively", "en", [(4.5, "%", None), (19.7, "%", None)]),
+    ("5 PCs per classroom", "en", [(5.0, "count", None)]),
     ("a primary deficit of R$43bn", "en", [(43e9, "BRL", None)]),
     ("GDP reached 7.35trillion yuan", "en", [(7.35e12, "CNY", None)]),
     ("allocated 1.22 thousand billion rupees", "en", [(1.22e12, "INR", None)]),
@@ -187,6 +193,15 @@ def test_years_of_the_republic_of_china_calendar_in_documents_that_use_it():
     assert [(v, y) for _, v, _, y in rows(text, "2026-01-22")] == [(813.7e9, 2025), (95.68, 2025), (93.82, 2024)]
     # elsewhere a number before 年 is a count of years, not a year: 建党100年
     assert rows("建党100年来，全市地区生产总值增长到5000亿元。", "2021-07-01")[0][3] != 2011
+
+
+def test_years_of_a_review_from_its_title_and_its_period_heading():
+    # a statistical bulletin of 2016 published in 2017: its outcomes are 2016's
+    text = "池州市2016年国民经济和社会发展统计公报\n初步核算,全年地区生产总值589亿元,比上年增长8.1%。"
+    assert [(c, v, y) for c, v, _, y in rows(text, "2017-03-01")] == [("outcome", 589e8, 2016), ("outcome", 8.1, 2016)]
+    # a review headed by a past plan period: its values are the period's
+    text = "“十四五”时期工作回顾\n经济实力迈上新台阶\n地区生产总值突破3万亿元、年均增长4.7%"
+    assert [y for _, _, _, y in rows(text, "2026-01-28")] == ["2021-2025", "2021-2025"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -170,7 +170,7 @@ _RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|th
 
 
 # a year of the Republic of China's calendar (105年度, 114年), read only in documents that use it (era)
-_ERA_YEAR = re.compile(r"(?<![\d.,近第])(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
+_ERA_YEAR = re.compile(r"(?<![\d.近第])(?<!\d,)(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
 ERA_DOCUMENT = re.compile(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会")
 
 

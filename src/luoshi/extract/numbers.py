@@ -95,8 +95,8 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                               r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
 _EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
-_EN_ID_OK = {"km", "kw", "kwh", "mu", "pct", "teu", "st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "kg", "kgs",
-             "bln", "mln",
+_GLUED_UNITS = {"km", "kg", "kgs", "kw", "kwh", "mw", "mwh", "gw", "gwh", "twh", "pc", "pct", "mu", "teu"}
+_EN_ID_OK = {"st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "bln", "mln", *_GLUED_UNITS,
              "thousand", "million", "billion", "trillion"}
 # Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
 _NAIRA = re.compile(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
@@ -113,6 +113,7 @@ _PLAN_PARTS_ZH = re.compile(r"(?:项|个|条|大)?(?:主要|重点|核心|具体
 _PLAN_PARTS_EN = re.compile(r"\s+(?:(?:major|key|main|economic|concrete|strategic|priority|specific|core|big|national|"
                             r"development|outcome)\s+){0,2}(?:goals|targets|priorities|strategies|steps|measures|objectives|"
                             r"pillars|indicators|areas|initiatives|tasks|actions)\b", re.I)
+_LIST_JOIN = re.compile(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
 _PER = re.compile(r"(?:\bper|\bfor every|每)\s?$", re.I)
 _NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
@@ -146,6 +147,10 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
             out.append(q)
     out.sort(key=lambda q: q.start)
     out = _merge_ranges(s, out)
+    for a, b in reversed(list(zip(out, out[1:]))):  # 4.5 and 19.7 percent: a list shares its last unit
+        if a.reason is None and b.reason is None and a.unit is None and b.unit in (PERCENT, PP) and a.scale == 1 and \
+                _LIST_JOIN.fullmatch(s, a.end, b.start):
+            a.unit = b.unit
     for q in out:
         if q.reason is not None:
             continue
@@ -288,8 +293,8 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
             gap = len(low) - len(stripped)
             for word, unit, factor in EN_UNITS:
                 if stripped.startswith(word) and (len(stripped) == len(word) or not stripped[len(word)].isalpha()):
-                    if gap == 0 and word.isalpha() and lang == "en":
-                        continue  # "5km" is an identifier case handled above; "5percent" is rare
+                    if gap == 0 and word.isalpha() and lang == "en" and word not in _GLUED_UNITS:
+                        continue  # "5percent" is rare; 27GW, 3.8pc, 25kgs are written so
                     q.unit, q.value, pos = unit, q.value * factor, pos + gap + len(word)
                     break
             else:

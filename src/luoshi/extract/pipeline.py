@@ -204,10 +204,15 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         if year is None and cls != OUTCOME and title_time is not None and \
                 (doc_year is None or int(str(title_time.value)[-4:]) >= doc_year):
             year, year_inf = title_time.value, True  # "Vision 2030", a plan's title names its time
+        elif year is None and cls == OUTCOME and title_time is not None and isinstance(title_time.value, int) and \
+                doc_year is not None and title_time.value < doc_year:
+            year, year_inf = title_time.value, True  # "2016年统计公报" published in 2017: the year it reviews
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
         averaged = _average_period(s, q.start, year, doc_year)
-        sure = reason == BASELINE_DONE or averaged != year  # a baseline's year, an average's period: the rules know
+        # the rules know a baseline's year, an average's period, a time the sentence names, and the period
+        # of a review a past span heads ("十四五"时期工作回顾, 过去五年)
+        sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str))
         year = averaged
         if not sure and (year_judge is not None or year_contexts is not None):
             cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang,
@@ -359,7 +364,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None and rel.start < pos:
         return rel.value, True, _span(sent, rel.start, rel.end)
     for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
-        cue = _time_of(text, meta.era)
+        cue = _time_of(text, meta.era) or relative_period(text, len(text), doc_year, meta.month)  # 过去五年: a span
         if cue is not None:
             return cue.value, True, None
     if rel is not None:

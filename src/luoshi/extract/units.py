@@ -45,7 +45,7 @@ ZH_UNITS: list[tuple[str, str, float]] = sorted([
 EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("percentage points", PP, 1), ("percentage point", PP, 1), ("basis points", PP, 0.01),
     ("per mille", PERMILLE, 1), ("‰", PERMILLE, 1), ("points", INDEX, 1), ("percent", PERCENT, 1),
-    ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("%", PERCENT, 1), ("-percent", PERCENT, 1),
+    ("per cent", PERCENT, 1), ("pct", PERCENT, 1), ("pc", PERCENT, 1), ("%", PERCENT, 1), ("-percent", PERCENT, 1),
     ("-per-cent", PERCENT, 1), ("u.s. dollars", USD, 1), ("us$", USD, 1),
     ("yuan", CNY, 1), ("rmb", CNY, 1), ("us dollars", USD, 1), ("dollars", USD, 1), ("usd", USD, 1),
     ("euros", "EUR", 1), ("euro", "EUR", 1), ("pounds", "GBP", 1), ("ringgit", "MYR", 1), ("rupees", "INR", 1),
@@ -59,6 +59,8 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("kilometres", KM, 1), ("km", KM, 1), ("square kilometers", KM2, 1), ("square kilometres", KM2, 1),
     ("square meters", M2, 1), ("square metres", M2, 1), ("mu", MU, 1), ("hectares", HA, 1),
     ("kilowatts", KW, 1), ("kw", KW, 1), ("kilowatt-hours", KWH, 1), ("kwh", KWH, 1), ("teu", TEU, 1),
+    ("megawatts", KW, 1e3), ("mw", KW, 1e3), ("gigawatts", KW, 1e6), ("gw", KW, 1e6), ("mwh", KWH, 1e3),
+    ("gwh", KWH, 1e6), ("twh", KWH, 1e9),
     ("years", "year", 1), ("year", "year", 1), ("months", "month", 1), ("days", "day", 1),
     ("times", "times", 1), ("hours", "hour", 1),
 ], key=lambda u: -len(u[0]))
@@ -70,7 +72,13 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "c$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP",
-                      "r$": "BRL", "brl": "BRL", "gh¢": "GHS", "ghs": "GHS"}
+                      "r$": "BRL", "brl": "BRL", "gh¢": "GHS", "ghs": "GHS", "sh": "KES", "ush": "UGX", "ugx": "UGX",
+                      "tsh": "TZS", "tzs": "TZS", "mnt": "MNT", "npr": "NPR", "pkr": "PKR", "lkr": "LKR", "egp": "EGP",
+                      "zmw": "ZMW", "etb": "ETB", "kzt": "KZT", "uzs": "UZS", "pln": "PLN", "huf": "HUF", "krw": "KRW",
+                      "thb": "THB", "mxn": "MXN", "cop": "COP", "clp": "CLP", "ars": "ARS", "fjd": "FJD", "pgk": "PGK",
+                      "bdt": "BDT", "myr": "MYR", "chf": "CHF", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "czk": "CZK",
+                      "jmd": "JMD", "gyd": "GYD", "nad": "NAD", "omr": "OMR", "jod": "JOD", "ils": "ILS", "qar": "QAR",
+                      "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF"}
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
