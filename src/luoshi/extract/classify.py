@@ -51,6 +51,9 @@ _TO_AFTER = re.compile(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加�
                        r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
 _ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
+# A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
+_AS_OF = re.compile(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
+                    r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
 _FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
                             r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
 
@@ -125,6 +128,8 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
         score -= 5
     if _PAST_STRONG.search(sentence[c0:c1]):
         score -= 1.5
+    if _AS_OF.search(sentence, 0, c1):
+        score -= 3
     if _FUTURE_STRONG.search(head):
         score += 1
     if section_kind == PLAN:
