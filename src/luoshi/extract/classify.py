@@ -8,6 +8,7 @@ section the sentence sits in (a work report's review versus its plan for the yea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from luoshi.extract.cues import tense
 from luoshi.extract.lexicon import Entry
@@ -120,17 +121,18 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
     elif year_inferred and isinstance(year, int) and doc_year and year > doc_year:
         score += 2  # next year, 明年
     score += 1.5 * tense(sentence[c0:c1]) + tense(head)
-    if _TARGET_WORD.search(head):
+    found = cues_found(sentence, clause)
+    if "target-word" in found:
         score += 1.5
     est = _ESTIMATE.search(sentence, 0, c1)
     if est and doc_year and ((isinstance(year, int) and year <= doc_year) or section_kind == REVIEW or
                              "全年" in sentence[est.end():c1]):
         score -= 5
-    if _PAST_STRONG.search(sentence[c0:c1]):
+    if "past" in found:
         score -= 1.5
-    if _AS_OF.search(sentence, 0, c1):
+    if "as-of" in found:
         score -= 3
-    if _FUTURE_STRONG.search(head):
+    if "future" in found:
         score += 1
     if section_kind == PLAN:
         score += 2
@@ -143,6 +145,17 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
     if score == 0:
         return 1 if comparator in ("around", "range", "at_most", "at_least", "in_step") else -1
     return score
+
+
+_CUES = (("as-of", _AS_OF, False), ("estimate", _ESTIMATE, False), ("target-word", _TARGET_WORD, False),
+         ("spend", _SPEND, True), ("action", _ACTION, True), ("past", _PAST_STRONG, True), ("future", _FUTURE_STRONG, False))
+
+
+@lru_cache(maxsize=8192)
+def cues_found(sentence: str, clause: tuple[int, int]) -> frozenset[str]:
+    """Names of the rules' cue words found around a quantity: in its clause, or in the sentence up to its end."""
+    c0, c1 = clause
+    return frozenset(name for name, rx, in_clause in _CUES if rx.search(sentence, c0 if in_clause else 0, c1))
 
 
 def _target_or_task(q: Quantity, sentence: str, clause: tuple[int, int], entry: Entry | None) -> str:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 
+from luoshi.extract.classify import cues_found
+from luoshi.extract.cues import tense
 from luoshi.extract.units import MONEY
 
 MODEL_FILE = "extract_model.json"
@@ -81,6 +83,10 @@ def features(c: Context) -> dict[str, float]:
     for h in c.headings[-2:]:
         for w in _words(h, c.lang):
             f[f"H:{w}"] = 0.5
+    for name in cues_found(s, c.clause):  # the rules' cue words, each its own feature (the rules add them up)
+        f[f"cue={name}"] = 1.0
+        f[f"cue={name}&lang={c.lang}"] = 1.0
+    f[f"tense={tense(s[c0:c1])}&lang={c.lang}"] = 1.0
     return f
 
 
@@ -175,8 +181,14 @@ def year_features(source: str, value, cls: str, doc_year: int | None, section_ki
         rel = "period-future" if int(value[-4:]) > doc_year else "period-past"
     else:
         rel = "past" if value < doc_year else "same" if value == doc_year else "future"
-    avg = bool(_AVG.search(clause_text))
-    span = isinstance(value, str)
+    return _year_features(source, rel, cls, section_kind, lang, doc_kind, bool(_AVG.search(clause_text)),
+                          isinstance(value, str), cues)
+
+
+@lru_cache(maxsize=16384)
+def _year_features(source: str, rel: str, cls: str, section_kind: str | None, lang: str, doc_kind: str | None,
+                   avg: bool, span: bool, cues: frozenset[str]) -> dict[str, float]:
+    """The features of a candidate time, by what they are made of (many candidates share them: kept; read only)."""
     out = {"bias": 1.0, f"src={source}": 1.0, f"src={source}&cls={cls}": 1.0, f"rel={rel}": 1.0,
            f"rel={rel}&cls={cls}": 1.0, f"src={source}&rel={rel}": 1.0, f"avg={avg}&rel={rel}": 1.0,
            f"section={section_kind}&rel={rel}": 1.0, f"lang={lang}&src={source}": 1.0,

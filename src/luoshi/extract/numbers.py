@@ -9,7 +9,8 @@ ordinals ("20th", 第十三届), plan names ("1310") and identifiers (AG600, PM2
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from luoshi.extract.numerals import (EN_FRACTIONS, EN_SCALES, EN_SHORT_SCALES, EN_WORDS, MAGNITUDES, parse_arabic,
                                      parse_chinese)
@@ -122,7 +123,13 @@ _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "a
 
 
 def find_quantities(s: str, lang: str) -> list[Quantity]:
-    """Every number in sentence ``s`` as a Quantity; non-quantities carry a ``reason``."""
+    """Every number in sentence ``s`` as a Quantity; non-quantities carry a ``reason``. (A line is read
+    twice, as a possible heading and as sentences: the reading is kept, and each caller gets copies.)"""
+    return [replace(q) for q in _quantities(s, lang)]
+
+
+@lru_cache(maxsize=4096)
+def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
     masks: list[Quantity] = []
     for reason, rx in _NOT_QUANTITY:
         for m in rx.finditer(s):
@@ -166,7 +173,7 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
                 a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"
                                                    r"or|equivalent to|约|合|折合)?\s?", s[a.end:b.start], re.I):
             b.reason = "conversion"
-    return out
+    return tuple(out)
 
 
 def _identifier_is_unit(tok: str) -> bool:

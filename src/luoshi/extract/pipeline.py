@@ -99,6 +99,15 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     return ExtractionResult(norm, lang, sentences, out)
 
 
+def clear_caches() -> None:
+    """Forget every reading kept by text (a sentence's numbers, times, tense and cue words; a heading's
+    time): what a document never seen before meets. The benchmark clears them before each pass."""
+    from luoshi.extract import classify, cues, learned, numbers
+
+    for cached in (numbers._quantities, cues._times, cues.tense, classify.cues_found, learned.period_cues, _time_of):
+        cached.cache_clear()
+
+
 def _line_start(newlines: list[int], pos: int) -> int:
     """Start of the line holding ``pos`` (``newlines``: the text's newline offsets, ascending)."""
     k = bisect.bisect_left(newlines, pos)
