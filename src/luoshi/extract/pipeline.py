@@ -80,7 +80,8 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     earlier = None  # the last time named anywhere earlier in the document
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0)), meta.era) if first else None
-    title_cues = period_cues(first.group(0), "title") if first else frozenset()
+    title_cues = (period_cues(first.group(0), "title") if first else frozenset()) | (
+        {"document:fiscal"} if _FISCAL_DOCUMENT.search(norm.text) else set())
     newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
         start = _line_start(newlines, sent.start)
@@ -121,6 +122,9 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= 0.005 * max(abs(a), abs(b))
 
 
+# a document that counts in fiscal years (2023-24, FY2024, 财年): its years are fiscal ones unless it says otherwise
+_FISCAL_DOCUMENT = re.compile(r"\bFY\s?'?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)|\bfiscal (?:year|20\d\d)|"
+                              r"\bfinancial year|财年|財年|会计年度", re.I)
 _LIST_ITEM = re.compile(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(（]?[一二三四五六七八九十]{1,2}[)）、]|"
                         r"\(?[ivx]{1,4}\)|[a-h]\))")
 _ORIGINAL_TITLE = re.compile(r"原标题|原題|^\(?Original title", re.I)
