@@ -66,6 +66,10 @@ def q(s, lang="en"):
     ("Sh733 million for last-mile connections", "en", [(733e6, "KES", None)]),
     ("grew by 4.5 and 19.7 percent respectively", "en", [(4.5, "%", None), (19.7, "%", None)]),
     ("5 PCs per classroom", "en", [(5.0, "count", None)]),
+    ("($1 = 104.8000 Pakistani rupees)", "en", [(None, None, "conversion")]),
+    ("2019年08月05日20:21  来源:人民网", "zh", [(None, None, "date"), (None, None, "time")]),
+    ("PM 2.5 concentrations fall by 10%", "en", [(None, None, "name"), (10.0, "%", None)]),
+    ("two of the world top 500 enterprises", "en", [(None, None, "name")]),
     ("a primary deficit of R$43bn", "en", [(43e9, "BRL", None)]),
     ("GDP reached 7.35trillion yuan", "en", [(7.35e12, "CNY", None)]),
     ("allocated 1.22 thousand billion rupees", "en", [(1.22e12, "INR", None)]),
@@ -157,6 +161,11 @@ def test_years_from_the_paragraph_the_list_and_the_plan_period():
     assert [y for _, _, _, y in got] == ["2021-2025", "2021-2025"]
     assert rows("今后五年全省生产总值年均增长9%左右。", "2013-01-27")[0][3] == "2013-2017"
     assert rows("到2015年，农民人均纯收入年均增长13%以上。", "2013-05-01")[0][3] == "2011-2015"
+
+
+def test_deputies_attending_stay_none_whatever_the_model_says():
+    text = "威海市第十七届人民代表大会代表名额为338名,现在实有代表334名,实际出席会议的代表318名。"
+    assert rows(text, "2017-02-10") == []
 
 
 def test_a_list_shares_its_comparator():

@@ -82,7 +82,10 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("date", re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
                         rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
     ("year", re.compile(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
-    ("time", re.compile(r"\b\d{1,2}:\d{2}(?!\d)")),
+    ("time", re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
+    # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
+    ("conversion", re.compile(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
+    ("name", re.compile(r"\bPM\s?(?:2\.5|10)\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
     ("phone", re.compile(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
     ("address", re.compile(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
                            r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),

@@ -100,6 +100,10 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     return ExtractionResult(norm, lang, sentences, out)
 
 
+# 'none' the model does not overrule: deputies attending, a plan's parts, every division of a region
+_RULES_KNOW = {"attendance", "plan-structure", "scope-description"}
+
+
 def clear_caches() -> None:
     """Forget every reading kept by text (a sentence's numbers, times, tense and cue words; a heading's
     time): what a document never seen before meets. The benchmark clears them before each pass."""
@@ -197,7 +201,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                 year, year_inf, year_span = (before.value, False, None) if before else (
                     (doc_year - 1, True, None) if doc_year else (None, False, None))
         elif q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
-                (judge is not None or contexts is not None):
+                reason not in _RULES_KNOW and (judge is not None or contexts is not None):
             ctx = Context(s, q.start, q.end, clause, lang, q.unit, cmp_.value, bool(strength(s, q.start, clause[0])),
                           cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
                                          meta.kind),
