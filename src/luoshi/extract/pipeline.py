@@ -342,9 +342,10 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
                   ("plan-1", f"{plan - 5}-{plan - 1}"), ("plan+1", f"{plan + 5}-{plan + 9}"), ("plan-end", plan + 4),
                   ("past-five", f"{doc_year - 5}-{doc_year - 1}")]
     text = s[clause[0]:clause[1]]
-    month = "none" if meta.month is None else "q1" if meta.month <= 3 else "q4" if meta.month >= 10 else "mid"
-    cues = title_cues | period_cues(s, "sentence") | period_cues(" ".join(h.text for h in sent.headings[-2:]), "heading") | {
-        f"month={month}", f"month={month}&cls={cls}", f"tense={tense(text)}"}
+    quarter = "none" if month is None else "q1" if month <= 3 else "q4" if month >= 10 else "mid"
+    headings = " ".join(h.text for h in sent.headings[-2:])
+    cues = title_cues | period_cues(s, "sentence") | period_cues(headings, "heading") | {
+        f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}"}
     by_value: dict = {}
     for source, value in named:
         if value is not None:
