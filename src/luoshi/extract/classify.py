@@ -34,11 +34,14 @@ _PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五�
 _COEFFICIENT = re.compile(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
                           r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$", re.I)
 _LIFE = re.compile(r"寿命|受教育年限|life expectancy|years of (?:schooling|education)", re.I)
-# Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群 describe the plan, commit nothing
+# Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群, 20项主要指标, 10 economic goals,
+# 100 concrete steps describe the plan, commit nothing
 _STRUCTURE_AFTER = re.compile(r"\s?(?:个方面|方面|大(?:任务|工程|行动|产业集群|战略|板块|领域)|项(?:重点)?任务|条(?:措施|意见)|"
-                              r"(?:key\s+)?(?:priorities|priority areas|pillars|key performance indicators|outcome areas|"
-                              r"objectives|principles|recommendations|chapters|sections|goals|strategic goals|themes)\b)",
-                              re.I)
+                              r"(?:项|个|条|大)?(?:主要|重点|核心|具体|约束性|预期性)?(?:目标|指标|任务|举措|成员单位)|"
+                              r"(?:(?:key|major|main|economic|concrete|strategic|priority|specific|core|big|national|"
+                              r"development|outcome)\s+){0,2}(?:priorities|priority areas|pillars|key performance indicators|"
+                              r"outcome areas|objectives|principles|recommendations|chapters|sections|goals|themes|targets|"
+                              r"strategies|steps|measures|indicators|areas|initiatives|tasks|actions)\b)", re.I)
 # Money to be spent, issued or invested is a task; so are the projects it pays for.
 _SPEND = re.compile(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨付|资金|预算(?!收入)|重点项目|计划投资|"
                     r"\b(?:invest\w*|spend\w*|allocat\w*|earmark\w*|issu(?:e|es|ing)|fund(?:s|ing|ed)?|package|"
@@ -75,7 +78,7 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "attendance"
     if _ALL_OF.search(sentence, 0, q.start) and _DIVISION_AFTER.match(sentence, q.end):
         return NONE, "scope-description"
-    if q.unit == "count" and q.value is not None and q.value < 50 and \
+    if q.unit == "count" and q.value is not None and q.value < 1000 and \
             (_STRUCTURE_AFTER.match(sentence, q.num_end) or _STRUCTURE_AFTER.match(sentence, q.end)):
         return NONE, "plan-structure"
     if is_baseline(q, sentence, clause):
@@ -124,7 +127,7 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
     found = cues_found(sentence, clause)
     if "target-word" in found:
         score += 1.5
-    est = _ESTIMATE.search(sentence, 0, c1)
+    est = _ESTIMATE.search(sentence, 0, c1) if "estimate" in found else None  # where it is: what follows counts
     if est and doc_year and ((isinstance(year, int) and year <= doc_year) or section_kind == REVIEW or
                              "全年" in sentence[est.end():c1]):
         score -= 5

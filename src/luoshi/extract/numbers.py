@@ -112,11 +112,6 @@ _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s
                             r"more than\s+|over\s+)?$", re.I)
 _THRESHOLD = re.compile(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
                         r"产业|城市|自然村|村|县|乡镇)")
-# a count of a plan's own parts: 20项主要目标, 34项主要指标, 10 economic goals, 100 concrete steps
-_PLAN_PARTS_ZH = re.compile(r"(?:项|个|条|大)?(?:主要|重点|核心|具体|约束性|预期性)?(?:目标|指标|任务|举措|成员单位)")
-_PLAN_PARTS_EN = re.compile(r"\s+(?:(?:major|key|main|economic|concrete|strategic|priority|specific|core|big|national|"
-                            r"development|outcome)\s+){0,2}(?:goals|targets|priorities|strategies|steps|measures|objectives|"
-                            r"pillars|indicators|areas|initiatives|tasks|actions)\b", re.I)
 _LIST_JOIN = re.compile(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
 _PER = re.compile(r"(?:\bper|\bfor every|每)\s?$", re.I)
 _NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
@@ -166,9 +161,6 @@ def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
             continue
         if lang == "zh" and _THRESHOLD.match(s, q.end):  # 5000万元以上项目, 100万以上人口城市: a size defining a kind
             q.reason = "threshold"
-        elif q.unit in (None, COUNT) and q.scale == 1 and q.value is not None and q.value < 1000 and \
-                (_PLAN_PARTS_ZH.match(s, q.num_end) if lang == "zh" else _PLAN_PARTS_EN.match(s, q.num_end)):
-            q.reason = "plan-parts"
         elif _PER.search(s, max(0, q.start - 12), q.start):  # per 10,000 people: a denominator
             q.reason = "denominator"
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from luoshi.extract.cues import in_step
+from luoshi.extract.cues import explicit_time, in_step
 from luoshi.extract.model import PLAN, REVIEW
 from luoshi.extract.numbers import find_quantities
 
@@ -87,9 +87,6 @@ def heading_level(line: str, lang: str) -> int | None:
     return None
 
 
-_HEADING_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年?(?!\d)")
-
-
 def heading_kind(text: str, doc_year: int | None = None, doc_month: int | None = None) -> str | None:
     review = _REVIEW_CUES.search(text)
     plan = _PLAN_CUES.search(text)
@@ -99,12 +96,12 @@ def heading_kind(text: str, doc_year: int | None = None, doc_month: int | None =
         return PLAN
     if review and plan:  # "回顾2023年工作和2024年工作安排" names both: whichever comes last wins
         return PLAN if plan.start() > review.start() else REVIEW
-    named = _HEADING_YEAR.search(text)
-    if named and doc_year:  # "2023年广东经济运行" in a report of 2024: the year behind it; "2024年…" ahead
-        year = int(named.group(1))
-        if year < doc_year:
+    named = explicit_time(text, len(text))
+    if named is not None and isinstance(named.value, int) and doc_year:
+        # "2023年广东经济运行" in a report of 2024: the year behind it; "2024年…" ahead
+        if named.value < doc_year:
             return REVIEW
-        if year > doc_year or (doc_month is not None and doc_month <= 6):
+        if named.value > doc_year or (doc_month is not None and doc_month <= 6):
             return PLAN
     return None
 
