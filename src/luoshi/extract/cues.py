@@ -106,7 +106,13 @@ def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) 
 
 
 def in_step(s: str) -> list[re.Match]:
-    return list(_IN_STEP.finditer(s))
+    return list(_found(_IN_STEP, s))
+
+
+@lru_cache(maxsize=16384)
+def _found(rx: re.Pattern, s: str) -> tuple[re.Match, ...]:
+    """Every match of a cue pattern in a sentence: read once per sentence, then filtered by position."""
+    return tuple(rx.finditer(s))
 
 
 # --- strength ---------------------------------------------------------------------------------
@@ -118,7 +124,9 @@ _STRENGTH = re.compile(r"(确保|保证|务必|\bensure[sd]?\b|\bmake sure\b|\bg
 def strength(s: str, start: int, clause_start: int) -> Cue | None:
     """The nearest strength word before the quantity: in its clause, or in a lead-in before a colon."""
     best = None
-    for m in _STRENGTH.finditer(s, 0, start):
+    for m in _found(_STRENGTH, s):
+        if m.end() > start:
+            break
         between = s[m.end():start]
         if not re.search(r"[，,；;。]", between) or re.search(r"[：:]", between):
             best = m
@@ -230,7 +238,7 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
         return None
     best = None
     for rx, off in _RELATIVE:
-        for m in rx.finditer(s):
+        for m in _found(rx, s):
             if best is None or (m.start() < start and (best[0].start() > start or m.start() > best[0].start())):
                 best = (m, off)
     if best is None:
@@ -263,22 +271,22 @@ def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | N
     if doc_year is None:
         return None
     cands = []
-    for m in _AHEAD.finditer(s):
+    for m in _found(_AHEAD, s):
         word = next(g for g in m.groups() if g)
         n = _years(word)
         first = doc_year + 1 if (doc_month or 1) > 6 else doc_year  # a plan of January starts this year
         if 1 < n <= 30:
             cands.append(Cue(f"{first}-{first + n - 1}", m.start(), m.end(), inferred=True))
-    for m in _BEHIND.finditer(s):
+    for m in _found(_BEHIND, s):
         word = next(g for g in m.groups() if g)
         n = _years(word)
         if 1 < n <= 30:
             cands.append(Cue(f"{doc_year - n}-{doc_year - 1}", m.start(), m.end(), inferred=True))
-    for m in _SINCE.finditer(s):
+    for m in _found(_SINCE, s):
         first = int(_FIVE_YEAR[m.group(1)][:4])
         if first < doc_year - 1:
             cands.append(Cue(f"{first}-{doc_year - 1}", m.start(), m.end(), inferred=True))
-    for m in _FISCAL.finditer(s):  # a fiscal year across two calendar years (budgets of April, June, July)
+    for m in _found(_FISCAL, s):  # a fiscal year across two calendar years (budgets of April, June, July)
         first = doc_year - 1 if (doc_month or 1) <= 6 else doc_year
         first += {"next": 1, "coming": 1, "new": 1, "upcoming": 1, "forthcoming": 1, "last": -1, "previous": -1,
                   "preceding": -1}.get(m.group(1).lower(), 0)

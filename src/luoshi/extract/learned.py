@@ -13,10 +13,14 @@ gives the same class.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
+from itertools import repeat
+
+import numpy as np
 
 from luoshi.extract.classify import cues_found
 from luoshi.extract.cues import tense
@@ -96,14 +100,20 @@ class Model:
     weights: dict[str, tuple[float, ...]]  # feature -> one weight per class
     intercept: tuple[float, ...]
 
+    @cached_property
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
+        """The weights as a matrix, a feature per row, with a last row of zeros for features it does not know."""
+        index = {name: i for i, name in enumerate(self.weights)}
+        matrix = np.zeros((len(index) + 1, len(self.classes)))
+        for name, i in index.items():
+            matrix[i] = self.weights[name]
+        return index, matrix
+
     def scores(self, feats: dict[str, float]) -> list[float]:
-        out = list(self.intercept)
-        for name, value in feats.items():
-            w = self.weights.get(name)
-            if w is not None:
-                for k, x in enumerate(w):
-                    out[k] += x * value
-        return out
+        index, matrix = self._matrix
+        rows = np.fromiter(map(index.get, feats, repeat(-1)), np.intp, len(feats))
+        values = np.fromiter(feats.values(), np.float64, len(feats))
+        return (values @ matrix[rows] + self.intercept).tolist()
 
     @cached_property
     def _margins(self) -> tuple[float, dict[str, float]]:
@@ -113,11 +123,7 @@ class Model:
     def margin(self, feats: dict[str, float]) -> float:
         """The second class's score minus the first's (a two-class model)."""
         out, weights = self._margins
-        for name, value in feats.items():
-            w = weights.get(name)
-            if w is not None:
-                out += w * value
-        return out
+        return sum(map(operator.mul, map(weights.get, feats, repeat(0.0)), feats.values()), out)
 
     def predict(self, c: Context) -> str:
         """The class with the highest score; 'none' (dropping a number the rules took for a statement)

@@ -69,8 +69,12 @@ class NormalisedText:
 
 def normalise(text: str) -> NormalisedText:
     """NFKC and t2s per character (full-width digits, ％, ，, 萬), \\r\\n -> \\n, ideographic space -> space."""
-    if text.isascii() and "\r" not in text:
-        return NormalisedText(text, len(text))
+    if "\r" not in text:
+        if text.isascii():
+            return NormalisedText(text, len(text))
+        table = {ord(ch): _norm_char(ch) for ch in set(text) if not ch.isascii()}
+        if all(len(rep) == 1 for rep in table.values()):  # one character for one: offsets do not move
+            return NormalisedText(text.translate(table), len(text))
     out: list[str] = []
     bps: list[tuple[int, int]] = [(0, 0)]
     n = 0  # next normalised index

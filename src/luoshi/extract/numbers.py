@@ -45,7 +45,7 @@ _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)
                  rf"seven|eight|nine)|{_ENW})")
 _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=True))
 _CORE = re.compile(  # the lookahead: where a number can start, so that other places fail at once
-    rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破A-Za-z])"
+    rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破]|\b[A-Za-z])"
     rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
     rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
     rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
@@ -94,7 +94,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", re.compile(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                              r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                              r"thinking|specific deployment|arrangements))")),
-    ("identifier", re.compile(rf"(?<![A-Za-z])(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+    ("identifier", re.compile(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
                               rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
                               r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]

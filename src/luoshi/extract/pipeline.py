@@ -109,7 +109,7 @@ def clear_caches() -> None:
     time): what a document never seen before meets. The benchmark clears them before each pass."""
     from luoshi.extract import classify, cues, learned, numbers
 
-    for cached in (numbers._quantities, cues._times, cues.tense, classify.cues_found, learned.period_cues, _time_of):
+    for cached in (numbers._quantities, cues._times, cues._found, cues.tense, classify.cues_found, learned.period_cues, _time_of):
         cached.cache_clear()
 
 

@@ -65,8 +65,15 @@ def heading_level(line: str, lang: str) -> int | None:
     s = line.strip()
     if not s or len(s) > (60 if lang == "zh" else 110):
         return None
-    if _BULLET.match(s) or in_step(s) or any(q.reason is None and q.unit for q in find_quantities(s, lang)):
+    level = _heading_shape(s, lang)
+    if level is None or _BULLET.match(s) or in_step(s) or any(q.reason is None and q.unit
+                                                               for q in find_quantities(s, lang)):
         return None  # a bullet, or a list item holding an amount or an in-step phrase, is a statement
+    return level
+
+
+def _heading_shape(s: str, lang: str) -> int | None:
+    """The level a stripped line would have as a heading, by its shape alone."""
     m = _MD.match(s)
     if m:
         return len(m.group(1))
