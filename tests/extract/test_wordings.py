@@ -223,3 +223,37 @@ def test_years_of_a_review_from_its_title_and_its_period_heading():
 def test_any_text_is_read_without_an_error(text):
     extract_text(text, DocumentMeta("2024-01-01"))
     extract_text(text, DocumentMeta(None, None, None, "en"))
+
+
+@pytest.mark.parametrize("s,expected", [
+    ("expenditure is estimated at Rs.4,550 billion, while", [(4.55e12, "INR", None)]),  # a currency's full stop
+    ("a budget allocation of Shs 10.216 trillion", [(10.216e12, "UGX", None)]),
+    ("a budget of JMD$ 432.6 billion", [(432.6e9, "JMD", None)]),
+    ("it beat a 2-trillion-yuan GDP mark", [(2e12, "CNY", None)]),
+    ("a twofold decrease in inflation", [(2.0, "times", None)]),
+    ("more than triple the initial estimate", [(3.0, "times", None)]),
+    ("about double the previous forecast", [(2.0, "times", None)]),
+    ("the economy will achieve positive growth", [(0.0, "%", None)]),
+    ("12,5 and 1,234,567", [(12.0, None, None), (1234567.0, None, None)]),  # a number does not start after "12,"
+])
+def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expected):
+    assert q(s) == expected
+
+
+def test_a_currency_abbreviation_does_not_end_a_sentence_and_a_ratio_named_earlier_keeps_its_value():
+    text = ("The revised expenditure is estimated at Rs. 701 billion against the allocation of Rs. 819 billion. "
+            "The income ratio of urban and rural residents should drop to about 2.8.")
+    st = [s for s in extract_text(text, DocumentMeta(date="2016-05-28")).statements if s.is_commitment]
+    assert [(s.value, s.unit) for s in st] == [(701e9, "INR"), (819e9, "INR"), (2.8, None)]
+
+
+@pytest.mark.parametrize("text,date,year", [
+    ("上半年，全县实现地区生产总值100亿元，增长5%。", "2024-09-09", 2024),  # the half has ended by September
+    ("上半年，全县实现地区生产总值100亿元，增长5%。", "2024-03-01", 2023),  # not by March: last year's half
+    ("一季度，全县实现地区生产总值30亿元。", "2018-03-29", 2018),
+    ("In the first quarter, exports grew 6.7 percent.", "2016-05-10", 2016),
+    ("去年一季度，全县实现地区生产总值30亿元。", "2018-04-20", 2017),  # last year's quarter
+])
+def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
+    st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]
+    assert st and all(s.year == year and s.cls == "outcome" for s in st), [(s.value, s.year, s.cls) for s in st]

@@ -32,7 +32,9 @@ _PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五�
                           r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
 # A value with no unit counts when it is an index or coefficient: 灌溉水有效利用系数达到0.6, Gini coefficient of 0.38
 _COEFFICIENT = re.compile(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
-                          r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$", re.I)
+                          r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$|"
+                          r"\b(?:ratio|coefficient)\b[^,;.]{0,60}?\b(?:to|at|of|was|is|be|reach(?:ed|es)?|stood at)\s"
+                          r"(?:about |around |under |below |less than |within )?$", re.I)
 _LIFE = re.compile(r"寿命|受教育年限|life expectancy|years of (?:schooling|education)", re.I)
 # Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群, 20项主要指标, 10 economic goals,
 # 100 concrete steps describe the plan, commit nothing
@@ -56,6 +58,10 @@ _TO_AFTER = re.compile(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加�
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
 _ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
 # A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
+# A forecast or an assumption: a value expected, not yet realised (projected, assumed, 预测)
+_FORECAST = re.compile(r"预测|预期|假设|展望|\b(?:forecast\w*|projected|projections?|projects|assum(?:e|ed|es|ing|ptions?)|"
+                       r"anticipated|outlook|expected|expects?|seen (?:rising|growing|falling|at)|predict\w*|"
+                       r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*)\b", re.I)
 _AS_OF = re.compile(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
                     r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
 _FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
@@ -72,7 +78,7 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         pass  # 人均预期寿命达到79岁, 平均受教育年限10.8年: an indicator's value
     elif q.unit in TIME_UNITS:
         return NONE, "duration-or-count-of-times" if q.unit != "session" else "ordinal"
-    if q.unit is None and not _COEFFICIENT.search(sentence, max(0, q.start - 16), q.start):
+    if q.unit is None and not _COEFFICIENT.search(sentence, max(0, q.start - 90), q.start):
         return NONE, "no-unit"
     if q.unit == "person" and _ATTENDANCE.search(sentence):
         return NONE, "attendance"
@@ -151,7 +157,7 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
 
 
 _CUES = (("as-of", _AS_OF, False), ("estimate", _ESTIMATE, False), ("target-word", _TARGET_WORD, False),
-         ("spend", _SPEND, True), ("action", _ACTION, True), ("past", _PAST_STRONG, True), ("future", _FUTURE_STRONG, False))
+         ("spend", _SPEND, True), ("action", _ACTION, True), ("past", _PAST_STRONG, True), ("future", _FUTURE_STRONG, False), ("forecast", _FORECAST, False))
 
 
 @lru_cache(maxsize=8192)

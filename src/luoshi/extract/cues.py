@@ -247,6 +247,37 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
     return Cue(doc_year + off, m.start(), m.end(), inferred=True)
 
 
+# A part of a year: a quarter, a half, the first months (一季度, 上半年, 前三季度, 1-9月, the first half, Q3)
+_PART_OF_YEAR = re.compile(r"(?:前|第)?([一二三四1-4])季度|(上|下)半年|(?:1|一)\s?[-—~至到]\s?(\d{1,2}|[二三四五六七八九十]|十[一二])月|"
+                           r"\b(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\b|\bQ([1-4])\b|"
+                           r"\b(?:the\s+)?(first|second)\s+half\b", re.I)
+_QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12, "first": 3, "second": 6, "third": 9,
+                "fourth": 12, "final": 12, "last": 12}
+
+
+def part_of_year(s: str, start: int, doc_year: int | None, doc_month: int | None) -> Cue | None:
+    """A quarter, half or first months of a year named before the quantity, without its year: the
+    document's year once that part has ended by the document's month, else the year before."""
+    if doc_year is None:
+        return None
+    best = None
+    for m in _found(_PART_OF_YEAR, s):
+        if m.start() >= start:
+            break
+        best = m
+    if best is None:
+        return None
+    q, half, months, en_q, q_num, en_half = best.groups()
+    if q or en_q or q_num:
+        end = _QUARTER_END[(q or en_q or q_num).lower()]
+    elif half or en_half:
+        end = 6 if (half == "上" or (en_half or "").lower() == "first") else 12
+    else:
+        end = int(months) if months.isdigit() else int(parse_chinese(months) or 12)
+    year = doc_year - 1 if doc_month is not None and doc_month < end else doc_year
+    return Cue(year, best.start(), best.end(), inferred=True)
+
+
 def _years(word: str) -> int:
     """How many years a count names: 5, 五, five, decade."""
     w = word.lower()

@@ -52,6 +52,7 @@ class Context:
     year_relation: str  # past | same | future | period-past | period-future | none, against the document's year
     year_explicit: bool
     headings: tuple[str, ...] = ()
+    half: str = "none"  # the half of the year the document is dated in (h1, h2): an estimate of the year itself late in it
 
 
 def _words(text: str, lang: str) -> list[str]:
@@ -90,6 +91,8 @@ def features(c: Context) -> dict[str, float]:
     for name in cues_found(s, c.clause):  # the rules' cue words, each its own feature (the rules add them up)
         f[f"cue={name}"] = 1.0
         f[f"cue={name}&lang={c.lang}"] = 1.0
+        f[f"cue={name}&year={c.year_relation}&half={c.half}"] = 1.0
+    f[f"year={c.year_relation}&half={c.half}"] = 1.0
     f[f"tense={tense(s[c0:c1])}&lang={c.lang}"] = 1.0
     return f
 

@@ -47,11 +47,13 @@ _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=T
 _CORE = re.compile(  # the lookahead: where a number can start, so that other places fail at once
     rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破]|\b[A-Za-z])"
     rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
-    rf"|(?P<num>(?<![\d.])(?<!\d,){_NUM})"
-    rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b)"
+    rf"|(?P<num>(?<!\d)(?<!\d[.,]){_NUM})"
+    rf"|(?P<zero>正增长|零增长|(?:基本|保持)?持平|\bzero growth\b|\bpositive growth\b)"
     rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b|"
     rf"\bdoubl(?:e|es|ed|ing)(?=\s+(?:it|its|the (?:number|size|share|output|production|capacity|income|value)|"
-    rf"(?:GDP|output|income|exports|production|capacity)\b))|(?<=\s)doubled(?=\s*(?:[,.;]|$|\s(?:from|since|over|in|to|between)\b)))"
+    rf"(?:GDP|output|income|exports|production|capacity)\b))|(?<=\s)doubled(?=\s*(?:[,.;]|$|\s(?:from|since|over|in|to|between)\b))|"
+    rf"\b(?:two|three|four|five|ten)fold\b|(?:(?<=about )|(?<=nearly )|(?<=almost )|(?<=roughly )|(?<=than ))(?:double|triple|twice)\b|"
+    rf"\b(?:doubled|tripled|double|triple)(?=\s+(?:that|those|the level|the amount|the figure|its|their)\b))"
     rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
     rf"|(?P<zfrac>(?P<den>[二三四五六七八九十]|十[一二三四五六七八九]|[二三四五六七八九]十)分之(?P<nom>[一二三四五六七八九]))"
     rf"|(?P<cn>{_CN})"
@@ -62,7 +64,7 @@ _CORE = re.compile(  # the lookahead: where a number can start, so that other pl
     rf"[\s-]+(?=per[\s-]?cent\b|percentage[\s-]points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b))",
     re.I)
-_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|\s?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
+_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|[\s-]?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
                   r"bn|bln|mn|mln|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
 _EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
@@ -191,15 +193,17 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         q = Quantity(start, end, MAGNITUDES[m.group("bare")], num_end=end, scale=MAGNITUDES[m.group("bare")])
         return _unit_after(s, q, lang, magnitude=False)
     if m.group("zero"):  # 正增长 (at least 0), 持平 / zero growth (0)
-        word = m.group("zero")
-        return Quantity(start, end, 0.0, PERCENT, num_end=end, comparator="at_least" if word == "正增长" else "exact")
+        word = m.group("zero").lower()
+        return Quantity(start, end, 0.0, PERCENT, num_end=end, comparator="at_least" if word in ("正增长", "positive growth") else "exact")
     if m.group("twodigit"):  # 两位数增长: growth of at least 10 %
         return Quantity(start, end, 10.0, PERCENT, num_end=end, comparator="at_least")
     if m.group("mult"):  # 翻一番: twice; halve: to 50 %
         word = m.group("mult").lower()
         if word.startswith("halv"):
             return Quantity(start, end, 50.0, PERCENT, num_end=end)
-        return Quantity(start, end, 4.0 if word == "翻两番" else 2.0, "times", num_end=end)
+        factor = {"翻两番": 4.0, "triple": 3.0, "tripled": 3.0, "threefold": 3.0, "fourfold": 4.0, "fivefold": 5.0,
+                  "tenfold": 10.0}.get(word, 2.0)
+        return Quantity(start, end, factor, "times", num_end=end)
     if m.group("zfrac"):  # 三分之一: a share, in percent (two decimals, as written out)
         den, nom = parse_chinese(m.group("den")), parse_chinese(m.group("nom"))
         return None if not den or not nom or nom >= den else Quantity(start, end, round(100 * nom / den, 2), PERCENT,

@@ -9,8 +9,8 @@ from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
-from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, relative_period,
-                                 relative_time, strength, tense)
+from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, part_of_year,
+                                 relative_period, relative_time, strength, tense)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -206,7 +206,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                           cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
                                          meta.kind),
                           sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
-                          tuple(heading_texts))
+                          tuple(heading_texts), "none" if meta.month is None else "h1" if meta.month <= 6 else "h2")
             if contexts is not None:
                 contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
             if judge is not None:
@@ -229,7 +229,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         averaged = _average_period(s, q.start, year, doc_year)
         # the rules know a baseline's year, an average's period, a time the sentence names, and the period
         # of a review a past span heads ("十四五"时期工作回顾, 过去五年)
-        sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str))
+        sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str)) \
+            or (year_span is not None and part_of_year(year_span.text, len(year_span.text), 0, None) is not None)
         year = averaged
         if not sure and (year_judge is not None or year_contexts is not None):
             cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang,
@@ -344,8 +345,11 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     text = s[clause[0]:clause[1]]
     quarter = "none" if month is None else "q1" if month <= 3 else "q4" if month >= 10 else "mid"
     headings = " ".join(h.text for h in sent.headings[-2:])
-    cues = title_cues | period_cues(s, "sentence") | period_cues(headings, "heading") | {
+    cues = set(title_cues) | period_cues(s, "sentence") | period_cues(headings, "heading") | {
         f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}"}
+    if "title:fiscal" in title_cues or "document:fiscal" in title_cues:  # a budget of the autumn is next year's
+        cues.add(f"budget&month={quarter}&cls={cls}")
+    cues = frozenset(cues)
     by_value: dict = {}
     for source, value in named:
         if value is not None:
@@ -377,6 +381,11 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if span_cue is not None:
         return span_cue.value, True, _span(sent, span_cue.start, span_cue.end)
     rel = relative_time(s, pos, doc_year)
+    part = part_of_year(s, pos, doc_year, meta.month)
+    if part is not None and (rel is None or rel.start > pos or _UNDER_REVIEW.match(s, rel.start)):
+        # 上半年, 前三季度 (not 去年一季度): the part of the year the paragraph, else the document, is in
+        value = context.value if context is not None and isinstance(context.value, int) else part.value
+        return value, True, _span(sent, part.start, part.end)
     if context is not None and (rel is None or _UNDER_REVIEW.match(s, rel.start)):
         return context.value, True, None  # "2021年实现了…。全年地区生产总值…": the paragraph's year
     if rel is not None and rel.start < pos:

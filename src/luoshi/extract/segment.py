@@ -35,7 +35,8 @@ _PLAN_CUES = re.compile(
 
 _END_ZH = "。！？!?"
 _ABBREV = {"no", "feb", "jan", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
-           "mrs", "ms", "dr", "st", "co", "ltd", "inc", "vs", "e.g", "i.e", "etc", "u.s", "fig", "art", "gen"}
+           "mrs", "ms", "dr", "st", "co", "ltd", "inc", "vs", "e.g", "i.e", "etc", "u.s", "fig", "art", "gen",
+           "rs", "re", "shs", "ksh", "tsh", "ush", "nos", "approx"}  # Rs. 701 billion: a currency's full stop
 
 
 @dataclass(frozen=True)
