@@ -57,11 +57,11 @@ _TO_AFTER = re.compile(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加�
                        r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
 _ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
-# A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
 # A forecast or an assumption: a value expected, not yet realised (projected, assumed, 预测)
 _FORECAST = re.compile(r"预测|预期|假设|展望|\b(?:forecast\w*|projected|projections?|projects|assum(?:e|ed|es|ing|ptions?)|"
                        r"anticipated|outlook|expected|expects?|seen (?:rising|growing|falling|at)|predict\w*|"
                        r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*)\b", re.I)
+# A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
 _AS_OF = re.compile(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
                     r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
 _FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
@@ -157,7 +157,8 @@ def direction(q: Quantity, sentence: str, clause: tuple[int, int], section_kind:
 
 
 _CUES = (("as-of", _AS_OF, False), ("estimate", _ESTIMATE, False), ("target-word", _TARGET_WORD, False),
-         ("spend", _SPEND, True), ("action", _ACTION, True), ("past", _PAST_STRONG, True), ("future", _FUTURE_STRONG, False), ("forecast", _FORECAST, False))
+         ("spend", _SPEND, True), ("action", _ACTION, True), ("past", _PAST_STRONG, True), ("future", _FUTURE_STRONG, False),
+         ("forecast", _FORECAST, False))
 
 
 @lru_cache(maxsize=8192)

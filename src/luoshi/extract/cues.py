@@ -255,6 +255,11 @@ _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12,
                 "fourth": 12, "final": 12, "last": 12}
 
 
+def names_part_of_year(text: str) -> bool:
+    """Whether a text is a quarter, half or first months of a year (the span part_of_year found)."""
+    return _PART_OF_YEAR.fullmatch(text) is not None
+
+
 def part_of_year(s: str, start: int, doc_year: int | None, doc_month: int | None) -> Cue | None:
     """A quarter, half or first months of a year named before the quantity, without its year: the
     document's year once that part has ended by the document's month, else the year before."""

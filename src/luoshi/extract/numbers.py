@@ -52,7 +52,8 @@ _CORE = re.compile(  # the lookahead: where a number can start, so that other pl
     rf"|(?P<mult>翻一番|翻两番|翻倍|倍增|(?<=增长)一倍|(?<=增加)一倍|\bhalv(?:e|es|ed|ing)\b|"
     rf"\bdoubl(?:e|es|ed|ing)(?=\s+(?:it|its|the (?:number|size|share|output|production|capacity|income|value)|"
     rf"(?:GDP|output|income|exports|production|capacity)\b))|(?<=\s)doubled(?=\s*(?:[,.;]|$|\s(?:from|since|over|in|to|between)\b))|"
-    rf"\b(?:two|three|four|five|ten)fold\b|(?:(?<=about )|(?<=nearly )|(?<=almost )|(?<=roughly )|(?<=than ))(?:double|triple|twice)\b|"
+    rf"\b(?:two|three|four|five|ten)fold\b|"
+    rf"(?:(?<=about )|(?<=nearly )|(?<=almost )|(?<=roughly )|(?<=than ))(?:double|triple|twice)\b|"
     rf"\b(?:doubled|tripled|double|triple)(?=\s+(?:that|those|the level|the amount|the figure|its|their)\b))"
     rf"|(?P<twodigit>两位数(?=增长)|\bdouble[- ]digit(?= growth)\b)"
     rf"|(?P<zfrac>(?P<den>[二三四五六七八九十]|十[一二三四五六七八九]|[二三四五六七八九]十)分之(?P<nom>[一二三四五六七八九]))"
@@ -194,7 +195,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         return _unit_after(s, q, lang, magnitude=False)
     if m.group("zero"):  # 正增长 (at least 0), 持平 / zero growth (0)
         word = m.group("zero").lower()
-        return Quantity(start, end, 0.0, PERCENT, num_end=end, comparator="at_least" if word in ("正增长", "positive growth") else "exact")
+        return Quantity(start, end, 0.0, PERCENT, num_end=end,
+                        comparator="at_least" if word in ("正增长", "positive growth") else "exact")
     if m.group("twodigit"):  # 两位数增长: growth of at least 10 %
         return Quantity(start, end, 10.0, PERCENT, num_end=end, comparator="at_least")
     if m.group("mult"):  # 翻一番: twice; halve: to 50 %

@@ -9,8 +9,8 @@ from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
-from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, part_of_year,
-                                 relative_period, relative_time, strength, tense)
+from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
+                                 part_of_year, relative_period, relative_time, strength, tense)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -109,7 +109,8 @@ def clear_caches() -> None:
     time): what a document never seen before meets. The benchmark clears them before each pass."""
     from luoshi.extract import classify, cues, learned, numbers
 
-    for cached in (numbers._quantities, cues._times, cues._found, cues.tense, classify.cues_found, learned.period_cues, _time_of):
+    for cached in (numbers._quantities, cues._times, cues._found, cues.tense, classify.cues_found, learned.period_cues,
+                   _time_of):
         cached.cache_clear()
 
 
@@ -230,7 +231,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         # the rules know a baseline's year, an average's period, a time the sentence names, and the period
         # of a review a past span heads ("十四五"时期工作回顾, 过去五年)
         sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str)) \
-            or (year_span is not None and part_of_year(year_span.text, len(year_span.text), 0, None) is not None)
+            or (year_span is not None and names_part_of_year(year_span.text))
         year = averaged
         if not sure and (year_judge is not None or year_contexts is not None):
             cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang,
