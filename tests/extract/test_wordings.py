@@ -235,6 +235,12 @@ def test_any_text_is_read_without_an_error(text):
     ("about double the previous forecast", [(2.0, "times", None)]),
     ("the economy will achieve positive growth", [(0.0, "%", None)]),
     ("12,5 and 1,234,567", [(12.0, None, None), (1234567.0, None, None)]),  # a number does not start after "12,"
+    # a size that defines a kind, and its conversion, are not statements; a climate conference is a name
+    ("672 projects worth more than 100 million yuan", [(672.0, "count", None), (1e8, "CNY", "threshold")]),
+    ("one enterprise with a scale of more than 100 billion yuan ($15.72 billion)",
+     [(1e11, "CNY", "threshold"), (15.72e9, "USD", "threshold")]),
+    ("five 100-billion-yuan industries", [(1e11, "CNY", "threshold")]),
+    ("with COP26 in Glasgow", [(None, None, "name")]),
 ])
 def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expected):
     assert q(s) == expected

@@ -88,7 +88,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
     ("conversion", re.compile(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
-    ("name", re.compile(r"\bPM\s?(?:2\.5|10)\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
+    ("name", re.compile(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
     ("phone", re.compile(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
     ("address", re.compile(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
                            r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
@@ -115,6 +115,13 @@ _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s
                             r"more than\s+|over\s+)?$", re.I)
 _THRESHOLD = re.compile(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
                         r"产业|城市|自然村|村|县|乡镇)")
+# projects worth more than 100 million yuan, enterprises of over 50 billion yuan, 100-billion-yuan industries: a size
+# that defines a kind
+_EN_THRESHOLD_BEFORE = re.compile(r"\b(?:projects?|enterprises?|firms?|companies|businesses)\s+(?:each\s+)?(?:worth|of|"
+                                  r"with (?:an? )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
+                                  r"at least|above|above the|exceeding)\s+$", re.I)
+_EN_THRESHOLD_AFTER = re.compile(r"\s?(?:-level\s|-class\s|\s)?(?:industries|industrial clusters|clusters|club|enterprises|"
+                                 r"companies|projects)\b", re.I)
 _LIST_JOIN = re.compile(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
 _PER = re.compile(r"(?:\bper|\bfor every|每)\s?$", re.I)
 _NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
@@ -164,13 +171,16 @@ def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
             continue
         if lang == "zh" and _THRESHOLD.match(s, q.end):  # 5000万元以上项目, 100万以上人口城市: a size defining a kind
             q.reason = "threshold"
+        elif lang == "en" and q.unit in MONEY and (_EN_THRESHOLD_BEFORE.search(s, max(0, q.start - 60), q.start) or
+                                                  ("-" in s[q.start:q.end] and _EN_THRESHOLD_AFTER.match(s, q.end))):
+            q.reason = "threshold"
         elif _PER.search(s, max(0, q.start - 12), q.start):  # per 10,000 people: a denominator
             q.reason = "denominator"
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
-        if a.unit in MONEY and b.unit in MONEY and a.reason is None and b.reason is None and \
+        if a.unit in MONEY and b.unit in MONEY and a.reason in (None, "threshold") and b.reason is None and \
                 a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"
                                                    r"or|equivalent to|约|合|折合)?\s?", s[a.end:b.start], re.I):
-            b.reason = "conversion"
+            b.reason = "conversion" if a.reason is None else a.reason
     return tuple(out)
 
 
