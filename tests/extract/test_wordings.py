@@ -263,3 +263,17 @@ def test_a_currency_abbreviation_does_not_end_a_sentence_and_a_ratio_named_earli
 def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]
     assert st and all(s.year == year and s.cls == "outcome" for s in st), [(s.value, s.year, s.cls) for s in st]
+
+
+@pytest.mark.parametrize("text,date,units", [
+    # a bare "$" or "Rs." in a document about a country of that currency family is that country's money
+    ("Australia's budget: the Australian Government forecasts a deficit of $1.1 billion, and will lend US$2 billion.",
+     "2023-12-13", ["AUD", "USD"]),
+    ("Nepal's budget. The Government of Nepal has allocated Rs. 819 billion.", "2016-05-28", ["NPR"]),
+    ("行政院会今天通过总预算，岁出2.9兆元。", "2025-08-21", ["TWD"]),
+    ("全省地区生产总值增长5%，对香港出口1000亿元。", "2024-01-23", ["%", "CNY"]),  # a mainland report naming Hong Kong once
+    ("India's budget allocates Rs 2,000 crore to Nepal.", "2024-02-01", ["INR"]),
+])
+def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
+    st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]
+    assert [s.unit for s in st] == units

@@ -78,7 +78,9 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "thb": "THB", "mxn": "MXN", "cop": "COP", "clp": "CLP", "ars": "ARS", "fjd": "FJD", "pgk": "PGK",
                       "bdt": "BDT", "myr": "MYR", "chf": "CHF", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "czk": "CZK",
                       "jmd": "JMD", "gyd": "GYD", "nad": "NAD", "omr": "OMR", "jod": "JOD", "ils": "ILS", "qar": "QAR",
-                      "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF"}
+                      "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF",
+                      "ttd": "TTD", "mur": "MUR", "scr": "SCR", "uyu": "UYU", "dop": "DOP", "bsd": "BSD", "bbd": "BBD",
+                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS"}
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
