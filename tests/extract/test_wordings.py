@@ -241,6 +241,12 @@ def test_any_text_is_read_without_an_error(text):
      [(1e11, "CNY", "threshold"), (15.72e9, "USD", "threshold")]),
     ("five 100-billion-yuan industries", [(1e11, "CNY", "threshold")]),
     ("with COP26 in Glasgow", [(None, None, "name")]),
+    # a count named before its number; a count's change and its new level are not a range
+    ("high-tech enterprises in Tianjin will reach 11,600", [(11600.0, "count", None)]),
+    ("the population is expected to be at 58.5 million", [(58.5e6, "person", None)]),
+    ("No. of parks increased by 162 to 832", [(162.0, "count", None), (832.0, "count", None)]),
+    ("GDP is expected to grow by 5 to 6 percent", [(5.0, "%", None)]),
+    ("interest rates rose to 5.5", [(5.5, None, None)]),
 ])
 def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expected):
     assert q(s) == expected

@@ -112,7 +112,14 @@ _RANGE_SEP = re.compile(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
                  "tourists", "graduates", "employees", "professionals"}
 _PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
-                            r"more than\s+|over\s+)?$", re.I)
+                            r"more than\s+|over\s+)?$|\bpopulation\b[^,;.]{0,40}?\b(?:at|to|reach(?:ed|es)?|of|hit|"
+                            r"stood at|total(?:l?ed)?)\s+(?:about\s+|around\s+|more than\s+|over\s+|nearly\s+)?$", re.I)
+# high-tech enterprises will reach 11,600: a count of the things named before it (a large number: not a rate)
+_COUNT_BEFORE = re.compile(r"\b(?!(?:this|its|has|was|is|thus|plus|process|business|access|progress|status|gas|less|"
+                           r"across|unless|always|perhaps|previous|various|rates|prices|years|levels|points|ratios)\b)"
+                           r"[a-z-]{3,}s\b[^,;.]{0,40}?\b(?:will reach|to reach|reached|reaching|rose to|rising to|"
+                           r"increased to|increasing to|grew to|totall?ed|numbered|hit)\s+(?:about\s+|around\s+|"
+                           r"more than\s+|over\s+|nearly\s+|some\s+)?$", re.I)
 _THRESHOLD = re.compile(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
                         r"产业|城市|自然村|村|县|乡镇)")
 # projects worth more than 100 million yuan, enterprises of over 50 billion yuan, 100-billion-yuan industries: a size
@@ -348,6 +355,9 @@ def _english_count_unit(s: str, start: int, pos: int) -> str | None:
         return PERSON
     if _NUMBER_OF.search(s, 0, start):
         return COUNT
+    if _COUNT_BEFORE.search(s, max(0, start - 80), start) and re.match(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s?(?:million|"
+                                                                       r"thousand|billion)", s[start:pos]):
+        return COUNT
     return None
 
 
@@ -362,7 +372,9 @@ def _merge_ranges(s: str, qs: list[Quantity]) -> list[Quantity]:
             same_unit = q.unit == r.unit or (q.unit is None and r.unit is not None)
             is_and = between.strip().lower() == "and"
             lo = q.value * r.scale if q.unit is None and q.scale == 1 else q.value
-            from_to = re.search(r"(?:\bfrom|由|从)\s*(?:the\s+)?$", s[max(0, q.start - 12):q.start], re.I)
+            # from 3 to 5, 由3到5: a baseline and a target; increased by 162 to 832 (not by 5 to 6 percent): a count's change
+            from_to = re.search(r"(?:\bfrom|由|从)\s*(?:the\s+)?$", s[max(0, q.start - 12):q.start], re.I) or \
+                (q.unit in (COUNT, PERSON) and re.search(r"\bby\s*$", s[max(0, q.start - 4):q.start]))
             if same_unit and not from_to and _RANGE_SEP.match(between) and r.value is not None and q.value is not None \
                     and (not is_and or re.search(r"between\s+$", s[max(0, q.start - 9):q.start], re.I)) \
                     and lo < r.value:
