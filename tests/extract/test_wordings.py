@@ -233,6 +233,8 @@ def test_any_text_is_read_without_an_error(text):
     ("a twofold decrease in inflation", [(2.0, "times", None)]),
     ("more than triple the initial estimate", [(3.0, "times", None)]),
     ("about double the previous forecast", [(2.0, "times", None)]),
+    ("aims to triple exports by 2030", [(3.0, "times", None), (None, None, "year")]),
+    ("we will double down on reforms", []),
     ("the economy will achieve positive growth", [(0.0, "%", None)]),
     ("12,5 and 1,234,567", [(12.0, None, None), (1234567.0, None, None)]),  # a number does not start after "12,"
     # a size that defines a kind, and its conversion, are not statements; a climate conference is a name
