@@ -233,7 +233,7 @@ def test_any_text_is_read_without_an_error(text):
     ("a twofold decrease in inflation", [(2.0, "times", None)]),
     ("more than triple the initial estimate", [(3.0, "times", None)]),
     ("about double the previous forecast", [(2.0, "times", None)]),
-    ("aims to triple exports by 2030", [(3.0, "times", None), (None, None, "year")]),
+    ("aims to triple exports by 2030", [(3.0, "times", None), (2030.0, None, "year")]),
     ("we will double down on reforms", []),
     ("the economy will achieve positive growth", [(0.0, "%", None)]),
     ("12,5 and 1,234,567", [(12.0, None, None), (1234567.0, None, None)]),  # a number does not start after "12,"
