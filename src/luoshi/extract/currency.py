@@ -13,7 +13,7 @@ import re
 
 # currency the number reader gives -> (the home country's words, {local currency: the country's words})
 _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
-    "USD": (r"\bUnited States\b|\bU\.S\.|\bUS\b|\bAmerican?\b|\bWashington\b|美国", {
+    "USD": (r"\bUnited States\b|\bU\.S\.|(?-i:\bUS\b)|\bAmerican?\b|\bWashington\b|美国", {
         "AUD": r"\bAustralian?s?\b|\bCanberra\b|\bNew South Wales\b|\bQueensland\b|\bMYEFO\b|澳大利亚",
         "CAD": r"\bCanadian?s?\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|加拿大",
         "NZD": r"\bNew Zealand\b|新西兰",
@@ -57,8 +57,13 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "HKD": r"香港|\bHong Kong\b",
     }),
 }
-_FAMILY_RX = {home: (re.compile(h, re.I if home != "CNY" else 0), {c: re.compile(p, re.I) for c, p in local.items()})
-              for home, (h, local) in _FAMILIES.items()}
+CURRENCY_FAMILIES = frozenset(_FAMILIES)  # the currencies a bare symbol or word gives
+# One pass over the text for the words of every country; each word found is then credited to the countries it names.
+_KEYS = [(home, None) for home in _FAMILIES] + [(home, cur) for home, (_, local) in _FAMILIES.items() for cur in local]
+_PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for home, cur in _KEYS]
+# country names are capitalised: only a capital or a Chinese character can start one
+_WORDS = re.compile("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
+_EACH = [re.compile(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
 # words naming the currency outright: the amount keeps it
 _NAMED = {"USD": re.compile(r"US\s?\$|U\.S\.|\bUS\b|\bUSD\b|美元|American", re.I),
           "INR": re.compile(r"₹|\bINR\b|Indian", re.I),
@@ -67,16 +72,23 @@ _NAMED = {"USD": re.compile(r"US\s?\$|U\.S\.|\bUS\b|\bUSD\b|美元|American", re
           "CNY": re.compile(r"人民币|\bRMB\b|\bCNY\b|yuan|¥", re.I)}
 
 
-def local_currencies(text: str, era: int = 0) -> dict[str, str]:
-    """For each currency family, the local currency this document counts in, where it is not the
-    family's home one (a document of the Republic of China's calendar counts in TWD)."""
+def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str] = CURRENCY_FAMILIES) -> dict[str, str]:
+    """For each currency family asked about, the local currency this document counts in, where it is not
+    the family's home one (a document of the Republic of China's calendar counts in TWD)."""
+    if not families:
+        return {}
+    counts: dict[tuple[str, str | None], int] = {}
+    for word in _WORDS.findall(text):
+        for key, rx in zip(_KEYS, _EACH):
+            if rx.fullmatch(word):
+                counts[key] = counts.get(key, 0) + 1
+    if era:
+        counts[("CNY", "TWD")] = counts.get(("CNY", "TWD"), 0) + 1000
     out = {}
-    for home, (home_rx, local) in _FAMILY_RX.items():
-        counts = {cur: len(rx.findall(text)) for cur, rx in local.items()}
-        if home == "CNY" and era:
-            counts["TWD"] = counts.get("TWD", 0) + 1000
-        best = max(counts, key=counts.get)
-        if counts[best] >= 2 and counts[best] > len(home_rx.findall(text)):
+    for home in families:
+        best = max(_FAMILIES[home][1], key=lambda cur: counts.get((home, cur), 0))
+        n = counts.get((home, best), 0)
+        if n >= 2 and n > counts.get((home, None), 0):
             out[home] = best
     return out
 

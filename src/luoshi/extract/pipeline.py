@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
-from luoshi.extract.currency import local_currencies, localise
+from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
                                  part_of_year, relative_period, relative_time, strength, tense)
 from luoshi.extract.language import detect_language
@@ -98,7 +98,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
         elif lead_in is not None and not (_LIST_ITEM.match(sent.text) and sent.heading == lead_in.heading):
             lead_in = None  # a lead-in ending in a colon governs the list items after it
     _drop_headline_repeats(norm.text, newlines, out)
-    local = local_currencies(norm.text, meta.era)
+    local = local_currencies(norm.text, meta.era, {st.unit for st in out if st.value_span is not None} & CURRENCY_FAMILIES)
     for st in out:
         if st.unit in local and st.value_span is not None:
             st.unit = localise(st.unit, st.value_span.text, local)
