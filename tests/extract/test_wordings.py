@@ -285,3 +285,13 @@ def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
 def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]
     assert [s.unit for s in st] == units
+
+
+@pytest.mark.parametrize("s,expected", [
+    ("总投资1亿2000万元", [(1.2e8, "CNY", None)]),  # a larger magnitude and a smaller one written on: one amount
+    ("投资3亿5千万元", [(3.5e8, "CNY", None)]),
+    ("岁入2兆9,001亿元", [(2.9001e12, "CNY", None)]),
+    ("新增1亿、2000万元", [(1e8, "count", None), (2e7, "CNY", None)]),  # a list: two amounts
+])
+def test_mixed_magnitudes_are_one_amount(s, expected):
+    assert q(s, "zh") == expected

@@ -172,6 +172,7 @@ def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
             out.append(q)
     out.sort(key=lambda q: q.start)
     out = _merge_ranges(s, out)
+    out = _merge_mixed_magnitudes(s, out)
     for a, b in reversed(list(zip(out, out[1:]))):  # 4.5 and 19.7 percent: a list shares its last unit
         if a.reason is None and b.reason is None and a.unit is None and b.unit in (PERCENT, PP) and a.scale == 1 and \
                 _LIST_JOIN.fullmatch(s, a.end, b.start):
@@ -362,6 +363,20 @@ def _english_count_unit(s: str, start: int, pos: int) -> str | None:
                                                                        r"thousand|billion)", s[start:pos]):
         return COUNT
     return None
+
+
+def _merge_mixed_magnitudes(s: str, qs: list[Quantity]) -> list[Quantity]:
+    """1亿2000万元, 2兆9,001亿元, 3亿5千万元: a larger magnitude and a smaller one written on, one amount."""
+    out: list[Quantity] = []
+    for q in qs:
+        a = out[-1] if out else None
+        if a is not None and a.reason is None and q.reason is None and a.end == q.start and a.value_high is None \
+                and q.value_high is None and a.unit in (None, COUNT) and a.scale >= 1e4 and 1 < q.scale < a.scale \
+                and s[a.end - 1:a.end] in "万亿兆" and q.value is not None and a.value is not None:
+            out[-1] = replace(q, start=a.start, value=a.value + q.value, scale=q.scale)
+            continue
+        out.append(q)
+    return out
 
 
 def _merge_ranges(s: str, qs: list[Quantity]) -> list[Quantity]:
