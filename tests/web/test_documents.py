@@ -246,3 +246,25 @@ def test_accept_makes_a_task_through_the_task_list_import(client, app_ws):
     after = counts()
     assert {k: after[k] - before[k] for k in tables} == {"tasks": 1, "task_units": 1, "task_events": 1, "targets": 0,
                                                          "observations": 0, "imports": 0, "audit_log": 0}
+
+
+@pytest.mark.browser
+def test_an_english_document_page_fits_a_phone(browser, server):  # noqa: F811
+    """A proposed indicator's code is one long word (new_australian_government_s_budget_update...): it
+    wraps instead of widening the page at 375 px."""
+    text = ("Australia's budget update\nThe Australian Government's budget update forecasts a deficit of $1.1 billion "
+            "this financial year, and Australia will spend $2.5 billion on housing over the next four years.\n")
+    ctx = browser.new_context(viewport={"width": 375, "height": 800}, base_url=server)
+    page = ctx.new_page()
+    watch = Watch(page, server)
+    page.goto("/documents")
+    page.set_input_files("[data-form=upload-document] input[name=file]",
+                         files=[{"name": "au_update.txt", "mimeType": "text/plain", "buffer": text.encode()}])
+    page.fill("[data-form=upload-document] input[name=date]", "2023-12-13")
+    page.click("[data-form=upload-document] button[type=submit]")
+    page.wait_for_url("**/documents/*?added=1")
+    assert page.locator("[data-new-indicator] code").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    assert page.locator("[data-unit=AUD]").count() >= 1  # a bare $ in an Australian page is the Australian dollar
+    watch.clean()
+    ctx.close()
