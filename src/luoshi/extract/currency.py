@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from luoshi.extract.units import EN_CURRENCY_PREFIX, EN_UNITS, SHARED_CURRENCY_WORDS, ZH_UNITS
+
 # currency the number reader gives -> (the home country's words, {local currency: the country's words})
 _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
     "USD": (r"\bUnited States\b|\bU\.S\.|(?-i:\bUS\b)|\bAmerican?\b|\bWashington\b|美国", {
@@ -64,12 +66,10 @@ _PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for 
 # country names are capitalised: only a capital or a Chinese character can start one
 _WORDS = re.compile("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
 _EACH = [re.compile(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
-# words naming the currency outright: the amount keeps it
-_NAMED = {"USD": re.compile(r"US\s?\$|U\.S\.|\bUS\b|\bUSD\b|美元|American", re.I),
-          "INR": re.compile(r"₹|\bINR\b|Indian", re.I),
-          "KES": re.compile(r"\bKSh|\bKES\b|Kenyan", re.I),
-          "PHP": re.compile(r"₱|\bPHP\b|Philippine", re.I),
-          "CNY": re.compile(r"人民币|\bRMB\b|\bCNY\b|yuan|¥", re.I)}
+# words naming the currency outright (US$, ₹, 人民币): an amount written with one keeps it
+_NAMED = {home: tuple(w for w in {*(k for k, u in EN_CURRENCY_PREFIX.items() if u == home),
+                                  *(w for w, u, _ in EN_UNITS + ZH_UNITS if u == home)} if w not in SHARED_CURRENCY_WORDS)
+          for home in _FAMILIES}
 
 
 def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str] = CURRENCY_FAMILIES) -> dict[str, str]:
@@ -95,6 +95,6 @@ def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str
 
 def localise(unit: str | None, amount_text: str, local: dict[str, str]) -> str | None:
     """The currency of one amount: the document's local one unless its own words name the currency."""
-    if unit not in local or _NAMED[unit].search(amount_text):
+    if unit not in local or any(w in amount_text.lower() for w in _NAMED[unit]):
         return unit
     return local[unit]

@@ -73,7 +73,8 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP",
                       "r$": "BRL", "brl": "BRL", "gh¢": "GHS", "ghs": "GHS", "sh": "KES", "ush": "UGX", "ugx": "UGX",
-                      "tsh": "TZS", "shs": "UGX", "jmd$": "JMD", "j$": "JMD", "tzs": "TZS", "mnt": "MNT", "npr": "NPR", "pkr": "PKR", "lkr": "LKR", "egp": "EGP",
+                      "tsh": "TZS", "shs": "UGX", "jmd$": "JMD", "j$": "JMD", "tzs": "TZS", "mnt": "MNT", "npr": "NPR",
+                      "pkr": "PKR", "lkr": "LKR", "egp": "EGP",
                       "zmw": "ZMW", "etb": "ETB", "kzt": "KZT", "uzs": "UZS", "pln": "PLN", "huf": "HUF", "krw": "KRW",
                       "thb": "THB", "mxn": "MXN", "cop": "COP", "clp": "CLP", "ars": "ARS", "fjd": "FJD", "pgk": "PGK",
                       "bdt": "BDT", "myr": "MYR", "chf": "CHF", "sek": "SEK", "nok": "NOK", "dkk": "DKK", "czk": "CZK",
@@ -81,6 +82,9 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF",
                       "ttd": "TTD", "mur": "MUR", "scr": "SCR", "uyu": "UYU", "dop": "DOP", "bsd": "BSD", "bbd": "BBD",
                       "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS"}
+# Words many countries write their money with: read as the best-known one (USD, INR, KES, PHP, CNY) until
+# the document says whose it is (currency.py); every other word of those currencies names it outright.
+SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "元"})
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
