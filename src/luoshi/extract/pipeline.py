@@ -351,11 +351,10 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     text = s[clause[0]:clause[1]]
     quarter = "none" if month is None else "q1" if month <= 3 else "q4" if month >= 10 else "mid"
     headings = " ".join(h.text for h in sent.headings[-2:])
-    cues = set(title_cues) | period_cues(s, "sentence") | period_cues(headings, "heading") | {
-        f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}"}
-    if "title:fiscal" in title_cues or "document:fiscal" in title_cues:  # a budget of the autumn is next year's
-        cues.add(f"budget&month={quarter}&cls={cls}")
-    cues = frozenset(cues)
+    budget = {"title:fiscal", "document:fiscal"} & title_cues  # a budget of the autumn is next year's
+    cues = title_cues | period_cues(s, "sentence") | period_cues(headings, "heading") | {
+        f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}"} | (
+        {f"budget&month={quarter}&cls={cls}"} if budget else set())
     by_value: dict = {}
     for source, value in named:
         if value is not None:
