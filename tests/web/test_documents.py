@@ -168,19 +168,26 @@ def test_pages_in_both_languages_and_navigation(client, sz):
 
 
 # --- the browser --------------------------------------------------------------------------------
+def _upload(page, name: str, text: str, date: str, issuer: str | None = None, kind: str | None = None) -> None:
+    """Upload a text on /documents as a person does, and wait for its page."""
+    page.goto("/documents")
+    page.set_input_files("[data-form=upload-document] input[name=file]",
+                         files=[{"name": name, "mimeType": "text/plain", "buffer": text.encode()}])
+    page.fill("[data-form=upload-document] input[name=date]", date)
+    if issuer:
+        page.fill("[data-form=upload-document] input[name=issuer]", issuer)
+    if kind:
+        page.select_option("[data-form=upload-document] select[name=kind]", kind)
+    page.click("[data-form=upload-document] button[type=submit]")
+    page.wait_for_url("**/documents/*?added=1")
+
+
 @pytest.mark.browser
 def test_document_page_highlights_fields_in_a_browser(browser, server):  # noqa: F811
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
     page = ctx.new_page()
     watch = Watch(page, server)
-    page.goto("/documents")
-    page.set_input_files("[data-form=upload-document] input[name=file]",
-                         files=[{"name": "sz_2025.txt", "mimeType": "text/plain", "buffer": REPORT_2025.encode()}])
-    page.fill("[data-form=upload-document] input[name=date]", "2025-01-20")
-    page.fill("[data-form=upload-document] input[name=issuer]", "440300")
-    page.select_option("[data-form=upload-document] select[name=kind]", "work-report")
-    page.click("[data-form=upload-document] button[type=submit]")
-    page.wait_for_url("**/documents/*?added=1")
+    _upload(page, "sz_2025.txt", REPORT_2025, "2025-01-20", issuer="440300", kind="work-report")
     assert page.locator("[data-added]").count() == 1
     first = page.locator("[data-commitment]").first
     assert first.get_attribute("data-class") == "target"
@@ -257,12 +264,7 @@ def test_an_english_document_page_fits_a_phone(browser, server):  # noqa: F811
     ctx = browser.new_context(viewport={"width": 375, "height": 800}, base_url=server)
     page = ctx.new_page()
     watch = Watch(page, server)
-    page.goto("/documents")
-    page.set_input_files("[data-form=upload-document] input[name=file]",
-                         files=[{"name": "au_update.txt", "mimeType": "text/plain", "buffer": text.encode()}])
-    page.fill("[data-form=upload-document] input[name=date]", "2023-12-13")
-    page.click("[data-form=upload-document] button[type=submit]")
-    page.wait_for_url("**/documents/*?added=1")
+    _upload(page, "au_update.txt", text, "2023-12-13")
     assert page.locator("[data-new-indicator] code").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     assert page.locator("[data-unit=AUD]").count() >= 1  # a bare $ in an Australian page is the Australian dollar
