@@ -14,58 +14,59 @@ from luoshi.extract.cues import tense
 from luoshi.extract.lexicon import Entry
 from luoshi.extract.model import NONE, OUTCOME, PLAN, REVIEW, TARGET, TASK
 from luoshi.extract.numbers import Quantity
+from luoshi.extract.patterns import pattern
 from luoshi.extract.units import MONEY, TIME_UNITS
 
 _TARGET_UNITS = {"%", "pp", "CNY", "USD", "tonne", "kWh", "TEU"}
-_ACTION = re.compile(
+_ACTION = pattern(
     r"推动|推进|建设|新建|建成|改造|培育|实施|打造|开工|培训|引进|招引|种植|造林|完成|新增|提供|增加|发放|开展|"
     r"创建|认定|支持|扶持|整治|修复|安排|部署|落地|投产|筹集|改建|扩建|新开|开通|"
     r"\b(?:promote|push|build|construct|complete|renovate|upgrade|train|attract|cultivate|plant|launch|add|"
     r"create|provide|support|transform|develop|establish|set up|open|renew|retrofit|help|consolidate|"
     r"implement|arrange|start|introduce)\w*", re.I)
-_ATTENDANCE = re.compile(r"出席|列席|应到|实到|与会|参会|\battend(?:ed|ing)?\b|\bpresent at\b", re.I)
+_ATTENDANCE = pattern(r"出席|列席|应到|实到|与会|参会|\battend(?:ed|ing)?\b|\bpresent at\b", re.I)
 # "全省122个县（市、区）、1609个乡镇": counting every division of a region describes it, commits nothing
-_ALL_OF = re.compile(r"(?:全省|全市|全县|全国)(?:[\d.万]+个[^，,。；;]{1,8}[、和及])*$")
-_DIVISION_AFTER = re.compile(r"(?:县|市|区|镇|乡|村|街道|社区|行政村|乡镇)")
-_PAST_STRONG = re.compile(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|上半年|前三季度|一季度|\d{1,2}-\d{1,2}月|跌至|升至|录得|"
-                          r"连续\d+年|\blast year\b|\bin the past\b|"
-                          r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
+_ALL_OF = pattern(r"(?:全省|全市|全县|全国)(?:[\d.万]+个[^，,。；;]{1,8}[、和及])*$")
+_DIVISION_AFTER = pattern(r"(?:县|市|区|镇|乡|村|街道|社区|行政村|乡镇)")
+_PAST_STRONG = pattern(r"了|已经|已|去年|上年|过去一年|过去五年|五年来|上半年|前三季度|一季度|\d{1,2}-\d{1,2}月|跌至|升至|录得|"
+                       r"连续\d+年|\blast year\b|\bin the past\b|"
+                       r"\bover the past\b|\bhas been\b|\bhave been\b|\bwas\b|\bwere\b", re.I)
 # A value with no unit counts when it is an index or coefficient: 灌溉水有效利用系数达到0.6, Gini coefficient of 0.38
-_COEFFICIENT = re.compile(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
-                          r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$|"
-                          r"\b(?:ratio|coefficient)\b[^,;.]{0,60}?\b(?:to|at|of|was|is|be|reach(?:ed|es)?|stood at)\s"
-                          r"(?:about |around |under |below |less than |within )?$", re.I)
-_LIFE = re.compile(r"寿命|受教育年限|life expectancy|years of (?:schooling|education)", re.I)
+_COEFFICIENT = pattern(r"(?:系数|指数|基尼|得分|\bindex|\bcoefficient|\bratio|\bscor(?:e|es|ed|ing))[^，,；;。]{0,16}?"
+                       r"(?:达到|提高到|提升到|降至|降到|为|保持在|\bat|\bto|\bof|\bscored|:)\s?$|\bscored\s$|"
+                       r"\b(?:ratio|coefficient)\b[^,;.]{0,60}?\b(?:to|at|of|was|is|be|reach(?:ed|es)?|stood at)\s"
+                       r"(?:about |around |under |below |less than |within )?$", re.I)
+_LIFE = pattern(r"寿命|受教育年限|life expectancy|years of (?:schooling|education)", re.I)
 # Plan structure counted: "12 key performance indicators", 十二个方面, 八大产业集群, 20项主要指标, 10 economic goals,
 # 100 concrete steps describe the plan, commit nothing
-_STRUCTURE_AFTER = re.compile(r"\s?(?:个方面|方面|大(?:任务|工程|行动|产业集群|战略|板块|领域)|项(?:重点)?任务|条(?:措施|意见)|"
-                              r"(?:项|个|条|大)?(?:主要|重点|核心|具体|约束性|预期性)?(?:目标|指标|任务|举措|成员单位)|"
-                              r"(?:(?:key|major|main|economic|concrete|strategic|priority|specific|core|big|national|"
-                              r"development|outcome)\s+){0,2}(?:priorities|priority areas|pillars|key performance indicators|"
-                              r"outcome areas|objectives|principles|recommendations|chapters|sections|goals|themes|targets|"
-                              r"strategies|steps|measures|indicators|areas|initiatives|tasks|actions)\b)", re.I)
+_STRUCTURE_AFTER = pattern(r"\s?(?:个方面|方面|大(?:任务|工程|行动|产业集群|战略|板块|领域)|项(?:重点)?任务|条(?:措施|意见)|"
+                           r"(?:项|个|条|大)?(?:主要|重点|核心|具体|约束性|预期性)?(?:目标|指标|任务|举措|成员单位)|"
+                           r"(?:(?:key|major|main|economic|concrete|strategic|priority|specific|core|big|national|"
+                           r"development|outcome)\s+){0,2}(?:priorities|priority areas|pillars|key performance indicators|"
+                           r"outcome areas|objectives|principles|recommendations|chapters|sections|goals|themes|targets|"
+                           r"strategies|steps|measures|indicators|areas|initiatives|tasks|actions)\b)", re.I)
 # Money to be spent, issued or invested is a task; so are the projects it pays for.
-_SPEND = re.compile(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨付|资金|预算(?!收入)|重点项目|计划投资|"
-                    r"\b(?:invest\w*|spend\w*|allocat\w*|earmark\w*|issu(?:e|es|ing)|fund(?:s|ing|ed)?|package|"
-                    r"expenditure|outlay|budget(?:ed)? for|provid(?:e|es|ing)|set aside|inject\w*|bonds?|"
-                    r"capital spending|subsid\w*)\b", re.I)
+_SPEND = pattern(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨付|资金|预算(?!收入)|重点项目|计划投资|"
+                 r"\b(?:invest\w*|spend\w*|allocat\w*|earmark\w*|issu(?:e|es|ing)|fund(?:s|ing|ed)?|package|"
+                 r"expenditure|outlay|budget(?:ed)? for|provid(?:e|es|ing)|set aside|inject\w*|bonds?|"
+                 r"capital spending|subsid\w*)\b", re.I)
 # A target named as such stays forward-looking even in the past tense of a (machine) translation.
-_TARGET_WORD = re.compile(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
+_TARGET_WORD = pattern(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
 # From-to: the number after "from" (before "to") is the baseline, an outcome.
-_BASELINE = re.compile(r"(?:\bfrom\b|由|从)(?![^，,；;。]*?(?:\bto\b|到|至))[^；;。]{0,50}$", re.I)
-_TO_AFTER = re.compile(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
-                       r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
+_BASELINE = pattern(r"(?:\bfrom\b|由|从)(?![^，,；;。]*?(?:\bto\b|到|至))[^；;。]{0,50}$", re.I)
+_TO_AFTER = pattern(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
+                    r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
-_ESTIMATE = re.compile(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
+_ESTIMATE = pattern(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
 # A forecast or an assumption: a value expected, not yet realised (projected, assumed, 预测)
-_FORECAST = re.compile(r"预测|预期|假设|展望|\b(?:forecast\w*|projected|projections?|projects|assum(?:e|ed|es|ing|ptions?)|"
-                       r"anticipated|outlook|expected|expects?|seen (?:rising|growing|falling|at)|predict\w*|"
-                       r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*)\b", re.I)
+_FORECAST = pattern(r"预测|预期|假设|展望|\b(?:forecast\w*|projected|projections?|projects|assum(?:e|ed|es|ing|ptions?)|"
+                    r"anticipated|outlook|expected|expects?|seen (?:rising|growing|falling|at)|predict\w*|"
+                    r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*)\b", re.I)
 # A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
-_AS_OF = re.compile(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
-                    r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
-_FUTURE_STRONG = re.compile(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
-                            r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
+_AS_OF = pattern(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
+                 r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
+_FUTURE_STRONG = pattern(r"力争|确保|目标|预期目标|将|今年(?!以来)|明年|\bwill\b|\btarget|\baims?\b|\bgoal\b|"
+                         r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
 
 
 def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,

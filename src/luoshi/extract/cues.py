@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from luoshi.extract.numerals import EN_WORDS, parse_chinese
+from luoshi.extract.patterns import pattern
 
 
 @dataclass(frozen=True)
@@ -24,29 +25,29 @@ class Cue:
 # --- comparators ------------------------------------------------------------------------------
 _CMP_AFTER_ZH = [("以上", "at_least"), ("及以上", "at_least"), ("以内", "at_most"), ("以下", "at_most"),
                  ("左右", "around"), ("上下", "around")]
-_CMP_AFTER_EN = re.compile(r"\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
-                           r"(or so))\b", re.I)
-_CMP_BEFORE_ZH = re.compile(r"(不低于|不少于|至少|超过|高于|多于|突破|超|逾|迈上|跨上|跃上|迈入|站上)|"
-                            r"(不超过|不高于|控制在|低于|少于|以内)|(约|大约|大概|近|接近|将近)")
-_CMP_BEFORE_EN = re.compile(
+_CMP_AFTER_EN = pattern(r"\s*(?:(or more|or above|and above|plus)|(or less|or below|at most)|"
+                        r"(or so))\b", re.I)
+_CMP_BEFORE_ZH = pattern(r"(不低于|不少于|至少|超过|高于|多于|突破|超|逾|迈上|跨上|跃上|迈入|站上)|"
+                         r"(不超过|不高于|控制在|低于|少于|以内)|(约|大约|大概|近|接近|将近)")
+_CMP_BEFORE_EN = pattern(
     r"\b(?:(at least|no less than|not less than|more than|over|above|exceed(?:s|ed|ing)?|surpass(?:es|ed)?|"
     r"upwards of|in excess of|top(?:ped)?)|(at most|no more than|not more than|within|below|under|less than|up to|"
     r"not exceed|capped at|keep(?:ing)? .{0,20} below|fewer than)|(about|around|approximately|roughly|some|"
     r"nearly|close to|almost))\s+(?:the\s+|an?\s+)?(?:CNY|RMB|US\$|\$)?$", re.I)
 # A list shares one comparator: 分别增长5%和7.5%左右, 控制在3.1‰、5.2‰和6.6‰以下; about 8% and 9% respectively
-_LIST_AFTER_ZH = re.compile(r"(?:\s?(?:[、,，]|和|及)\s?\d+(?:\.\d+)?\s?(?:%|‰|个百分点)?){1,4}\s?(左右|以上|及以上|以内|以下)")
-_LIST_BEFORE = re.compile(r"(?:(at least|more than|over|above)|(at most|below|under|less than|up to|within)|"
-                          r"(about|around|approximately|roughly|nearly))\s+\d+(?:\.\d+)?\s?(?:%|percent|per cent)"
-                          r"(?:\s?,\s?\d+(?:\.\d+)?\s?(?:%|percent|per cent))*\s?,?\s(?:and|or)\s$|"
-                          r"(?:(超过|不低于|至少)|(不超过|控制在)|(约|近))\d+(?:\.\d+)?\s?(?:%|‰)?(?:、\d+(?:\.\d+)?\s?(?:%|‰)?)*"
-                          r"(?:和|及|、)$", re.I)
-_IN_STEP = re.compile(r"(?:与|和|同)(?:经济增长|经济发展|地区生产总值增长|国内生产总值增长|GDP增长)(?:基本)?(?:保持)?同步|"
-                      r"(?<=增长)(?:基本)?同步(?=[，,；;。、]|$)|"
-                      r"(?:basically\s+|broadly\s+)?(?:in (?:step|line|tandem|sync|pace) with|keeps? pace with|"
-                      r"keeping pace with|kept pace with|grows? in tandem with|synchroni[sz]ed with|"
-                      r"in synchrony with)\s+(?:the\s+)?(?:overall\s+)?(?:economic growth|the economy|economy|"
-                      r"economic development|GDP growth|growth of the economy|(?:the\s+)?(?:nation's|country's)"
-                      r" economic growth)", re.I)
+_LIST_AFTER_ZH = pattern(r"(?:\s?(?:[、,，]|和|及)\s?\d+(?:\.\d+)?\s?(?:%|‰|个百分点)?){1,4}\s?(左右|以上|及以上|以内|以下)")
+_LIST_BEFORE = pattern(r"(?:(at least|more than|over|above)|(at most|below|under|less than|up to|within)|"
+                       r"(about|around|approximately|roughly|nearly))\s+\d+(?:\.\d+)?\s?(?:%|percent|per cent)"
+                       r"(?:\s?,\s?\d+(?:\.\d+)?\s?(?:%|percent|per cent))*\s?,?\s(?:and|or)\s$|"
+                       r"(?:(超过|不低于|至少)|(不超过|控制在)|(约|近))\d+(?:\.\d+)?\s?(?:%|‰)?(?:、\d+(?:\.\d+)?\s?(?:%|‰)?)*"
+                       r"(?:和|及|、)$", re.I)
+_IN_STEP = pattern(r"(?:与|和|同)(?:经济增长|经济发展|地区生产总值增长|国内生产总值增长|GDP增长)(?:基本)?(?:保持)?同步|"
+                   r"(?<=增长)(?:基本)?同步(?=[，,；;。、]|$)|"
+                   r"(?:basically\s+|broadly\s+)?(?:in (?:step|line|tandem|sync|pace) with|keeps? pace with|"
+                   r"keeping pace with|kept pace with|grows? in tandem with|synchroni[sz]ed with|"
+                   r"in synchrony with)\s+(?:the\s+)?(?:overall\s+)?(?:economic growth|the economy|economy|"
+                   r"economic development|GDP growth|growth of the economy|(?:the\s+)?(?:nation's|country's)"
+                   r" economic growth)", re.I)
 
 
 def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) -> Cue:
@@ -116,9 +117,9 @@ def _found(rx: re.Pattern, s: str) -> tuple[re.Match, ...]:
 
 
 # --- strength ---------------------------------------------------------------------------------
-_STRENGTH = re.compile(r"(确保|保证|务必|\bensure[sd]?\b|\bmake sure\b|\bguarantee)|(力争|争取|努力|奋力|\bstrive[sd]?\b|"
-                       r"\bstriving\b|\bendeavou?r|\bseek(?:s|ing)? to\b|\btry to\b)|(预期|预计|\bexpect(?:s|ed)?\b|"
-                       r"\bprojected\b|\bforecast)", re.I)
+_STRENGTH = pattern(r"(确保|保证|务必|\bensure[sd]?\b|\bmake sure\b|\bguarantee)|(力争|争取|努力|奋力|\bstrive[sd]?\b|"
+                    r"\bstriving\b|\bendeavou?r|\bseek(?:s|ing)? to\b|\btry to\b)|(预期|预计|\bexpect(?:s|ed)?\b|"
+                    r"\bprojected\b|\bforecast)", re.I)
 
 
 def strength(s: str, start: int, clause_start: int) -> Cue | None:
@@ -137,13 +138,13 @@ def strength(s: str, start: int, clause_start: int) -> Cue | None:
 
 
 # --- tense ------------------------------------------------------------------------------------
-_FUTURE = re.compile(
+_FUTURE = pattern(
     r"将|要|力争|确保|争取|预期目标|目标|计划|拟|今年(?!以来)|明年|到20\d\d年|到\d{4}年|力求|努力|推动|推进|加快|实施|开展|"
     r"\b(?:will|shall|aims?|aiming|targets?|targeted|goal|plans?|planned|planning|strive|striving|seeks?|"
     r"expected to|is set to|are set to|set a|sets|should|must|by 20\d\d|this year|next year|going to|"
     r"is to|are to|to be|intends?|vows?|pledged?|promote|launch|build)\b",
     re.I)
-_PAST = re.compile(
+_PAST = pattern(
     r"了|已经|已|累计|比上年|去年|上年|过去一年|过去五年|五年来|近年来|一年来|以来|迈上|取得|实现了|完成了|上半年|前三季度|"
     r"\b(?:grew|rose|increased|reached|exceeded|hit|totall?ed|was|were|had|achieved|jumped|climbed|"
     r"expanded|fell|dropped|declined|surpassed|completed|(?<!-)added|created|attracted|built|has been|have been|"
@@ -161,25 +162,25 @@ def tense(text: str) -> int:
 
 
 # --- time -------------------------------------------------------------------------------------
-_PERIOD = re.compile(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)?\d\d)(?!\d)\s?年?|"
-                     r"(十一五|十二五|十三五|十四五|十五五|1[1-5]th Five-Year Plan)|"
-                     r"\b(?:between|from|for|in) ((?:19|20)\d\d) (?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
-                     r"\bFY\s?'?(\d\d)\b", re.I)
+_PERIOD = pattern(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)?\d\d)(?!\d)\s?年?|"
+                  r"(十一五|十二五|十三五|十四五|十五五|1[1-5]th Five-Year Plan)|"
+                  r"\b(?:between|from|for|in) ((?:19|20)\d\d) (?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
+                  r"\bFY\s?'?(\d\d)\b", re.I)
 _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
-_YEAR_MENTION = re.compile(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
-                           r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))")
-_BASELINE_BEFORE = re.compile(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
-                              re.I)
-_RELATIVE = [(re.compile(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
-             (re.compile(r"明年|next year", re.I), 1),
-             (re.compile(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
+_YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
+                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))")
+_BASELINE_BEFORE = pattern(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
+                           re.I)
+_RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
+             (pattern(r"明年|next year", re.I), 1),
+             (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
 
 
 # a year of the Republic of China's calendar (105年度, 114年), read only in documents that use it (era)
-_ERA_YEAR = re.compile(r"(?<![\d.近第])(?<!\d,)(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
-ERA_DOCUMENT = re.compile(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会")
+_ERA_YEAR = pattern(r"(?<![\d.近第])(?<!\d,)(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
+ERA_DOCUMENT = pattern(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会")
 
 
 def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
@@ -248,9 +249,9 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
 
 
 # A part of a year: a quarter, a half, the first months (一季度, 上半年, 前三季度, 1-9月, the first half, Q3)
-_PART_OF_YEAR = re.compile(r"(?:前|第)?([一二三四1-4])季度|(上|下)半年|(?:1|一)\s?[-—~至到]\s?(\d{1,2}|[二三四五六七八九十]|十[一二])月|"
-                           r"\b(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\b|\bQ([1-4])\b|"
-                           r"\b(?:the\s+)?(first|second)\s+half\b", re.I)
+_PART_OF_YEAR = pattern(r"(?:前|第)?([一二三四1-4])季度|(上|下)半年|(?:1|一)\s?[-—~至到]\s?(\d{1,2}|[二三四五六七八九十]|十[一二])月|"
+                        r"\b(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\b|\bQ([1-4])\b|"
+                        r"\b(?:the\s+)?(first|second)\s+half\b", re.I)
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12, "first": 3, "second": 6, "third": 9,
                 "fourth": 12, "final": 12, "last": 12}
 
@@ -289,15 +290,15 @@ def _years(word: str) -> int:
     return 10 if w == "decade" else int(w) if w.isdigit() else EN_WORDS.get(w) or int(parse_chinese(w) or 0)
 
 
-_AHEAD = re.compile(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
-                    r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
-_BEHIND = re.compile(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来(?!首次|首度|最|新高|新低)|连续(\d+|[两二三四五六七八九十])年|"
-                     r"\b(?:the\s+)?(?:past|last)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", re.I)
-_SINCE = re.compile(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
+_AHEAD = pattern(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
+                 r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
+_BEHIND = pattern(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来(?!首次|首度|最|新高|新低)|连续(\d+|[两二三四五六七八九十])年|"
+                  r"\b(?:the\s+)?(?:past|last)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", re.I)
+_SINCE = pattern(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
 
 
-_FISCAL = re.compile(r"\b(?:the\s+)?(current|this|next|coming|new|upcoming|forthcoming|last|previous|preceding)\s+"
-                     r"(?:fiscal|financial)\s+year\b", re.I)
+_FISCAL = pattern(r"\b(?:the\s+)?(current|this|next|coming|new|upcoming|forthcoming|last|previous|preceding)\s+"
+                  r"(?:fiscal|financial)\s+year\b", re.I)
 
 
 def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None) -> Cue | None:

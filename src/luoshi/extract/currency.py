@@ -9,8 +9,7 @@ words do not name the currency outright (US$, ₹, 人民币).
 
 from __future__ import annotations
 
-import re
-
+from luoshi.extract.patterns import pattern
 from luoshi.extract.units import EN_CURRENCY_PREFIX, EN_UNITS, SHARED_CURRENCY_WORDS, ZH_UNITS
 
 # currency the number reader gives -> (the home country's words, {local currency: the country's words})
@@ -64,8 +63,8 @@ CURRENCY_FAMILIES = frozenset(_FAMILIES)  # the currencies a bare symbol or word
 _KEYS = [(home, None) for home in _FAMILIES] + [(home, cur) for home, (_, local) in _FAMILIES.items() for cur in local]
 _PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for home, cur in _KEYS]
 # country names are capitalised: only a capital or a Chinese character can start one
-_WORDS = re.compile("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
-_EACH = [re.compile(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
+_WORDS = pattern("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
+_EACH = [pattern(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
 # words naming the currency outright (US$, ₹, 人民币): an amount written with one keeps it
 _NAMED = {home: tuple(w for w in {*(k for k, u in EN_CURRENCY_PREFIX.items() if u == home),
                                   *(w for w, u, _ in EN_UNITS + ZH_UNITS if u == home)} if w not in SHARED_CURRENCY_WORDS)

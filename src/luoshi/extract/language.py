@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from luoshi.extract.patterns import pattern
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]+")
+_CJK = pattern(r"[\u4e00-\u9fff]")
+_LATIN = pattern(r"[A-Za-z]+")
 
 
 def detect_language(text: str, sample: int = 20000) -> str:

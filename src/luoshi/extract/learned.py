@@ -24,13 +24,14 @@ import numpy as np
 
 from luoshi.extract.classify import cues_found
 from luoshi.extract.cues import tense
+from luoshi.extract.patterns import pattern
 from luoshi.extract.units import MONEY
 
 MODEL_FILE = "extract_model.json"
 YEAR_MODEL_FILE = "extract_year_model.json"
 NONE_MARGIN = 1.0  # the model's 'none' is learned from few, noisy examples: it must be clearly ahead
-_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_ZH_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_EN_WORD = pattern(r"[a-z]+(?:'[a-z]+)?")
+_ZH_RUN = pattern(r"[\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,12 @@ def bundled() -> Model | None:
 
 
 # --- the year: a choice among the times the rules can name ------------------------------------
-_AVG = re.compile(r"年均|年平均|累计|\b(?:average|annual(?:ly)?|cumulative|total|over the|in all)\b", re.I)
+_AVG = pattern(r"年均|年平均|累计|\b(?:average|annual(?:ly)?|cumulative|total|over the|in all)\b", re.I)
 _PERIOD_CUES = {
-    "plan": re.compile(r"规划|五年|十[一二三四五]五|计划期|\bplan\b|five-year|medium-term|\bperiod\b", re.I),
-    "fiscal": re.compile(r"财年|財年|年度|预算|預算|\bFY|fiscal|financial year|budget", re.I),
-    "past": re.compile(r"过去|過去|以来|以來|年来|年來|\bpast\b|\bsince\b|\blast\b", re.I),
-    "deadline": re.compile(r"到20|至20|\bby 20|\buntil 20|\bin 20\d\d\b", re.I),
+    "plan": pattern(r"规划|五年|十[一二三四五]五|计划期|\bplan\b|five-year|medium-term|\bperiod\b", re.I),
+    "fiscal": pattern(r"财年|財年|年度|预算|預算|\bFY|fiscal|financial year|budget", re.I),
+    "past": pattern(r"过去|過去|以来|以來|年来|年來|\bpast\b|\bsince\b|\blast\b", re.I),
+    "deadline": pattern(r"到20|至20|\bby 20|\buntil 20|\bin 20\d\d\b", re.I),
 }
 
 

@@ -11,6 +11,7 @@ import re
 
 from luoshi.extract.lexicon import ENTRIES, NODES, Entry, Node
 from luoshi.extract.model import Link
+from luoshi.extract.patterns import pattern
 
 INDICATOR_THRESHOLD = 0.5
 NODE_THRESHOLD = 0.5
@@ -37,7 +38,7 @@ class Linker:
             self._by_alias[lang] = by_alias
             words = sorted({a for a, _ in pairs}, key=len, reverse=True)
             pat = "|".join(re.escape(w) for w in words)
-            self._rx[lang] = re.compile(rf"(?<![a-z])(?:{pat})(?![a-z])" if lang == "en" else pat)
+            self._rx[lang] = pattern(rf"(?<![a-z])(?:{pat})(?![a-z])" if lang == "en" else pat)
         self._node_rx = {}
         for lang in ("zh", "en"):
             kws = []
@@ -45,7 +46,7 @@ class Linker:
                 kws += [(k.lower(), n.code) for k in (n.keywords_zh if lang == "zh" else n.keywords_en)]
             words = sorted({k for k, _ in kws}, key=len, reverse=True)
             pat = "|".join(re.escape(w) for w in words)
-            self._node_rx[lang] = (re.compile(rf"(?<![a-z])(?:{pat})(?![a-z])" if lang == "en" else pat),
+            self._node_rx[lang] = (pattern(rf"(?<![a-z])(?:{pat})(?![a-z])" if lang == "en" else pat),
                                    _group(kws))
 
     def indicator(self, sentence: str, clause: tuple[int, int], qpos: int, unit: str | None,
@@ -124,10 +125,10 @@ class Linker:
         return Link(code, score, "similarity", ranked)
 
 
-_MAIN_TARGETS = re.compile(r"主要预期目标|主要目标是|main (?:expected )?targets|major targets", re.I)
+_MAIN_TARGETS = pattern(r"主要预期目标|主要目标是|main (?:expected )?targets|major targets", re.I)
 _GDP_WORDS = {"地区生产总值", "生产总值", "GDP", "gdp", "gross domestic product"}
-_SHARE_ZH = re.compile(r"占$")
-_SHARE_AFTER = re.compile(r"^(?:的)?(?:比重|比例|share)")
+_SHARE_ZH = pattern(r"占$")
+_SHARE_AFTER = pattern(r"^(?:的)?(?:比重|比例|share)")
 
 
 def _in_share(text: str, a: int, b: int, qpos: int, c1: int) -> bool:

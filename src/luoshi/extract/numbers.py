@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from luoshi.extract.numerals import (EN_FRACTIONS, EN_SCALES, EN_SHORT_SCALES, EN_WORDS, MAGNITUDES, parse_arabic,
                                      parse_chinese)
+from luoshi.extract.patterns import pattern
 from luoshi.extract.units import COUNT, EN_CURRENCY_PREFIX, EN_UNITS, MONEY, PERCENT, PERSON, PP, RATIO, ZH_UNITS
 
 
@@ -44,7 +45,7 @@ _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
                  rf"seven|eight|nine)|{_ENW})")
 _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=True))
-_CORE = re.compile(  # the lookahead: where a number can start, so that other places fail at once
+_CORE = pattern(  # the lookahead: where a number can start, so that other places fail at once
     rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破]|\b[A-Za-z])"
     rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
     rf"|(?P<num>(?<!\d)(?<!\d[.,]){_NUM})"
@@ -67,73 +68,73 @@ _CORE = re.compile(  # the lookahead: where a number can start, so that other pl
     rf"[\s-]+(?=per[\s-]?cent\b|percentage[\s-]points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b))",
     re.I)
-_MAG = re.compile(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|[\s-]?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
-                  r"bn|bln|mn|mln|tn|trn)s?)\b|(m|B|T)\b")
+_MAG = pattern(r"\s?([多余]?(?:万亿|千亿|百亿|亿|千万|百万|万|千|兆))|[\s-]?(?i:(thousand billion|thousand|million|billion|trillion|lakh crore|lakh|crore|"
+               r"bn|bln|mn|mln|tn|trn)s?)\b|(m|B|T)\b")
 _CCY_KEYS = "|".join(sorted((re.escape(k) for k in EN_CURRENCY_PREFIX), key=len, reverse=True))
-_EN_CCY = re.compile(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
+_EN_CCY = pattern(rf"(?<![A-Za-z])(?:{_CCY_KEYS})\s?$", re.I)
 # A share in words counts only after a comparator ("nearly half of") or "account for": not "the first half"
-_FRAC_BEFORE = re.compile(r"(?:\b(?:nearly|almost|roughly|around|about|over|more than|less than|at least|up to)\s+|"
-                          r"\bby\s+|\b(?:account(?:s|ed|ing)? for|make(?:s)? up|made up|making up)\s+(?:about\s+|nearly\s+|"
-                          r"almost\s+|roughly\s+|around\s+|over\s+|more than\s+)?)$", re.I)
-_CCY_WORD = re.compile(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
-_ZH_PEOPLE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
-_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
+_FRAC_BEFORE = pattern(r"(?:\b(?:nearly|almost|roughly|around|about|over|more than|less than|at least|up to)\s+|"
+                       r"\bby\s+|\b(?:account(?:s|ed|ing)? for|make(?:s)? up|made up|making up)\s+(?:about\s+|nearly\s+|"
+                       r"almost\s+|roughly\s+|around\s+|over\s+|more than\s+)?)$", re.I)
+_CCY_WORD = pattern(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
+_ZH_PEOPLE = pattern(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
+_RATIO = pattern(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
-    ("date", re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]"
-                        r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")),
-    ("date", re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-                        rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
-    ("year", re.compile(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
-    ("time", re.compile(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
+    ("date", pattern(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]"
+                     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")),
+    ("date", pattern(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+                     rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
+    ("year", pattern(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
+    ("time", pattern(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
-    ("conversion", re.compile(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
-    ("name", re.compile(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
-    ("phone", re.compile(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
-    ("address", re.compile(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
-                           r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
-    ("ordinal", re.compile(r"\b\d+(?:st|nd|rd|th)\b|第\s?(?:\d+|[一二三四五六七八九十百]+)|"
-                           r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])")),
-    ("plan-name", re.compile(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
-                             r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
-                             r"thinking|specific deployment|arrangements))")),
-    ("identifier", re.compile(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
-                              rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
-                              r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
+    ("conversion", pattern(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
+    ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
+    ("phone", pattern(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
+    ("address", pattern(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
+                        r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
+    ("ordinal", pattern(r"\b\d+(?:st|nd|rd|th)\b|第\s?(?:\d+|[一二三四五六七八九十百]+)|"
+                        r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])")),
+    ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
+                          r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
+                          r"thinking|specific deployment|arrangements))")),
+    ("identifier", pattern(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+                           rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
+                           r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
-_EN_TITLE_QUOTE = re.compile(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
+_EN_TITLE_QUOTE = pattern(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
 _GLUED_UNITS = {"km", "kg", "kgs", "kw", "kwh", "mw", "mwh", "gw", "gwh", "twh", "pc", "pct", "mu", "teu"}
 _EN_ID_OK = {"st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "bln", "mln", *_GLUED_UNITS,
              "thousand", "million", "billion", "trillion"}
 # Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
-_NAIRA = re.compile(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
-_RANGE_SEP = re.compile(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
+_NAIRA = pattern(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
+_YEAR = pattern(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
+_RANGE_SEP = pattern(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
                  "tourists", "graduates", "employees", "professionals"}
-_PERSON_BEFORE = re.compile(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
-                            r"more than\s+|over\s+)?$|\bpopulation\b[^,;.]{0,40}?\b(?:at|to|reach(?:ed|es)?|of|hit|"
-                            r"stood at|total(?:l?ed)?)\s+(?:about\s+|around\s+|more than\s+|over\s+|nearly\s+)?$", re.I)
+_PERSON_BEFORE = pattern(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
+                         r"more than\s+|over\s+)?$|\bpopulation\b[^,;.]{0,40}?\b(?:at|to|reach(?:ed|es)?|of|hit|"
+                         r"stood at|total(?:l?ed)?)\s+(?:about\s+|around\s+|more than\s+|over\s+|nearly\s+)?$", re.I)
 # high-tech enterprises will reach 11,600: a count of the things named before it (a large number: not a rate)
-_COUNT_BEFORE = re.compile(r"\b(?!(?:this|its|has|was|is|thus|plus|process|business|access|progress|status|gas|less|"
-                           r"across|unless|always|perhaps|previous|various|rates|prices|years|levels|points|ratios)\b)"
-                           r"[a-z-]{3,}s\b[^,;.]{0,40}?\b(?:will reach|to reach|reached|reaching|rose to|rising to|"
-                           r"increased to|increasing to|grew to|totall?ed|numbered|hit)\s+(?:about\s+|around\s+|"
-                           r"more than\s+|over\s+|nearly\s+|some\s+)?$", re.I)
-_THRESHOLD = re.compile(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
-                        r"产业|城市|自然村|村|县|乡镇)")
+_COUNT_BEFORE = pattern(r"\b(?!(?:this|its|has|was|is|thus|plus|process|business|access|progress|status|gas|less|"
+                        r"across|unless|always|perhaps|previous|various|rates|prices|years|levels|points|ratios)\b)"
+                        r"[a-z-]{3,}s\b[^,;.]{0,40}?\b(?:will reach|to reach|reached|reaching|rose to|rising to|"
+                        r"increased to|increasing to|grew to|totall?ed|numbered|hit)\s+(?:about\s+|around\s+|"
+                        r"more than\s+|over\s+|nearly\s+|some\s+)?$", re.I)
+_THRESHOLD = pattern(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|重大|产业|工业|新)?(?:项目|企业|工业|固定资产|公共建设|工程|计划|计画|"
+                     r"产业|城市|自然村|村|县|乡镇)")
 # projects worth more than 100 million yuan, enterprises of over 50 billion yuan, 100-billion-yuan industries: a size
 # that defines a kind
-_EN_THRESHOLD_BEFORE = re.compile(r"\b(?:projects?|enterprises?|firms?|companies|businesses)\s+(?:each\s+)?(?:worth|of|"
-                                  r"with (?:an? )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
-                                  r"at least|above|above the|exceeding)\s+$", re.I)
-_EN_THRESHOLD_AFTER = re.compile(r"\s?(?:-level\s|-class\s|\s)?(?:industries|industrial clusters|clusters|club|enterprises|"
-                                 r"companies|projects)\b", re.I)
-_LIST_JOIN = re.compile(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
-_PER = re.compile(r"(?:\bper|\bfor every|每)\s?$", re.I)
-_NUMBER_OF = re.compile(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
+_EN_THRESHOLD_BEFORE = pattern(r"\b(?:projects?|enterprises?|firms?|companies|businesses)\s+(?:each\s+)?(?:worth|of|"
+                               r"with (?:an? )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
+                               r"at least|above|above the|exceeding)\s+$", re.I)
+_EN_THRESHOLD_AFTER = pattern(r"\s?(?:-level\s|-class\s|\s)?(?:industries|industrial clusters|clusters|club|enterprises|"
+                              r"companies|projects)\b", re.I)
+_LIST_JOIN = pattern(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
+_PER = pattern(r"(?:\bper|\bfor every|每)\s?$", re.I)
+_NUMBER_OF = pattern(r"\b(?:number|no\.) of\b[^,;]{0,60}$", re.I)
 _NOT_NOUNS = {"and", "or", "of", "in", "to", "by", "for", "from", "the", "a", "an", "with", "on", "at", "as",
               "than", "this", "that", "which", "per", "year-on-year", "over", "compared", "is", "are", "was",
               "were", "will", "has", "have", "had", "be"}
@@ -290,6 +291,17 @@ def _word_number(text: str) -> float:
     return v + (EN_WORDS.get(frac, 0) / 10 if frac else 0)
 
 
+def _by_first(units: list[tuple[str, str, float]]) -> dict[str, list[tuple[str, str, float]]]:
+    """A unit list by the first character of its words, each part in the list's own order (longest first)."""
+    out: dict[str, list[tuple[str, str, float]]] = {}
+    for entry in units:
+        out.setdefault(entry[0][0], []).append(entry)
+    return out
+
+
+_ZH_BY_FIRST, _EN_BY_FIRST = _by_first(ZH_UNITS), _by_first(EN_UNITS)
+
+
 def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quantity:
     pos = q.end
     if magnitude:
@@ -308,10 +320,10 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
     rest = s[pos:pos + 24]
     low = rest.lower()
     if q.unit is None:
-        for word, unit, factor in ZH_UNITS:
-            skip = 1 if lang == "zh" and rest[:1] in " 余多" and rest.startswith(word, 1) else 0
-            if rest.startswith(word) or skip:
-                pos += skip  # "5 万元": one space before the unit; 140余个: more than 140
+        skip = 1 if lang == "zh" and rest[:1] in " 余多" else 0  # "5 万元": one space before the unit; 140余个
+        for word, unit, factor in _ZH_BY_FIRST.get(rest[skip:skip + 1], ()):
+            if rest.startswith(word, skip):
+                pos += skip
                 q.comparator = "at_least" if skip and rest[0] in "余多" else q.comparator
                 q.unit, q.value, pos = unit, q.value * factor, pos + len(word)
                 q.scale *= factor
@@ -319,7 +331,7 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
         else:
             stripped = low.lstrip()
             gap = len(low) - len(stripped)
-            for word, unit, factor in EN_UNITS:
+            for word, unit, factor in _EN_BY_FIRST.get(stripped[:1], ()):
                 if stripped.startswith(word) and (len(stripped) == len(word) or not stripped[len(word)].isalpha()):
                     if gap == 0 and word.isalpha() and lang == "en" and word not in _GLUED_UNITS:
                         continue  # "5percent" is rare; 27GW, 3.8pc, 25kgs are written so

@@ -18,12 +18,13 @@ from luoshi.extract.linking import Linker, propose_indicator
 from luoshi.extract.model import NONE, OUTCOME, DocumentMeta, Span, Statement
 from luoshi.extract.normalise import NormalisedText, normalise
 from luoshi.extract.numbers import find_quantities
+from luoshi.extract.patterns import pattern
 from luoshi.extract.regions import RegionMatcher
 from luoshi.extract.segment import Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
 from luoshi.extract.units import TIME_UNITS
 
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", re.I)
+_DATE_LINE = pattern(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", re.I)
 
 
 @cache
@@ -133,11 +134,11 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 # a document that counts in fiscal years (2023-24, FY2024, 财年): its years are fiscal ones unless it says otherwise
-_FISCAL_DOCUMENT = re.compile(r"\bFY\s?'?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)|\bfiscal (?:year|20\d\d)|"
-                              r"\bfinancial year|财年|財年|会计年度", re.I)
-_LIST_ITEM = re.compile(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(（]?[一二三四五六七八九十]{1,2}[)）、]|"
-                        r"\(?[ivx]{1,4}\)|[a-h]\))")
-_ORIGINAL_TITLE = re.compile(r"原标题|原題|^\(?Original title", re.I)
+_FISCAL_DOCUMENT = pattern(r"\bFY\s?'?\d|\b(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)|\bfiscal (?:year|20\d\d)|"
+                           r"\bfinancial year|财年|財年|会计年度", re.I)
+_LIST_ITEM = pattern(r"\s*(?:[-–—•●▪◆▷*·]|\(?\d{1,2}[.)、]|[(（]?[一二三四五六七八九十]{1,2}[)）、]|"
+                     r"\(?[ivx]{1,4}\)|[a-h]\))")
+_ORIGINAL_TITLE = pattern(r"原标题|原題|^\(?Original title", re.I)
 
 
 def _drop_headline_repeats(text: str, newlines: list[int], statements: list[Statement]) -> None:
@@ -300,10 +301,10 @@ def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int,
                                                   st.plan_node.code if st.plan_node else None)
 
 
-_SHARED_ZH = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,12}?)(?:同比)?(?:(?:均|都)(?:将|要|力争)?"
-                        r"(?:增长|提高|提升|下降|降低|达到|达|超过|为)?|(?:增长|提高|提升|下降|降低))(?:了)?$")
-_SHARED_EN_AFTER = re.compile(r"^\s*(?:[a-z-]+\s+){0,2}?(?:in|for|of)\s+both\s+(?:the\s+)?(.{2,60}?)\s+and\s+(?:the\s+)?"
-                              r"(.{2,60}?)(?=[,.;]|\s+(?:in|by|to|from|this|next|over)\b|$)", re.I)
+_SHARED_ZH = pattern(r"([\u4e00-\u9fff]{2,12}?)(?:和|与|及|、)([\u4e00-\u9fff]{2,12}?)(?:同比)?(?:(?:均|都)(?:将|要|力争)?"
+                     r"(?:增长|提高|提升|下降|降低|达到|达|超过|为)?|(?:增长|提高|提升|下降|降低))(?:了)?$")
+_SHARED_EN_AFTER = pattern(r"^\s*(?:[a-z-]+\s+){0,2}?(?:in|for|of)\s+both\s+(?:the\s+)?(.{2,60}?)\s+and\s+(?:the\s+)?"
+                           r"(.{2,60}?)(?=[,.;]|\s+(?:in|by|to|from|this|next|over)\b|$)", re.I)
 
 
 def _shared(s: str, start: int, end: int, clause: tuple[int, int], lang: str):
@@ -404,11 +405,11 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     return None, False, None
 
 
-_UNDER_REVIEW = re.compile(r"全年|本年|the year\b|for the year|the whole year", re.I)
+_UNDER_REVIEW = pattern(r"全年|本年|the year\b|for the year|the whole year", re.I)
 
 
-_AVERAGE = re.compile(r"年均|年平均|\b(?:average annual|annual average|an average of|a year on average|per year|"
-                      r"(?:on )?average(?:d)? annual|annually|per annum|a year)\b", re.I)
+_AVERAGE = pattern(r"年均|年平均|\b(?:average annual|annual average|an average of|a year on average|per year|"
+                   r"(?:on )?average(?:d)? annual|annually|per annum|a year)\b", re.I)
 
 
 def _average_period(s: str, pos: int, year, doc_year: int | None):

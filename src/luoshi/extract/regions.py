@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from luoshi.extract.patterns import pattern
+
 # code: (zh full, zh short, en)
 BUILTIN: dict[str, tuple[str, str, str]] = {
     "100000": ("中华人民共和国", "全国", "China"),
@@ -26,9 +28,9 @@ BUILTIN: dict[str, tuple[str, str, str]] = {
     "445300": ("云浮市", "云浮", "Yunfu"),
 }
 # Words that point at the issuer's own region rather than naming one.
-_SELF = re.compile(r"全省|全市|全县|全区|本省|本市|我省|我市|the province|the city|province-wide|citywide|"
-                   r"the whole province|our province|our city", re.I)
-_NATIONAL = re.compile(r"全国|我国|中国|China(?:'s)?\b|national|nationwide", re.I)
+_SELF = pattern(r"全省|全市|全县|全区|本省|本市|我省|我市|the province|the city|province-wide|citywide|"
+                r"the whole province|our province|our city", re.I)
+_NATIONAL = pattern(r"全国|我国|中国|China(?:'s)?\b|national|nationwide", re.I)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class RegionMatcher:
                     names.setdefault(n, code)
         self.names = names
         alts = sorted(names, key=len, reverse=True)
-        self.rx = re.compile("|".join(re.escape(a) for a in alts)) if alts else None
+        self.rx = pattern("|".join(re.escape(a) for a in alts)) if alts else None
 
     def scope(self, s: str, start: int, issuer: str | None, clause_start: int = 0) -> ScopeHit | None:
         """The region a quantity at ``start`` in sentence ``s`` is about."""

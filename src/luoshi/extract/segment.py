@@ -13,20 +13,21 @@ from dataclasses import dataclass
 from luoshi.extract.cues import explicit_time, in_step
 from luoshi.extract.model import PLAN, REVIEW
 from luoshi.extract.numbers import find_quantities
+from luoshi.extract.patterns import pattern
 
 
-_ZH_L1 = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[IVX]+[.、])")
-_ZH_L2 = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]")
-_NUM_L3 = re.compile(r"^\s*\d{1,2}[.、]\s*\D")
-_MD = re.compile(r"^\s*(#{1,6})\s+")
-_EN_L1 = re.compile(r"^\s*(?:Part\s+[IVX\d]+|Chapter\s+\d+|[IVX]+\.)\s", re.I)
+_ZH_L1 = pattern(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[IVX]+[.、])")
+_ZH_L2 = pattern(r"^\s*[(（][一二三四五六七八九十]+[)）]")
+_NUM_L3 = pattern(r"^\s*\d{1,2}[.、]\s*\D")
+_MD = pattern(r"^\s*(#{1,6})\s+")
+_EN_L1 = pattern(r"^\s*(?:Part\s+[IVX\d]+|Chapter\s+\d+|[IVX]+\.)\s", re.I)
 
-_REVIEW_CUES = re.compile(
+_REVIEW_CUES = pattern(
     r"回顾|过去一年|过去五年|过去的一年|过去的五年|五年来|一年来|上一年|工作总结|主要成绩|取得的成绩|成效|执行情况|完成情况|"
     r"主要成就|发展成就|\breview\b|\bpast (?:year|five years)\b|\blast year\b|\bachievements?\b|\bin retrospect\b|"
     r"\blooking back\b|\bperformance in\b|\bimplementation of the \d{4}\b|\bprogress (?:made )?in\b",
     re.I)
-_PLAN_CUES = re.compile(
+_PLAN_CUES = pattern(
     r"工作安排|总体要求|目标|主要任务|重点任务|重点工作|工作部署|今年|明年|下一步|"
     r"(?:19|20)\d\d年(?:的)?(?:工作|主要|目标|重点)|"
     r"\btargets?\b|\btasks?\b|\bpriorities\b|\bplans? for\b|\bwork for\b|\bgoals?\b|\bthis year\b|"
@@ -58,7 +59,7 @@ class Sentence:
     headings: tuple[Heading, ...] = ()  # the whole heading stack, outermost first
 
 
-_BULLET = re.compile(r"[-•●▪◆*·–—]\s")  # a list item: a statement, whatever its length or last character
+_BULLET = pattern(r"[-•●▪◆*·–—]\s")  # a list item: a statement, whatever its length or last character
 
 
 def heading_level(line: str, lang: str) -> int | None:

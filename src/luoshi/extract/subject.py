@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import re
 
-# Clause delimiters; a comma between digits (9,000) is not one.
-_ZH_DELIM = re.compile(r"[，；：、;:。！？]|(?<!\d),|,(?!\d{3}(?!\d))")
-_EN_DELIM = re.compile(r";|:|,(?!\d{3})\s|\band\s+(?=[a-z]+(?:'s)?\s+(?:grew|rose|increased|fell|will|to)\b)|"
-                       r"\s(?:—|–|-)\s")
+from luoshi.extract.patterns import pattern
 
-_ZH_TRAIL = re.compile(r"(?:同比|比上年|年均|分别|全年|累计|预计|力争|确保|实际)?(?:增长|增加|提高|提升|下降|降低|降至|达到|达|为|"
-                       r"超过|超|突破|控制在|保持在|稳定在|完成|实现|新增|约|近|不低于|不少于|不超过|至少|在|)\s*$")
-_ZH_LEAD = re.compile(r"^(?:[-–—•●▪◆*·]\s*|今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
-                      r"(?:19|20)\d\d年|到(?:19|20)\d\d年|主要预期目标是|主要目标是|并|和|同时)+")
-_ZH_AFTER = re.compile(r"^(?:以上|以内|以下|左右|上下)?(?:的)?(?:规上|规模以上)?")
-_EN_TRAIL = re.compile(
+# Clause delimiters; a comma between digits (9,000) is not one.
+_ZH_DELIM = pattern(r"[，；：、;:。！？]|(?<!\d),|,(?!\d{3}(?!\d))")
+_EN_DELIM = pattern(r";|:|,(?!\d{3})\s|\band\s+(?=[a-z]+(?:'s)?\s+(?:grew|rose|increased|fell|will|to)\b)|"
+                    r"\s(?:—|–|-)\s")
+
+_ZH_TRAIL = pattern(r"(?:同比|比上年|年均|分别|全年|累计|预计|力争|确保|实际)?(?:增长|增加|提高|提升|下降|降低|降至|达到|达|为|"
+                    r"超过|超|突破|控制在|保持在|稳定在|完成|实现|新增|约|近|不低于|不少于|不超过|至少|在|)\s*$")
+_ZH_LEAD = pattern(r"^(?:[-–—•●▪◆*·]\s*|今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
+                   r"(?:19|20)\d\d年|到(?:19|20)\d\d年|主要预期目标是|主要目标是|并|和|同时)+")
+_ZH_AFTER = pattern(r"^(?:以上|以内|以下|左右|上下)?(?:的)?(?:规上|规模以上)?")
+_EN_TRAIL = pattern(
     r"(?:\s+(?:is|are|was|were|will|to|by|of|at|reach(?:ed|es)?|grew|rose|increased|expanded|climbed|jumped|"
     r"fell|dropped|hit|exceed(?:ed|s)?|surpassed|totall?ed|stood|came|in|target|targets|goal|growth target|"
     r"be|kept|keep|remain|within|below|under|above|over|around|about|approximately|at least|at most|"
     r"no less than|no more than|more than|less than|nearly|some|a|an|the|up|set|sets|aims|aim|for|"
     r"expected|projected|estimated|registered|recorded|reaching|growing|rising|increasing|of about|"
     r"has|have|had|with|basically|year-on-year|respectively))+\s*$", re.I)
-_EN_LEAD = re.compile(r"^(?:\s*[-–—•●▪◆*·](?=\s)|\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
-                      r"guangdong|the province|province's|and|also|further|while|with|to|should|must|"
-                      r"promote|push|support|complete|build|launch|add|create|achieve|keep|ensure|strive)\b,?)+",
-                      re.I)
+_EN_LEAD = pattern(r"^(?:\s*[-–—•●▪◆*·](?=\s)|\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
+                   r"guangdong|the province|province's|and|also|further|while|with|to|should|must|"
+                   r"promote|push|support|complete|build|launch|add|create|achieve|keep|ensure|strive)\b,?)+",
+                   re.I)
 
 
 def clause_bounds(s: str, pos: int, lang: str) -> tuple[int, int]:
