@@ -122,6 +122,9 @@ def test_stepping_up_to_a_new_level_is_at_least():
 
 def test_numbers_that_look_like_years_are_not_years():
     assert rows("到2025年，全省固定资产投资完成1954.7亿元。", "2024-01-23")[0][3] == 2025
+    # a year compared with, or built on, is the baseline's, not the statement's
+    assert rows("Non-ETS sectors will need to cut emissions by 30% (compared to 2005) by 2030.", "2020-03-04")[0][3] == 2030
+    assert rows("到2025年，人均预期寿命在2020年基础上继续提高1岁。", "2022-05-20")[0][3] == 2025
     got = extract_text("The EU will cut emissions by 55% from 1990 levels by 2030.", DocumentMeta("2021-07-14"))
     assert [(s.value, s.year) for s in got.commitments] == [(55.0, 2030)]
 
@@ -189,6 +192,16 @@ def test_a_headline_after_page_furniture_is_still_the_headline():
     assert [s.reason for s in rules.statements if s.value == 5.23e12] == ["repeated-headline", None]
 
 
+def test_a_title_repeated_by_the_lead_under_it_is_the_leads():
+    # the lead has no full stop, so it is a headline line too: the later line keeps the statement
+    text = ("Henan Targets GDP Growth of 7% to 7.5% This Year\n"
+            "Jan. 16 -- Henan province aims to reach economic growth of 7 percent to 7.5 percent this year\n"
+            "The province will also raise public budget revenue by 7 percent.")
+    rules = extract_text(text, DocumentMeta("2019-01-16"), model=False)
+    assert [(s.sentence.start > 0, s.reason) for s in rules.statements if s.value_high == 7.5] == \
+        [(False, "repeated-headline"), (True, None)]
+
+
 def test_headings_split_over_two_lines_and_headings_naming_a_year():
     text = ("2023年广东经济运行\n●地区生产总值增长4.8%;\n2024年广东经济社会发展\n有这些目标\n"
             "◆地区生产总值增长5%;\n◆进出口总额增长1%;")
@@ -229,6 +242,8 @@ def test_any_text_is_read_without_an_error(text):
     ("expenditure is estimated at Rs.4,550 billion, while", [(4.55e12, "INR", None)]),  # a currency's full stop
     ("a budget allocation of Shs 10.216 trillion", [(10.216e12, "UGX", None)]),
     ("a budget of JMD$ 432.6 billion", [(432.6e9, "JMD", None)]),
+    ("a deficit of TT$485.5 million", [(485.5e6, "TTD", None)]),  # other dollars by their own signs
+    ("N$2.1 billion for roads and EC$12 million", [(2.1e9, "NAD", None), (12e6, "XCD", None)]),
     ("it beat a 2-trillion-yuan GDP mark", [(2e12, "CNY", None)]),
     ("a twofold decrease in inflation", [(2.0, "times", None)]),
     ("more than triple the initial estimate", [(3.0, "times", None)]),

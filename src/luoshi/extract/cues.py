@@ -170,9 +170,9 @@ _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
 _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
-                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))")
-_BASELINE_BEFORE = pattern(r"(?:比|较|相比|than|compared with|over|from|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$",
-                           re.I)
+                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
+_BASELINE_BEFORE = pattern(r"(?:比|较|相比|than|compared (?:with|to)|relative to|over|from|since|自|以来)\s*(?:the\s+)?"
+                           r"(?:end of\s+)?$", re.I)
 _RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
              (pattern(r"明年|next year", re.I), 1),
              (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]

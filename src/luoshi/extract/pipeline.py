@@ -143,8 +143,8 @@ _ORIGINAL_TITLE = pattern(r"原标题|原題|^\(?Original title", re.I)
 
 def _drop_headline_repeats(text: str, newlines: list[int], statements: list[Statement]) -> None:
     """A statement of the headline (the page's first lines before its first sentence: title, dateline,
-    byline; or an "original title" line) that the body states again is the body's statement: the
-    headline's copy becomes 'none'."""
+    byline, lead; or an "original title" line) that a later line (or, for an original title, the body)
+    states again is that line's statement: the headline's copy becomes 'none'."""
     head_end = -1
     for k, line in enumerate(re.finditer(r"\S[^\n]*", text)):
         words = line.group(0).rstrip()
@@ -161,7 +161,10 @@ def _drop_headline_repeats(text: str, newlines: list[int], statements: list[Stat
     for k, st in enumerate(statements):
         if not st.is_commitment or not in_head(st):
             continue
-        if any(t.unit == st.unit and _close(t.value, st.value) and _close(t.value_high, st.value_high) for t in body):
+        later = body if st.sentence.start >= head_end else \
+            [t for t in statements if t.is_commitment and _line_start(newlines, t.sentence.start) >
+             _line_start(newlines, st.sentence.start)]
+        if any(t.unit == st.unit and _close(t.value, st.value) and _close(t.value_high, st.value_high) for t in later):
             statements[k] = Statement(NONE, st.sentence, st.value_span, st.value, st.value_high, st.unit,
                                       reason="repeated-headline", section=st.section, section_kind=st.section_kind)
 

@@ -81,7 +81,10 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "jmd": "JMD", "gyd": "GYD", "nad": "NAD", "omr": "OMR", "jod": "JOD", "ils": "ILS", "qar": "QAR",
                       "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF",
                       "ttd": "TTD", "mur": "MUR", "scr": "SCR", "uyu": "UYU", "dop": "DOP", "bsd": "BSD", "bbd": "BBD",
-                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS"}
+                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS",
+                      # the dollars of other countries, by their own signs: TT$485.5 million, N$2 billion, RD$10 000
+                      "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
+                      "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL"}
 # Words many countries write their money with: read as the best-known one (USD, INR, KES, PHP, CNY) until
 # the document says whose it is (currency.py); every other word of those currencies names it outright.
 SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "元"})
