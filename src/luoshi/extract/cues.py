@@ -292,7 +292,9 @@ def _years(word: str) -> int:
 
 _AHEAD = pattern(r"(?:今后|未来)(\d+|[两二三四五六七八九十])年|\b(?:the\s+)?(?:next|coming)\s+(\d+|two|three|four|five|six|"
                  r"seven|eight|nine|ten)\s+years\b|\b(?:the\s+)?next\s+(decade)\b", re.I)
+# 本届政府工作回顾: the review of a government's term, its five years (a report at the start of the next term)
 _BEHIND = pattern(r"过去(\d+|[两二三四五六七八九十])年|(\d+|[两二三四五六七八九十])年来(?!首次|首度|最|新高|新低)|连续(\d+|[两二三四五六七八九十])年|"
+                  r"(本届(?:人民)?政府工作回顾)|"
                   r"\b(?:the\s+)?(?:past|last)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+years\b", re.I)
 _SINCE = pattern(r"(十一五|十二五|十三五|十四五|十五五)(?:”|\")?以来")
 
@@ -316,7 +318,7 @@ def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | N
             cands.append(Cue(f"{first}-{first + n - 1}", m.start(), m.end(), inferred=True))
     for m in _found(_BEHIND, s):
         word = next(g for g in m.groups() if g)
-        n = _years(word)
+        n = 5 if word.startswith("本届") else _years(word)
         if 1 < n <= 30:
             cands.append(Cue(f"{doc_year - n}-{doc_year - 1}", m.start(), m.end(), inferred=True))
     for m in _found(_SINCE, s):
