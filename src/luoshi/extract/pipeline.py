@@ -87,8 +87,9 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
         start = _line_start(newlines, sent.start)
-        if start != line_start:
-            line_start, context = start, None
+        if start != line_start:  # a new paragraph, unless the line before broke off after a comma
+            continued = norm.text[max(0, start - 8):start].rstrip().endswith((",", "，", "、"))
+            line_start, context = start, context if continued else None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
                                         context, title_time, year_judge, year_contexts, earlier, title_cues))
         named = explicit_time(sent.text, len(sent.text), meta.era)
