@@ -273,6 +273,14 @@ def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expe
     assert q(s) == expected
 
 
+def test_parts_of_a_hundred_are_shares():
+    # an economy's three sectors, 13.0:46.1:40.9: each part a share in percent, an outcome of its year
+    got = extract_text("2016年，三次产业结构由上年的13.0:46.1:40.9调整为12.1:45.1:42.8。", DocumentMeta("2017-04-01"))
+    assert [(s.cls, s.value, s.unit) for s in got.commitments] == [
+        ("outcome", v, "%") for v in (13.0, 46.1, 40.9, 12.1, 45.1, 42.8)]
+    assert "%" not in [u for _, u, _ in q("ratios of 1:2:3 and a time of 12:30:45")]  # parts of no hundred
+
+
 def test_a_currency_abbreviation_does_not_end_a_sentence_and_a_ratio_named_earlier_keeps_its_value():
     text = ("The revised expenditure is estimated at Rs. 701 billion against the allocation of Rs. 819 billion. "
             "The income ratio of urban and rural residents should drop to about 2.8.")

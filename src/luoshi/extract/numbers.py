@@ -78,6 +78,7 @@ _FRAC_BEFORE = pattern(r"(?:\b(?:nearly|almost|roughly|around|about|over|more th
                        r"almost\s+|roughly\s+|around\s+|over\s+|more than\s+)?)$", re.I)
 _CCY_WORD = pattern(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
 _ZH_PEOPLE = pattern(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
+_SHARES = pattern(r"(?<![\d.:])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){2,}(?![\d:])")
 _RATIO = pattern(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -149,6 +150,11 @@ def find_quantities(s: str, lang: str) -> list[Quantity]:
 @lru_cache(maxsize=4096)
 def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
     masks: list[Quantity] = []
+    for m in _SHARES.finditer(s):  # 13.0:46.1:40.9, an economy's three sectors: parts of 100, each a share in percent
+        parts = list(re.finditer(r"\d+(?:\.\d+)?", m.group(0)))
+        if abs(sum(float(p.group(0)) for p in parts) - 100) <= 1:
+            masks += [Quantity(m.start() + p.start(), m.start() + p.end(), float(p.group(0)), PERCENT,
+                               num_end=m.start() + p.end()) for p in parts]
     for reason, rx in _NOT_QUANTITY:
         for m in rx.finditer(s):
             if reason == "identifier" and _identifier_is_unit(m.group(0)):
