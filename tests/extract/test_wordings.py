@@ -248,6 +248,11 @@ def test_any_text_is_read_without_an_error(text):
     ("a budget of JMD$ 432.6 billion", [(432.6e9, "JMD", None)]),
     ("a deficit of TT$485.5 million", [(485.5e6, "TTD", None)]),  # other dollars by their own signs
     ("N$2.1 billion for roads and EC$12 million", [(2.1e9, "NAD", None), (12e6, "XCD", None)]),
+    # one capital letter before an amount with its scale: naira, kina, peso; not N95, K12 or P2P
+    ("a N120bn fund", [(120e9, "NGN", None)]),
+    ("lifting the budget to K25,338 million", [(25338e6, "PGK", None)]),
+    ("a P2.006-trillion budget", [(2.006e12, "PHP", None)]),
+    ("N95 masks for K12 schools and P2P lending", []),
     ("it beat a 2-trillion-yuan GDP mark", [(2e12, "CNY", None)]),
     ("a twofold decrease in inflation", [(2.0, "times", None)]),
     ("more than triple the initial estimate", [(3.0, "times", None)]),
@@ -308,6 +313,8 @@ def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
     ("行政院会今天通过总预算，岁出2.9兆元。", "2025-08-21", ["TWD"]),
     ("全省地区生产总值增长5%，对香港出口1000亿元。", "2024-01-23", ["%", "CNY"]),  # a mainland report naming Hong Kong once
     ("India's budget allocates Rs 2,000 crore to Nepal.", "2024-02-01", ["INR"]),
+    ("Zambia's budget: the Zambian Government will spend K119.6 billion.", "2021-09-24", ["ZMW"]),  # K: kwacha
+    ("Botswana's budget: Botswana will spend P71.1 billion.", "2023-02-06", ["BWP"]),  # P: pula
 ])
 def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]

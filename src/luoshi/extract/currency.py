@@ -51,6 +51,12 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "CLP": r"\bChile(?:an)?\b|智利",
         "UYU": r"\bUrugua(?:y|yan)\b",
         "DOP": r"\bDominican Republic\b",
+        "BWP": r"\bBotswana\b",  # P, the pula
+    }),
+    "PGK": (r"\bPapua New Guinea\b|\bPNG\b", {  # K: the kina, the kwacha, the kyat
+        "ZMW": r"\bZambia(?:n)?\b|赞比亚",
+        "MWK": r"\bMalawi(?:an)?\b",
+        "MMK": r"\bMyanmar\b|\bBurm(?:a|ese)\b|缅甸",
     }),
     "CNY": (r"\bChina\b|\bChinese\b|中国|全国|内地|大陆|国务院|人民币|全省|全市|全县|我省|我市|我县|省委|市委|县委", {
         "TWD": r"台湾|行政院|立法院|新台币|民国|主计总处|国发会",

@@ -101,7 +101,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                           r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                           r"thinking|specific deployment|arrangements))")),
-    ("identifier", pattern(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!N\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+    ("identifier", pattern(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?![NKP]\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
                            rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
                            r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
@@ -109,8 +109,11 @@ _EN_TITLE_QUOTE = pattern(r"[“\"]([A-Z][^“”\"]{8,120})[”\"]")
 _GLUED_UNITS = {"km", "kg", "kgs", "kw", "kwh", "mw", "mwh", "gw", "gwh", "twh", "pc", "pct", "mu", "teu"}
 _EN_ID_OK = {"st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t", "bln", "mln", *_GLUED_UNITS,
              "thousand", "million", "billion", "trillion"}
-# Nigeria's naira written N8.83 trillion / N120bn: a capital N before an amount with its scale (not N95)
-_NAIRA = pattern(r"(?<![A-Za-z])N(?=\d[\d,.]*\s?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
+# One capital letter before an amount with its scale: Nigeria's naira (N8.83 trillion, N120bn), the kina of Papua New
+# Guinea (K25,338 million) and the Philippine peso (P1.78 trillion); not N95, K12 or P2P. A document of Zambia or
+# Botswana reads K and P as theirs (currency.py).
+_LETTER_CCY = pattern(r"(?<![A-Za-z])([NKP])(?=\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
+_LETTER_CURRENCIES = {"N": "NGN", "K": "PGK", "P": "PHP"}
 _YEAR = pattern(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
 _RANGE_SEP = pattern(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
@@ -279,8 +282,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if ccy:
         q.start = ccy.start()
         q.unit = EN_CURRENCY_PREFIX.get(ccy.group(0).strip().lower())
-    elif start and _NAIRA.match(s, start - 1):
-        ccy, q.start, q.unit = True, start - 1, "NGN"
+    elif start and _LETTER_CCY.match(s, start - 1):
+        ccy, q.start, q.unit = True, start - 1, _LETTER_CURRENCIES[s[start - 1]]
     q = _unit_after(s, q, lang)
     year_shape = not ccy and q.scale == 1 and "," not in raw and "." not in raw and _YEAR.fullmatch(raw)
     if year_shape and (q.unit is None or (lang == "en" and q.unit == COUNT)):

@@ -50,7 +50,8 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("yuan", CNY, 1), ("rmb", CNY, 1), ("us dollars", USD, 1), ("dollars", USD, 1), ("usd", USD, 1),
     ("euros", "EUR", 1), ("euro", "EUR", 1), ("pounds", "GBP", 1), ("ringgit", "MYR", 1), ("rupees", "INR", 1),
     ("naira", "NGN", 1), ("rand", "ZAR", 1), ("pesos", "PHP", 1), ("rupiah", "IDR", 1), ("dong", "VND", 1),
-    ("yen", "JPY", 1), ("shillings", "KES", 1), ("riel", "KHR", 1), ("tenge", "KZT", 1), ("taka", "BDT", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
+    ("yen", "JPY", 1), ("shillings", "KES", 1), ("riel", "KHR", 1), ("tenge", "KZT", 1), ("taka", "BDT", 1),
+    ("kina", "PGK", 1), ("kwacha", "ZMW", 1), ("pula", "BWP", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
@@ -81,7 +82,7 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "jmd": "JMD", "gyd": "GYD", "nad": "NAD", "omr": "OMR", "jod": "JOD", "ils": "ILS", "qar": "QAR",
                       "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF",
                       "ttd": "TTD", "mur": "MUR", "scr": "SCR", "uyu": "UYU", "dop": "DOP", "bsd": "BSD", "bbd": "BBD",
-                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS",
+                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS", "mwk": "MWK", "mmk": "MMK", "bwp": "BWP",
                       # the dollars of other countries, by their own signs: TT$485.5 million, N$2 billion, RD$10 000
                       "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
                       "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL"}
