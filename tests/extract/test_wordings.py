@@ -250,6 +250,10 @@ def test_any_text_is_read_without_an_error(text):
     ("N$2.1 billion for roads and EC$12 million", [(2.1e9, "NAD", None), (12e6, "XCD", None)]),
     # one capital letter before an amount with its scale: naira, kina, peso; not N95, K12 or P2P
     ("a N120bn fund", [(120e9, "NGN", None)]),
+    ("a deficit of $NZ15.1 billion", [(15.1e9, "NZD", None)]),
+    ("a deflation of -1.35 percent", [(-1.35, "%", None)]),  # the number's own minus sign
+    ("growth of 5-6% or 5%-6%, in 2021 -2025", [(5.0, "%", None), (5.0, "%", None), (2021.0, None, "year"),
+                                              (2025.0, None, "year")]),  # ranges, not minus signs
     ("lifting the budget to K25,338 million", [(25338e6, "PGK", None)]),
     ("a P2.006-trillion budget", [(2.006e12, "PHP", None)]),
     ("N95 masks for K12 schools and P2P lending", []),
@@ -276,6 +280,17 @@ def test_any_text_is_read_without_an_error(text):
 ])
 def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expected):
     assert q(s) == expected
+
+
+@pytest.mark.parametrize("s,expected", [
+    ("Growth seen at 4.5 per cent-5.5 per cent in 2025", (4.5, 5.5, "%")),
+    ("income rising to USD 7,400–7,670 by 2029", (7400.0, 7670.0, "USD")),  # the currency before the first only
+    ("a $5-6 billion package", (5e9, 6e9, "USD")),
+    ("inflation for 2022 lowered to 11-13% from 12-15%", (12.0, 15.0, "%")),  # from a range: not a from-to
+])
+def test_ranges(s, expected):
+    lo, hi, unit = [(x.value, x.value_high, x.unit) for x in find_quantities(s, "en") if x.value_high is not None][-1]
+    assert (lo, hi) == pytest.approx(expected[:2]) and unit == expected[2]
 
 
 def test_parts_of_a_hundred_are_shares():
@@ -325,6 +340,8 @@ def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_abou
     ("总投资1亿2000万元", [(1.2e8, "CNY", None)]),  # a larger magnitude and a smaller one written on: one amount
     ("投资3亿5千万元", [(3.5e8, "CNY", None)]),
     ("岁入2兆9,001亿元", [(2.9001e12, "CNY", None)]),
+    ("每人GDP为3万8748美元", [(38748.0, "USD", None)]),
+    ("比上年同期增长-8.7%，较一季度(-10.8%)回升", [(-8.7, "%", None), (-10.8, "%", None)]),
     ("新增1亿、2000万元", [(1e8, "count", None), (2e7, "CNY", None)]),  # a list: two amounts
 ])
 def test_mixed_magnitudes_are_one_amount(s, expected):

@@ -79,6 +79,9 @@ _FRAC_BEFORE = pattern(r"(?:\b(?:nearly|almost|roughly|around|about|over|more th
 _CCY_WORD = pattern(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
 _ZH_PEOPLE = pattern(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
 _SHARES = pattern(r"(?<![\d.:])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){2,}(?![\d:])")
+# a minus sign of the number itself: after a Chinese character, a bracket or a colon, or after a word and a space
+# (not 5-6, 5%-6%, 2021 -2025: ranges)
+_MINUS = pattern(r".*(?:[\u4e00-\u9fff(（:：]|\b[a-z]+ )[-−]$")
 _RATIO = pattern(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -101,7 +104,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                           r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                           r"thinking|specific deployment|arrangements))")),
-    ("identifier", pattern(rf"(?<![A-Za-z])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?![NKP]\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+    ("identifier", pattern(rf"(?<![A-Za-z$])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!(?:per)?cent-\d)(?![NKP]\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
                            rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
                            r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
@@ -277,6 +280,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     v = parse_arabic(re.sub(r"[ \u00a0\u202f]", "", raw))
     if v is None:
         return None
+    if _MINUS.match(s, max(0, start - 8), start):  # 增长-8.7%, (-10.8%), a deflation of -1.35 percent
+        v, start = -v, start - 1
     q = Quantity(start, end, v, num_end=end)
     ccy = _EN_CCY.search(s, max(0, start - 5), start)
     if ccy:
@@ -386,13 +391,13 @@ def _english_count_unit(s: str, start: int, pos: int) -> str | None:
 
 
 def _merge_mixed_magnitudes(s: str, qs: list[Quantity]) -> list[Quantity]:
-    """1亿2000万元, 2兆9,001亿元, 3亿5千万元: a larger magnitude and a smaller one written on, one amount."""
+    """1亿2000万元, 2兆9,001亿元, 3亿5千万元, 3万8748美元: a larger magnitude and a smaller one written on, one amount."""
     out: list[Quantity] = []
     for q in qs:
         a = out[-1] if out else None
         if a is not None and a.reason is None and q.reason is None and a.end == q.start and a.value_high is None \
-                and q.value_high is None and a.unit in (None, COUNT) and a.scale >= 1e4 and 1 < q.scale < a.scale \
-                and s[a.end - 1:a.end] in "万亿兆" and q.value is not None and a.value is not None:
+                and q.value_high is None and a.unit in (None, COUNT) and a.scale >= 1e4 and q.scale < a.scale \
+                and s[a.end - 1:a.end] in "万亿兆" and q.value is not None and a.value is not None and q.value < a.scale:
             out[-1] = replace(q, start=a.start, value=a.value + q.value, scale=q.scale)
             continue
         out.append(q)
@@ -407,16 +412,20 @@ def _merge_ranges(s: str, qs: list[Quantity]) -> list[Quantity]:
         if i + 1 < len(qs) and q.reason is None and qs[i + 1].reason is None:
             r = qs[i + 1]
             between = s[q.end:r.start]
-            same_unit = q.unit == r.unit or (q.unit is None and r.unit is not None)
+            prefixed = q.unit in MONEY and r.unit in (None, COUNT) and not s[q.start].isdigit()  # USD 7,400–7,670, $5-6 bn
+            same_unit = q.unit == r.unit or (q.unit is None and r.unit is not None) or prefixed
             is_and = between.strip().lower() == "and"
-            lo = q.value * r.scale if q.unit is None and q.scale == 1 else q.value
-            # from 3 to 5, 由3到5: a baseline and a target; increased by 162 to 832 (not by 5 to 6 percent): a count's change
-            from_to = re.search(r"(?:\bfrom|由|从)\s*(?:the\s+)?$", s[max(0, q.start - 12):q.start], re.I) or \
+            lo = q.value * r.scale if (q.unit is None or prefixed) and q.scale == 1 else q.value
+            # from 3 to 5, 由3到5: a baseline and a target (but from 12-15%: a range); increased by 162 to 832 (not by 5
+            # to 6 percent): a count's change
+            from_to = (re.search(r"(?:\bfrom|由|从)\s*(?:the\s+)?$", s[max(0, q.start - 12):q.start], re.I) and
+                       not re.fullmatch(r"[-–—~]", between)) or \
                 (q.unit in (COUNT, PERSON) and re.search(r"\bby\s*$", s[max(0, q.start - 4):q.start]))
             if same_unit and not from_to and _RANGE_SEP.match(between) and r.value is not None and q.value is not None \
                     and (not is_and or re.search(r"between\s+$", s[max(0, q.start - 9):q.start], re.I)) \
                     and lo < r.value:
-                out.append(Quantity(q.start, r.end, lo, r.unit, value_high=r.value, num_end=r.num_end))
+                out.append(Quantity(q.start, r.end, lo, q.unit if prefixed else r.unit, value_high=r.value,
+                                    num_end=r.num_end))
                 i += 2
                 continue
         out.append(q)

@@ -70,7 +70,7 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
 EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "usd": USD, "€": "EUR", "eur": "EUR",
                       "£": "GBP", "gbp": "GBP", "rm": "MYR", "myr": "MYR", "₹": "INR", "rs": "INR", "rs.": "INR",
                       "inr": "INR", "₦": "NGN", "ngn": "NGN", "ksh": "KES", "kes": "KES", "a$": "AUD", "aud": "AUD",
-                      "c$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
+                      "c$": "CAD", "cad": "CAD", "$nz": "NZD", "$a": "AUD", "$us": "USD", "$c": "CAD", "s$": "SGD", "sgd": "SGD", "hk$": "HKD", "hkd": "HKD", "nt$": "TWD",
                       "nz$": "NZD", "r": "ZAR", "zar": "ZAR", "php": "PHP", "₱": "PHP", "rp": "IDR", "idr": "IDR",
                       "vnd": "VND", "aed": "AED", "sar": "SAR", "tk": "BDT", "jpy": "JPY", "mop": "MOP",
                       "r$": "BRL", "brl": "BRL", "gh¢": "GHS", "ghs": "GHS", "sh": "KES", "ush": "UGX", "ugx": "UGX",
