@@ -165,6 +165,10 @@ def test_years_from_the_paragraph_the_list_and_the_plan_period():
     assert rows("今后五年全省生产总值年均增长9%左右。", "2013-01-27")[0][3] == "2013-2017"
     # a line that breaks off after a comma goes on in the next: its year still holds there
     assert rows("会议通报了全县2018年一季度经济运行情况，\n全县完成地区生产总值30.6亿元，同比增长8.4%。", "2018-03-29")[0][3] == 2018
+    # "this year" or "next year" right after an English number is its own, whatever year the sentence names elsewhere
+    assert [y for _, _, _, y in rows("Inflation is seen at 4.3% this year and 4.5% in 2018.", "2017-04-07")] == [2017, 2018]
+    got = rows("Spending will rise to RM339.7 billion in 2025 from RM322.1 billion this year.", "2024-10-18")
+    assert [(v, y) for _, v, _, y in got] == [(339.7e9, 2025), (322.1e9, 2024)]
     # the review of a government's term is of its five years
     assert rows("一、本届人民政府工作回顾\n地区生产总值累计突破270亿元。", "2022-01-06")[0][3] == "2017-2021"
     assert rows("到2015年，农民人均纯收入年均增长13%以上。", "2013-05-01")[0][3] == "2011-2015"

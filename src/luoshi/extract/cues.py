@@ -248,6 +248,20 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
     return Cue(doc_year + off, m.start(), m.end(), inferred=True)
 
 
+# "4.3% this year and 4.5% in 2018", "to RM339.7 billion in 2025 from RM322.1 billion this year": the year an
+# English number is followed by, in its clause, is its own
+_YEAR_RIGHT_AFTER = pattern(r"[^,;:()]{0,30}?\b(this|the current|next|the coming|last|the previous) year\b", re.I)
+_RIGHT_AFTER_OFFSET = {"this": 0, "the current": 0, "next": 1, "the coming": 1, "last": -1, "the previous": -1}
+
+
+def year_right_after(s: str, start: int, doc_year: int | None) -> Cue | None:
+    """'this year', 'next year' or 'last year' right after an English number, before any other number."""
+    m = _YEAR_RIGHT_AFTER.match(s, start) if doc_year is not None else None
+    if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+", "", s[start:m.start(1)])):
+        return None  # another number stands between
+    return Cue(doc_year + _RIGHT_AFTER_OFFSET[m.group(1).lower()], m.start(1), m.end(), inferred=True)
+
+
 # A part of a year: a quarter, a half, the first months (一季度, 上半年, 前三季度, 1-9月, the first half, Q3)
 _PART_OF_YEAR = pattern(r"(?:前|第)?([一二三四1-4])季度|(上|下)半年|(?:1|一)\s?[-—~至到]\s?(\d{1,2}|[二三四五六七八九十]|十[一二])月|"
                         r"\b(?:the\s+)?(first|second|third|fourth|final|last)\s+quarter\b|\bQ([1-4])\b|"

@@ -11,7 +11,7 @@ from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
-                                 part_of_year, relative_period, relative_time, strength, tense)
+                                 part_of_year, relative_period, relative_time, strength, tense, year_right_after)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -385,6 +385,9 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
     doc_year = meta.year
     cue = explicit_time(s, pos, meta.era)
+    right = year_right_after(s, pos, doc_year)
+    if right is not None and (cue is None or not pos <= cue.start < right.start):
+        return right.value, False, _span(sent, right.start, right.end)  # named at the number: as sure as a year
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
     span_cue = relative_period(s, pos, doc_year, meta.month)
