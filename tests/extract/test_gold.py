@@ -75,13 +75,13 @@ def test_gold_jsonl_is_what_the_annotations_give():
 
 def test_test_split_figures():
     s = _bench().evaluate("test").summary()
-    assert s["detection"]["precision"] >= 0.92
+    assert s["detection"]["precision"] >= 0.93
     assert s["detection"]["recall"] >= 0.89
-    assert s["classification"]["f1"] >= 0.78
-    assert s["value_f1"] >= 0.865
+    assert s["classification"]["f1"] >= 0.79
+    assert s["value_f1"] >= 0.89
     assert s["accuracy"]["comparator"] >= 0.95
-    assert s["accuracy"]["year"] >= 0.70
-    assert s["full_record"]["f1"] >= 0.56
+    assert s["accuracy"]["year"] >= 0.71
+    assert s["full_record"]["f1"] >= 0.58
 
 
 def test_written_documents_keep_their_linking():
