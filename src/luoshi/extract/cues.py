@@ -259,7 +259,7 @@ def year_right_after(s: str, start: int, doc_year: int | None) -> Cue | None:
     m = _YEAR_RIGHT_AFTER.match(s, start) if doc_year is not None else None
     if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+", "", s[start:m.start(1)])):
         return None  # another number stands between
-    return Cue(doc_year + _RIGHT_AFTER_OFFSET[m.group(1).lower()], m.start(1), m.end(), inferred=True)
+    return Cue(doc_year + _RIGHT_AFTER_OFFSET[m.group(1).lower()], m.start(1), m.end())
 
 
 # A part of a year: a quarter, a half, the first months (一季度, 上半年, 前三季度, 1-9月, the first half, Q3)
