@@ -183,6 +183,7 @@ def test_counts_of_a_plans_own_parts_are_not_statements():
 def test_deputies_attending_stay_none_whatever_the_model_says():
     text = "威海市第十七届人民代表大会代表名额为338名,现在实有代表334名,实际出席会议的代表318名。"
     assert rows(text, "2017-02-10") == []
+    assert rows("A total of 854 deputies attended the annual session.", "2024-01-20") == []
 
 
 def test_a_list_shares_its_comparator():
@@ -257,6 +258,8 @@ def test_any_text_is_read_without_an_error(text):
     # one capital letter before an amount with its scale: naira, kina, peso; not N95, K12 or P2P
     ("a N120bn fund", [(120e9, "NGN", None)]),
     ("a deficit of $NZ15.1 billion", [(15.1e9, "NZD", None)]),
+    ("a budget projection of MVR 50.6 billion", [(50.6e9, "MVR", None)]),  # ISO codes of small states too
+    ("try 5 times", [(5.0, "times", None)]),  # (not the Turkish lira)
     ("a deflation of -1.35 percent", [(-1.35, "%", None)]),  # the number's own minus sign
     ("growth of 5-6% or 5%-6%, in 2021 -2025", [(5.0, "%", None), (5.0, "%", None), (2021.0, None, "year"),
                                               (2025.0, None, "year")]),  # ranges, not minus signs
@@ -351,6 +354,7 @@ def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_abou
     ("投资3亿5千万元", [(3.5e8, "CNY", None)]),
     ("岁入2兆9,001亿元", [(2.9001e12, "CNY", None)]),
     ("每人GDP为3万8748美元", [(38748.0, "USD", None)]),
+    ("新能源发电装机容量达到50GW以上", [(5e7, "kW", None)]),  # a glued English unit before Chinese
     ("比上年同期增长-8.7%，较一季度(-10.8%)回升", [(-8.7, "%", None), (-10.8, "%", None)]),
     ("新增1亿、2000万元", [(1e8, "count", None), (2e7, "CNY", None)]),  # a list: two amounts
 ])

@@ -122,7 +122,8 @@ _LETTER_CURRENCIES = {"N": "NGN", "K": "PGK", "P": "PHP"}
 _YEAR = pattern(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
 _RANGE_SEP = pattern(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
-                 "tourists", "graduates", "employees", "professionals"}
+                 "tourists", "graduates", "employees", "professionals", "deputies", "delegates", "participants",
+                 "attendees", "lawmakers", "legislators"}
 _PERSON_BEFORE = pattern(r"(?:population|people|employment|jobs?|residents)\s+(?:of\s+)?(?:about\s+|around\s+|"
                          r"more than\s+|over\s+)?$|\bpopulation\b[^,;.]{0,40}?\b(?:at|to|reach(?:ed|es)?|of|hit|"
                          r"stood at|total(?:l?ed)?)\s+(?:about\s+|around\s+|more than\s+|over\s+|nearly\s+)?$", re.I)
@@ -358,7 +359,8 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
             stripped = low.lstrip()
             gap = len(low) - len(stripped)
             for word, unit, factor in _EN_BY_FIRST.get(stripped[:1], ()):
-                if stripped.startswith(word) and (len(stripped) == len(word) or not stripped[len(word)].isalpha()):
+                after = stripped[len(word):len(word) + 1]  # 50GW以上: a Chinese character ends a glued unit too
+                if stripped.startswith(word) and (not after.isalpha() or (word in _GLUED_UNITS and not after.isascii())):
                     if gap == 0 and word.isalpha() and lang == "en" and word not in _GLUED_UNITS:
                         continue  # "5percent" is rare; 27GW, 3.8pc, 25kgs are written so
                     q.unit, q.value, pos = unit, q.value * factor, pos + gap + len(word)

@@ -85,7 +85,15 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS", "mwk": "MWK", "mmk": "MMK", "bwp": "BWP",
                       # the dollars of other countries, by their own signs: TT$485.5 million, N$2 billion, RD$10 000
                       "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
-                      "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL"}
+                      "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL",
+                      # more ISO 4217 codes written before amounts (not TRY, TOP, ALL, CUP, GEL, PEN, AMD: words too)
+                      **{c: c.upper() for c in ("mvr", "afn", "lak", "khr", "vuv", "wst", "bif", "rwf", "mzn", "aoa",
+                                                "cdf", "gmd", "sle", "sll", "gnf", "mga", "htg", "bnd", "kgs", "tjs",
+                                                "azn", "uah", "rub", "irr", "iqd", "lbp", "yer", "sdg", "ssp", "lyd",
+                                                "ern", "djf", "kmf", "btn", "xcd", "ron", "bgn", "isk", "rsd", "mkd",
+                                                "byn", "mdl", "vnd", "twd", "nzd", "hkd", "pab", "crc", "gtq", "hnl",
+                                                "nio", "pyg", "bob", "ves", "srd", "awg", "ang", "kyd", "zwl", "lsl",
+                                                "szl", "mro", "mru", "cve", "stn", "scr", "ugx", "bwp", "pgk")}}
 # Words many countries write their money with: read as the best-known one (USD, INR, KES, PHP, CNY) until
 # the document says whose it is (currency.py); every other word of those currencies names it outright.
 SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "元"})
