@@ -343,6 +343,11 @@ def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
     ("India's budget allocates Rs 2,000 crore to Nepal.", "2024-02-01", ["INR"]),
     ("Zambia's budget: the Zambian Government will spend K119.6 billion.", "2021-09-24", ["ZMW"]),  # K: kwacha
     ("Botswana's budget: Botswana will spend P71.1 billion.", "2023-02-06", ["BWP"]),  # P: pula
+    # a country the title names counts twice: it is what the document is about
+    ("Queensland budget 2018: what you need to know\n- Projected 2018-19 surplus of $148 million", "2018-06-12",
+     ["AUD"]),
+    ("Denmark's budget\nThe government will spend 5 billion kroner.", "2019-10-01", ["DKK"]),
+    ("Norway's budget\nThe government will spend 163.7 billion kroner.", "2014-10-08", ["NOK"]),
 ])
 def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]

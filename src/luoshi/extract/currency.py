@@ -53,6 +53,7 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "DOP": r"\bDominican Republic\b",
         "BWP": r"\bBotswana\b",  # P, the pula
     }),
+    "NOK": (r"\bNorw(?:ay|egian)\b|挪威", {"DKK": r"\bDenmark\b|\bDanish\b|丹麦"}),  # kroner
     "PGK": (r"\bPapua New Guinea\b|\bPNG\b", {  # K: the kina, the kwacha, the kyat
         "ZMW": r"\bZambia(?:n)?\b|赞比亚",
         "MWK": r"\bMalawi(?:an)?\b",
@@ -70,7 +71,8 @@ _KEYS = [(home, None) for home in _FAMILIES] + [(home, cur) for home, (_, local)
 _PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for home, cur in _KEYS]
 # country names are capitalised: only a capital or a Chinese character can start one
 _WORDS = pattern("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
-_EACH = [pattern(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
+_EACH = [pattern(p) for p in _PATTERNS]
+_FIRST_LINE = pattern(r"\S[^\n]*")  # a word may name a country of two families (Hong Kong)
 # words naming the currency outright (US$, ₹, 人民币): an amount written with one keeps it
 _NAMED = {home: tuple(w for w in {*(k for k, u in EN_CURRENCY_PREFIX.items() if u == home),
                                   *(w for w, u, _ in EN_UNITS + ZH_UNITS if u == home)} if w not in SHARED_CURRENCY_WORDS)
@@ -83,10 +85,11 @@ def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str
     if not families:
         return {}
     counts: dict[tuple[str, str | None], int] = {}
-    for word in _WORDS.findall(text):
+    title = _FIRST_LINE.search(text)
+    for m in _WORDS.finditer(text):
         for key, rx in zip(_KEYS, _EACH):
-            if rx.fullmatch(word):
-                counts[key] = counts.get(key, 0) + 1
+            if rx.fullmatch(m.group(0)):  # a country the title names is what the document is about: it counts twice
+                counts[key] = counts.get(key, 0) + (2 if title and m.start() < title.end() else 1)
     if era:
         counts[("CNY", "TWD")] = counts.get(("CNY", "TWD"), 0) + 1000
     out = {}

@@ -52,6 +52,7 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("naira", "NGN", 1), ("rand", "ZAR", 1), ("pesos", "PHP", 1), ("rupiah", "IDR", 1), ("dong", "VND", 1),
     ("yen", "JPY", 1), ("shillings", "KES", 1), ("riel", "KHR", 1), ("tenge", "KZT", 1), ("taka", "BDT", 1),
     ("kina", "PGK", 1), ("kwacha", "ZMW", 1), ("pula", "BWP", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
+    ("kroner", "NOK", 1), ("kronor", "SEK", 1), ("catties", JIN, 1),
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
