@@ -97,7 +97,7 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                                                 "szl", "mro", "mru", "cve", "stn", "scr", "ugx", "bwp", "pgk")}}
 # Words many countries write their money with: read as the best-known one (USD, INR, KES, PHP, CNY) until
 # the document says whose it is (currency.py); every other word of those currencies names it outright.
-SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "元"})
+SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "kroner", "元"})
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
