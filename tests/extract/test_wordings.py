@@ -153,6 +153,10 @@ def test_an_estimate_of_the_year_under_review_is_an_outcome():
 
 def test_spending_is_a_task():
     assert rows("The government will invest €3.2bn in rail next year.", "2024-10-01")[0][0] == "task"
+    # money given to something is a task by the rules too, whatever the model says
+    got = extract_text("Another $359 million will go to cities to deal with homelessness.", DocumentMeta("2018-05-11"),
+                       model=False)
+    assert [s.cls for s in got.commitments] == ["task"]
 
 
 def test_years_from_the_paragraph_the_list_and_the_plan_period():

@@ -50,6 +50,11 @@ _SPEND = pattern(r"投资|投入|安排(?:资金)?|下达|发行|筹集|拨付|�
                  r"\b(?:invest\w*|spend\w*|allocat\w*|earmark\w*|issu(?:e|es|ing)|fund(?:s|ing|ed)?|package|"
                  r"expenditure|outlay|budget(?:ed)? for|provid(?:e|es|ing)|set aside|inject\w*|bonds?|"
                  r"capital spending|subsid\w*)\b", re.I)
+# Money given to something: "$733 million for the Cross River Rail", "$359 million will go to cities", 资金用于
+_MONEY_FOR = pattern(r"\s*(?:(?:in|of|is|are|will be|has been|was|were|more|extra|additional|new)\s+){0,2}(?:for|towards?|"
+                     r"to (?:fund|support|build|help|provide|deliver|upgrade|expand|improve)|will go to|(?:is |are )?"
+                     r"(?:contributed|allocated|earmarked|set aside|committed|provided|budgeted) (?:to|for)\b|"
+                     r"(?:is |are )?(?:going|to go) to)\b|\s*(?:用于|投向|支持)", re.I)
 # A target named as such stays forward-looking even in the past tense of a (machine) translation.
 _TARGET_WORD = pattern(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
 # From-to: the number after "from" (before "to") is the baseline, an outcome.
@@ -171,7 +176,8 @@ def cues_found(sentence: str, clause: tuple[int, int]) -> frozenset[str]:
 
 def _target_or_task(q: Quantity, sentence: str, clause: tuple[int, int], entry: Entry | None) -> str:
     c0, c1 = clause
-    if q.unit in MONEY and (_SPEND.search(sentence, c0, c1) or _SPEND.search(sentence, max(0, q.start - 40), q.start)):
+    if q.unit in MONEY and (_SPEND.search(sentence, c0, c1) or _SPEND.search(sentence, max(0, q.start - 40), q.start) or
+                            _MONEY_FOR.match(sentence, q.end)):
         return TASK
     if entry is not None:
         return TASK if entry.cls == TASK else TARGET
