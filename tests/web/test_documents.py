@@ -268,5 +268,7 @@ def test_an_english_document_page_fits_a_phone(browser, server):  # noqa: F811
     assert page.locator("[data-new-indicator] code").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     assert page.locator("[data-unit=AUD]").count() >= 1  # a bare $ in an Australian page is the Australian dollar
+    # the value in base units, written out for a reader (not 2500000000.0)
+    assert "2,500,000,000" in page.locator("[data-value-of=value]").all_inner_texts()
     watch.clean()
     ctx.close()

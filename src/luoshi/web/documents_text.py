@@ -160,10 +160,11 @@ def quantity(value, unit: str | None, zh: bool) -> str:
                                                                  (1e6, " million"))
     for size, name in steps:
         if abs(v) >= size:
-            return f"{_num(v / size)}{name}{'' if zh else ' '}{word}".rstrip()
+            return f"{exact_number(v / size)}{name}{'' if zh else ' '}{word}".rstrip()
     sep = "" if zh or unit in ("%",) else " "
-    return f"{_num(v)}{sep}{word}".rstrip()
+    return f"{exact_number(v)}{sep}{word}".rstrip()
 
 
-def _num(v: float) -> str:
+def exact_number(v: float) -> str:
+    """A number as written for a reader, to four decimals at most: 119,600,000,000, 0.565, -2.1."""
     return f"{v:,.4f}".rstrip("0").rstrip(".")

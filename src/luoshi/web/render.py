@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from luoshi.analytics.status import LIGHT_ORDER
 from luoshi.domain.rules import CATEGORIES
 from luoshi.web.auth import signed_in
+from luoshi.web.documents_text import exact_number
 from luoshi.web.i18n import COOKIE, LANGS, Translator
 
 ACCOUNT_MARK = "<!--luoshi:account-->"  # where base.html's header takes the caller's sign-in box
@@ -79,6 +80,7 @@ class Renderer:
         self.env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True, auto_reload=False)
         self.env.globals["sparkline"] = sparkline
+        self.env.globals["exact"] = exact_number  # an extracted value in full (documents/_commitment.html)
         self.env.globals["CATEGORIES"] = CATEGORIES
         self.env.globals["LIGHT_ORDER"] = LIGHT_ORDER  # a light sorts as analytics.status orders it
         self.env.filters["tojson_safe"] = lambda d: Markup(to_json(d).replace("</", "<\\/"))
