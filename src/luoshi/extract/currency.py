@@ -71,8 +71,8 @@ _KEYS = [(home, None) for home in _FAMILIES] + [(home, cur) for home, (_, local)
 _PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for home, cur in _KEYS]
 # country names are capitalised: only a capital or a Chinese character can start one
 _WORDS = pattern("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
-_EACH = [pattern(p) for p in _PATTERNS]
-_FIRST_LINE = pattern(r"\S[^\n]*")  # a word may name a country of two families (Hong Kong)
+_EACH = [pattern(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
+_FIRST_LINE = pattern(r"\S[^\n]*")  # the title
 # words naming the currency outright (US$, ₹, 人民币): an amount written with one keeps it
 _NAMED = {home: tuple(w for w in {*(k for k, u in EN_CURRENCY_PREFIX.items() if u == home),
                                   *(w for w, u, _ in EN_UNITS + ZH_UNITS if u == home)} if w not in SHARED_CURRENCY_WORDS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from luoshi.extract.numerals import (EN_FRACTIONS, EN_SCALES, EN_SHORT_SCALES, EN_WORDS, MAGNITUDES, parse_arabic,
-                                     parse_chinese)
+                                     parse_chinese, parse_numeral)
 from luoshi.extract.patterns import pattern
 from luoshi.extract.units import COUNT, EN_CURRENCY_PREFIX, EN_UNITS, MONEY, PERCENT, PERSON, PP, RATIO, ZH_UNITS
 
@@ -83,7 +83,7 @@ _PCT_TO = pattern(rf"\s?(?:到|至|~|-|—)\s?(?:百分之)?({_NUM}|{_CN})(?!\s?
 _CN_TO = pattern(rf"(?:到|至)(?={_CN})")
 # a minus sign of the number itself: after a Chinese character, a bracket or a colon, or after a word and a space
 # (not 5-6, 5%-6%, 2021 -2025: ranges)
-_MINUS = pattern(r".*(?:[\u4e00-\u9fff(（:：]|\b[a-z]+ )[-−]$")
+_MINUS = pattern(r"(?:[\u4e00-\u9fff(（:：]|\b[a-z]+ )[-−]$")
 _RATIO = pattern(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -226,11 +226,11 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     start, end = m.start(), m.end()
     if m.group("pct"):
         raw = m.group("pn")
-        v = parse_arabic(raw) if raw[0].isdigit() else parse_chinese(raw)
+        v = parse_numeral(raw)
         if v is None:
             return None
         to = _PCT_TO.match(s, end)  # 百分之二到二点五: a range in words
-        high = to and (parse_arabic(to.group(1)) if to.group(1)[0].isdigit() else parse_chinese(to.group(1)))
+        high = to and parse_numeral(to.group(1))
         if high and high > v:
             return Quantity(start, to.end(), v, "%", value_high=high, num_end=to.end())
         return Quantity(start, end, v, "%", num_end=end)
@@ -293,7 +293,7 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     v = parse_arabic(re.sub(r"[ \u00a0\u202f]", "", raw))
     if v is None:
         return None
-    if _MINUS.match(s, max(0, start - 8), start):  # 增长-8.7%, (-10.8%), a deflation of -1.35 percent
+    if _MINUS.search(s, max(0, start - 8), start):  # 增长-8.7%, (-10.8%), a deflation of -1.35 percent
         v, start = -v, start - 1
     q = Quantity(start, end, v, num_end=end)
     ccy = _EN_CCY.search(s, max(0, start - 5), start)

@@ -50,3 +50,8 @@ def parse_arabic(s: str) -> float | None:
         return float(t)
     except ValueError:
         return None
+
+
+def parse_numeral(s: str) -> float | None:
+    """Value of a number written in Arabic digits (4.8, 9,000) or in Chinese numerals (二点五)."""
+    return parse_arabic(s) if s[:1].isdigit() else parse_chinese(s)
