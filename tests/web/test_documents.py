@@ -167,6 +167,16 @@ def test_pages_in_both_languages_and_navigation(client, sz):
     assert 'data-inferred="scope"' in en and 'data-nav="documents"' in client.get("/").text
 
 
+def test_the_number_and_its_unit_are_marked_apart(client):
+    """百 in 个百分点 is no numeral: the value is 1.4 and the unit 个百分点 (a magnitude goes with the unit: 亿元)."""
+    text = "城镇调查失业率比上年下降1.4个百分点，全县完成地区生产总值30.6亿元。\n"
+    r = client.post("/documents", files={"file": ("pp.txt", text.encode(), "text/plain")},
+                    data={"date": "2024-07-20"}, headers={"accept": "text/html"}, follow_redirects=True)
+    page = r.text
+    assert '<mark data-field="value">1.4</mark><mark data-field="unit">个百分点</mark>' in page
+    assert '<mark data-field="value">30.6</mark><mark data-field="unit">亿元</mark>' in page
+
+
 # --- the browser --------------------------------------------------------------------------------
 def _upload(page, name: str, text: str, date: str, issuer: str | None = None, kind: str | None = None) -> None:
     """Upload a text on /documents as a person does, and wait for its page."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from luoshi.extract.units import EN_UNITS, ZH_UNITS
+
 STRINGS: dict[str, tuple[str, str]] = {
     "nav.documents": ("政策文件", "Documents"),
     "doc.title": ("政策文件与量化承诺", "Policy documents and quantified commitments"),
@@ -84,6 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 # fields in the order they win a place when their spans overlap
 FIELDS = ("value", "unit", "comparator", "strength", "time", "scope", "subject")
+_UNIT_WORDS = sorted({w for w, _, _ in ZH_UNITS + EN_UNITS}, key=len, reverse=True)  # longest first
 _NUMERAL = set("0123456789.,０１２３４５６７８９零〇一二三四五六七八九十百千两")
 # How each unit of the extraction's vocabulary (extract/units.py) is written after a number.
 UNIT_WORDS = {"CNY": ("元", "yuan"), "person": ("人", "people"), "person-time": ("人次", "person-times"),
@@ -116,7 +119,9 @@ def field_spans(c: dict) -> dict[str, tuple[int, int]]:
     if "value" in spans:
         a, b = spans["value"]
         text = c["sentence"]["text"][a:b]
-        last = max((i for i, ch in enumerate(text) if ch in _NUMERAL), default=-1)
+        # the number ends before the unit word the span ends in (1.4个百分点: that 百 is no numeral)
+        word = next((w for w in _UNIT_WORDS if len(w) < len(text) and text.lower().endswith(w)), "")
+        last = max((i for i, ch in enumerate(text[:len(text) - len(word)]) if ch in _NUMERAL), default=-1)
         rest = text[last + 1:]
         if last >= 0 and rest.strip():
             spans["value"] = (a, a + last + 1)
