@@ -173,6 +173,8 @@ def test_years_from_the_paragraph_the_list_and_the_plan_period():
     assert [y for _, _, _, y in rows("Inflation is seen at 4.3% this year and 4.5% in 2018.", "2017-04-07")] == [2017, 2018]
     got = rows("Spending will rise to RM339.7 billion in 2025 from RM322.1 billion this year.", "2024-10-18")
     assert [(v, y) for _, v, _, y in got] == [(339.7e9, 2025), (322.1e9, 2024)]
+    assert [y for _, _, _, y in rows("Inflation is expected at 15-16% this year and single digits in 2022.",
+                                     "2021-09-24")] == [2021]  # a range is one number
     # the review of a government's term is of its five years
     assert rows("一、本届人民政府工作回顾\n地区生产总值累计突破270亿元。", "2022-01-06")[0][3] == "2017-2021"
     assert rows("到2015年，农民人均纯收入年均增长13%以上。", "2013-05-01")[0][3] == "2011-2015"

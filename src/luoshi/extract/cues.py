@@ -255,9 +255,9 @@ _RIGHT_AFTER_OFFSET = {"this": 0, "the current": 0, "next": 1, "the coming": 1, 
 
 
 def year_right_after(s: str, start: int, doc_year: int | None) -> Cue | None:
-    """'this year', 'next year' or 'last year' right after an English number, before any other number."""
+    """'this year', 'next year' or 'last year' right after an English number (or range), before any other number."""
     m = _YEAR_RIGHT_AFTER.match(s, start) if doc_year is not None else None
-    if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+", "", s[start:m.start(1)])):
+    if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+(?:\s?[-–~]\s?[\d.,]+)?", "", s[start:m.start(1)])):
         return None  # another number stands between
     return Cue(doc_year + _RIGHT_AFTER_OFFSET[m.group(1).lower()], m.start(1), m.end())
 
