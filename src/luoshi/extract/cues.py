@@ -233,13 +233,32 @@ def _times(s: str, era: int) -> tuple[Cue, ...]:
     return tuple(cands)
 
 
+def periods_named(s: str, era: int = 0) -> tuple[str, ...]:
+    """The periods of three years or more a text names (十四五, 2021-2025), in no particular order."""
+    return tuple(c.value for c in _times(s, era)
+                 if isinstance(c.value, str) and int(c.value[-4:]) - int(c.value[:4]) >= 2)
+
+
+def year_named(s: str, year: int, era: int = 0) -> Cue | None:
+    """Where a text names one year by itself (2015年), if it does."""
+    return next((c for c in _times(s, era) if c.value == year), None)
+
+
+_CLAUSE_END = pattern(r"[,;，；。]")
+
+
 def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
-    """'this year', 明年, last year, resolved against the document's year (flagged inferred)."""
+    """'this year', 明年, last year, resolved against the document's year (flagged inferred): the last one
+    before ``start``, else the first after it in the same clause."""
     if doc_year is None:
         return None
+    stop = _CLAUSE_END.search(s, start)
+    stop = stop.start() if stop else len(s)
     best = None
     for rx, off in _RELATIVE:
         for m in _found(rx, s):
+            if m.start() > stop:
+                continue
             if best is None or (m.start() < start and (best[0].start() > start or m.start() > best[0].start())):
                 best = (m, off)
     if best is None:
