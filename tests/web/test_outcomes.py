@@ -69,6 +69,12 @@ def test_a_one_line_document_with_a_commitment_is_added_in_every_door(bundled, t
     r = cli(copy, "docs", "add", str(f), "--issuer", "440000", "--json")  # crashed: 'tuple' has no .start
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["commitments"] == 1
+    # the list a reviewer reads in a terminal of 80 columns: every field whole, and the whole sentence
+    listed = CliRunner().invoke(cli_app, ["--db", str(copy), "docs", "commitments"], env={"COLUMNS": "80"})
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    assert lines[0].startswith("#1 ") and all(f in lines[0] for f in ("target", "proposed", "1.2 million", "2026"))
+    assert "new_urban_jobs" in listed.stdout and ONE_LINE in [x.strip() for x in lines]
     served = tmp_path / "served.duckdb"
     served.write_bytes(bundled.read_bytes())
     ws = Workspace.open(served, today=date(2025, 6, 30))

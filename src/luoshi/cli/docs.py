@@ -55,20 +55,24 @@ def commitments(doc: Optional[int] = typer.Option(None, "--doc", help="only this
     if as_json:
         emit(rows, as_json=True)
         return
-    from rich.table import Table
-    t = Table(title="commitments")
-    for col in ("id", "doc", "class", "status", "value", "unit", "cmp", "year", "scope", "indicator", "node",
-                "sentence"):
-        t.add_column(col)
-    for r in rows:
-        v = r["spans"].get("value", {}).get("text", "")
-        sent = r["sentence"]["text"]
-        if v:
-            sent = sent.replace(v, f"[bold yellow]{v}[/]", 1)
-        t.add_row(str(r["cid"]), str(r["did"]), r["class"], r["status"], v, r["unit"] or "", r["comparator"] or "",
-                  r["period"] or "", r["scope"] or "", r["indicator"] or "", r["plan_node"] or "",
-                  sent[:160])
-    console.print(t)
+    from rich.text import Text
+
+    if not rows:
+        console.print("no commitments")
+    for r in rows:  # one block each: it reads in a terminal of 80 columns as in a wide one
+        value = r["spans"].get("value", {})
+        amount = " ".join(x for x in (value.get("text"), f"({r['unit']}, {r['comparator']})" if r["unit"] else None)
+                          if x)
+        fields = [f"doc {r['did']}", r["class"], r["status"], amount, r["period"], r["scope"], r["indicator"],
+                  r["plan_node"]]
+        head = Text(f"#{r['cid']} ", style="bold")
+        head.append(" · ".join(str(f) for f in fields if f))
+        console.print(head)
+        sentence = Text("   " + r["sentence"]["text"])
+        if value.get("in_sentence"):
+            a, b = value["in_sentence"]
+            sentence.stylize("bold yellow", a + 3, b + 3)
+        console.print(sentence)
 
 
 @app.command("accept")
