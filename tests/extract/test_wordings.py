@@ -399,3 +399,13 @@ def test_a_review_of_a_year_and_its_plan_period_dates_a_value_by_the_year_and_an
     assert [y for _, _, y in _years(text, "2016-01-26")] == [2015]
     text = "一、“十四五”时期及2025年工作回顾\n地区生产总值突破1.1万亿元,年均增长6.4%。城镇新增就业54万人。"
     assert [y for _, _, y in _years(text, "2026-01-19")] == [2025, "2021-2025", "2021-2025"]
+
+
+def test_a_subject_starts_after_a_dateline_and_the_words_that_lead_into_a_clause():
+    def subjects(text):
+        return [st.subject.text.strip() for st in extract_text(text, DocumentMeta("2024-03-05")).statements
+                if st.cls != "none"]
+    assert subjects("BEIJING, March 5 (Xinhua) -- China has set its GDP growth target at around 5 percent.") == [
+        "China has set its GDP"]
+    # the words leading a clause that is not the sentence's first are dropped as at its start (全省, 今年)
+    assert subjects("2024年，全省地区生产总值增长5%左右，全省城镇新增就业110万人以上。") == ["地区生产总值", "城镇新增就业"]

@@ -13,9 +13,9 @@ _EN_DELIM = pattern(r";|:|,(?!\d{3})\s|\band\s+(?=[a-z]+(?:'s)?\s+(?:grew|rose|i
 
 _ZH_TRAIL = pattern(r"(?:同比|比上年|年均|分别|全年|累计|预计|力争|确保|实际)?(?:增长|增加|提高|提升|下降|降低|降至|达到|达|为|"
                     r"超过|超|突破|控制在|保持在|稳定在|完成|实现|新增|约|近|不低于|不少于|不超过|至少|在|)\s*$")
-_ZH_LEAD = pattern(r"^(?:[-–—•●▪◆*·]\s*|今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
+_ZH_LEAD = pattern(r"(?:[-–—•●▪◆*·]\s*|今年|全年|明年|力争|确保|争取|预期|预计|推动|推进|全省|全市|其中|我省|我市|要|将|新|"
                    r"(?:19|20)\d\d年|到(?:19|20)\d\d年|主要预期目标是|主要目标是|并|和|同时)+")
-_ZH_AFTER = pattern(r"^(?:以上|以内|以下|左右|上下)?(?:的)?(?:规上|规模以上)?")
+_ZH_AFTER = pattern(r"(?:以上|以内|以下|左右|上下)?(?:的)?(?:规上|规模以上)?")
 _EN_TRAIL = pattern(
     r"(?:\s+(?:is|are|was|were|will|to|by|of|at|reach(?:ed|es)?|grew|rose|increased|expanded|climbed|jumped|"
     r"fell|dropped|hit|exceed(?:ed|s)?|surpassed|totall?ed|stood|came|in|target|targets|goal|growth target|"
@@ -23,10 +23,13 @@ _EN_TRAIL = pattern(
     r"no less than|no more than|more than|less than|nearly|some|a|an|the|up|set|sets|aims|aim|for|"
     r"expected|projected|estimated|registered|recorded|reaching|growing|rising|increasing|of about|"
     r"has|have|had|with|basically|year-on-year|respectively))+\s*$", re.I)
-_EN_LEAD = pattern(r"^(?:\s*[-–—•●▪◆*·](?=\s)|\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
+_EN_LEAD = pattern(r"(?:\s*[-–—•●▪◆*·](?=\s)|\s*(?:the|a|an|its|their|our|this year|in \d{4}|by \d{4}|we|will|it|they|"
                    r"guangdong|the province|province's|and|also|further|while|with|to|should|must|"
                    r"promote|push|support|complete|build|launch|add|create|achieve|keep|ensure|strive)\b,?)+",
                    re.I)
+
+# a news agency's dateline ("BEIJING, March 5 (Xinhua) -- "): the subject comes after it
+_DATELINE = pattern(r"\([A-Z][A-Za-z .]{1,30}\)\s*(?:--?|—|–)\s*")
 
 
 def clause_bounds(s: str, pos: int, lang: str) -> tuple[int, int]:
@@ -60,8 +63,9 @@ def subject_span(s: str, clause: tuple[int, int], qstart: int, qend: int, lang: 
         return (a_start, a_end) if a_end - a_start >= 2 else None
     m = _EN_TRAIL.search(before)
     b_end = c0 + (m.start() if m else len(before))
-    lead = _EN_LEAD.match(s, c0, b_end)
-    b_start = lead.end() if lead else c0
+    dateline = _DATELINE.search(s, c0, b_end)
+    lead = _EN_LEAD.match(s, dateline.end() if dateline else c0, b_end)
+    b_start = lead.end() if lead else dateline.end() if dateline else c0
     while b_start < b_end and s[b_start] == " ":
         b_start += 1
     words = s[b_start:b_end].split()
