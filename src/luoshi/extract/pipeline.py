@@ -355,6 +355,9 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
              ("heading", heading.value if heading else None), ("title", title_time.value if title_time else None),
              ("document", doc_year), ("document-1", doc_year - 1 if doc_year else None),
              ("earlier", earlier.value if earlier and _recent(earlier.value, doc_year) else None)]
+    said = relative_time(s, pos, doc_year)  # a budget's "this year", "next year": a fiscal year ending or starting then
+    if said is not None:
+        named += [("said-fy-end", f"{said.value - 1}-{said.value}"), ("said-fy-start", f"{said.value}-{said.value + 1}")]
     if doc_year is not None:
         plan = 2001 + 5 * ((doc_year - 2001) // 5)  # China's five-year plans: 2021-2025, 2026-2030, ...
         named += [("document+1", doc_year + 1), ("fiscal", f"{doc_year}-{doc_year + 1}"),
