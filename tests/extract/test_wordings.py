@@ -358,6 +358,11 @@ def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
      ["AUD"]),
     ("Denmark's budget\nThe government will spend 5 billion kroner.", "2019-10-01", ["DKK"]),
     ("Norway's budget\nThe government will spend 163.7 billion kroner.", "2014-10-08", ["NOK"]),
+    # a province or state names its country: Canadian, Australian, Pakistani; a Taiwanese county, Taiwan
+    ("Nova Scotia budget\nThe province will spend $15 billion.", "2025-03-18", ["CAD"]),
+    ("Tasmania budget\nThe state will spend $9 billion.", "2024-09-19", ["AUD"]),
+    ("Khyber Pakhtunkhwa budget\nThe province unveiled a Rs2,119 billion budget.", "2025-06-13", ["PKR"]),
+    ("屏東縣115年度總預算\n屏東縣政府總預算歲出規模達380億元。", "2025-10-20", ["TWD"]),
 ])
 def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]
@@ -396,6 +401,12 @@ def test_a_level_reached_in_a_period_is_its_last_year_and_a_change_over_it_is_th
 def test_a_relative_year_in_a_later_clause_is_not_the_numbers():
     text = "The country will offer 1.3 trillion yuan of special bonds this spring, after one trillion yuan was sold last year."
     assert _years(text, "2025-03-05") == [("1.3 trillion yuan", "task", 2025), ("one trillion yuan", "outcome", 2024)]
+
+
+def test_a_taiwanese_county_counts_years_in_its_calendar():
+    text = "屏東縣115年度總預算\n屏東縣政府115年度總預算歲出規模達380億元。"
+    assert [(st.unit, st.year) for st in extract_text(text, DocumentMeta("2025-10-20")).statements
+            if st.cls != "none"] == [("TWD", 2026)]
 
 
 def test_a_review_of_a_year_and_its_plan_period_dates_a_value_by_the_year_and_an_average_by_the_period():

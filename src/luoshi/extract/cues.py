@@ -180,7 +180,8 @@ _RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the y
 
 # a year of the Republic of China's calendar (105年度, 114年), read only in documents that use it (era)
 _ERA_YEAR = pattern(r"(?<![\d.近第])(?<!\d,)(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
-ERA_DOCUMENT = pattern(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会")
+TAIWAN_PLACES = r"(?:台北|新北|桃园|台中|台南|高雄|基隆|新竹|苗栗|彰化|南投|云林|嘉义|屏东|宜兰|花莲|台东|澎湖|金门|连江)(?:市|县)"
+ERA_DOCUMENT = pattern(r"民国|新台币|行政院|立法院|国发会|主计总处|主计处|工程会|" + TAIWAN_PLACES)
 
 
 def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:

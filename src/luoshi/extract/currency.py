@@ -9,14 +9,18 @@ words do not name the currency outright (US$, ₹, 人民币).
 
 from __future__ import annotations
 
+from luoshi.extract.cues import TAIWAN_PLACES
 from luoshi.extract.patterns import pattern
 from luoshi.extract.units import EN_CURRENCY_PREFIX, EN_UNITS, SHARED_CURRENCY_WORDS, ZH_UNITS
 
 # currency the number reader gives -> (the home country's words, {local currency: the country's words})
 _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
     "USD": (r"\bUnited States\b|\bU\.S\.|(?-i:\bUS\b)|\bAmerican?\b|\bWashington\b|美国", {
-        "AUD": r"\bAustralian?s?\b|\bCanberra\b|\bNew South Wales\b|\bQueensland\b|\bMYEFO\b|澳大利亚",
-        "CAD": r"\bCanadian?s?\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|加拿大",
+        "AUD": r"\bAustralian?s?\b|\bCanberra\b|\bNew South Wales\b|\bQueensland\b|\bTasmania\b|"
+               r"\bNorthern Territory\b|\bSydney\b|\bMelbourne\b|\bBrisbane\b|\bMYEFO\b|澳大利亚",
+        "CAD": r"\bCanadian?s?\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|\bManitoba\b|"
+               r"\bSaskatchewan\b|\bNova Scotia\b|\bNew Brunswick\b|\bNewfoundland\b|\bPrince Edward Island\b|"
+               r"\bYukon\b|\bNunavut\b|\bNorthwest Territories\b|加拿大",
         "NZD": r"\bNew Zealand\b|新西兰",
         "SGD": r"\bSingapore(?:an)?\b|新加坡",
         "HKD": r"\bHong Kong\b|香港",
@@ -35,7 +39,8 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
     "INR": (r"\bIndia(?:n)?\b|印度", {
         "NPR": r"\bNepal(?:i|ese)?\b|尼泊尔",
         "LKR": r"\bSri Lanka(?:n)?\b|斯里兰卡",
-        "PKR": r"\bPakistan(?:i)?\b|巴基斯坦",
+        "PKR": r"\bPakistan(?:i)?\b|\bKhyber Pakhtunkhwa\b|\bSindh\b|\bBalochistan\b|\bIslamabad\b|\bKarachi\b|"
+               r"\bLahore\b|巴基斯坦",
         "MUR": r"\bMauriti(?:us|an)\b",
         "SCR": r"\bSeychelles\b",
     }),
@@ -60,9 +65,9 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "MMK": r"\bMyanmar\b|\bBurm(?:a|ese)\b|缅甸",
     }),
     "CNY": (r"\bChina\b|\bChinese\b|中国|全国|内地|大陆|国务院|人民币|全省|全市|全县|我省|我市|我县|省委|市委|县委", {
-        "TWD": r"台湾|行政院|立法院|新台币|民国|主计总处|国发会",
+        "TWD": r"台湾|行政院|立法院|新台币|民国|主计总处|国发会|" + TAIWAN_PLACES,
         "MOP": r"澳门|\bMaca[uo]\b",
-        "HKD": r"香港|\bHong Kong\b",
+        "HKD": r"香港|港府|港元|港币|财政司|\bHong Kong\b",
     }),
 }
 CURRENCY_FAMILIES = frozenset(_FAMILIES)  # the currencies a bare symbol or word gives
