@@ -11,8 +11,8 @@ from luoshi.extract.classify import BASELINE, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
-                                 part_of_year, periods_named, relative_period, relative_time, strength, tense,
-                                 year_named, year_right_after)
+                                 part_of_year, relative_period, relative_time, strength, tense, year_named,
+                                 year_right_after)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -20,6 +20,7 @@ from luoshi.extract.model import NONE, OUTCOME, TASK, DocumentMeta, Span, Statem
 from luoshi.extract.normalise import NormalisedText, normalise
 from luoshi.extract.numbers import find_quantities
 from luoshi.extract.patterns import pattern
+from luoshi.extract.periods import average_period, change_over_period, level_at_end
 from luoshi.extract.regions import RegionMatcher
 from luoshi.extract.segment import Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
@@ -238,7 +239,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
             year, year_inf = title_time.value, True  # "2016年统计公报" published in 2017: the year it reviews
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
-        averaged = _average_period(s, q.start, year, doc_year)
+        averaged = average_period(s, q.start, year, doc_year)
         # the rules know a baseline's year, an average's period, a time the sentence names, and the period
         # of a review a past span heads ("十四五"时期工作回顾, 过去五年)
         sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str)) \
@@ -254,8 +255,9 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                 if chosen != year:
                     year, year_inf, year_span = chosen, True, None
         if cls != TASK and cmp_.value != "at_most":
-            year = _level_at_end(s, clause, q.start, q.end, year, q.unit)
-        year = _change_over_period(s, clause, q.start, q.end, year, sent, lead_in, meta.era)
+            year = level_at_end(s, clause, q.start, q.end, year, q.unit)
+        year = change_over_period(s, clause, q.start, q.end, year, [h.text for h in reversed(sent.headings)], lead_in,
+                                  meta.era)
         st = Statement(cls, sent_span, _span(sent, q.start, q.end), q.value, q.value_high, q.unit,
                        comparator=cmp_.value,
                        comparator_span=_span(sent, cmp_.start, cmp_.end) if cmp_.end > cmp_.start else None,
@@ -357,7 +359,8 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
              ("earlier", earlier.value if earlier and _recent(earlier.value, doc_year) else None)]
     said = relative_time(s, pos, doc_year)  # a budget's "this year", "next year": a fiscal year ending or starting then
     if said is not None:
-        named += [("said-fy-end", f"{said.value - 1}-{said.value}"), ("said-fy-start", f"{said.value}-{said.value + 1}")]
+        named += [("said-fy-end", f"{said.value - 1}-{said.value}"),
+                  ("said-fy-start", f"{said.value}-{said.value + 1}")]
     if doc_year is not None:
         plan = 2001 + 5 * ((doc_year - 2001) // 5)  # China's five-year plans: 2021-2025, 2026-2030, ...
         named += [("document+1", doc_year + 1), ("fiscal", f"{doc_year}-{doc_year + 1}"),
@@ -429,69 +432,6 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
 
 
 _UNDER_REVIEW = pattern(r"全年|本年|the year\b|for the year|the whole year", re.I)
-
-
-_AVERAGE = pattern(r"年均|年平均|\b(?:average annual|annual average|an average of|a year on average|per year|"
-                   r"(?:on )?average(?:d)? annual|annually|per annum|a year)\b", re.I)
-
-
-def _average_period(s: str, pos: int, year, doc_year: int | None):
-    """An average annual growth "by 2015" or "到2027年" runs over the years up to it: the five-year plan
-    period it ends (2011-2015), else from the year after the document's."""
-    if not isinstance(year, int) or doc_year is None or year <= doc_year or not _AVERAGE.search(s, max(0, pos - 30), pos + 30):
-        return year
-    if year % 5 == 0 and doc_year > year - 5:
-        return f"{year - 4}-{year}"
-    return f"{doc_year + 1}-{year}"
-
-
-_CHANGE_BEFORE = pattern(r"增长|增加|增幅|增速|提高|提升|下降|降低|减少|新增|累计|共计|总共|年均|建成|建设|完成|实施|开工|改造|"
-                         r"培育|引进|投资|投入|带动|拉动|翻|"
-                         r"\b(?:gr[eo]w|grown|growing|rise|rose|risen|rising|increas|decreas|declin|fell|fall|drop|"
-                         r"cut|reduc|add|new|creat|built|build|invest|spen[dt]|total|cumulative|average|up|down|"
-                         r"more|less|lower|higher|improv|expand|doubl)", re.I)
-_CHANGE_AFTER = pattern(r"^\s*(?:[a-z-]+\s+)?(?:growth|increase|rise|decline|drop|reduction|cut|more|less|higher|"
-                        r"lower)\b", re.I)
-
-
-_HELD = pattern(r"保持|稳定在|控制在|维持|\b(?:keep|kept|maintain\w*|remain\w*|stay\w*|hold|held|within)\b", re.I)
-
-
-def _level_at_end(s: str, clause: tuple[int, int], start: int, end: int, year, unit):
-    """A level or stock reached in a period of three years or more (十四五, 2021-2025, the past five
-    years) is the period's last year; a change, an average or a total over it, or a level held
-    through it (a cap: the caller leaves at_most alone), keeps the span."""
-    if not isinstance(year, str) or int(year[-4:]) - int(year[:4]) < 2 or unit in ("pp", "times"):
-        return year
-    if _is_change(s, clause, start, end) or _HELD.search(s, clause[0], start):
-        return year
-    return int(year[-4:])
-
-
-_OVER_PERIOD = pattern(r"年均|年平均|累计|新增|共计|总共|\b(?:average annual|annual average|cumulative|in total|a total of)\b",
-                       re.I)
-
-
-def _change_over_period(s: str, clause: tuple[int, int], start: int, end: int, year, sent: Sentence, lead_in,
-                        era: int):
-    """A change over a period of three years or more that the sentence, its lead-in or its headings
-    name (十四五时期回顾: 年均增长6.4%, 新增就业54万人), when the year found is the period's last: the period."""
-    if not isinstance(year, int) or not _OVER_PERIOD.search(s, clause[0], start):
-        return year
-    named = explicit_time(s, start, era)
-    if named is not None and isinstance(named.value, int):
-        return year  # the sentence names the year itself
-    above = ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]
-    for text in [s[:start]] + above:
-        period = next((p for p in periods_named(text, era) if int(p[-4:]) == year), None)
-        if period is not None:
-            return period
-    return year
-
-
-def _is_change(s: str, clause: tuple[int, int], start: int, end: int) -> bool:
-    """Whether the quantity at [start, end) is a change (grew 5%, 新增54万人), not a level."""
-    return bool(_CHANGE_BEFORE.search(s, clause[0], start) or _CHANGE_AFTER.match(s[end:end + 30]))
 
 
 def _default_year(cls: str, sent: Sentence, meta: DocumentMeta, year, year_inf, year_span):
