@@ -192,7 +192,14 @@ def test_the_front_dies_with_the_workspace_process(ws_path):
         port = int(url.rsplit(":", 1)[1])
         owner = next(p for p in psutil.process_iter(["cmdline"])
                      if "serve" in (p.info["cmdline"] or []) and str(ws_path) in (p.info["cmdline"] or []))
-        (child,) = owner.children()
+        deadline = time.monotonic() + 20  # the front may still be between fork and exec (the owner's cmdline)
+        while True:
+            children = owner.children()
+            if len(children) == 1 and "luoshi.web.front" in " ".join(children[0].cmdline()) or \
+                    time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        (child,) = children
         assert "luoshi.web.front" in " ".join(child.cmdline())
         assert httpx.get(url + "/api/overview", timeout=30).status_code == 200
         owner.send_signal(signal.SIGKILL)
