@@ -50,8 +50,7 @@ _OVER_PERIOD = pattern(r"年均|年平均|累计|新增|共计|总共|\b(?:avera
                        re.I)
 
 
-def change_over_period(s: str, clause: tuple[int, int], start: int, end: int, year, headings: list[str], lead_in,
-                       era: int = 0):
+def change_over_period(s: str, clause: tuple[int, int], start: int, year, headings: tuple, lead_in, era: int = 0):
     """A change over a period of three years or more that the sentence, its lead-in or its headings
     name (十四五时期回顾: 年均增长6.4%, 新增就业54万人), when the year found is the period's last: the period."""
     if not isinstance(year, int) or not _OVER_PERIOD.search(s, clause[0], start):
@@ -59,7 +58,7 @@ def change_over_period(s: str, clause: tuple[int, int], start: int, end: int, ye
     named = explicit_time(s, start, era)
     if named is not None and isinstance(named.value, int):
         return year  # the sentence names the year itself
-    above = ([lead_in.text] if lead_in is not None else []) + headings
+    above = ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(headings)]
     for text in [s[:start]] + above:
         period = next((p for p in periods_named(text, era) if int(p[-4:]) == year), None)
         if period is not None:

@@ -256,8 +256,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                     year, year_inf, year_span = chosen, True, None
         if cls != TASK and cmp_.value != "at_most":
             year = level_at_end(s, clause, q.start, q.end, year, q.unit)
-        year = change_over_period(s, clause, q.start, q.end, year, [h.text for h in reversed(sent.headings)], lead_in,
-                                  meta.era)
+        year = change_over_period(s, clause, q.start, year, sent.headings, lead_in, meta.era)
         st = Statement(cls, sent_span, _span(sent, q.start, q.end), q.value, q.value_high, q.unit,
                        comparator=cmp_.value,
                        comparator_span=_span(sent, cmp_.start, cmp_.end) if cmp_.end > cmp_.start else None,
