@@ -81,6 +81,17 @@ def q(s, lang="en"):
     ("发行二五〇〇亿元超长期特别国债", "zh", [(2.5e11, "CNY", None)]),
     ("出口约占经济成长的三分之一", "zh", [(33.33, "%", None)]),
     ("实施投资5000万元以上项目1381个", "zh", [(5e7, "CNY", "threshold"), (1381.0, "count", None)]),
+    # a decimal before a magnitude, digits one by one, a white circle for zero (Taiwanese budgets, normalised)
+    ("观光工程编列三点二亿元", "zh", [(3.2e8, "CNY", None)]),
+    ("岁出二十六点八一亿元", "zh", [(2.681e9, "CNY", None)]),
+    ("岁入二五○点五○亿元", "zh", [(2.505e10, "CNY", None)]),
+    ("岁出二七七点三一亿余元", "zh", [(2.7731e10, "CNY", None)]),
+    # the dinar, the loti, the pa'anga and the ngultrum written before the amount
+    ("spending of BD8.916 billion", "en", [(8.916e9, "BHD", None)]),
+    ("debt was M22.9 billion- M19 billion being external", "en", [(22.9e9, "LSL", None), (19e9, "LSL", None)]),
+    ("Budget Estimates totals at TOP$899.2 million", "en", [(899.2e6, "TOP", None)]),
+    ("a budget of Nu 512.28 billion", "en", [(512.28e9, "BTN", None)]),
+    ("the M4 motorway", "en", []),
 ])
 def test_amounts_written_every_way(s, lang, expected):
     assert q(s, lang) == expected
@@ -396,6 +407,25 @@ def test_a_level_reached_in_a_period_is_its_last_year_and_a_change_over_it_is_th
                                           ("5%", "target", 2026)]
     text = "The 2021-2025 plan sets the urbanisation rate at 65 percent and average annual growth of 5.5 percent."
     assert _years(text, "2021-03-10") == [("65 percent", "target", 2025), ("5.5 percent", "target", "2021-2025")]
+
+
+def test_the_year_of_a_from_to_baseline_is_not_the_year_of_the_value_it_rose_to():
+    # a review of 2022 in January 2023: the value reached is of the year under review, its baseline of 2017
+    text = "政府工作报告\n国家认定的高新技术企业由2017年929家增长到3605家。"
+    assert _years(text, "2023-01-12") == [("929家", "outcome", 2017), ("3605家", "outcome", 2022)]
+    text = "Budget speech\nExports rose from $2bn in 2019 to $3bn."
+    assert _years(text, "2023-01-20") == [("$2bn", "outcome", 2019), ("$3bn", "outcome", 2022)]
+    # over a period named by its years: the baseline at its start, the level reached ("提高至") at its end
+    text = "報道\n中國人均預期壽命在2015年至2020年,從76.34歲提高至77.93歲。"
+    assert [y for _, _, y in _years(text, "2022-05-20")] == [2015, 2020]
+
+
+def test_an_unnumbered_heading_naming_a_period_holds_the_headings_under_it():
+    # "十三五" ended before the report of 2021: a review of the period, its counts of things done its span,
+    # its levels reached the last year
+    text = ("遵义市政府工作报告要点\n“十三五”工作答卷\n基础设施建设成就斐然\n高速公路通车里程达1279公里。\n"
+            "建成中小型水库43座。")
+    assert _years(text, "2021-02-26") == [("1279公里", "outcome", 2020), ("43座", "outcome", "2016-2020")]
 
 
 def test_a_relative_year_in_a_later_clause_is_not_the_numbers():

@@ -172,6 +172,7 @@ _PERIOD_CUES = {
     "fiscal": pattern(r"财年|財年|年度|预算|預算|\bFY|fiscal|financial year|budget", re.I),
     "past": pattern(r"过去|過去|以来|以來|年来|年來|\bpast\b|\bsince\b|\blast\b", re.I),
     "deadline": pattern(r"到20|至20|\bby 20|\buntil 20|\bin 20\d\d\b", re.I),
+    "report": pattern(r"工作报告|工作報告|施政报告|施政報告|\bwork report|\bgovernment report", re.I),
 }
 
 

@@ -34,13 +34,32 @@ def parse_chinese(s: str) -> float | None:
         head, _, tail = s.partition("兆")
         a, b = parse_chinese(head), parse_chinese(tail) if tail else 0.0
         return None if a is None or b is None else a * 1e12 + b
+    s = s.replace("○", "〇")  # a white circle for zero: 二○二四, 二五○點五○億
     try:
-        v = cn2an.cn2an(s, "smart")
+        return float(cn2an.cn2an(s, "smart"))
     except (ValueError, KeyError, IndexError):
-        m = re.fullmatch(r"([〇零一二三四五六七八九]{2,})(万亿|亿|万)", s)  # 二五〇〇亿: digit by digit, then a magnitude
-        digits = parse_chinese(m.group(1)) if m else None
-        return None if digits is None else digits * MAGNITUDES[m.group(2)]
-    return float(v)
+        return _digit_by_digit(s)
+
+
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _digit_by_digit(s: str) -> float | None:
+    """What cn2an does not read: digits one by one (二五〇〇亿, 二七七点三一亿), a decimal before a
+    magnitude (三点二亿, 二十六点八一亿)."""
+    m = re.fullmatch(r"(.+?)(万亿|亿|万)?", s)
+    head, magnitude = m.group(1), m.group(2)
+    whole, dot, fraction = head.partition("点")
+    if all(c in _DIGITS for c in whole + fraction) and (len(whole) > 1 or dot):
+        value = float(f"{''.join(str(_DIGITS[c]) for c in whole)}.{''.join(str(_DIGITS[c]) for c in fraction) or 0}")
+    elif magnitude and dot:
+        try:
+            value = float(cn2an.cn2an(head, "smart"))
+        except (ValueError, KeyError, IndexError):
+            return None
+    else:
+        return None
+    return value * MAGNITUDES[magnitude] if magnitude else value
 
 
 def parse_arabic(s: str) -> float | None:

@@ -66,6 +66,12 @@ def change_over_period(s: str, clause: tuple[int, int], start: int, year, headin
     return year
 
 
+_LEVEL_REACHED = pattern(r"(?:到|至|达|为|\bto|\breach(?:ed|ing)?)\s*$", re.I)
+
+
 def _is_change(s: str, clause: tuple[int, int], start: int, end: int) -> bool:
-    """Whether the quantity at [start, end) is a change (grew 5%, 新增54万人), not a level."""
+    """Whether the quantity at [start, end) is a change (grew 5%, 新增54万人), not a level (提高至77.9岁,
+    rose to 5%)."""
+    if _LEVEL_REACHED.search(s, max(clause[0], start - 4), start):
+        return False
     return bool(_CHANGE_BEFORE.search(s, clause[0], start) or _CHANGE_AFTER.match(s[end:end + 30]))

@@ -211,7 +211,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                 cue = explicit_time(between.group(0), 0, meta.era)
                 year, year_inf, year_span = (cue.value if cue else int(between.group(1)[:4])), False, None
             else:
-                year, year_inf, year_span = (before.value, False, None) if before else (
+                year, year_inf, year_span = (_first_year(before.value), False, None) if before else (
                     (doc_year - 1, True, None) if doc_year else (None, False, None))
         elif q.reason is None and q.unit not in TIME_UNITS and (q.unit is not None or cls != NONE) and \
                 reason not in _RULES_KNOW and (judge is not None or contexts is not None):
@@ -346,7 +346,7 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     year, the five-year plan period it falls in, the five years before it)."""
     doc_year = meta.year
     month = meta.month
-    before = explicit_time(s[:pos], pos, meta.era)
+    before = _own_time(explicit_time(s[:pos], pos, meta.era), s, pos)
     after = explicit_time(s[pos:], 0, meta.era)
     rel = relative_period(s, pos, doc_year, month)
     heading = next((c for c in (_time_of(t, meta.era) for t in ([lead_in.text] if lead_in else []) +
@@ -402,7 +402,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to: from the
     sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
     doc_year = meta.year
-    cue = explicit_time(s, pos, meta.era)
+    cue = _own_time(explicit_time(s, pos, meta.era), s, pos)
     right = year_right_after(s, pos, doc_year)
     if right is not None and (cue is None or not pos <= cue.start < right.start):
         return right.value, False, _span(sent, right.start, right.end)  # named at the number: as sure as a year
@@ -428,6 +428,23 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None:
         return rel.value, True, _span(sent, rel.start, rel.end)
     return None, False, None
+
+
+_FROM = pattern(r"(?:由|从|\bfrom)[^，,；;。]{0,30}$", re.I)
+_TO = pattern(r"(?:到|至|\bto)\s*$", re.I)
+
+
+def _own_time(cue: Cue | None, s: str, pos: int) -> Cue | None:
+    """A time found before the value at ``pos``, unless it is a from-to baseline's ("由2017年929家增长到3605家")."""
+    if cue is not None and cue.end <= pos and _FROM.search(s, max(0, cue.start - 34), cue.start) and \
+            _TO.search(s, cue.end, pos):
+        return None
+    return cue
+
+
+def _first_year(time):
+    """A baseline's year: a year, or the first of a period it starts ("2015年至2020年,从76.34岁提高至…")."""
+    return int(time[:4]) if isinstance(time, str) else time
 
 
 _UNDER_REVIEW = pattern(r"全年|本年|the year\b|for the year|the whole year", re.I)

@@ -106,6 +106,8 @@ def heading_kind(text: str, doc_year: int | None = None, doc_month: int | None =
     if review and plan:  # "回顾2023年工作和2024年工作安排" names both: whichever comes last wins
         return PLAN if plan.start() > review.start() else REVIEW
     named = explicit_time(text, len(text))
+    if named is not None and isinstance(named.value, str) and doc_year:  # “十三五”工作答卷 in a report of 2021
+        return REVIEW if int(named.value[-4:]) < doc_year else None
     if named is not None and isinstance(named.value, int) and doc_year:
         # "2023年广东经济运行" in a report of 2024: the year behind it; "2024年…" ahead
         if named.value < doc_year:
@@ -131,6 +133,9 @@ def split_sentences(text: str, lang: str, doc_year: int | None = None, doc_month
         level = heading_level(line, lang)
         if level is not None:
             lstrip = len(line) - len(line.lstrip())
+            if lang == "zh" and level == 2 and not _ZH_L2.match(line.strip()) and not any(h.level == 1 for h in stack) and \
+                    explicit_time(line, len(line)) is not None:
+                level = 1  # an unnumbered heading naming a time ("十三五"工作答卷) holds the unnumbered ones after it
             if last_was_heading and stack and stack[-1].level == level:
                 level += 1
             h = Heading(start + lstrip, start + len(line.rstrip()), line.strip(), level,

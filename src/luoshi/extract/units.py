@@ -87,7 +87,8 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS", "mwk": "MWK", "mmk": "MMK", "bwp": "BWP",
                       # the dollars of other countries, by their own signs: TT$485.5 million, N$2 billion, RD$10 000
                       "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
-                      "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL",
+                      "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL", "top$": "TOP",
+                      "t$": "TOP", "bd": "BHD", "nu": "BTN", "nu.": "BTN",  # the pa'anga, Bahrain's dinar, the ngultrum
                       # more ISO 4217 codes written before amounts (not TRY, TOP, ALL, CUP, GEL, PEN, AMD: words too)
                       **{c: c.upper() for c in ("mvr", "afn", "lak", "khr", "vuv", "wst", "bif", "rwf", "mzn", "aoa",
                                                 "cdf", "gmd", "sle", "sll", "gnf", "mga", "htg", "bnd", "kgs", "tjs",
