@@ -420,6 +420,16 @@ def test_the_year_of_a_from_to_baseline_is_not_the_year_of_the_value_it_rose_to(
     assert [y for _, _, y in _years(text, "2022-05-20")] == [2015, 2020]
 
 
+def test_a_baseline_named_after_its_value_is_an_outcome_of_its_own_time():
+    # the number "from" which the value came, of a year that has passed or "now": a realised value
+    text = "Budget\nGDP is forecast to rebound to 4.4 percent next year from 0.03 percent in 2022, the ministry said."
+    assert _years(text, "2023-12-06") == [("4.4 percent", "target", 2024), ("0.03 percent", "outcome", 2022)]
+    text = "Plan\nThe plan sets a per capita income target of US$8,200 by 2021, up from $6,000 now."
+    assert _years(text, "2016-08-01")[1] == ("$6,000", "outcome", 2016)
+    text = "Inflation\nInflation is forecast to fall to 18.3% by December 2025, down from 211.4% in December 2023."
+    assert _years(text, "2024-09-16") == [("18.3%", "target", 2025), ("211.4%", "outcome", 2023)]
+
+
 def test_an_unnumbered_heading_naming_a_period_holds_the_headings_under_it():
     # "十三五" ended before the report of 2021: a review of the period, its counts of things done its span,
     # its levels reached the last year

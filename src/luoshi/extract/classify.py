@@ -95,6 +95,8 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "plan-structure"
     if is_baseline(q, sentence, clause):
         return OUTCOME, BASELINE
+    if is_baseline_after(q, sentence, doc_year):
+        return OUTCOME, BASELINE_AFTER
     score = direction(q, sentence, clause, section_kind, doc_year, year, year_inferred, comparator, lang, doc_kind)
     if score < 0:
         return OUTCOME, None
@@ -102,12 +104,36 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
 
 
 BASELINE = "from-to baseline"
+BASELINE_AFTER = "baseline after its value"
+
+
+# "rebound to 4.4 percent next year from an estimated 0.03 percent", "up from $6,000 now": a baseline after the value
+_FROM_AFTER = pattern(r"\b(?:from|compared (?:with|to)|versus|vs\.?)\s+(?:(?:an?|the|its|their|this year's|last year's)\s+)?"
+                      r"(?:(?:estimated|revised|projected|expected|preliminary|staggering|record)\s+)?"
+                      r"(?:(?:about|around|nearly|some|over|more than)\s+)?$", re.I)
+_NUMBER_BEFORE = pattern(r"\d")  # the value the baseline is of, named before it
 
 
 def is_baseline(q: Quantity, sentence: str, clause: tuple[int, int]) -> bool:
     """"from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first number is where it starts, an outcome."""
     return bool(_BASELINE.search(sentence, max(clause[0], q.start - 60), q.start) and
                 _TO_AFTER.match(sentence, q.end, clause[1] + 80))
+
+
+_PAST_AFTER = pattern(r"\s*(?:(?:in|for)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
+                      r"November|December)\s+)?((?:19|20)\d\d)\b|(?:now|currently|at present|today|last year|a year (?:earlier|ago)|"
+                      r"(?:in )?the previous (?:financial |fiscal )?year)\b)", re.I)
+
+
+def is_baseline_after(q: Quantity, sentence: str, doc_year: int | None) -> bool:
+    """The number "from" which a value named before it came, of a time that has passed or now ("to 4.4 percent
+    next year from 0.03 percent in 2022", "up from $6,000 now"): where it starts, an outcome. Of this year or a
+    later one it is a forecast, like a revised forecast's first value: the model decides."""
+    m = _FROM_AFTER.search(sentence, max(0, q.start - 60), q.start)
+    if not m or not _NUMBER_BEFORE.search(sentence, max(0, m.start() - 150), m.start()):
+        return False
+    past = _PAST_AFTER.match(sentence, q.end)
+    return bool(past and (past.group(1) is None or (doc_year is not None and int(past.group(1)) < doc_year)))
 
 
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
