@@ -13,7 +13,7 @@ from functools import lru_cache
 from luoshi.extract.cues import tense
 from luoshi.extract.lexicon import Entry
 from luoshi.extract.model import NONE, OUTCOME, PLAN, REVIEW, TARGET, TASK
-from luoshi.extract.numbers import Quantity
+from luoshi.extract.numbers import MONTHS, Quantity
 from luoshi.extract.patterns import pattern
 from luoshi.extract.units import MONEY, TIME_UNITS
 
@@ -107,8 +107,9 @@ BASELINE = "from-to baseline"
 BASELINE_AFTER = "baseline after its value"
 
 
-# "rebound to 4.4 percent next year from an estimated 0.03 percent", "up from $6,000 now": a baseline after the value
-_FROM_AFTER = pattern(r"\b(?:from|compared (?:with|to)|versus|vs\.?)\s+(?:(?:an?|the|its|their|this year's|last year's)\s+)?"
+# "rebound to 4.4 percent next year from an estimated 0.03 percent", "up from $6,000 now": a baseline after its value
+_FROM_AFTER = pattern(r"\b(?:from|compared (?:with|to)|versus|vs\.?)\s+"
+                      r"(?:(?:an?|the|its|their|this year's|last year's)\s+)?"
                       r"(?:(?:estimated|revised|projected|expected|preliminary|staggering|record)\s+)?"
                       r"(?:(?:about|around|nearly|some|over|more than)\s+)?$", re.I)
 _NUMBER_BEFORE = pattern(r"\d")  # the value the baseline is of, named before it
@@ -120,9 +121,11 @@ def is_baseline(q: Quantity, sentence: str, clause: tuple[int, int]) -> bool:
                 _TO_AFTER.match(sentence, q.end, clause[1] + 80))
 
 
-_PAST_AFTER = pattern(r"\s*(?:(?:in|for)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
-                      r"November|December)\s+)?((?:19|20)\d\d)\b|(?:now|currently|at present|today|last year|a year (?:earlier|ago)|"
-                      r"(?:in )?the previous (?:financial |fiscal )?year)\b)", re.I)
+# The time a baseline is of, written after it ("from 2.13 trillion yuan in 2012", "211.4% in December 2023"), or now
+BASELINE_TIME = pattern(rf"\b(?:in|for)\s+(?:(?:{MONTHS}|end-|the end of)\s*)?((?:19|20)\d\d(?:-\d\d)?)\b|"
+                        r"((?:19|20)\d\d)年", re.I)
+NOW = pattern(r"\s*(?:now|currently|at present|today|现在|目前)\b", re.I)
+_EARLIER = pattern(r"\s*(?:last year|a year (?:earlier|ago)|(?:in )?the previous (?:financial |fiscal )?year)\b", re.I)
 
 
 def is_baseline_after(q: Quantity, sentence: str, doc_year: int | None) -> bool:
@@ -132,8 +135,11 @@ def is_baseline_after(q: Quantity, sentence: str, doc_year: int | None) -> bool:
     m = _FROM_AFTER.search(sentence, max(0, q.start - 60), q.start)
     if not m or not _NUMBER_BEFORE.search(sentence, max(0, m.start() - 150), m.start()):
         return False
-    past = _PAST_AFTER.match(sentence, q.end)
-    return bool(past and (past.group(1) is None or (doc_year is not None and int(past.group(1)) < doc_year)))
+    rest = sentence[q.end:q.end + 40]
+    named = BASELINE_TIME.match(rest.lstrip())
+    if named:
+        return doc_year is not None and int((named.group(1) or named.group(2))[:4]) < doc_year
+    return bool(NOW.match(rest) or _EARLIER.match(rest))
 
 
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,

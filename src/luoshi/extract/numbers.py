@@ -86,13 +86,13 @@ _CN_TO = pattern(rf"(?:到|至)(?={_CN})")
 _MINUS = pattern(r"(?:[\u4e00-\u9fff(（:：]|\b[a-z]+ )[-−]$")
 _RATIO = pattern(r"(?<![\d.])(\d+(?:\.\d+)?)\s?[:：]\s?(\d+(?:\.\d+)?)(?![\d:])")
 
-_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("date", pattern(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]"
                      r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")),
-    ("date", pattern(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
-                     rf"|\b\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?\b|\b{_MONTHS}\s+\d{{4}}\b")),
+    ("date", pattern(rf"\b{MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+                     rf"|\b\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?\b|\b{MONTHS}\s+\d{{4}}\b")),
     ("year", pattern(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
     ("time", pattern(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from luoshi.extract.classify import BASELINE, BASELINE_AFTER, classify, direction, in_step_class
+from luoshi.extract.classify import BASELINE, BASELINE_AFTER, BASELINE_TIME, NOW, classify, direction, in_step_class
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
@@ -203,11 +203,11 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         cls, reason = classify(q, s, clause, sent.section_kind, doc_year, year, year_inf, lang, entry, cmp_.value,
                                meta.kind)
         if reason in (BASELINE, BASELINE_AFTER):  # a from-to baseline: the rules are sure; its time is before the change
-            after_value = reason == BASELINE_AFTER  # "to 4.4% next year from 0.03% in 2023": a time before is the value's
+            after_value = reason == BASELINE_AFTER  # "to 4.4% next year from 0.03%": a time before it is the value's
             reason = BASELINE_DONE
-            between = _BASELINE_TIME.search(s[q.end:q.end + 60].split(" to ")[0].split("到")[0])
+            between = BASELINE_TIME.search(s[q.end:q.end + 60].split(" to ")[0].split("到")[0])
             before = None if after_value else explicit_time(s[:q.start], q.start, meta.era)
-            if after_value and _NOW.match(s, q.end):
+            if after_value and NOW.match(s, q.end):
                 before = Cue(doc_year, q.end, q.end) if doc_year else None  # "up from $6,000 now"
             if between:  # "from 2.13 trillion yuan in 2012 to ...": the baseline's own year
                 cue = explicit_time(between.group(0), 0, meta.era)
@@ -432,9 +432,6 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     return None, False, None
 
 
-_BASELINE_TIME = pattern(r"\b(?:in|for)\s+(?:(?:January|February|March|April|May|June|July|August|September|October|"
-                         r"November|December|end-|the end of)\s*)?((?:19|20)\d\d(?:-\d\d)?)\b|((?:19|20)\d\d)年")
-_NOW = pattern(r"\s*(?:now|currently|at present|today|现在|目前)\b", re.I)
 _FROM = pattern(r"(?:由|从|\bfrom)[^，,；;。]{0,30}$", re.I)
 _TO = pattern(r"(?:到|至|\bto)\s*$", re.I)
 
