@@ -91,6 +91,7 @@ def q(s, lang="en"):
     ("debt was M22.9 billion- M19 billion being external", "en", [(22.9e9, "LSL", None), (19e9, "LSL", None)]),
     ("Budget Estimates totals at TOP$899.2 million", "en", [(899.2e6, "TOP", None)]),
     ("a budget of Nu 512.28 billion", "en", [(512.28e9, "BTN", None)]),
+    ("a budget of Q148,685 million", "en", [(148.685e9, "GTQ", None)]),
     ("the M4 motorway", "en", []),
 ])
 def test_amounts_written_every_way(s, lang, expected):

@@ -106,7 +106,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                           r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                           r"thinking|specific deployment|arrangements))")),
-    ("identifier", pattern(rf"(?<![A-Za-z$])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!(?:per)?cent-\d)(?![NKPM]\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
+    ("identifier", pattern(rf"(?<![A-Za-z$])(?=[A-Za-z]+-?\d)(?!(?:{_CCY_KEYS})\s?\d)(?!(?:per)?cent-\d)(?![NKPMQ]\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)"
                            rf"[A-Za-z]+-?\d+(?:\.\d+)?|"
                            r"\d+(?:\.\d+)?[A-Za-z]+\d*(?=[\s\u4e00-\u9fff,.;，。、]|$)", re.I)),
 ]
@@ -117,8 +117,8 @@ _EN_ID_OK = {"st", "nd", "rd", "th", "s", "bn", "mn", "tn", "trn", "m", "b", "t"
 # One capital letter before an amount with its scale: Nigeria's naira (N8.83 trillion, N120bn), the kina of Papua New
 # Guinea (K25,338 million) and the Philippine peso (P1.78 trillion); not N95, K12 or P2P. A document of Zambia or
 # Botswana reads K and P as theirs (currency.py).
-_LETTER_CCY = pattern(r"(?<![A-Za-z])([NKPM])(?=\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
-_LETTER_CURRENCIES = {"N": "NGN", "K": "PGK", "P": "PHP", "M": "LSL"}  # M: Lesotho's loti (maloti)
+_LETTER_CCY = pattern(r"(?<![A-Za-z])([NKPMQ])(?=\d[\d,.]*[\s-]?(?:trillion|billion|million|trn|bn|mn|tn)\b)")
+_LETTER_CURRENCIES = {"N": "NGN", "K": "PGK", "P": "PHP", "M": "LSL", "Q": "GTQ"}  # the loti, the quetzal
 _YEAR = pattern(r"(?<![\d.,])(?:19|20)\d\d(?![\d,.]\d|\s?%| ?percent)")
 _RANGE_SEP = pattern(r"\s*(?:[—–\-~至到]{1,2}|to|and)\s*$", re.I)
 _PERSON_NOUNS = {"people", "persons", "residents", "jobs", "talents", "workers", "students", "visitors",
