@@ -431,6 +431,23 @@ def test_a_baseline_named_after_its_value_is_an_outcome_of_its_own_time():
     assert _years(text, "2024-09-16") == [("18.3%", "target", 2025), ("211.4%", "outcome", 2023)]
 
 
+def test_a_bare_magnitude_after_an_amount_of_money_is_in_its_currency():
+    text = ("Budget bill\nThe finance bill for 2025 is set in revenue at 5,014.3 billion CFA francs.\n"
+            "In expenditure, it amounts to 6,614.8 billion.")
+    assert [(st.value, st.unit) for st in extract_text(text, DocumentMeta("2024-12-28")).statements
+            if st.cls != "none"] == [(5014.3e9, "XOF"), (6614.8e9, "XOF")]
+
+
+def test_a_bulletin_dates_its_whole_year_by_the_year_its_title_names_in_chinese_numerals():
+    text = "子洲县二〇二三年国民经济和社会发展统计公报\n全年粮食总产量16.28万吨,较上年增长0.5%。"
+    assert _years(text, "2024-04-15") == [("16.28万吨", "outcome", 2023), ("0.5%", "outcome", 2023)]
+
+
+def test_counts_done_over_an_action_plan_to_its_deadline_are_its_span():
+    text = "智能制造三年行动方案(2025—2027年)\n到2027年,新培育智能工厂100家,每年推动1500家中小企业数字化转型。"
+    assert [y for _, _, y in _years(text, "2025-02-22")] == ["2025-2027", "2025-2027"]
+
+
 def test_an_unnumbered_heading_naming_a_period_holds_the_headings_under_it():
     # "十三五" ended before the report of 2021: a review of the period, its counts of things done its span,
     # its levels reached the last year

@@ -178,6 +178,8 @@ _RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the y
              (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
 
 
+_ZH_YEAR = pattern(r"(?<![〇○零一二三四五六七八九十百千万])((?:一九|二〇|二○|二零)[〇○零一二三四五六七八九]{2})年")
+_ZH_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 # a year of the Republic of China's calendar (105年度, 114年), read only in documents that use it (era)
 _ERA_YEAR = pattern(r"(?<![\d.近第])(?<!\d,)(1[0-2]\d|8[5-9]|9\d)年(?:度)?(?!来|前|后|间|内|的历史|周年)")
 TAIWAN_PLACES = r"(?:台北|新北|桃园|台中|台南|高雄|基隆|新竹|苗栗|彰化|南投|云林|嘉义|屏东|宜兰|花莲|台东|澎湖|金门|连江)(?:市|县)"
@@ -228,6 +230,9 @@ def _times(s: str, era: int) -> tuple[Cue, ...]:
         if _BASELINE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
             continue
         cands.append(Cue(int(m.group(1)), m.start(1), m.end()))
+    for m in _ZH_YEAR.finditer(s):  # 二〇二三年
+        if not any(c.start <= m.start() < c.end for c in cands):
+            cands.append(Cue(int(m.group(1).translate(_ZH_DIGITS)), m.start(1), m.end()))
     for m in _ERA_YEAR.finditer(s) if era else ():
         if not any(c.start <= m.start() < c.end for c in cands):
             cands.append(Cue(int(m.group(1)) + era, m.start(1), m.end()))

@@ -46,23 +46,30 @@ def level_at_end(s: str, clause: tuple[int, int], start: int, end: int, year, un
     return int(year[-4:])
 
 
-_OVER_PERIOD = pattern(r"年均|年平均|累计|新增|共计|总共|\b(?:average annual|annual average|cumulative|in total|a total of)\b",
-                       re.I)
+_OVER_PERIOD = pattern(r"年均|年平均|累计|新增|共计|总共|每年|新(?:培育|建|引进|认定|开工|招引|打造|创建)|"
+                       r"\b(?:average annual|annual average|cumulative|in total|a total of|each year|every year)\b", re.I)
 
 
-def change_over_period(s: str, clause: tuple[int, int], start: int, year, headings: tuple, lead_in, era: int = 0):
-    """A change over a period of three years or more that the sentence, its lead-in or its headings
-    name (十四五时期回顾: 年均增长6.4%, 新增就业54万人), when the year found is the period's last: the period."""
+_DEADLINE = pattern(r"(?:到|至|\bby|\buntil)\s*$", re.I)
+
+
+def change_over_period(s: str, clause: tuple[int, int], start: int, year, headings: tuple, lead_in, era: int = 0,
+                       title_time=None):
+    """A change over a period of three years or more that the sentence, its lead-in, its headings or the
+    document's title name (十四五时期回顾: 年均增长6.4%, 新增就业54万人; 三年行动方案(2025—2027年): 到2027年新培育
+    100家), when the year found is the period's last: the period."""
     if not isinstance(year, int) or not _OVER_PERIOD.search(s, clause[0], start):
         return year
     named = explicit_time(s, start, era)
-    if named is not None and isinstance(named.value, int):
-        return year  # the sentence names the year itself
+    if named is not None and isinstance(named.value, int) and not _DEADLINE.search(s, max(0, named.start - 6), named.start):
+        return year  # the sentence names the year itself (a deadline, 到2027年, is the period's end)
     above = ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(headings)]
     for text in [s[:start]] + above:
         period = next((p for p in periods_named(text, era) if int(p[-4:]) == year), None)
         if period is not None:
             return period
+    if isinstance(title_time, str) and int(title_time[-4:]) == year and int(title_time[-4:]) - int(title_time[:4]) >= 2:
+        return title_time
     return year
 
 

@@ -24,7 +24,7 @@ from luoshi.extract.periods import average_period, change_over_period, level_at_
 from luoshi.extract.regions import RegionMatcher
 from luoshi.extract.segment import Sentence, split_sentences
 from luoshi.extract.subject import clause_bounds, subject_span
-from luoshi.extract.units import TIME_UNITS
+from luoshi.extract.units import MONEY, TIME_UNITS
 
 _DATE_LINE = pattern(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", re.I)
 
@@ -82,6 +82,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     lead_in = None
     line_start, context = -1, None  # the last year named earlier in the same paragraph
     earlier = None  # the last time named anywhere earlier in the document
+    money = [None]  # the currency of the last amount of money read: a bare "6,614.8 billion" after it is in it
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0)), meta.era) if first else None
     title_cues = (period_cues(first.group(0), "title") if first else frozenset()) | (
@@ -93,7 +94,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
             continued = norm.text[max(0, start - 8):start].rstrip().endswith((",", "，", "、"))
             line_start, context = start, context if continued else None
         out.extend(_sentence_statements(sent, meta, lang, linker, regions, keep_none, lead_in, judge, contexts,
-                                        context, title_time, year_judge, year_contexts, earlier, title_cues))
+                                        context, title_time, year_judge, year_contexts, earlier, title_cues, money))
         named = explicit_time(sent.text, len(sent.text), meta.era)
         context = named if named is not None and isinstance(named.value, int) else context
         earlier = named or earlier
@@ -181,13 +182,18 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                          judge: Model | None = None, contexts: list | None = None, context: Cue | None = None,
                          title_time: Cue | None = None, year_judge: Model | None = None,
                          year_contexts: list | None = None, earlier: Cue | None = None,
-                         title_cues: frozenset[str] = frozenset()) -> list[Statement]:
+                         title_cues: frozenset[str] = frozenset(), money: list | None = None) -> list[Statement]:
     s = sent.text
     doc_year = meta.year
     heading_texts = [h.text for h in sent.headings]
     results: list[Statement] = []
     for q in find_quantities(s, lang):
         sent_span = Span(sent.start, sent.end, s)
+        if money is not None and q.reason is None:
+            if q.unit in MONEY:
+                money[0] = q.unit
+            elif q.unit is None and q.scale >= 1e6 and money[0] is not None:
+                q.unit = money[0]  # "revenue of 5,014.3 billion CFA francs ... in expenditure, 6,614.8 billion"
         if q.reason and not keep_none:
             continue
         clause = clause_bounds(s, q.start, lang)
@@ -236,9 +242,10 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         if year is None and cls != OUTCOME and title_time is not None and \
                 (doc_year is None or int(str(title_time.value)[-4:]) >= doc_year):
             year, year_inf = title_time.value, True  # "Vision 2030", a plan's title names its time
-        elif year is None and cls == OUTCOME and title_time is not None and isinstance(title_time.value, int) and \
-                doc_year is not None and title_time.value < doc_year:
-            year, year_inf = title_time.value, True  # "2016年统计公报" published in 2017: the year it reviews
+        elif cls == OUTCOME and title_time is not None and isinstance(title_time.value, int) and \
+                doc_year is not None and title_time.value < doc_year and (year is None or (
+                    year_inf and year_span is not None and _UNDER_REVIEW.match(year_span.text))):
+            year, year_inf = title_time.value, True  # "2016年统计公报" published in 2017: the year it reviews (全年)
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
         averaged = average_period(s, q.start, year, doc_year)
@@ -258,7 +265,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                     year, year_inf, year_span = chosen, True, None
         if cls != TASK and cmp_.value != "at_most":
             year = level_at_end(s, clause, q.start, q.end, year, q.unit)
-        year = change_over_period(s, clause, q.start, year, sent.headings, lead_in, meta.era)
+        year = change_over_period(s, clause, q.start, year, sent.headings, lead_in, meta.era,
+                                  title_time.value if title_time else None)
         st = Statement(cls, sent_span, _span(sent, q.start, q.end), q.value, q.value_high, q.unit,
                        comparator=cmp_.value,
                        comparator_span=_span(sent, cmp_.start, cmp_.end) if cmp_.end > cmp_.start else None,
