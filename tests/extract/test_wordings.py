@@ -375,6 +375,12 @@ def test_a_part_of_a_year_is_of_the_year_it_has_ended_in(text, date, year):
     ("Tasmania budget\nThe state will spend $9 billion.", "2024-09-19", ["AUD"]),
     ("Khyber Pakhtunkhwa budget\nThe province unveiled a Rs2,119 billion budget.", "2025-06-13", ["PKR"]),
     ("屏東縣115年度總預算\n屏東縣政府總預算歲出規模達380億元。", "2025-10-20", ["TWD"]),
+    # CFA francs of West or Central Africa, dinars of Iraq or of Kuwait; a bare magnitude after them is in them
+    ("Cameroon budget\nCameroon's budget is set at 7,317.7 billion CFA francs; spending, 6,000 billion.", "2024-12-28",
+     ["XAF", "XAF"]),
+    ("Senegal budget\nSenegal's revenue is set at 5,014.3 billion CFA francs.", "2024-12-28", ["XOF"]),
+    ("Kuwait budget\nKuwait's budget sees revenue of 18.2 billion dinars.", "2025-02-05", ["KWD"]),
+    ("Iraq budget\nIraq's budget deficit will be 18.8 trillion dinars.", "2012-10-24", ["IQD"]),
 ])
 def test_a_bare_currency_symbol_is_the_money_of_the_country_the_document_is_about(text, date, units):
     st = [s for s in extract_text(text, DocumentMeta(date=date)).statements if s.is_commitment]

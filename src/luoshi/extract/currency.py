@@ -59,6 +59,15 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "BWP": r"\bBotswana\b",  # P, the pula
     }),
     "NOK": (r"\bNorw(?:ay|egian)\b|挪威", {"DKK": r"\bDenmark\b|\bDanish\b|丹麦"}),  # kroner
+    "IQD": (r"\bIraq(?:i)?\b|伊拉克", {  # dinars
+        "KWD": r"\bKuwait(?:i)?\b", "BHD": r"\bBahrain(?:i)?\b", "JOD": r"\bJordan(?:ian)?\b",
+        "DZD": r"\bAlgeria(?:n)?\b", "TND": r"\bTunisia(?:n)?\b", "LYD": r"\bLibya(?:n)?\b", "RSD": r"\bSerbia(?:n)?\b",
+    }),
+    "XOF": (r"\bSenegal(?:ese)?\b|\bC[ôo]te d'Ivoire\b|\bIvory Coast\b|\bMali(?:an)?\b|\bBurkina Faso\b|\bNiger\b|"
+            r"\bTogo(?:lese)?\b|\bBenin\b|\bGuinea-Bissau\b|\bBCEAO\b|\bWAEMU\b|\bUEMOA\b", {  # CFA francs
+        "XAF": r"\bCameroon(?:ian)?\b|\bGabon(?:ese)?\b|\bChad(?:ian)?\b|\bCongo\b|\bCentral African\b|"
+               r"\bEquatorial Guinea\b|\bBEAC\b|\bCEMAC\b",
+    }),
     "PGK": (r"\bPapua New Guinea\b|\bPNG\b", {  # K: the kina, the kwacha, the kyat
         "ZMW": r"\bZambia(?:n)?\b|赞比亚",
         "MWK": r"\bMalawi(?:an)?\b",

@@ -54,7 +54,8 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("kina", "PGK", 1), ("kwacha", "ZMW", 1), ("pula", "BWP", 1), ("dirhams", "AED", 1), ("riyals", "SAR", 1),
     ("kroner", "NOK", 1), ("kronor", "SEK", 1), ("baht", "THB", 1), ("won", "KRW", 1), ("rands", "ZAR", 1),
     ("egyptian pounds", "EGP", 1), ("cfa francs", "XOF", 1), ("fcfa", "XOF", 1), ("swiss francs", "CHF", 1),
-    ("somoni", "TJS", 1), ("quetzales", "GTQ", 1), ("dinars", "IQD", 1), ("catties", JIN, 1),
+    ("somoni", "TJS", 1), ("quetzales", "GTQ", 1), ("dinars", "IQD", 1), ("kuwaiti dinars", "KWD", 1),
+    ("catties", JIN, 1),
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
@@ -100,7 +101,8 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                                                 "szl", "mro", "mru", "cve", "stn", "scr", "ugx", "bwp", "pgk")}}
 # Words many countries write their money with: read as the best-known one (USD, INR, KES, PHP, CNY) until
 # the document says whose it is (currency.py); every other word of those currencies names it outright.
-SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "kroner", "元"})
+SHARED_CURRENCY_WORDS = frozenset({"$", "dollars", "rs", "rs.", "rupees", "sh", "shillings", "pesos", "kroner", "元",
+                                   "dinars", "cfa francs", "fcfa"})
 MONEY = {*EN_CURRENCY_PREFIX.values(), *(u for _, u, _ in ZH_UNITS + EN_UNITS if len(u) == 3 and u.isupper() and u != TEU)}
 
 
