@@ -29,7 +29,7 @@ from luoshi.extract.units import MONEY
 
 MODEL_FILE = "extract_model.json"
 YEAR_MODEL_FILE = "extract_year_model.json"
-NONE_MARGIN = 1.5  # the model's 'none' is learned from few, noisy examples: it must be clearly ahead
+NONE_MARGIN = 2.0  # the model's 'none' is learned from few, noisy examples: it must be clearly ahead
 _EN_WORD = pattern(r"[a-z]+(?:'[a-z]+)?")
 _ZH_RUN = pattern(r"[\u4e00-\u9fff]+")
 
