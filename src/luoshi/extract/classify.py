@@ -142,6 +142,18 @@ def is_baseline_after(q: Quantity, sentence: str, doc_year: int | None) -> bool:
     return bool(NOW.match(rest) or _EARLIER.match(rest))
 
 
+_FROM = pattern(r"(?:由|从|\bfrom)[^，,；;。]{0,30}$", re.I)
+_TO = pattern(r"(?:到|至|\bto)\s*$", re.I)
+
+
+def own_time(cue, sentence: str, pos: int):
+    """A time found before the value at ``pos``, unless it is a from-to baseline's ("由2017年929家增长到3605家")."""
+    if cue is not None and cue.end <= pos and _FROM.search(sentence, max(0, cue.start - 34), cue.start) and \
+            _TO.search(sentence, cue.end, pos):
+        return None
+    return cue
+
+
 def in_step_class(sentence: str, section_kind: str | None, doc_year: int | None, year, year_inferred: bool,
                   lang: str, doc_kind: str | None = None) -> str:
     """Class of an 'in step with economic growth' statement, which has no number."""

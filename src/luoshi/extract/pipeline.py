@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from luoshi.extract.classify import BASELINE, BASELINE_AFTER, BASELINE_TIME, NOW, classify, direction, in_step_class
+from luoshi.extract.classify import (BASELINE, BASELINE_AFTER, BASELINE_TIME, NOW, classify, direction, in_step_class,
+                                     own_time)
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
@@ -356,7 +357,7 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     year, the five-year plan period it falls in, the five years before it)."""
     doc_year = meta.year
     month = meta.month
-    before = _own_time(explicit_time(s[:pos], pos, meta.era), s, pos)
+    before = own_time(explicit_time(s[:pos], pos, meta.era), s, pos)
     after = explicit_time(s[pos:], 0, meta.era)
     rel = relative_period(s, pos, doc_year, month)
     heading = next((c for c in (_time_of(t, meta.era) for t in ([lead_in.text] if lead_in else []) +
@@ -412,7 +413,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     """(year, inferred, span in the document) of the time a quantity at ``pos`` refers to: from the
     sentence, else from a lead-in ending in a colon or the headings above it, else relative words."""
     doc_year = meta.year
-    cue = _own_time(explicit_time(s, pos, meta.era), s, pos)
+    cue = own_time(explicit_time(s, pos, meta.era), s, pos)
     right = year_right_after(s, pos, doc_year)
     if right is not None and (cue is None or not pos <= cue.start < right.start):
         return right.value, False, _span(sent, right.start, right.end)  # named at the number: as sure as a year
@@ -438,18 +439,6 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None:
         return rel.value, True, _span(sent, rel.start, rel.end)
     return None, False, None
-
-
-_FROM = pattern(r"(?:由|从|\bfrom)[^，,；;。]{0,30}$", re.I)
-_TO = pattern(r"(?:到|至|\bto)\s*$", re.I)
-
-
-def _own_time(cue: Cue | None, s: str, pos: int) -> Cue | None:
-    """A time found before the value at ``pos``, unless it is a from-to baseline's ("由2017年929家增长到3605家")."""
-    if cue is not None and cue.end <= pos and _FROM.search(s, max(0, cue.start - 34), cue.start) and \
-            _TO.search(s, cue.end, pos):
-        return None
-    return cue
 
 
 def _first_year(time):
