@@ -488,3 +488,29 @@ def test_a_subject_starts_after_a_dateline_and_the_words_that_lead_into_a_clause
         "China has set its GDP"]
     # the words leading a clause that is not the sentence's first are dropped as at its start (全省, 今年)
     assert subjects("2024年，全省地区生产总值增长5%左右，全省城镇新增就业110万人以上。") == ["地区生产总值", "城镇新增就业"]
+
+
+def test_a_time_a_value_is_compared_with_after_it_is_the_baselines_not_the_values():
+    # a budget for 2024 tabled in November 2023: the changes are the new budget's, not the year compared with
+    text = ("Croatia budget\nBudget revenue of €28.5 billion is 3% higher than this year, and the expenditures, "
+            "totalling €32.6 billion, are 11.2% higher than in 2023.")
+    assert [y for _, _, y in _years(text, "2023-11-30")] == [2024, 2024, 2024, 2024]
+    # the year named before the baseline's value is still that value's own
+    text = ("Thailand budget\nThe total budget for fiscal 2025 is set at 3.6 trillion baht, reflecting a 3.4% "
+            "increase from the fiscal 2024 budget of 3.48 trillion baht.")
+    assert [y for _, _, y in _years(text, "2024-01-17")] == [2025, 2025, 2024]
+    # "the year before" a named year, and a period named as "the period 2026 to 2030"
+    text = "Quebec\nThe deficit dropped to $2.5 billion in 2023, from $3.3 billion the year before."
+    assert _years(text, "2024-03-12") == [("$2.5 billion", "outcome", 2023), ("$3.3 billion", "outcome", 2022)]
+    text = "Ireland\nThe revised plan will provide for an increase of almost €34 billion over the period 2026 to 2030."
+    assert _years(text, "2025-07-22") == [("€34 billion", "task", "2026-2030")]
+    # "over" a period is during it
+    assert _years("China\nGDP grew 5% over 2021-2025.", "2026-03-06") == [("5%", "outcome", "2021-2025")]
+
+
+def test_a_forecast_revised_from_one_value_to_another_has_no_baseline():
+    # both numbers are forecasts of the same year (the gold set's rule); a plan's "from ... to" keeps its baseline
+    text = "Central bank outlook\nServices sector: the growth forecast increased from 3.4% to 4.0%."
+    assert _years(text, "2025-04-16") == [("3.4%", "target", 2025), ("4.0%", "target", 2025)]
+    text = "Plan\nIt will reduce the poverty rate from 37.5% in 2014 to less than 25% in 2030."
+    assert _years(text, "2020-01-23") == [("37.5%", "outcome", 2014), ("25%", "target", 2030)]

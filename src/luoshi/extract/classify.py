@@ -115,10 +115,17 @@ _FROM_AFTER = pattern(r"\b(?:from|compared (?:with|to)|versus|vs\.?)\s+"
 _NUMBER_BEFORE = pattern(r"\d")  # the value the baseline is of, named before it
 
 
+# a forecast or target revised "from" one value "to" another: both are forecasts of one period, no baseline
+_REVISED = pattern(r"\b(?:forecasts?|projections?|outlook|estimates?|expectations?|guidance|planned|(?:the|its|their) "
+                   r"targets?|targets? for|revised (?:up|down)\w*|(?:up|down)grad\w*)\b|预测|预期目标|目标值", re.I)
+
+
 def is_baseline(q: Quantity, sentence: str, clause: tuple[int, int]) -> bool:
-    """"from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first number is where it starts, an outcome."""
-    return bool(_BASELINE.search(sentence, max(clause[0], q.start - 60), q.start) and
-                _TO_AFTER.match(sentence, q.end, clause[1] + 80))
+    """"from 3.0 per cent to 4.5 per cent", 由3.0%提高到4.5%: the first number is where it starts, an outcome
+    (not when a forecast or a target is revised: "growth forecast increased from 3.4% to 4.0%")."""
+    m = _BASELINE.search(sentence, max(clause[0], q.start - 60), q.start)
+    return bool(m and _TO_AFTER.match(sentence, q.end, clause[1] + 80) and
+                not _REVISED.search(sentence, max(0, clause[0], m.start() - 60), m.start()))
 
 
 # The time a baseline is of, written after it ("from 2.13 trillion yuan in 2012", "211.4% in December 2023"), or now

@@ -164,7 +164,8 @@ def tense(text: str) -> int:
 # --- time -------------------------------------------------------------------------------------
 _PERIOD = pattern(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)?\d\d)(?!\d)\s?年?|"
                   r"(十一五|十二五|十三五|十四五|十五五|1[1-5]th Five-Year Plan)|"
-                  r"\b(?:between|from|for|in) ((?:19|20)\d\d) (?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
+                  r"\b(?:between|from|for|in|period|over|during) ((?:19|20)\d\d) "
+                  r"(?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
                   r"\bFY\s?'?(\d\d)\b", re.I)
 _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
@@ -173,6 +174,15 @@ _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(
                         r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
 _BASELINE_BEFORE = pattern(r"(?:比|较|相比|than|compared (?:with|to)|relative to|over|from|since|自|以来)\s*(?:the\s+)?"
                            r"(?:end of\s+)?$", re.I)
+# the time of a baseline named after a value ("11.2% higher than in 2023", "up 2.89% from the figure earmarked for
+# 2024", "27.88 per cent over the 2022/2023 budget"): not that value's time (the baseline's own, named before it)
+_BASELINE_AFTER_VALUE = pattern(r"(?:比|较|相比|than|compared (?:with|to)|relative to|over|from)\s*"
+                                r"(?:in\s+)?(?:the\s+)?(?:figures? (?:earmarked |budgeted |set |approved )?for\s+)?"
+                                r"(?:(?:fiscal|financial)\s+(?:year\s+)?)?$", re.I)
+_OVER = pattern(r"\bover (?:the )?$", re.I)  # "over 2021-2025" is during it; "over the 2022/2023 budget" against it
+_BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b", re.I)
+# a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year")
+_COMPARED_WITH = pattern(r"\b(?:than|compared (?:with|to)|relative to|from|over)\s+(?:the\s+)?$", re.I)
 _RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
              (pattern(r"明年|next year", re.I), 1),
              (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
@@ -189,7 +199,7 @@ ERA_DOCUMENT = pattern(r"民国|新台币|行政院|立法院|国发会|主计�
 def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
     """The year or period a quantity refers to, from the sentence (nearest before it, else after);
     ``era``: the offset of the document's calendar, when it counts years from another (1911)."""
-    cands = _times(s, era)
+    cands = [c for c in _times(s, era) if c.start < start or not _baseline_after_value(s, c)]
     if not cands:
         return None
     # "to $14.2 billion in 2018-19": a year right after the number, in its clause, names its time
@@ -204,6 +214,13 @@ def explicit_time(s: str, start: int, era: int = 0) -> Cue | None:
     # a year after the number counts only within the same clause ("增长5%，到2025年" does not)
     after = [c for c in cands if c.start >= start and not re.search(r"[，；;。]|,(?!\d{3})", s[start:c.start])]
     return min(after, key=lambda c: c.start) if after else None
+
+
+def _baseline_after_value(s: str, c: Cue) -> bool:
+    """Whether a time named after a value is a baseline's the value is compared with."""
+    if _OVER.search(s, max(0, c.start - 10), c.start):
+        return bool(_BUDGET_AFTER.match(s, c.end))
+    return bool(_BASELINE_AFTER_VALUE.search(s, max(0, c.start - 40), c.start))
 
 
 @lru_cache(maxsize=8192)
@@ -263,8 +280,8 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
     best = None
     for rx, off in _RELATIVE:
         for m in _found(rx, s):
-            if m.start() > stop:
-                continue
+            if m.start() > stop or _COMPARED_WITH.search(s, max(0, m.start() - 20), m.start()):
+                continue  # "3% higher than this year", "up 5% from last year": the baseline's year
             if best is None or (m.start() < start and (best[0].start() > start or m.start() > best[0].start())):
                 best = (m, off)
     if best is None:
@@ -275,15 +292,24 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
 
 # "4.3% this year and 4.5% in 2018", "to RM339.7 billion in 2025 from RM322.1 billion this year": the year an
 # English number is followed by, in its clause, is its own
-_YEAR_RIGHT_AFTER = pattern(r"[^,;:()]{0,30}?\b(this|the current|next|the coming|last|the previous) year\b", re.I)
-_RIGHT_AFTER_OFFSET = {"this": 0, "the current": 0, "next": 1, "the coming": 1, "last": -1, "the previous": -1}
+_YEAR_RIGHT_AFTER = pattern(r"[^,;:()]{0,30}?\b(this|the current|next|the coming|last|the previous|the prior) year\b|"
+                            r"[^,;:()]{0,30}?\b(the year before|a year (?:earlier|before))", re.I)
+_RIGHT_AFTER_OFFSET = {"this": 0, "the current": 0, "next": 1, "the coming": 1, "last": -1, "the previous": -1,
+                       "the prior": -1}
 
 
 def year_right_after(s: str, start: int, doc_year: int | None) -> Cue | None:
-    """'this year', 'next year' or 'last year' right after an English number (or range), before any other number."""
+    """'this year', 'next year' or 'last year' right after an English number (or range), before any other number
+    and not after "than" or "from" (a baseline's); 'the year before' the year the sentence names before it."""
     m = _YEAR_RIGHT_AFTER.match(s, start) if doc_year is not None else None
-    if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+(?:\s?[-–~]\s?[\d.,]+)?", "", s[start:m.start(1)])):
+    k = 1 if m is None or m.group(1) else 2
+    if m is None or re.search(r"\d", re.sub(r"^\D*[\d.,]+(?:\s?[-–~]\s?[\d.,]+)?", "", s[start:m.start(k)])):
         return None  # another number stands between
+    if k == 1 and _COMPARED_WITH.search(s, start, m.start(k)):
+        return None  # "3% higher than this year": the baseline's year, not the number's
+    if k == 2:  # "fell to $2.5 billion in 2023, from $3.3 billion the year before": the year before the one named
+        named = [int(y) for y in _YEAR_MENTION.findall(s[:start])]
+        return Cue((named[-1] if named else doc_year) - 1, m.start(2), m.end())
     return Cue(doc_year + _RIGHT_AFTER_OFFSET[m.group(1).lower()], m.start(1), m.end())
 
 
