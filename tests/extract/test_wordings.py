@@ -514,3 +514,12 @@ def test_a_forecast_revised_from_one_value_to_another_has_no_baseline():
     assert _years(text, "2025-04-16") == [("3.4%", "target", 2025), ("4.0%", "target", 2025)]
     text = "Plan\nIt will reduce the poverty rate from 37.5% in 2014 to less than 25% in 2030."
     assert _years(text, "2020-01-23") == [("37.5%", "outcome", 2014), ("25%", "target", 2030)]
+
+
+def test_a_multiple_of_a_base_year_and_a_share_changed_into_a_new_one_are_of_the_year_reported():
+    # 是2015年的1.7倍: 2015 is the base the multiple is of; the values are of 2020, the year the report reviews
+    text = "遵义市政府工作报告\n总量和人均水平分别是2015年的1.7倍和1.6倍。"
+    assert [y for _, _, y in _years(text, "2021-02-26")] == [2020, 2020]
+    # 由2018年的X优化为Y: X is the baseline of 2018, Y of the year the bulletin reports (2019)
+    text = "洪洞县统计公报\n第三产业占比由2018年的45.0%,进一步优化为47.6%。"
+    assert _years(text, "2020-01-01") == [("45.0%", "outcome", 2018), ("47.6%", "outcome", 2019)]

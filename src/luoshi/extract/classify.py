@@ -59,7 +59,8 @@ _MONEY_FOR = pattern(r"\s*(?:(?:in|of|is|are|will be|has been|was|were|more|extr
 _TARGET_WORD = pattern(r"预期目标|目标[是为:：]?|\b(?:targets?|targeted|goals?|aims?|objectives?)\b", re.I)
 # From-to: the number after "from" (before "to") is the baseline, an outcome.
 _BASELINE = pattern(r"(?:\bfrom\b|由|从)(?![^，,；;。]*?(?:\bto\b|到|至))[^；;。]{0,50}$", re.I)
-_TO_AFTER = pattern(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至)\s*"
+_TO_AFTER = pattern(r"[^；;。]{0,50}?(?:\bto\b|提高到|提升到|增加到|增长到|扩大到|降低到|下降到|降至|降到|减少到|缩小到|达到|到|至|"
+                    r"(?:优化|提高|提升|增加|增长|扩大|降低|下降|减少|缩小|调整|变)为)\s*"
                     r"(?:about |around |over |more than |nearly |约|近|超过)?(?:[\d$€£¥₹]|RM|Rs|US\$)", re.I)
 # An estimate of the year under review: 预计2023年 / 预计全年 / is estimated at.
 _ESTIMATE = pattern(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas estimated\b|\bestimates?\b", re.I)
@@ -150,7 +151,7 @@ def is_baseline_after(q: Quantity, sentence: str, doc_year: int | None) -> bool:
 
 
 _FROM = pattern(r"(?:由|从|\bfrom)[^，,；;。]{0,30}$", re.I)
-_TO = pattern(r"(?:到|至|\bto)\s*$", re.I)
+_TO = pattern(r"(?:到|至|为|\bto)\s*$", re.I)
 
 
 def own_time(cue, sentence: str, pos: int):

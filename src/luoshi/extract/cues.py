@@ -244,8 +244,9 @@ def _times(s: str, era: int) -> tuple[Cue, ...]:
     for m in _YEAR_MENTION.finditer(s):
         if any(c.start <= m.start() < c.end for c in cands):
             continue
-        if _BASELINE_BEFORE.search(s, max(0, m.start() - 20), m.start()):
-            continue
+        if _BASELINE_BEFORE.search(s, max(0, m.start() - 20), m.start()) or (
+                s[m.start() - 1:m.start()] == "是" and s.startswith("的", m.end())):
+            continue  # "比2015年", "是2015年的1.7倍": the baseline's year
         cands.append(Cue(int(m.group(1)), m.start(1), m.end()))
     for m in _ZH_YEAR.finditer(s):  # 二〇二三年
         if not any(c.start <= m.start() < c.end for c in cands):
