@@ -523,3 +523,9 @@ def test_a_multiple_of_a_base_year_and_a_share_changed_into_a_new_one_are_of_the
     # 由2018年的X优化为Y: X is the baseline of 2018, Y of the year the bulletin reports (2019)
     text = "洪洞县统计公报\n第三产业占比由2018年的45.0%,进一步优化为47.6%。"
     assert _years(text, "2020-01-01") == [("45.0%", "outcome", 2018), ("47.6%", "outcome", 2019)]
+
+
+def test_a_year_named_against_the_documents_is_not_second_guessed():
+    # 今年 in a forecast of late November: the year of the page, for every value the sentence names
+    text = "主計總處預測\n另，主計總處預測今年每人GDP為3萬8748美元，CPI上漲1.67％。"
+    assert [y for _, _, y in _years(text, "2025-11-28")] == [2025, 2025]

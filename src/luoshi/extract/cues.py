@@ -322,6 +322,15 @@ _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12,
                 "fourth": 12, "final": 12, "last": 12}
 
 
+_NAMED_RELATIVE = pattern(r"今年|明年|去年|this year|next year|last year", re.I)
+
+
+def names_relative_year(text: str) -> bool:
+    """Whether a text is a year named against the document's (今年, last year): as sure as a year written out
+    (not 全年 or 上年, which a review and a comparison use of other years)."""
+    return _NAMED_RELATIVE.fullmatch(text) is not None
+
+
 def names_part_of_year(text: str) -> bool:
     """Whether a text is a quarter, half or first months of a year (the span part_of_year found)."""
     return _PART_OF_YEAR.fullmatch(text) is not None

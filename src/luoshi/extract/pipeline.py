@@ -12,8 +12,8 @@ from luoshi.extract.classify import (BASELINE, BASELINE_AFTER, BASELINE_TIME, NO
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
-                                 part_of_year, relative_period, relative_time, strength, tense, year_named,
-                                 year_right_after)
+                                 names_relative_year, part_of_year, relative_period, relative_time, strength, tense,
+                                 year_named, year_right_after)
 from luoshi.extract.language import detect_language
 from luoshi.extract.lexicon import BY_CODE
 from luoshi.extract.linking import Linker, propose_indicator
@@ -250,10 +250,10 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         if year is None or year_inf:
             year, year_inf, year_span = _default_year(cls, sent, meta, year, year_inf, year_span)
         averaged = average_period(s, q.start, year, doc_year)
-        # the rules know a baseline's year, an average's period, a time the sentence names, and the period
-        # of a review a past span heads ("十四五"时期工作回顾, 过去五年)
+        # the rules know a baseline's year, an average's period, a time the sentence names (今年, this year too),
+        # and the period of a review a past span heads ("十四五"时期工作回顾, 过去五年)
         sure = reason == BASELINE_DONE or averaged != year or not year_inf or (cls == OUTCOME and isinstance(year, str)) \
-            or (year_span is not None and names_part_of_year(year_span.text))
+            or (year_span is not None and (names_part_of_year(year_span.text) or names_relative_year(year_span.text)))
         year = averaged
         if not sure and (year_judge is not None or year_contexts is not None):
             cands = _year_candidates(s, q.start, clause, sent, meta, lead_in, context, title_time, year, cls, lang,
