@@ -21,7 +21,7 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "CAD": r"\bCanadian?s?\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|\bManitoba\b|"
                r"\bSaskatchewan\b|\bNova Scotia\b|\bNew Brunswick\b|\bNewfoundland\b|\bPrince Edward Island\b|"
                r"\bYukon\b|\bNunavut\b|\bNorthwest Territories\b|加拿大",
-        "NZD": r"\bNew Zealand\b|新西兰",
+        "NZD": r"\bNew Zealand\b|\bCook Islands\b|\bNiue\b|新西兰",
         "SGD": r"\bSingapore(?:an)?\b|新加坡",
         "HKD": r"\bHong Kong\b|香港",
         "TWD": r"\bTaiwan(?:ese)?\b",
@@ -35,6 +35,8 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
         "BZD": r"\bBelize\b",
         "SBD": r"\bSolomon Islands\b",
         "LRD": r"\bLiberia(?:n)?\b",
+        "XCD": r"\bEastern Caribbean\b|\bAntigua\b|\bDominica\b(?! Republic)|\bGrenada\b|\bSaint Lucia\b|\bSt\.? Lucia\b|"
+               r"\bSaint Kitts\b|\bSt\.? Kitts\b|\bSaint Vincent\b|\bSt\.? Vincent\b|\bAnguilla\b|\bMontserrat\b",
     }),
     "INR": (r"\bIndia(?:n)?\b|印度", {
         "NPR": r"\bNepal(?:i|ese)?\b|尼泊尔",

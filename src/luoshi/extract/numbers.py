@@ -40,7 +40,7 @@ class Quantity:
 
 # 8,34,351 (Indian grouping), 9,000, 2 000 (a space between thousands)
 _NUM = r"(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
-_CN = r"[零〇○一二两三四五六七八九十][零〇○一二两三四五六七八九十百千万亿兆]*(?:点[零〇○一二三四五六七八九]+(?:万亿|亿|万)?)?"
+_CN = r"[零〇○一二两三四五六七八九十][零〇○一二两三四五六七八九十百千万亿兆]*(?:[点.][零〇○一二三四五六七八九]+(?:万亿|亿|万)?)?"
 _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
                  rf"seven|eight|nine)|{_ENW})")

@@ -34,7 +34,7 @@ def parse_chinese(s: str) -> float | None:
         head, _, tail = s.partition("兆")
         a, b = parse_chinese(head), parse_chinese(tail) if tail else 0.0
         return None if a is None or b is None else a * 1e12 + b
-    s = s.replace("○", "〇")  # a white circle for zero: 二○二四, 二五○點五○億
+    s = s.replace("○", "〇").replace(".", "点")  # a white circle for zero: 二○二四, 二五○點五○億; 一七.六八億
     try:
         return float(cn2an.cn2an(s, "smart"))
     except (ValueError, KeyError, IndexError):

@@ -91,6 +91,8 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
                       "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL", "top$": "TOP",
                       "t$": "TOP", "bd": "BHD", "nu": "BTN", "nu.": "BTN",  # the pa'anga, Bahrain's dinar, the ngultrum
+                      # the same signs written with a space: EC $3.54 billion (US $1.313 billion)
+                      "ec $": "XCD", "us $": USD, "nz $": "NZD", "hk $": "HKD", "tt $": "TTD", "fj $": "FJD",
                       # more ISO 4217 codes written before amounts (not TRY, TOP, ALL, CUP, GEL, PEN, AMD: words too)
                       **{c: c.upper() for c in ("mvr", "afn", "lak", "khr", "vuv", "wst", "bif", "rwf", "mzn", "aoa",
                                                 "cdf", "gmd", "sle", "sll", "gnf", "mga", "htg", "bnd", "kgs", "tjs",
