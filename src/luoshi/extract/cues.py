@@ -172,17 +172,20 @@ _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "
               "15th": "2026-2030"}
 _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
                         r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
-_BASELINE_BEFORE = pattern(r"(?:比|较|相比|than|compared (?:with|to)|relative to|over|from|since|自|以来)\s*(?:the\s+)?"
-                           r"(?:end of\s+)?$", re.I)
+# the words before what a value is compared with (its baseline)
+_COMPARED_EN = r"than|compared (?:with|to)|relative to|over|from"
+_COMPARED_ZH = r"比|较|相比"
+_BASELINE_BEFORE = pattern(rf"(?:{_COMPARED_ZH}|{_COMPARED_EN}|since|自|以来)\s*(?:the\s+)?(?:end of\s+)?$", re.I)
 # the time of a baseline named after a value ("11.2% higher than in 2023", "up 2.89% from the figure earmarked for
 # 2024", "27.88 per cent over the 2022/2023 budget"): not that value's time (the baseline's own, named before it)
-_BASELINE_AFTER_VALUE = pattern(r"(?:比|较|相比|than|compared (?:with|to)|relative to|over|from)\s*"
+_BASELINE_AFTER_VALUE = pattern(rf"(?:{_COMPARED_ZH}|{_COMPARED_EN})\s*"
                                 r"(?:in\s+)?(?:the\s+)?(?:figures? (?:earmarked |budgeted |set |approved )?for\s+)?"
                                 r"(?:(?:fiscal|financial)\s+(?:year\s+)?)?$", re.I)
 _OVER = pattern(r"\bover (?:the )?$", re.I)  # "over 2021-2025" is during it; "over the 2022/2023 budget" against it
 _BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b", re.I)
-# a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year")
-_COMPARED_WITH = pattern(r"\b(?:than|compared (?:with|to)|relative to|from|over)\s+(?:the\s+)?$", re.I)
+# a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year"); not after 比:
+# 比上年增长 is the change of the year reported
+_COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+)?$", re.I)
 _RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
              (pattern(r"明年|next year", re.I), 1),
              (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
