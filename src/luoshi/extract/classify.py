@@ -75,6 +75,21 @@ _FUTURE_STRONG = pattern(r"力争|确保|目标|预期目标|将|今年(?!以来
                          r"\bstrive|\bthis year\b|\bnext year\b|\bplans? to\b|\bis set to\b", re.I)
 
 
+# the size of a forecast's revision (revised up by 0.1 point, 上修2.92个百分点): not a value of the indicator
+_FORECAST_WORD = pattern(r"\b(?:forecasts?|prognos[ie]s|projections?|estimate[sd]?|outlook)\b|预测|预估|预期", re.I)
+_REVISION_BY = pattern(r"\b(?:revised|revises|revising|cut|cuts|raised|raises|lowered|lowers|trimmed|upgraded|"
+                       r"downgraded|upward|downward)\b(?:[^.;]|\.(?=\d)){0,120}?\bby\s+(?:about\s+|around\s+)?$", re.I)
+_POINTS = pattern(r"\s*(?:percentage\s+)?points?\b", re.I)
+_REVISION_ZH = pattern(r"(?:上调|下调|调高|调低|上修|下修)(?:了)?(?:约)?$")
+
+
+def _revision_size(q: Quantity, sentence: str) -> bool:
+    """Whether a number is by how much a forecast was revised (revised upward by 0.1 point, 上修2.92个百分点)."""
+    return bool((_REVISION_ZH.search(sentence, 0, q.start) or
+                 _REVISION_BY.search(sentence, max(0, q.start - 160), q.start)) and
+                _FORECAST_WORD.search(sentence, 0, q.start))
+
+
 def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: str | None,
              doc_year: int | None, year: int | str | None, year_inferred: bool, lang: str,
              entry: Entry | None, comparator: str, doc_kind: str | None = None) -> tuple[str, str | None]:
@@ -94,6 +109,8 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
     if q.unit == "count" and q.value is not None and q.value < 1000 and \
             (_STRUCTURE_AFTER.match(sentence, q.num_end) or _STRUCTURE_AFTER.match(sentence, q.end)):
         return NONE, "plan-structure"
+    if (q.unit in ("pp", "%") or _POINTS.match(sentence, q.num_end)) and _revision_size(q, sentence):
+        return NONE, "forecast-revision"  # "cut next year's prognosis by 0.5 percentage points to 2.1 percent"
     if is_baseline(q, sentence, clause):
         return OUTCOME, BASELINE
     if is_baseline_after(q, sentence, doc_year):

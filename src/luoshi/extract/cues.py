@@ -41,13 +41,14 @@ _LIST_BEFORE = pattern(r"(?:(at least|more than|over|above)|(at most|below|under
                        r"(?:\s?,\s?\d+(?:\.\d+)?\s?(?:%|percent|per cent))*\s?,?\s(?:and|or)\s$|"
                        r"(?:(超过|不低于|至少)|(不超过|控制在)|(约|近))\d+(?:\.\d+)?\s?(?:%|‰)?(?:、\d+(?:\.\d+)?\s?(?:%|‰)?)*"
                        r"(?:和|及|、)$", re.I)
-_IN_STEP = pattern(r"(?:与|和|同)(?:经济增长|经济发展|地区生产总值增长|国内生产总值增长|GDP增长)(?:基本)?(?:保持)?同步|"
-                   r"(?<=增长)(?:基本)?同步(?=[，,；;。、]|$)|"
+_IN_STEP = pattern(r"(?:与|和|同)(?:同期)?(?:经济增长|经济发展|(?:地区|国内)生产总值(?:增长|增速)|GDP(?:增长|增速))"
+                   r"(?:基本上?|保持)*同步|(?<=增长)(?:基本上?)?同步(?=[，,；;。、]|$)|"
                    r"(?:basically\s+|broadly\s+)?(?:in (?:step|line|tandem|sync|pace) with|keeps? pace with|"
                    r"keeping pace with|kept pace with|grows? in tandem with|synchroni[sz]ed with|"
-                   r"in synchrony with)\s+(?:the\s+)?(?:overall\s+)?(?:economic growth|the economy|economy|"
+                   r"in synchrony with|in synchroni[sz]ation with|synchronous(?:ly)? with|synchroni[sz]e with|"
+                   r"keep(?:s|ing)? up with)\s+(?:the\s+)?(?:overall\s+)?(?:economic growth|the economy|economy|"
                    r"economic development|GDP growth|growth of the economy|(?:the\s+)?(?:nation's|country's)"
-                   r" economic growth)", re.I)
+                   r" economic growth)|\bkeep(?:s|ing)? pace(?=\s*[,.;]|$)|\bsynchronous growth\b", re.I)
 
 
 def comparator(s: str, start: int, end: int, clause_start: int, is_range: bool) -> Cue:
@@ -185,8 +186,9 @@ _OVER = pattern(r"\bover (?:the )?$", re.I)  # "over 2021-2025" is during it; "o
 _BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b", re.I)
 # a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year"); not after 比:
 # 比上年增长 is the change of the year reported
-_COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+)?$", re.I)
-_RELATIVE = [(pattern(r"今年|本年|全年|年内|this year|for the year|the year\b", re.I), 0),
+_COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?$", re.I)
+_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|this (?:month|week)\b",
+                      re.I), 0),
              (pattern(r"明年|next year", re.I), 1),
              (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
 
@@ -284,7 +286,7 @@ def relative_time(s: str, start: int, doc_year: int | None) -> Cue | None:
     best = None
     for rx, off in _RELATIVE:
         for m in _found(rx, s):
-            if m.start() > stop or _COMPARED_WITH.search(s, max(0, m.start() - 20), m.start()):
+            if m.start() > stop or _COMPARED_WITH.search(s, max(0, m.start() - 30), m.start()):
                 continue  # "3% higher than this year", "up 5% from last year": the baseline's year
             if best is None or (m.start() < start and (best[0].start() > start or m.start() > best[0].start())):
                 best = (m, off)
@@ -311,6 +313,8 @@ def year_right_after(s: str, start: int, doc_year: int | None) -> Cue | None:
         return None  # another number stands between
     if k == 1 and _COMPARED_WITH.search(s, start, m.start(k)):
         return None  # "3% higher than this year": the baseline's year, not the number's
+    if re.search(r"\band\b", s[start:m.start(k)], re.I):
+        return None  # "to 3.7 percent and next year by 0.6 points": the year of what follows
     if k == 2:  # "fell to $2.5 billion in 2023, from $3.3 billion the year before": the year before the one named
         named = [int(y) for y in _YEAR_MENTION.findall(s[:start])]
         return Cue((named[-1] if named else doc_year) - 1, m.start(2), m.end())
@@ -325,7 +329,7 @@ _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12,
                 "fourth": 12, "final": 12, "last": 12}
 
 
-_NAMED_RELATIVE = pattern(r"今年|明年|去年|this year|next year|last year", re.I)
+_NAMED_RELATIVE = pattern(r"今年|明年|去年|今天|今日|this year|next year|last year|today", re.I)
 
 
 def names_relative_year(text: str) -> bool:

@@ -54,6 +54,7 @@ class Context:
     year_explicit: bool
     headings: tuple[str, ...] = ()
     half: str = "none"  # the half of the year the document is dated in (h1, h2): an estimate of the year itself late in it
+    title_relation: str = "none"  # the time its title names against the document's year ("Budget 2025" of October 2024)
 
 
 def _words(text: str, lang: str) -> list[str]:
@@ -94,6 +95,8 @@ def features(c: Context) -> dict[str, float]:
         f[f"cue={name}&lang={c.lang}"] = 1.0
         f[f"cue={name}&year={c.year_relation}&half={c.half}"] = 1.0
     f[f"year={c.year_relation}&half={c.half}"] = 1.0
+    f[f"title={c.title_relation}&year={c.year_relation}"] = 1.0
+    f[f"title={c.title_relation}&doc={c.doc_kind}"] = 1.0
     f[f"tense={tense(s[c0:c1])}&lang={c.lang}"] = 1.0
     return f
 

@@ -45,6 +45,10 @@ _ENW = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _ENW_COMPOUND = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|six|"
                  rf"seven|eight|nine)|{_ENW})")
 _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=True))
+# things an English count in words may count ("eight expropriation projects", "five new companies")
+_EN_COUNT_NOUNS = (r"(?:projects|companies|enterprises|firms|parks|zones|schools|hospitals|clinics|corridors|clusters|"
+                   r"industries|centres|centers|plants|factories|stations|airports|ports|bridges|jets|aircraft|"
+                   r"platforms|bases|universities|hubs|cities)")
 _CORE = pattern(  # the lookahead: where a number can start, so that other places fail at once
     rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破]|\b[A-Za-z])"
     rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
@@ -64,6 +68,9 @@ _CORE = pattern(  # the lookahead: where a number can start, so that other place
     rf"|(?P<bare>(?<=[近超逾破])(?:万亿|千亿|百亿|亿|千万|百万|万|千)(?=元|美元|人|吨|斤|千瓦|个|家|户|亩|辆|项))"
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
     rf"|(?P<entimes>\b{_ENW_COMPOUND}(?=\s+times\b))"
+    rf"|(?P<encount>(?<!\bthe )(?<!\bthese )(?<!\bthose )(?<!\bits )(?<!\btheir )(?<!\bof )(?<!\ball )"
+    rf"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
+    rf"(?=\s+(?:(?:new|more|additional|major|key|large|big|[a-z]+-level)\s+)?(?:[a-z]+\s+)?{_EN_COUNT_NOUNS}\b))"
     rf"|(?P<enp>\b(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?(?:\s?(?:to|-|–)\s?(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?)?"
     rf"[\s-]+(?=per[\s-]?cent\b|percentage[\s-]points?\b))"
     rf"|(?P<frac>\b(?:{_FRAC})\b))",
@@ -103,6 +110,8 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                         r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
     ("ordinal", pattern(r"\b\d+(?:st|nd|rd|th)\b|第\s?(?:\d+|[一二三四五六七八九十百]+)|"
                         r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])")),
+    # a council's agenda (本会期将处理29件提案, 23件垫付款案): the business of a meeting, not a commitment
+    ("agenda", pattern(r"(?:\d+|[一二三四五六七八九十]+)件(?=[\u4e00-\u9fff]{0,6}?(?:提案|议案|法案|法规案|预算案|垫付款案))")),
     ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                           r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                           r"thinking|specific deployment|arrangements))")),
@@ -269,6 +278,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if m.group("entimes"):  # "more than six times"
         v = float(sum(EN_WORDS[w] for w in re.split(r"[- ]", m.group("entimes").lower()) if w in EN_WORDS))
         return Quantity(start, end + 6, v, "times", num_end=end)
+    if m.group("encount"):  # five new companies: a count in words, before the things it counts
+        return Quantity(start, end, float(EN_WORDS[m.group("encount").lower()]), COUNT, num_end=end)
     if m.group("enw"):
         words = m.group(0).lower().split()
         v = float(EN_WORDS.get(words[0], 1))

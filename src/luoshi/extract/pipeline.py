@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from luoshi.extract.classify import (BASELINE, BASELINE_AFTER, BASELINE_TIME, NOW, classify, direction, in_step_class,
                                      own_time)
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
+from luoshi.extract.calendars import fiscal_start
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
                                  names_relative_year, part_of_year, relative_period, relative_time, strength, tense,
@@ -86,8 +87,14 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     money = [None]  # the currency of the last amount of money read: a bare "6,614.8 billion" after it is in it
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0)), meta.era) if first else None
+    fiscal = fiscal_start(norm.text)  # a fiscal year of April, July or October: its own cue, by the month
     title_cues = (period_cues(first.group(0), "title") if first else frozenset()) | (
-        {"document:fiscal"} if _FISCAL_DOCUMENT.search(norm.text) else set())
+        {"document:fiscal"} if _FISCAL_DOCUMENT.search(norm.text) else set()) | (
+        {f"fy={fiscal}"} if fiscal != "jan" else set()) | {
+        # the time a title names against the document's year ("Budget 2025" of October 2024); a first line
+        # ending in a comma or full stop is a sentence, not a title
+        "title=" + (_relation(title_time.value, meta.year) if title_time is not None and
+                    not first.group(0).rstrip().endswith((",", "，", "。", ".", ";", "；")) else "none")}
     newlines = [m.start() for m in re.finditer("\n", norm.text)]
     for sent in sentences:
         start = _line_start(newlines, sent.start)
@@ -228,7 +235,8 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                           cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
                                          meta.kind),
                           sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
-                          tuple(heading_texts), "none" if meta.month is None else "h1" if meta.month <= 6 else "h2")
+                          tuple(heading_texts), "none" if meta.month is None else "h1" if meta.month <= 6 else "h2",
+                          _title_relation(title_cues))
             if contexts is not None:
                 contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
             if judge is not None:
@@ -279,6 +287,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
         if pair:  # one number for two indicators: one statement each
             st.subject = _span(sent, *pair[0])
             results.append(replace(st, subject=_span(sent, *pair[1]), indicator=None, proposed_indicator=None))
+    _follow_lists(results, sent.start)
     for m in in_step(s):
         year, year_inf, year_span = _time(sent, s, m.start(), meta, lead_in, context)
         cls = in_step_class(s, sent.section_kind, doc_year, year, year_inf, lang, meta.kind)
@@ -294,6 +303,23 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
               heading_texts)
         results.append(st)
     return results
+
+
+# values listed one after another (分别增长10%、9%、2%; 建成1个…、2个以上…): of one kind
+_LIST_JOIN = pattern(r"(?:以上|左右|以内|以下)?、$")
+
+
+def _follow_lists(results: list[Statement], offset: int) -> None:
+    """A value listed right after another of the same unit (joined by 、) takes its class and year."""
+    prev = None
+    for st in results:
+        if st.value_span is None:
+            continue
+        if prev is not None and st.cls != NONE and prev.cls != NONE and st.unit == prev.unit and \
+                st.sentence.start == prev.sentence.start and \
+                _LIST_JOIN.match(st.sentence.text[prev.value_span.end - offset:st.value_span.start - offset]):
+            st.cls, st.year, st.year_inferred = prev.cls, prev.year, prev.year_inferred
+        prev = st
 
 
 def _fill(st: Statement, sent: Sentence, s: str, clause, qstart: int, qend: int, meta: DocumentMeta,
@@ -382,7 +408,9 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     headings = " ".join(h.text for h in sent.headings[-2:])
     budget = {"title:fiscal", "document:fiscal"} & title_cues  # a budget of the autumn is next year's
     cues = title_cues | period_cues(s, "sentence") | period_cues(headings, "heading") | {
-        f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}"} | (
+        f"month={quarter}", f"month={quarter}&cls={cls}", f"tense={tense(text)}",
+        f"title={_title_relation(title_cues)}&cls={cls}",
+        *(f"month={quarter}&{c}" for c in title_cues if c.startswith("fy="))} | (
         {f"budget&month={quarter}&cls={cls}"} if budget else set())
     by_value: dict = {}
     for source, value in named:
@@ -390,6 +418,12 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
             feats = by_value.setdefault(value, {})
             feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text, cues))
     return list(by_value.items())
+
+
+def _title_relation(title_cues: frozenset[str]) -> str:
+    """Whether the title names a time ahead of the document's (a budget or plan for it); else "none"."""
+    rel = next((c[6:] for c in title_cues if c.startswith("title=")), "none")
+    return rel if rel in ("future", "period-future") else "none"
 
 
 def _recent(year, doc_year: int | None) -> bool:
