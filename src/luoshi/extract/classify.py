@@ -24,6 +24,10 @@ _ACTION = pattern(
     r"\b(?:promote|push|build|construct|complete|renovate|upgrade|train|attract|cultivate|plant|launch|add|"
     r"create|provide|support|transform|develop|establish|set up|open|renew|retrofit|help|consolidate|"
     r"implement|arrange|start|introduce)\w*", re.I)
+# a vote's count: "56 MPs voted in favour", "75 in favor and 24 against", 95票赞成
+_VOTE_AFTER = pattern(r"\s?(?:[A-Za-z-]+\s){0,2}?(?:voted\b|votes?\b|abstain\w*|abstentions?\b)|"
+                      r"\s(?:in favou?r|against)(?=\s*(?:[,.;)]|and\b|$))|\s?票(?:赞成|反对|弃权)", re.I)
+_VOTE_BEFORE = pattern(r"(?:\bvotes? of|\bin favou?r and|\bvoted)\s+$|(?:赞成|反对|弃权)$", re.I)
 _ATTENDANCE = pattern(r"出席|列席|应到|实到|与会|参会|\battend(?:ed|ing)?\b|\bpresent at\b", re.I)
 # "全省122个县（市、区）、1609个乡镇": counting every division of a region describes it, commits nothing
 _ALL_OF = pattern(r"(?:全省|全市|全县|全国)(?:[\d.万]+个[^，,。；;]{1,8}[、和及])*$")
@@ -104,6 +108,9 @@ def classify(q: Quantity, sentence: str, clause: tuple[int, int], section_kind: 
         return NONE, "no-unit"
     if q.unit == "person" and _ATTENDANCE.search(sentence):
         return NONE, "attendance"
+    if q.unit in ("person", "count", None) and (_VOTE_AFTER.match(sentence, q.end) or
+                                                _VOTE_BEFORE.search(sentence, max(0, q.start - 30), q.start)):
+        return NONE, "vote"  # 56 MPs voted in favour and 29 against, 以95票赞成
     if _ALL_OF.search(sentence, 0, q.start) and _DIVISION_AFTER.match(sentence, q.end):
         return NONE, "scope-description"
     if q.unit == "count" and q.value is not None and q.value < 1000 and \

@@ -111,7 +111,8 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("ordinal", pattern(r"\b\d+(?:st|nd|rd|th)\b|第\s?(?:\d+|[一二三四五六七八九十百]+)|"
                         r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])")),
     # a council's agenda (本会期将处理29件提案, 23件垫付款案): the business of a meeting, not a commitment
-    ("agenda", pattern(r"(?:\d+|[一二三四五六七八九十]+)件(?=[\u4e00-\u9fff]{0,6}?(?:提案|议案|法案|法规案|预算案|垫付款案))")),
+    ("agenda", pattern(r"(?:\d+|[一二三四五六七八九十]+)件"
+                       r"(?=[\u4e00-\u9fff]{0,6}?(?:提案|议案|法案|法规案|预算案|垫付款案))")),
     ("plan-name", pattern(r"[“\"'‘「]\s*\d+(?:\s*[+＋]\s*\d+)*\s*[”\"'’」]|\b1\+3\+10\b|"
                           r"\d{3,4}(?=\s*(?:”|\")?\s*(?:具体部署|思路举措|工程|plan\b|deployment|measures|"
                           r"thinking|specific deployment|arrangements))")),
@@ -215,8 +216,9 @@ def _quantities(s: str, lang: str) -> tuple[Quantity, ...]:
             q.reason = "denominator"
     for a, b in zip(out, out[1:]):  # RMB1.3 trillion (€168 billion): the same amount converted
         if a.unit in MONEY and b.unit in MONEY and a.reason in (None, "threshold") and b.reason is None and \
-                a.unit != b.unit and re.fullmatch(r"\s?(?:[(（]|,?\s?or\b|,)\s?(?:about|around|approximately|roughly|some|"
-                                                   r"or|equivalent to|约|合|折合)?\s?", s[a.end:b.start], re.I):
+                a.unit != b.unit and re.fullmatch(r"\s?(?:(?:[A-Za-z-]+\s){0,2}[(（]|,?\s?or\b|,)\s?(?:about|around|"
+                                                   r"approximately|roughly|some|or|equivalent to|约|合|折合)?\s?",
+                                                   s[a.end:b.start], re.I):
             b.reason = "conversion" if a.reason is None else a.reason
     return tuple(out)
 
@@ -377,7 +379,14 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
                     q.unit, q.value, pos = unit, q.value * factor, pos + gap + len(word)
                     break
             else:
-                if lang == "en":
+                # 392 billion Iraqi dinars, 5 million Hong Kong dollars: a currency after the country's name
+                adj = _NATION_ADJ.match(rest) if lang == "en" else None
+                if adj is not None and q.unit is None:
+                    word = adj.group(1).lower()
+                    hit = next((u for w, u, f in _EN_BY_FIRST.get(word[:1], ()) if w == word and u in MONEY), None)
+                    if hit is not None:
+                        q.unit, pos = hit, pos + adj.end()
+                if lang == "en" and q.unit is None:
                     q.unit = _english_count_unit(s, q.start, pos)
         if q.unit is None and lang == "zh" and q.scale >= 1e4:  # 5575万农村贫困人口: a magnitude makes it an amount
             q.unit = PERSON if _ZH_PEOPLE.match(s, pos) else COUNT
@@ -387,6 +396,9 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
                 pos += len(word)
     q.end = pos
     return q
+
+
+_NATION_ADJ = pattern(r"\s(?:[A-Z][a-z]+\s){1,2}([a-z]+(?:\s[a-z]+)?)\b")
 
 
 def _english_count_unit(s: str, start: int, pos: int) -> str | None:

@@ -118,8 +118,9 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     return ExtractionResult(norm, lang, sentences, out)
 
 
-# 'none' the model does not overrule: deputies attending, a plan's parts, every division of a region
-_RULES_KNOW = {"attendance", "plan-structure", "scope-description"}
+# 'none' the model does not overrule: deputies attending, a plan's parts, every division of a region, the size of
+# a forecast's revision, a vote's count
+_RULES_KNOW = {"attendance", "plan-structure", "scope-description", "forecast-revision", "vote"}
 
 
 def clear_caches() -> None:
