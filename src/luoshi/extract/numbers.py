@@ -49,6 +49,7 @@ _FRAC = "|".join(sorted((re.escape(f) for f in EN_FRACTIONS), key=len, reverse=T
 _EN_COUNT_NOUNS = (r"(?:projects|companies|enterprises|firms|parks|zones|schools|hospitals|clinics|corridors|clusters|"
                    r"industries|centres|centers|plants|factories|stations|airports|ports|bridges|jets|aircraft|"
                    r"platforms|bases|universities|hubs|cities)")
+_DETERMINER_BEFORE = pattern(r"\b(?:the|these|those|its|their|of|all)\s$", re.I)
 _CORE = pattern(  # the lookahead: where a number can start, so that other places fail at once
     rf"(?=[\d零〇一二两三四五六七八九十百千万亿正基保持翻倍增近超逾破]|\b[A-Za-z])"
     rf"(?:(?P<pct>百分之(?P<pn>{_NUM}|{_CN}))"
@@ -68,8 +69,7 @@ _CORE = pattern(  # the lookahead: where a number can start, so that other place
     rf"|(?P<bare>(?<=[近超逾破])(?:万亿|千亿|百亿|亿|千万|百万|万|千)(?=元|美元|人|吨|斤|千瓦|个|家|户|亩|辆|项))"
     rf"|(?P<enw>\b(?:{_ENW})\s+(?:hundred\s+)?(?:thousand|million|billion|trillion|lakh|crore)\b)"
     rf"|(?P<entimes>\b{_ENW_COMPOUND}(?=\s+times\b))"
-    rf"|(?P<encount>(?<!\bthe )(?<!\bthese )(?<!\bthose )(?<!\bits )(?<!\btheir )(?<!\bof )(?<!\ball )"
-    rf"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
+    rf"|(?P<encount>\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)"
     rf"(?=\s+(?:(?:new|more|additional|major|key|large|big|[a-z]+-level)\s+)?(?:[a-z]+\s+)?{_EN_COUNT_NOUNS}\b))"
     rf"|(?P<enp>\b(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?(?:\s?(?:to|-|–)\s?(?:{_ENW_COMPOUND})(?:-point-(?:{_ENW}))?)?"
     rf"[\s-]+(?=per[\s-]?cent\b|percentage[\s-]points?\b))"
@@ -280,7 +280,9 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     if m.group("entimes"):  # "more than six times"
         v = float(sum(EN_WORDS[w] for w in re.split(r"[- ]", m.group("entimes").lower()) if w in EN_WORDS))
         return Quantity(start, end + 6, v, "times", num_end=end)
-    if m.group("encount"):  # five new companies: a count in words, before the things it counts
+    if m.group("encount"):  # five new companies: a count in words, before the things it counts (not "the five cities")
+        if _DETERMINER_BEFORE.search(s, max(0, start - 7), start):
+            return None
         return Quantity(start, end, float(EN_WORDS[m.group("encount").lower()]), COUNT, num_end=end)
     if m.group("enw"):
         words = m.group(0).lower().split()
