@@ -7,7 +7,10 @@ February is 2024-2025, in a Chinese one 2024.
 
 Source: the "Fiscal year" field of each country in the CIA World Factbook (cia.gov/the-world-factbook),
 and the states' own budget laws for Australia's, Canada's, India's and the United States' states (their
-fiscal years follow the national one, except most US states, which start in July).
+fiscal years follow the national one, except most US states, which start in July; Texas starts in
+September and is left out). Checked against the finance ministries where the Factbook is out of date:
+Malawi has started in April since 2022 (before, July), Mauritius in July since 2016, the Bahamas in July;
+the Gambia, Sierra Leone, Costa Rica and the Maldives keep the calendar year.
 """
 
 from __future__ import annotations
@@ -21,19 +24,19 @@ _STARTS: dict[str, str] = {
            r"\bManitoba\b|\bSaskatchewan\b|\bNova Scotia\b|\bNew Brunswick\b|\bNewfoundland\b|\bPrince Edward Island\b|"
            r"\bUnited Kingdom\b|\bBritain\b|\bBritish\b|\bEngland\b|\bScotland\b|\bWales\b|\bWelsh\b|\bJapan(?:ese)?\b|"
            r"\bHong Kong\b|\bSingapore\b|\bSouth Africa(?:n)?\b|\bJamaica(?:n)?\b|\bMyanmar\b|\bBelize\b|"
-           r"\bBahamas\b|\bMauritius\b|\bLesotho\b|\bNamibia\b|\bBotswana\b|\bEswatini\b|\bSwaziland\b|\bMaldives\b|"
+           r"\bLesotho\b|\bNamibia\b|\bBotswana\b|\bEswatini\b|\bSwaziland\b|\bMalawi(?:an)?\b|"
            r"\bKarnataka\b|\bKerala\b|\bTamil Nadu\b|\bMaharashtra\b|\bJharkhand\b|\bUttarakhand\b|"
            r"\bAndhra Pradesh\b|\bMadhya Pradesh\b|\bUttar Pradesh\b|\bWest Bengal\b|\bRajasthan\b|\bGujarat\b|"
            r"\bTelangana\b|\bOdisha\b|\bBihar\b|\bAssam\b|\bDelhi\b|\bGoa\b|\bHaryana\b|\bHimachal\b|"
            r"₹|\bcrores?\b|\blakhs?\b",
     "jul": r"\bAustralian?s?\b|\bNew South Wales\b|\bVictoria\b|\bQueensland\b|\bTasmania\b|\bCanberra\b|"
            r"\bNew Zealand\b|\bPakistan(?:i)?\b|\bBangladesh(?:i)?\b|\bKenya(?:n)?\b|\bUganda(?:n)?\b|"
-           r"\bTanzania(?:n)?\b|\bEgypt(?:ian)?\b|\bEthiopia(?:n)?\b|\bNepal(?:i)?\b|\bBhutan\b|\bMalawi(?:an)?\b|"
-           r"\bGambia\b|\bSierra Leone\b|\bPuerto Rico\b|\bTexas\b|\bCalifornia\b|\bFlorida\b|\bNew Jersey\b|"
+           r"\bTanzania(?:n)?\b|\bEgypt(?:ian)?\b|\bEthiopia(?:n)?\b|\bNepal(?:i)?\b|\bBhutan\b|\bBahamas\b|"
+           r"\bMauritius\b|\bPuerto Rico\b|\bCalifornia\b|\bFlorida\b|\bNew Jersey\b|"
            r"\bIllinois\b|\bMassachusetts\b|\bPennsylvania\b|\bHawaii\b|\bWashington State\b|\bOregon\b|"
            r"\bSamoa\b|\bTonga\b",
     "oct": r"\bUnited States\b|\bU\.S\.(?= (?:federal|government|Congress|budget))|\bPalau\b|"
-           r"\bMarshall Islands\b|\bMicronesia\b|\bThailand\b|\bThai\b|\bHaiti\b|\bCosta Rica\b",
+           r"\bMarshall Islands\b|\bMicronesia\b|\bThailand\b|\bThai\b|\bHaiti\b",
 }
 _KEYS = list(_STARTS)
 _WORDS = pattern("|".join(f"(?P<{k}>{p})" for k, p in _STARTS.items()))
