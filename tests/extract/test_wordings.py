@@ -538,3 +538,52 @@ def test_a_year_named_against_the_documents_is_not_second_guessed():
     # 今年 in a forecast of late November: the year of the page, for every value the sentence names
     text = "主計總處預測\n另，主計總處預測今年每人GDP為3萬8748美元，CPI上漲1.67％。"
     assert [y for _, _, y in _years(text, "2025-11-28")] == [2025, 2025]
+
+
+def test_the_size_of_a_forecast_revision_is_no_statement():
+    # the forecast is a target of the year under way; by how much it was revised is none (the gold set's rule)
+    text = "IMF outlook\nThe IMF cut its growth forecast by 0.5 percentage points to 2.1 percent."
+    assert [(v, c) for v, c, _ in _years(text, "2024-10-01")] == [("2.1 percent", "target")]
+    text = "主计总处预测\n主计总处将今年经济成长率预测由4.45%上修至7.37%，大幅上修2.92个百分点。"
+    assert _years(text, "2025-11-28") == [("4.45%", "target", 2025), ("7.37%", "target", 2025)]
+    # the second size of a list of revisions, and a forecast "lower" than an earlier projection
+    text = ("Projection\nCompared with the June projection, GDP growth has been revised downwards by 0.7 percentage "
+            "point in 2014 and 0.1 percentage point in 2015.")
+    assert _years(text, "2014-09-01") == []
+    text = "Projection\nCompared with the June projection, the forecast is 0.2 percentage point lower for 2014."
+    assert _years(text, "2014-09-01") == []
+
+
+def test_a_vote_is_no_statement():
+    assert _years("Parliament\nThe budget passed with 56 MPs voting in favour and 29 against.", "2024-06-01") == []
+    assert _years("人大会议\n会议以95票赞成、2票反对通过了预算。", "2024-01-20") == []
+
+
+@pytest.mark.parametrize("s,lang,expected", [
+    ("a budget of 392 billion Iraqi dinars", "en", [(392e9, "IQD", None)]),
+    ("exports of 4,058 MTD", "en", [(4.058e9, "TND", None)]),  # millions of Tunisian dinars
+    ("a font size of 16 px", "en", [(None, None, "page")]),
+    ("five new companies", "en", [(5.0, "count", None)]),
+    ("the five cities", "en", []),
+    ("本会期将处理29件提案", "zh", [(None, None, "agenda")]),
+])
+def test_currencies_counts_and_page_furniture(s, lang, expected):
+    assert q(s, lang) == expected
+
+
+def test_a_change_named_after_its_indicator_is_of_the_whole_period():
+    text = "Belarus\nBelarus aims for a 15.8 percent gross domestic product (GDP) increase over 2026-2030."
+    assert _years(text, "2025-12-19") == [("15.8 percent", "target", "2026-2030")]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Union Budget of India 2024-25: Rs 48 lakh crore", "apr"),
+    ("Kenya's budget for the coming year", "jul"),
+    ("the United States federal budget", "oct"),
+    ("Malawi's budget statement", "apr"),  # April to March since 2022/23
+    ("the Maldives budget 2024", "jan"),
+    ("广东省2024年预算", "jan"),
+])
+def test_the_month_a_fiscal_year_starts_from_the_places_a_text_names(text, start):
+    from luoshi.extract.calendars import fiscal_start
+    assert fiscal_start(text) == start

@@ -25,7 +25,7 @@ _ACTION = pattern(
     r"create|provide|support|transform|develop|establish|set up|open|renew|retrofit|help|consolidate|"
     r"implement|arrange|start|introduce)\w*", re.I)
 # a vote's count: "56 MPs voted in favour", "75 in favor and 24 against", 95票赞成
-_VOTE_AFTER = pattern(r"\s?(?:[A-Za-z-]+\s){0,2}?(?:voted\b|votes?\b|abstain\w*|abstentions?\b)|"
+_VOTE_AFTER = pattern(r"\s?(?:[A-Za-z-]+\s){0,2}?(?:voted\b|voting\b|votes?\b|abstain\w*|abstentions?\b)|"
                       r"\s(?:in favou?r|against)(?=\s*(?:[,.;)]|and\b|$))|\s?票(?:赞成|反对|弃权)", re.I)
 _VOTE_BEFORE = pattern(r"(?:\bvotes? of|\bin favou?r and|\bvoted)\s+$|(?:赞成|反对|弃权)$", re.I)
 _ATTENDANCE = pattern(r"出席|列席|应到|实到|与会|参会|\battend(?:ed|ing)?\b|\bpresent at\b", re.I)
@@ -87,10 +87,24 @@ _POINTS = pattern(r"\s*(?:percentage\s+)?points?\b", re.I)
 _REVISION_ZH = pattern(r"(?:上调|下调|调高|调低|上修|下修)(?:了)?(?:约)?$")
 
 
+# "revised downwards by 0.7 percentage point in 2014 and [0.1 percentage point] in 2015": the next of the list
+_REVISION_LIST = pattern(r"\bby\s+(?:about\s+|around\s+)?\d+(?:\.\d+)?\s*(?:percentage\s+)?points?"
+                         r"(?:\s+(?:in|for)\s+(?:19|20)\d\d)?(?:,\s*|\s+and\s+|,\s+and\s+)$", re.I)
+# "Compared with the June projection, the forecast is 0.2 percentage point lower for 2014"
+_AGAINST_FORECAST = pattern(r"\b(?:compared (?:with|to)|than|relative to|from)\s+(?:the|its|our|their)\s+"
+                            r"(?:[\w-]+\s+){0,3}?(?:projections?|forecasts?|estimates?)\b", re.I)
+_LOWER_HIGHER = pattern(r"\s*(?:percentage\s+)?points?\s+(?:lower|higher|below|above|less|more)\b", re.I)
+
+
 def _revision_size(q: Quantity, sentence: str) -> bool:
-    """Whether a number is by how much a forecast was revised (revised upward by 0.1 point, 上修2.92个百分点)."""
+    """Whether a number is by how much a forecast was revised (revised upward by 0.1 point, 上修2.92个百分点,
+    0.2 percentage point lower than the June projection)."""
+    if _LOWER_HIGHER.match(sentence, q.num_end) and _AGAINST_FORECAST.search(sentence):
+        return True
+    listed = _REVISION_LIST.search(sentence, max(0, q.start - 60), q.start)
     return bool((_REVISION_ZH.search(sentence, 0, q.start) or
-                 _REVISION_BY.search(sentence, max(0, q.start - 160), q.start)) and
+                 _REVISION_BY.search(sentence, max(0, q.start - 160), q.start) or
+                 (listed and _REVISION_BY.search(sentence, max(0, listed.start() - 160), listed.start() + 3))) and
                 _FORECAST_WORD.search(sentence, 0, q.start))
 
 

@@ -102,6 +102,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                      rf"|\b\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?\b|\b{MONTHS}\s+\d{{4}}\b")),
     ("year", pattern(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
     ("time", pattern(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
+    ("page", pattern(r"(?<![\d.])\d{1,3}\s?px\b", re.I)),  # a page's font size control (16 px): its furniture
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
     ("conversion", pattern(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
     ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),

@@ -30,8 +30,9 @@ _CHANGE_BEFORE = pattern(r"增长|增加|增幅|增速|提高|提升|下降|降�
                          r"\b(?:gr[eo]w|grown|growing|rise|rose|risen|rising|increas|decreas|declin|fell|fall|drop|"
                          r"cut|reduc|add|new|creat|built|build|invest|spen[dt]|total|cumulative|average|up|down|"
                          r"more|less|lower|higher|improv|expand|doubl)", re.I)
-_CHANGE_AFTER = pattern(r"^\s*(?:[a-z-]+\s+)?(?:growth|increase|rise|decline|drop|reduction|cut|more|less|higher|"
-                        r"lower)\b", re.I)
+# "a 15.8 percent gross domestic product (GDP) increase": the change named after the indicator
+_CHANGE_AFTER = pattern(r"^\s*(?:(?!(?:of|in|to|by|for|and|than|from|at)\b)[A-Za-z()-]+\s+){0,4}?(?:growth|increase|rise|"
+                        r"decline|drop|reduction|cut|more|less|higher|lower)\b", re.I)
 _HELD = pattern(r"保持|稳定在|控制在|维持|\b(?:keep|kept|maintain\w*|remain\w*|stay\w*|hold|held|within)\b", re.I)
 
 
@@ -81,4 +82,4 @@ def _is_change(s: str, clause: tuple[int, int], start: int, end: int) -> bool:
     rose to 5%)."""
     if _LEVEL_REACHED.search(s, max(clause[0], start - 4), start):
         return False
-    return bool(_CHANGE_BEFORE.search(s, clause[0], start) or _CHANGE_AFTER.match(s[end:end + 30]))
+    return bool(_CHANGE_BEFORE.search(s, clause[0], start) or _CHANGE_AFTER.match(s[end:end + 60]))

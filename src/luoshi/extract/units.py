@@ -56,6 +56,7 @@ EN_UNITS: list[tuple[str, str, float]] = sorted([
     ("egyptian pounds", "EGP", 1), ("cfa francs", "XOF", 1), ("fcfa", "XOF", 1), ("swiss francs", "CHF", 1),
     ("somoni", "TJS", 1), ("quetzales", "GTQ", 1), ("dinars", "IQD", 1), ("kuwaiti dinars", "KWD", 1),
     ("catties", JIN, 1),
+    ("mtd", "TND", 1e6), ("mdt", "TND", 1e6), ("mdh", "MAD", 1e6),  # millions of Tunisian dinars, of dirhams
     ("people", PERSON, 1), ("persons", PERSON, 1), ("person", PERSON, 1), ("residents", PERSON, 1),
     ("jobs", PERSON, 1), ("talents", PERSON, 1), ("workers", PERSON, 1), ("students", PERSON, 1),
     ("households", HOUSEHOLD, 1),
