@@ -562,6 +562,8 @@ def test_a_vote_is_no_statement():
 @pytest.mark.parametrize("s,lang,expected", [
     ("a budget of 392 billion Iraqi dinars", "en", [(392e9, "IQD", None)]),
     ("exports of 4,058 MTD", "en", [(4.058e9, "TND", None)]),  # millions of Tunisian dinars
+    ("will invest MK 450 billion in roads", "en", [(450e9, "MWK", None)]),  # the kwacha of Malawi
+    ("the MK2 tank", "en", []),  # a name, not money
     ("a font size of 16 px", "en", [(None, None, "page")]),
     ("five new companies", "en", [(5.0, "count", None)]),
     ("the five cities", "en", []),

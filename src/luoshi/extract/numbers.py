@@ -315,7 +315,8 @@ def _quantity(s: str, m: re.Match, lang: str) -> Quantity | None:
     ccy = _EN_CCY.search(s, max(0, start - 5), start)
     if ccy:
         q.start = ccy.start()
-        q.unit = EN_CURRENCY_PREFIX.get(ccy.group(0).strip().lower())
+        key = ccy.group(0).lower()  # a sign kept only with its space ("MK 450 billion"; MK2 is a name) keeps it
+        q.unit = EN_CURRENCY_PREFIX.get(key.strip()) or EN_CURRENCY_PREFIX.get(key)
     elif start and _LETTER_CCY.match(s, start - 1):
         ccy, q.start, q.unit = True, start - 1, _LETTER_CURRENCIES[s[start - 1]]
     q = _unit_after(s, q, lang)

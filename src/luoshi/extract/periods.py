@@ -31,8 +31,8 @@ _CHANGE_BEFORE = pattern(r"增长|增加|增幅|增速|提高|提升|下降|降�
                          r"cut|reduc|add|new|creat|built|build|invest|spen[dt]|total|cumulative|average|up|down|"
                          r"more|less|lower|higher|improv|expand|doubl)", re.I)
 # "a 15.8 percent gross domestic product (GDP) increase": the change named after the indicator
-_CHANGE_AFTER = pattern(r"^\s*(?:(?!(?:of|in|to|by|for|and|than|from|at)\b)[A-Za-z()-]+\s+){0,4}?(?:growth|increase|rise|"
-                        r"decline|drop|reduction|cut|more|less|higher|lower)\b", re.I)
+_CHANGE_AFTER = pattern(r"^\s*(?:(?!(?:of|in|to|by|for|and|than|from|at)\b)[A-Za-z()-]+\s+){0,4}?"
+                        r"(?:growth|increase|rise|decline|drop|reduction|cut|more|less|higher|lower)\b", re.I)
 _HELD = pattern(r"保持|稳定在|控制在|维持|\b(?:keep|kept|maintain\w*|remain\w*|stay\w*|hold|held|within)\b", re.I)
 
 

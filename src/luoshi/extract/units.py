@@ -87,7 +87,8 @@ EN_CURRENCY_PREFIX = {"cny": CNY, "rmb": CNY, "¥": CNY, "$": USD, "us$": USD, "
                       "jmd": "JMD", "gyd": "GYD", "nad": "NAD", "omr": "OMR", "jod": "JOD", "ils": "ILS", "qar": "QAR",
                       "kwd": "KWD", "bhd": "BHD", "mad": "MAD", "dzd": "DZD", "tnd": "TND", "xof": "XOF", "xaf": "XAF",
                       "ttd": "TTD", "mur": "MUR", "scr": "SCR", "uyu": "UYU", "dop": "DOP", "bsd": "BSD", "bbd": "BBD",
-                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS", "mwk": "MWK", "mmk": "MMK", "bwp": "BWP",
+                      "bzd": "BZD", "sbd": "SBD", "lrd": "LRD", "sos": "SOS", "mwk": "MWK", "mk ": "MWK", "mmk": "MMK",
+                      "bwp": "BWP",  # "mk ": MK 450 billion, the kwacha of Malawi (with its space: MK2 is a name)
                       # the dollars of other countries, by their own signs: TT$485.5 million, N$2 billion, RD$10 000
                       "tt$": "TTD", "bz$": "BZD", "ec$": "XCD", "fj$": "FJD", "si$": "SBD", "bds$": "BBD", "n$": "NAD",
                       "l$": "LRD", "g$": "GYD", "rd$": "DOP", "ci$": "KYD", "mex$": "MXN", "z$": "ZWL", "top$": "TOP",
