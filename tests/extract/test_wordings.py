@@ -589,3 +589,14 @@ def test_a_change_named_after_its_indicator_is_of_the_whole_period():
 def test_the_month_a_fiscal_year_starts_from_the_places_a_text_names(text, start):
     from luoshi.extract.calendars import fiscal_start
     assert fiscal_start(text) == start
+
+
+def test_an_amount_naming_its_country_keeps_that_countrys_currency():
+    # a Bahraini page counts its bare dinars in BHD; the dinars it calls Iraqi are IQD all the same
+    text = ("Bahrain budget\nBahrain's budget for 2025 allocates 1.2 billion dinars to roads. "
+            "Bahrain also lent Iraq 392 billion Iraqi dinars in 2024.")
+    assert [(st.value_span.text, st.unit) for st in extract_text(text, DocumentMeta("2025-01-10")).statements
+            if st.cls != "none"] == [("1.2 billion dinars", "BHD"), ("392 billion Iraqi dinars", "IQD")]
+    text = "Budget\nThe government will spend 5 million Hong Kong dollars and 2 million New Zealand dollars on parks."
+    assert [st.unit for st in extract_text(text, DocumentMeta("2025-01-10")).statements if st.cls != "none"] == \
+        ["HKD", "NZD"]

@@ -89,6 +89,8 @@ _PATTERNS = [_FAMILIES[home][0] if cur is None else _FAMILIES[home][1][cur] for 
 _WORDS = pattern("(?=[A-Z\u3400-\u9fff])(?:" + "|".join(f"(?:{p})" for p in _PATTERNS) + ")")
 _EACH = [pattern(p) for p in _PATTERNS]  # a word may name a country of two families (Hong Kong)
 _FIRST_LINE = pattern(r"\S[^\n]*")  # the title
+# each family's countries and their currency, to read a country an amount's own words name (392 billion Iraqi dinars)
+_BY_HOME = {home: [(cur or home, rx) for (h, cur), rx in zip(_KEYS, _EACH) if h == home] for home in _FAMILIES}
 # words naming the currency outright (US$, ₹, 人民币): an amount written with one keeps it
 _NAMED = {home: tuple(w for w in {*(k for k, u in EN_CURRENCY_PREFIX.items() if u == home),
                                   *(w for w, u, _ in EN_UNITS + ZH_UNITS if u == home)} if w not in SHARED_CURRENCY_WORDS)
@@ -118,7 +120,11 @@ def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str
 
 
 def localise(unit: str | None, amount_text: str, local: dict[str, str]) -> str | None:
-    """The currency of one amount: the document's local one unless its own words name the currency."""
+    """The currency of one amount: that of the country its own words name ("392 billion Iraqi dinars" in a
+    Bahraini budget is IQD), else the document's local one unless its words name the currency (US$)."""
+    named = next((cur for cur, rx in _BY_HOME.get(unit, ()) if rx.search(amount_text)), None)
+    if named is not None:
+        return named
     if unit not in local or any(w in amount_text.lower() for w in _NAMED[unit]):
         return unit
     return local[unit]

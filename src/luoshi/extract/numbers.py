@@ -383,13 +383,14 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
                     q.unit, q.value, pos = unit, q.value * factor, pos + gap + len(word)
                     break
             else:
-                # 392 billion Iraqi dinars, 5 million Hong Kong dollars: a currency after the country's name
+                # 392 billion Iraqi dinars, 5 million Hong Kong dollars: a currency after the country's name (whose
+                # currency it is, currency.localise reads from the words)
                 adj = _NATION_ADJ.match(rest) if lang == "en" else None
-                if adj is not None and q.unit is None:
-                    word = adj.group(1).lower()
-                    hit = next((u for w, u, f in _EN_BY_FIRST.get(word[:1], ()) if w == word and u in MONEY), None)
-                    if hit is not None:
-                        q.unit, pos = hit, pos + adj.end()
+                word = adj and low[adj.end():].split(maxsplit=1)[0].strip(",.;:()")
+                hit = next((u for w, u, _ in _EN_BY_FIRST.get(word[:1], ()) if w == word and u in MONEY), None) \
+                    if word else None
+                if hit is not None:
+                    q.unit, pos = hit, pos + adj.end() + len(word)
                 if lang == "en" and q.unit is None:
                     q.unit = _english_count_unit(s, q.start, pos)
         if q.unit is None and lang == "zh" and q.scale >= 1e4:  # 5575万农村贫困人口: a magnitude makes it an amount
@@ -402,7 +403,7 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
     return q
 
 
-_NATION_ADJ = pattern(r"\s(?:[A-Z][a-z]+\s){1,2}([a-z]+(?:\s[a-z]+)?)\b")
+_NATION_ADJ = pattern(r"\s(?:[A-Z][a-z]+\s){1,2}(?=[a-z])")
 
 
 def _english_count_unit(s: str, start: int, pos: int) -> str | None:

@@ -113,7 +113,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     _drop_headline_repeats(norm.text, newlines, out)
     local = local_currencies(norm.text, meta.era, {st.unit for st in out if st.value_span is not None} & CURRENCY_FAMILIES)
     for st in out:
-        if st.unit in local and st.value_span is not None:
+        if st.unit in CURRENCY_FAMILIES and st.value_span is not None:
             st.unit = localise(st.unit, st.value_span.text, local)
     return ExtractionResult(norm, lang, sentences, out)
 
