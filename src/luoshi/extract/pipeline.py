@@ -307,7 +307,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
 
 
 # values listed one after another (分别增长10%、9%、2%; 建成1个…、2个以上…): of one kind
-_LIST_JOIN = pattern(r"(?:以上|左右|以内|以下)?、$")
+_LISTED_AFTER = pattern(r"(?:以上|左右|以内|以下)?、$")
 
 
 def _follow_lists(results: list[Statement], offset: int) -> None:
@@ -318,7 +318,7 @@ def _follow_lists(results: list[Statement], offset: int) -> None:
             continue
         if prev is not None and st.cls != NONE and prev.cls != NONE and st.unit == prev.unit and \
                 st.sentence.start == prev.sentence.start and \
-                _LIST_JOIN.match(st.sentence.text[prev.value_span.end - offset:st.value_span.start - offset]):
+                _LISTED_AFTER.match(st.sentence.text[prev.value_span.end - offset:st.value_span.start - offset]):
             st.cls, st.year, st.year_inferred = prev.cls, prev.year, prev.year_inferred
         prev = st
 
