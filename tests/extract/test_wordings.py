@@ -600,3 +600,26 @@ def test_an_amount_naming_its_country_keeps_that_countrys_currency():
     text = "Budget\nThe government will spend 5 million Hong Kong dollars and 2 million New Zealand dollars on parks."
     assert [st.unit for st in extract_text(text, DocumentMeta("2025-01-10")).statements if st.cls != "none"] == \
         ["HKD", "NZD"]
+
+
+@pytest.mark.parametrize("s,doc_year,year", [
+    ("the deficit for the current fiscal year is 3%", 2025, 2025),
+    ("spending this financial year rose 4%", 2022, 2022),
+    ("growth of 5% in the next fiscal year", 2025, 2026),
+    ("the upcoming fiscal year's budget of $2 billion", 2024, 2025),
+    ("revenue of $9 billion in the last financial year", 2024, 2023),
+    ("revenue 3% higher than last fiscal year", 2024, None),  # the baseline's year, not the value's
+])
+def test_a_fiscal_year_named_against_the_documents_is_a_relative_time(s, doc_year, year):
+    cue = relative_time(s, s.index(next(c for c in s if c.isdigit())), doc_year)
+    assert (cue.value if cue else None) == year
+
+
+def test_the_year_a_document_names_most_near_its_date_is_its_focus():
+    from luoshi.extract.cues import focus_year
+
+    bulletin = ["松原市2024年国民经济和社会发展统计公报", "2024年全市地区生产总值增长5%。", "2025年4月30日发布", "2018年以来累计1亿元"]
+    assert focus_year(bulletin, 2025) == 2024  # twice 2024, once 2025; 2018 is too far from the date to count
+    assert focus_year(["2024年目标", "2026年目标"], 2025) == 2026  # a tie: the later of two equally near
+    assert focus_year(["2023年", "2026年"], 2025) == 2026  # a tie: the nearer to the date
+    assert focus_year(["no year here"], 2025) is None and focus_year(["2024年"], None) is None

@@ -187,10 +187,12 @@ _BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b
 # a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year"); not after 比:
 # 比上年增长 is the change of the year reported
 _COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?$", re.I)
-_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|this (?:month|week)\b",
-                      re.I), 0),
-             (pattern(r"明年|next year", re.I), 1),
-             (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
+_FISCAL_WORDS = r"(?:fiscal|financial)(?: year)?\b"
+_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|this (?:month|week)\b|"
+                      rf"\b(?:this|the current|current|the ongoing|ongoing) {_FISCAL_WORDS}", re.I), 0),
+             (pattern(rf"明年|next year|\b(?:next|the coming|coming|upcoming|the upcoming) {_FISCAL_WORDS}", re.I), 1),
+             (pattern(rf"去年|上年|过去一年|last year|the past year|previous year|\b(?:last|the previous|previous) {_FISCAL_WORDS}",
+                      re.I), -1)]
 
 
 _ZH_YEAR = pattern(r"(?<![〇○零一二三四五六七八九十百千万])((?:一九|二〇|二○|二零)[〇○零一二三四五六七八九]{2})年")
@@ -260,6 +262,19 @@ def _times(s: str, era: int) -> tuple[Cue, ...]:
         if not any(c.start <= m.start() < c.end for c in cands):
             cands.append(Cue(int(m.group(1)) + era, m.start(1), m.end()))
     return tuple(cands)
+
+
+def focus_year(texts: list[str], doc_year: int | None, era: int = 0) -> int | None:
+    """The year a document names most often, within three years of its date (a bulletin of the spring
+    speaks of last year; a report of December of next year): of equal counts the one nearer its date."""
+    if doc_year is None:
+        return None
+    counts: dict[int, int] = {}
+    for text in texts:
+        for c in _times(text, era):
+            if isinstance(c.value, int) and abs(c.value - doc_year) <= 3:
+                counts[c.value] = counts.get(c.value, 0) + 1
+    return max(counts, key=lambda y: (counts[y], -abs(y - doc_year), y)) if counts else None
 
 
 def periods_named(s: str, era: int = 0) -> tuple[str, ...]:

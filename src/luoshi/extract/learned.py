@@ -55,6 +55,7 @@ class Context:
     headings: tuple[str, ...] = ()
     half: str = "none"  # the half of the year the document is dated in (h1, h2): an estimate of the year itself late in it
     title_relation: str = "none"  # the time its title names against the document's year ("Budget 2025" of October 2024)
+    focus: str = "none"  # the year the document names most against its date's: -1, 0, 1 or none
 
 
 def _words(text: str, lang: str) -> list[str]:
@@ -97,6 +98,8 @@ def features(c: Context) -> dict[str, float]:
     f[f"year={c.year_relation}&half={c.half}"] = 1.0
     f[f"title={c.title_relation}&year={c.year_relation}"] = 1.0
     f[f"title={c.title_relation}&doc={c.doc_kind}"] = 1.0
+    f[f"focus={c.focus}&year={c.year_relation}"] = 1.0
+    f[f"focus={c.focus}&doc={c.doc_kind}&half={c.half}"] = 1.0
     f[f"tense={tense(s[c0:c1])}&lang={c.lang}"] = 1.0
     return f
 
@@ -186,7 +189,8 @@ def period_cues(text: str, where: str) -> frozenset[str]:
 
 
 def year_features(source: str, value, cls: str, doc_year: int | None, section_kind: str | None, lang: str,
-                  doc_kind: str | None, clause_text: str, cues: frozenset[str] = frozenset()) -> dict[str, float]:
+                  doc_kind: str | None, clause_text: str, cues: frozenset[str] = frozenset(),
+                  focus: int | None = None) -> dict[str, float]:
     """Features of one candidate time of a statement, proposed by ``source`` (rule, before, after,
     context, heading, title, relative, document, document-1)."""
     if doc_year is None or value is None:
@@ -195,18 +199,29 @@ def year_features(source: str, value, cls: str, doc_year: int | None, section_ki
         rel = "period-future" if int(value[-4:]) > doc_year else "period-past"
     else:
         rel = "past" if value < doc_year else "same" if value == doc_year else "future"
+    if focus is None or value is None:
+        to_focus = "none"
+    elif isinstance(value, str):
+        first, last = int(value[:4]), int(value[-4:])
+        to_focus = "ends" if last == focus else "holds" if first <= focus < last else "other"
+    else:
+        to_focus = "same" if value == focus else "before" if value < focus else "after"
+    ahead = "none" if focus is None or doc_year is None else str(max(-1, min(1, focus - doc_year)))
     return _year_features(source, rel, cls, section_kind, lang, doc_kind, bool(_AVG.search(clause_text)),
-                          isinstance(value, str), cues)
+                          isinstance(value, str), cues, to_focus, ahead)
 
 
 @lru_cache(maxsize=16384)
 def _year_features(source: str, rel: str, cls: str, section_kind: str | None, lang: str, doc_kind: str | None,
-                   avg: bool, span: bool, cues: frozenset[str]) -> dict[str, float]:
+                   avg: bool, span: bool, cues: frozenset[str], to_focus: str = "none",
+                   ahead: str = "none") -> dict[str, float]:
     """The features of a candidate time, by what they are made of (many candidates share them: kept; read only)."""
     out = {"bias": 1.0, f"src={source}": 1.0, f"src={source}&cls={cls}": 1.0, f"rel={rel}": 1.0,
            f"rel={rel}&cls={cls}": 1.0, f"src={source}&rel={rel}": 1.0, f"avg={avg}&rel={rel}": 1.0,
            f"section={section_kind}&rel={rel}": 1.0, f"lang={lang}&src={source}": 1.0,
-           f"doc={doc_kind}&rel={rel}": 1.0, f"doc={doc_kind}&src={source}": 1.0, f"avg={avg}&span={span}": 1.0}
+           f"doc={doc_kind}&rel={rel}": 1.0, f"doc={doc_kind}&src={source}": 1.0, f"avg={avg}&span={span}": 1.0,
+           f"focus={to_focus}": 1.0, f"focus={to_focus}&cls={cls}": 1.0, f"focus={to_focus}&src={source}": 1.0,
+           f"focus={to_focus}&ahead={ahead}&cls={cls}": 1.0}
     for cue in cues:
         out[f"{cue}&src={source}"] = 1.0
         out[f"{cue}&rel={rel}"] = 1.0

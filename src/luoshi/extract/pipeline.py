@@ -12,7 +12,7 @@ from luoshi.extract.classify import (BASELINE, BASELINE_AFTER, BASELINE_TIME, NO
 from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
 from luoshi.extract.calendars import fiscal_start
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
-from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, in_step, names_part_of_year,
+from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, focus_year, in_step, names_part_of_year,
                                  names_relative_year, part_of_year, relative_period, relative_time, strength, tense,
                                  year_named, year_right_after)
 from luoshi.extract.language import detect_language
@@ -80,6 +80,8 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     if lang == "zh" and not meta.era and ERA_DOCUMENT.search(norm.text):
         meta = replace(meta, era=1911)
     sentences = split_sentences(norm.text, lang, meta.year, meta.month)
+    if meta.focus is None:
+        meta = replace(meta, focus=focus_year([x.text for x in sentences], meta.year, meta.era))
     out: list[Statement] = []
     lead_in = None
     line_start, context = -1, None  # the last year named earlier in the same paragraph
@@ -237,7 +239,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                                          meta.kind),
                           sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
                           tuple(heading_texts), "none" if meta.month is None else "h1" if meta.month <= 6 else "h2",
-                          _title_relation(title_cues))
+                          _title_relation(title_cues), _focus_relation(meta))
             if contexts is not None:
                 contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
             if judge is not None:
@@ -393,7 +395,8 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
              ("relative", rel.value if rel else None), ("context", context.value if context else None),
              ("heading", heading.value if heading else None), ("title", title_time.value if title_time else None),
              ("document", doc_year), ("document-1", doc_year - 1 if doc_year else None),
-             ("earlier", earlier.value if earlier and _recent(earlier.value, doc_year) else None)]
+             ("earlier", earlier.value if earlier and _recent(earlier.value, doc_year) else None),
+             ("focus", meta.focus)]
     said = relative_time(s, pos, doc_year)  # a budget's "this year", "next year": a fiscal year ending or starting then
     if said is not None:
         named += [("said-fy-end", f"{said.value - 1}-{said.value}"),
@@ -417,7 +420,8 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     for source, value in named:
         if value is not None:
             feats = by_value.setdefault(value, {})
-            feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text, cues))
+            feats.update(year_features(source, value, cls, doc_year, sent.section_kind, lang, meta.kind, text, cues,
+                                       meta.focus))
     return list(by_value.items())
 
 
@@ -425,6 +429,13 @@ def _title_relation(title_cues: frozenset[str]) -> str:
     """Whether the title names a time ahead of the document's (a budget or plan for it); else "none"."""
     rel = next((c[6:] for c in title_cues if c.startswith("title=")), "none")
     return rel if rel in ("future", "period-future") else "none"
+
+
+def _focus_relation(meta: DocumentMeta) -> str:
+    """The year a document names most against its date's: -1 (last year's), 0, 1 (next year's), or none."""
+    if meta.focus is None or meta.year is None:
+        return "none"
+    return str(max(-1, min(1, meta.focus - meta.year)))
 
 
 def _recent(year, doc_year: int | None) -> bool:
