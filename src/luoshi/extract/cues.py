@@ -188,11 +188,12 @@ _BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b
 # 比上年增长 is the change of the year reported
 _COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?$", re.I)
 _FISCAL_WORDS = r"(?:fiscal|financial)(?: year)?\b"
-_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|this (?:month|week)\b|"
-                      rf"\b(?:this|the current|current|the ongoing|ongoing) {_FISCAL_WORDS}", re.I), 0),
+_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|"
+                      rf"this (?:month|week)\b|\b(?:this|the current|current|the ongoing|ongoing) {_FISCAL_WORDS}",
+                      re.I), 0),
              (pattern(rf"明年|next year|\b(?:next|the coming|coming|upcoming|the upcoming) {_FISCAL_WORDS}", re.I), 1),
-             (pattern(rf"去年|上年|过去一年|last year|the past year|previous year|\b(?:last|the previous|previous) {_FISCAL_WORDS}",
-                      re.I), -1)]
+             (pattern(r"去年|上年|过去一年|last year|the past year|previous year|"
+                      rf"\b(?:last|the previous|previous) {_FISCAL_WORDS}", re.I), -1)]
 
 
 _ZH_YEAR = pattern(r"(?<![〇○零一二三四五六七八九十百千万])((?:一九|二〇|二○|二零)[〇○零一二三四五六七八九]{2})年")
