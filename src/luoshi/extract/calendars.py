@@ -42,6 +42,18 @@ _KEYS = list(_STARTS)
 _WORDS = pattern("|".join(f"(?P<{k}>{p})" for k, p in _STARTS.items()))
 
 
+_FIRST_MONTH = {"apr": 4, "jul": 7, "oct": 10}
+
+
+def fiscal_year(year: int, month: int | None, start: str) -> int | str:
+    """The fiscal year a date falls in: the span of the two calendar years it covers ('2024-2025' for
+    August 2024 where it starts in April), or the year itself where it is the calendar year."""
+    first = _FIRST_MONTH.get(start)
+    if first is None or month is None:
+        return year
+    return f"{year}-{year + 1}" if month >= first else f"{year - 1}-{year}"
+
+
 def fiscal_start(text: str) -> str:
     """'apr', 'jul' or 'oct': the start of the fiscal year of the place the text names most; 'jan' when it
     names none of these (the calendar year)."""

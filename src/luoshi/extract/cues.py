@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from luoshi.extract.calendars import fiscal_year
 from luoshi.extract.numerals import EN_WORDS, parse_chinese
 from luoshi.extract.patterns import pattern
 
@@ -187,13 +188,10 @@ _BUDGET_AFTER = pattern(r"\s?(?:budget|allocation|estimates?|levels?|figures?)\b
 # a relative year after these is a baseline's ("3% higher than this year", "up 5% from last year"); not after 比:
 # 比上年增长 is the change of the year reported
 _COMPARED_WITH = pattern(rf"\b(?:{_COMPARED_EN})\s+(?:the\s+|that\s+of\s+|those\s+of\s+)?$", re.I)
-_FISCAL_WORDS = r"(?:fiscal|financial)(?: year)?\b"
-_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|"
-                      rf"this (?:month|week)\b|\b(?:this|the current|current|the ongoing|ongoing) {_FISCAL_WORDS}",
+_RELATIVE = [(pattern(r"今年|本年|全年|年内|今天|今日|本月|this year|for the year|the year\b|\btoday\b|this (?:month|week)\b",
                       re.I), 0),
-             (pattern(rf"明年|next year|\b(?:next|the coming|coming|upcoming|the upcoming) {_FISCAL_WORDS}", re.I), 1),
-             (pattern(r"去年|上年|过去一年|last year|the past year|previous year|"
-                      rf"\b(?:last|the previous|previous) {_FISCAL_WORDS}", re.I), -1)]
+             (pattern(r"明年|next year", re.I), 1),
+             (pattern(r"去年|上年|过去一年|last year|the past year|previous year", re.I), -1)]
 
 
 _ZH_YEAR = pattern(r"(?<![〇○零一二三四五六七八九十百千万])((?:一九|二〇|二○|二零)[〇○零一二三四五六七八九]{2})年")
@@ -401,10 +399,14 @@ _FISCAL = pattern(r"\b(?:the\s+)?(current|this|next|coming|new|upcoming|forthcom
                   r"(?:fiscal|financial)\s+year\b", re.I)
 
 
-def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None) -> Cue | None:
+def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | None = None,
+                    fiscal: str = "jan") -> Cue | None:
     """A span of years named against the document's year: 今后五年 / the next five years (from the
     document's year in a document of its first half, else from the next), 过去五年 / 连续4年 / the past five
-    years (up to the year before), “十四五”以来 (from the plan's first year to the year before)."""
+    years (up to the year before), “十四五”以来 (from the plan's first year to the year before), the
+    current / next fiscal year (the one the document's date falls in, where its fiscal year starts in
+    ``fiscal``: calendars.py; where that is not known, the one ending in the year of a document of its
+    first half, else the one starting in it)."""
     if doc_year is None:
         return None
     cands = []
@@ -424,7 +426,8 @@ def relative_period(s: str, start: int, doc_year: int | None, doc_month: int | N
         if first < doc_year - 1:
             cands.append(Cue(f"{first}-{doc_year - 1}", m.start(), m.end(), inferred=True))
     for m in _found(_FISCAL, s):  # a fiscal year across two calendar years (budgets of April, June, July)
-        first = doc_year - 1 if (doc_month or 1) <= 6 else doc_year
+        now = fiscal_year(doc_year, doc_month, fiscal)
+        first = int(now[:4]) if isinstance(now, str) else doc_year - 1 if (doc_month or 1) <= 6 else doc_year
         first += {"next": 1, "coming": 1, "new": 1, "upcoming": 1, "forthcoming": 1, "last": -1, "previous": -1,
                   "preceding": -1}.get(m.group(1).lower(), 0)
         cands.append(Cue(f"{first}-{first + 1}", m.start(), m.end(), inferred=True))

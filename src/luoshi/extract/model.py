@@ -33,6 +33,7 @@ class DocumentMeta:
     language: str | None = None  # zh | en; detected when missing
     era: int = 0  # added to a year written in the Republic of China's calendar (1911: 114年 is 2025); 0: none
     focus: int | None = None  # the year the document names most often near its date (found on reading it)
+    fiscal: str = "jan"  # the month its fiscal year starts: jan, apr, jul, oct (found on reading it)
 
     @property
     def year(self) -> int | None:

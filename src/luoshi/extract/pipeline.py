@@ -90,6 +90,7 @@ def extract_text(text: str, meta: DocumentMeta | None = None, *, linker: Linker 
     first = re.search(r"\S[^\n]*", norm.text)
     title_time = explicit_time(first.group(0), len(first.group(0)), meta.era) if first else None
     fiscal = fiscal_start(norm.text)  # a fiscal year of April, July or October: its own cue, by the month
+    meta = replace(meta, fiscal=fiscal)
     title_cues = (period_cues(first.group(0), "title") if first else frozenset()) | (
         {"document:fiscal"} if _FISCAL_DOCUMENT.search(norm.text) else set()) | (
         {f"fy={fiscal}"} if fiscal != "jan" else set()) | {
@@ -388,7 +389,7 @@ def _year_candidates(s: str, pos: int, clause, sent: Sentence, meta: DocumentMet
     month = meta.month
     before = own_time(explicit_time(s[:pos], pos, meta.era), s, pos)
     after = explicit_time(s[pos:], 0, meta.era)
-    rel = relative_period(s, pos, doc_year, month)
+    rel = relative_period(s, pos, doc_year, month, meta.fiscal)
     heading = next((c for c in (_time_of(t, meta.era) for t in ([lead_in.text] if lead_in else []) +
                                 [h.text for h in reversed(sent.headings)]) if c is not None), None)
     named = [("rule", rule_year), ("before", before.value if before else None), ("after", after.value if after else None),
@@ -465,7 +466,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
         return right.value, False, _span(sent, right.start, right.end)  # named at the number: as sure as a year
     if cue is not None:
         return cue.value, False, None if cue.end <= cue.start else _span(sent, cue.start, cue.end)
-    span_cue = relative_period(s, pos, doc_year, meta.month)
+    span_cue = relative_period(s, pos, doc_year, meta.month, meta.fiscal)
     if span_cue is not None:
         return span_cue.value, True, _span(sent, span_cue.start, span_cue.end)
     rel = relative_time(s, pos, doc_year)
@@ -479,7 +480,7 @@ def _time(sent: Sentence, s: str, pos: int, meta: DocumentMeta, lead_in: Sentenc
     if rel is not None and rel.start < pos:
         return rel.value, True, _span(sent, rel.start, rel.end)
     for text in ([lead_in.text] if lead_in is not None else []) + [h.text for h in reversed(sent.headings)]:
-        cue = _time_of(text, meta.era) or relative_period(text, len(text), doc_year, meta.month)  # 过去五年: a span
+        cue = _time_of(text, meta.era) or relative_period(text, len(text), doc_year, meta.month, meta.fiscal)  # 过去五年
         if cue is not None:
             return cue.value, True, None
     if rel is not None:
