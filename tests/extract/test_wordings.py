@@ -633,3 +633,19 @@ def test_the_fiscal_year_a_date_falls_in(year, month, start, expected):
 def test_this_or_next_fiscal_year_is_the_fiscal_year_of_the_documents_date(text, date, year):
     st = [s for s in extract_text(text, DocumentMeta(date), year_model=False).statements if s.is_commitment]
     assert [s.year for s in st] == [year]
+
+
+@pytest.mark.parametrize("s,reason", [
+    ("Out-Law News 1 min. read", "page"), ("a 3 min read", "page"), ("Views: 0   Author: Site Editor", "page"),
+    ("Read the strategy (PDF, 2,615 KB)", "page"), ("ravaged by a strong Category 5 Hurricane", "name"),
+    ("projects with government investment of more than 100 million yuan", "threshold"),
+])
+def test_page_furniture_names_and_thresholds_are_no_statements(s, reason):
+    assert [x.reason for x in find_quantities(s, "en")] == [reason]
+
+
+@pytest.mark.parametrize("s", ["a budget of €1 074.3 billion in 2018 prices", "GDP of Rs 150 lakh crore at 2011-12 prices",
+                               "GDP of Rs 150 lakh crore at constant 2011-12 prices", "按2020年价格计算增加值30亿元"])
+def test_the_base_year_of_prices_is_not_a_values_time(s):
+    pos = next(m.end() for m in re.finditer(r"€1 074.3 billion|lakh crore|30亿元", s))
+    assert explicit_time(s, pos) is None

@@ -169,11 +169,12 @@ _PERIOD = pattern(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)
                   r"\b(?:between|from|for|in|period|over|during) ((?:19|20)\d\d) "
                   r"(?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
                   r"\bFY\s?'?(\d\d)\b", re.I)
+_PRICES = pattern(r"\s?(?:constant\s|real\s)?prices\b|价格|不变价", re.I)
 _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
 _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
-                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
+                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:constant\s|real\s)?prices\b|价格|不变价)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
 # the words before what a value is compared with (its baseline)
 _COMPARED_EN = r"than|compared (?:with|to)|relative to|over|from"
 _COMPARED_ZH = r"比|较|相比"
@@ -234,6 +235,8 @@ def _times(s: str, era: int) -> tuple[Cue, ...]:
     """Every year and period a sentence names, in no particular order."""
     cands: list[Cue] = []
     for m in _PERIOD.finditer(s):
+        if _PRICES.match(s, m.end()):
+            continue  # "in 2011-12 prices": the base of a value's prices, not its time
         if m.group(3):
             key = m.group(3)[:4].rstrip("t") if m.group(3)[0].isdigit() else m.group(3)
             key = next((k for k in _FIVE_YEAR if m.group(3).startswith(k)), key)

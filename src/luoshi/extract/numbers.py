@@ -102,10 +102,13 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
                      rf"|\b\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?\b|\b{MONTHS}\s+\d{{4}}\b")),
     ("year", pattern(r"(?:19|20)\d\d\s?[-–/]\s?\d\d(?!\d)(?!\s?(?:%|percent|per cent))")),  # FY 2015-16, 2024/25
     ("time", pattern(r"(?<![\d.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d.])")),
-    ("page", pattern(r"(?<![\d.])\d{1,3}\s?px\b", re.I)),  # a page's font size control (16 px): its furniture
+    # a page's furniture: its font size control (16 px), reading time (3 min read), counters (Views: 0), a file's
+    # size ((PDF, 2,615 KB))
+    ("page", pattern(r"(?<![\d.])\d{1,3}\s?px\b|(?<![\d.])\d{1,2}\s?min(?:ute)?s?\.?\s(?:read|to read)\b|"
+                     r"\b(?:views|reads|comments|likes|shares|hits)\s?[:：]\s?\d+|\d[\d,.]*\s?(?-i:KB|MB|GB)\b", re.I)),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
     ("conversion", pattern(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
-    ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
+    ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\bCategory\s[1-5]\s(?:hurricane|storm|cyclone)|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
     ("phone", pattern(r"(?:\+?\d{2,4}[- ]){1,3}\d{6,8}\b|\b1[3-9]\d{9}\b|\b0\d{2,3}-?\d{7,8}\b")),
     ("address", pattern(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
                         r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
@@ -148,8 +151,8 @@ _THRESHOLD = pattern(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|�
                      r"产业|城市|自然村|村|县|乡镇)")
 # projects worth more than 100 million yuan, enterprises of over 50 billion yuan, 100-billion-yuan industries: a size
 # that defines a kind
-_EN_THRESHOLD_BEFORE = pattern(r"\b(?:projects?|enterprises?|firms?|companies|businesses)\s+(?:each\s+)?(?:worth|of|"
-                               r"with (?:an? )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
+_EN_THRESHOLD_BEFORE = pattern(r"\b(?:projects?|enterprises?|firms?|companies|businesses|those)\s+(?:each\s+)?(?:worth|"
+                               r"of|with (?:an? )?(?:[a-z]+ )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
                                r"at least|above|above the|exceeding)\s+$", re.I)
 _EN_THRESHOLD_AFTER = pattern(r"\s?(?:-level\s|-class\s|\s)?(?:industries|industrial clusters|clusters|club|enterprises|"
                               r"companies|projects)\b", re.I)

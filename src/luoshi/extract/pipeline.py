@@ -239,7 +239,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                           cls, direction(q, s, clause, sent.section_kind, doc_year, year, year_inf, cmp_.value, lang,
                                          meta.kind),
                           sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
-                          tuple(heading_texts), "none" if meta.month is None else "h1" if meta.month <= 6 else "h2",
+                          tuple(heading_texts), _half(meta.month),
                           _title_relation(title_cues), _focus_relation(meta))
             if contexts is not None:
                 contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
@@ -430,6 +430,12 @@ def _title_relation(title_cues: frozenset[str]) -> str:
     """Whether the title names a time ahead of the document's (a budget or plan for it); else "none"."""
     rel = next((c[6:] for c in title_cues if c.startswith("title=")), "none")
     return rel if rel in ("future", "period-future") else "none"
+
+
+def _half(month: int | None) -> str:
+    """The part of the year a document is dated in: h1, h2 (July to October), late (November, December: a
+    forecast of the year under way is an estimate of it by then), none."""
+    return "none" if month is None else "h1" if month <= 6 else "h2" if month <= 10 else "late"
 
 
 def _focus_relation(meta: DocumentMeta) -> str:
