@@ -644,7 +644,8 @@ def test_page_furniture_names_and_thresholds_are_no_statements(s, reason):
     assert [x.reason for x in find_quantities(s, "en")] == [reason]
 
 
-@pytest.mark.parametrize("s", ["a budget of €1 074.3 billion in 2018 prices", "GDP of Rs 150 lakh crore at 2011-12 prices",
+@pytest.mark.parametrize("s", ["a budget of €1 074.3 billion in 2018 prices",
+                               "GDP of Rs 150 lakh crore at 2011-12 prices",
                                "GDP of Rs 150 lakh crore at constant 2011-12 prices", "按2020年价格计算增加值30亿元"])
 def test_the_base_year_of_prices_is_not_a_values_time(s):
     pos = next(m.end() for m in re.finditer(r"€1 074.3 billion|lakh crore|30亿元", s))
