@@ -105,7 +105,7 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     # a page's furniture: its font size control (16 px), reading time (3 min read), counters (Views: 0), a file's
     # size ((PDF, 2,615 KB))
     ("page", pattern(r"(?<![\d.])\d{1,3}\s?px\b|(?<![\d.])\d{1,2}\s?min(?:ute)?s?\.?\s(?:read|to read)\b|"
-                     r"\b(?:views|reads|comments|likes|shares|hits)\s?[:：]\s?\d+|\d[\d,.]*\s?(?-i:KB|MB|GB)\b", re.I)),
+                     r"\b(?-i:Views|Reads|Comments|Likes|Shares|Hits)\s?[:：]\s?\d+|\d[\d,.]*\s?(?-i:KB|MB|GB)\b", re.I)),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
     ("conversion", pattern(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
     ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\bCategory\s[1-5]\s(?:hurricane|storm|cyclone)|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
