@@ -650,3 +650,16 @@ def test_page_furniture_names_and_thresholds_are_no_statements(s, reason):
 def test_the_base_year_of_prices_is_not_a_values_time(s):
     pos = next(m.end() for m in re.finditer(r"€1 074.3 billion|lakh crore|30亿元", s))
     assert explicit_time(s, pos) is None
+
+
+@pytest.mark.parametrize("text,unit", [
+    # the only country of the dollar's family the page names, once: its dollars are that country's
+    ("Australia's federal budget is headed for a $9.3 billion surplus this financial year.", "AUD"),
+    # named once beside the United States: not enough to tell
+    ("The United States sold $5 billion of beef to Australia.", "USD"),
+    # named once beside another country of the family: not enough either
+    ("Canada and Australia each pledged $2 billion.", "USD"),
+])
+def test_a_page_naming_one_country_of_a_currencys_family_counts_in_its_currency(text, unit):
+    st = [s for s in extract_text(text, DocumentMeta("2024-05-14")).statements if s.value_span is not None]
+    assert [s.unit for s in st] == [unit]

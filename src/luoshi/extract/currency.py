@@ -18,7 +18,7 @@ _FAMILIES: dict[str, tuple[str, dict[str, str]]] = {
     "USD": (r"\bUnited States\b|\bU\.S\.|(?-i:\bUS\b)|\bAmerican?\b|\bWashington\b|美国", {
         "AUD": r"\bAustralian?s?\b|\bCanberra\b|\bNew South Wales\b|\bQueensland\b|\bTasmania\b|"
                r"\bNorthern Territory\b|\bSydney\b|\bMelbourne\b|\bBrisbane\b|\bMYEFO\b|澳大利亚",
-        "CAD": r"\bCanadian?s?\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|\bManitoba\b|"
+        "CAD": r"\bCanad(?:a|ians?)\b|\bOntario\b|\bAlberta\b|\bBritish Columbia\b|\bQuebec\b|\bOttawa\b|\bManitoba\b|"
                r"\bSaskatchewan\b|\bNova Scotia\b|\bNew Brunswick\b|\bNewfoundland\b|\bPrince Edward Island\b|"
                r"\bYukon\b|\bNunavut\b|\bNorthwest Territories\b|加拿大",
         "NZD": r"\bNew Zealand\b|\bCook Islands\b|\bNiue\b|新西兰",
@@ -114,7 +114,10 @@ def local_currencies(text: str, era: int = 0, families: set[str] | frozenset[str
     for home in families:
         best = max(_FAMILIES[home][1], key=lambda cur: counts.get((home, cur), 0))
         n = counts.get((home, best), 0)
-        if n >= 2 and n > counts.get((home, None), 0):
+        rival = max((k for (h, cur), k in counts.items() if h == home and cur not in (best, None)), default=0)
+        at_home = counts.get((home, None), 0)
+        # named more than any other country of the family, and twice and more than the home country, or alone
+        if n > rival and ((n >= 2 and n > at_home) or (n == 1 and not at_home)):
             out[home] = best
     return out
 
