@@ -663,3 +663,11 @@ def test_the_base_year_of_prices_is_not_a_values_time(s):
 def test_a_page_naming_one_country_of_a_currencys_family_counts_in_its_currency(text, unit):
     st = [s for s in extract_text(text, DocumentMeta("2024-05-14")).statements if s.value_span is not None]
     assert [s.unit for s in st] == [unit]
+
+
+@pytest.mark.parametrize("s", ["the budget is headed for a $9.3 billion surplus", "revenue is on track to reach $2 billion",
+                               "the deficit is likely to be 3%", "growth is poised to hit 5%"])
+def test_more_forecast_words(s):
+    from luoshi.extract.classify import cues_found
+
+    assert "forecast" in cues_found(s, (0, len(s)))
