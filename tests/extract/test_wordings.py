@@ -672,3 +672,8 @@ def test_more_forecast_words(s):
     from luoshi.extract.classify import cues_found
 
     assert "forecast" in cues_found(s, (0, len(s)))
+
+
+@pytest.mark.parametrize("s", ["社会消费品零售总额增长6.9%,较上年前移2位", "经济总量保持全国城市前45位", "表1:2020年居民消费价格指数"])
+def test_a_rank_its_move_and_a_tables_number_are_no_statements(s):
+    assert [x.reason for x in find_quantities(s, "zh") if x.reason not in ("year",)][-1] == "ordinal"

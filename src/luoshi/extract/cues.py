@@ -174,7 +174,8 @@ _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
 _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
-                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:constant\s|real\s)?prices\b|价格|不变价)(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
+                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:constant\s|real\s)?prices\b|价格|不变价)"
+                        r"(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
 # the words before what a value is compared with (its baseline)
 _COMPARED_EN = r"than|compared (?:with|to)|relative to|over|from"
 _COMPARED_ZH = r"比|较|相比"

@@ -105,7 +105,8 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     # a page's furniture: its font size control (16 px), reading time (3 min read), counters (Views: 0), a file's
     # size ((PDF, 2,615 KB))
     ("page", pattern(r"(?<![\d.])\d{1,3}\s?px\b|(?<![\d.])\d{1,2}\s?min(?:ute)?s?\.?\s(?:read|to read)\b|"
-                     r"\b(?-i:Views|Reads|Comments|Likes|Shares|Hits)\s?[:：]\s?\d+|\d[\d,.]*\s?(?-i:KB|MB|GB)\b", re.I)),
+                     r"\b(?-i:Views|Reads|Comments|Likes|Shares|Hits)\s?[:：]\s?\d+|"
+                     r"\d[\d,.]*\s?(?-i:KB|MB|GB)\b", re.I)),
     # ($1 = 104.8000 Pakistani rupees), (1 Australian dollar = 0.93 NZ dollar): a wire's exchange-rate note
     ("conversion", pattern(r"[(（]\s*(?:[A-Z]{0,3}\$|€|£|¥)?\s?1(?:\s+[A-Za-z.]+){0,3}\s*=\s*[^)）]{1,40}[)）]")),
     ("name", pattern(r"\bPM\s?(?:2\.5|10)\b|\bCOP\s?\d{1,2}\b|\bCategory\s[1-5]\s(?:hurricane|storm|cyclone)|\b(?:top|Fortune|Global)\s+\d{2,4}\b|(?:世界|中国|全球)\d{2,4}强", re.I)),
@@ -113,7 +114,9 @@ _NOT_QUANTITY: list[tuple[str, re.Pattern]] = [
     ("address", pattern(r"\bNo\.\s?\d+|\d+/F\b|\b(?:Room|Floor|Building|Unit)\s\d+|\d+(?:号楼|号|楼|室|栋)"
                         r"(?![\u4e00-\u9fff]*(?:文件|令))|邮编\s?\d{6}")),
     ("ordinal", pattern(r"\b\d+(?:st|nd|rd|th)\b|第\s?(?:\d+|[一二三四五六七八九十百]+)|"
-                        r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])")),
+                        r"(?:\d+|[一二三四五六七八九十]+)(?:届|次会议|次全体会议|次全会)|[十二三四五六七八九]+大(?=[精报会])|"
+                        # a rank and its move (前移2位, 全国城市前45位), a table's number (表1：)
+                        r"(?:前移|后移|上升|下降|提升|前进|后退|跃升|攀升)\s?\d+\s?位|前\s?\d+\s?位|表\s?\d+(?=\s?[:：])")),
     # a council's agenda (本会期将处理29件提案, 23件垫付款案): the business of a meeting, not a commitment
     ("agenda", pattern(r"(?:\d+|[一二三四五六七八九十]+)件"
                        r"(?=[\u4e00-\u9fff]{0,6}?(?:提案|议案|法案|法规案|预算案|垫付款案))")),
@@ -152,8 +155,8 @@ _THRESHOLD = pattern(r"口?(?:及)?以上(?:的)?(?:人口)?(?:的)?(?:重点|�
 # projects worth more than 100 million yuan, enterprises of over 50 billion yuan, 100-billion-yuan industries: a size
 # that defines a kind
 _EN_THRESHOLD_BEFORE = pattern(r"\b(?:projects?|enterprises?|firms?|companies|businesses|those)\s+(?:each\s+)?(?:worth|"
-                               r"of|with (?:an? )?(?:[a-z]+ )?(?:investment|scale|value|output|revenue) of)\s+(?:more than|over|"
-                               r"at least|above|above the|exceeding)\s+$", re.I)
+                               r"of|with (?:an? )?(?:[a-z]+ )?(?:investment|scale|value|output|revenue) of)\s+"
+                               r"(?:more than|over|at least|above|above the|exceeding)\s+$", re.I)
 _EN_THRESHOLD_AFTER = pattern(r"\s?(?:-level\s|-class\s|\s)?(?:industries|industrial clusters|clusters|club|enterprises|"
                               r"companies|projects)\b", re.I)
 _LIST_JOIN = pattern(r"\s*(?:,|、|，|and|or|和|及)\s*", re.I)
