@@ -48,7 +48,7 @@ def test_real_pages_are_many_varied_and_split_by_their_address():
     assert sum(d["script"] == "traditional" for d in docs) >= 10
     for d in docs:  # nobody chose a page's split: the round it was annotated in, and the hash of its address
         h = int(hashlib.sha1(d["url"].encode()).hexdigest(), 16) % 10
-        expected = "lockbox" if d["round"] == 17 else "test" if d["round"] == 1 and 3 <= h <= 5 else "dev"
+        expected = "lockbox" if d["round"] == 18 else "test" if d["round"] == 1 and 3 <= h <= 5 else "dev"
         assert d["split"] == expected, d["id"]
     assert sum(d["split"] == "lockbox" for d in docs) >= 25
     assert sum(d["split"] == "test" for d in docs) >= 25

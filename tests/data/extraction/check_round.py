@@ -97,7 +97,7 @@ def _check_page(folder: Path, d: dict) -> list[str]:
         if len(parts) != 11:
             problems.append(f"{where}: {len(parts)} fields, not 11")
             continue
-        snippet, cls, _subject, value, unit, comp, strength, year = parts[:8]
+        snippet, cls, subject, value, unit, comp, strength, year = parts[:8]
         m = re.search(r"@(\d+)$", snippet)
         occurrence, snippet = (int(m.group(1)), snippet[:m.start()]) if m else (1, snippet)
         open_, close = ("⟦", "⟧") if "⟦" in snippet else ("[", "]")
@@ -114,6 +114,8 @@ def _check_page(folder: Path, d: dict) -> list[str]:
         covered.append((at + i, at + j - 1))
         if cls not in CLASSES:
             problems.append(f"{where}: class {cls!r}")
+        if subject != "-" and unicodedata.normalize("NFKC", subject) not in text:
+            problems.append(f"{where}: subject {subject!r} is not words of the page (copy them, or write -)")
         if cls == "none":
             if any(p != "-" for p in parts[2:]):
                 problems.append(f"{where}: a none line has only dashes after its class")
