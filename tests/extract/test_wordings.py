@@ -677,3 +677,9 @@ def test_more_forecast_words(s):
 @pytest.mark.parametrize("s", ["社会消费品零售总额增长6.9%,较上年前移2位", "经济总量保持全国城市前45位", "表1:2020年居民消费价格指数"])
 def test_a_rank_its_move_and_a_tables_number_are_no_statements(s):
     assert [x.reason for x in find_quantities(s, "zh") if x.reason not in ("year",)][-1] == "ordinal"
+
+
+def test_a_scale_word_after_an_amount_written_out_to_the_unit_repeats_it():
+    s = "the capital component stood at N312,634,912,672.18 billion, while $4.5 billion and $1,234 billion"
+    assert [x.value for x in find_quantities(s, "en") if x.reason is None] == [
+        pytest.approx(312634912672.18), pytest.approx(4.5e9), pytest.approx(1.234e12)]

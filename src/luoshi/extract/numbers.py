@@ -352,6 +352,9 @@ def _by_first(units: list[tuple[str, str, float]]) -> dict[str, list[tuple[str, 
 _ZH_BY_FIRST, _EN_BY_FIRST = _by_first(ZH_UNITS), _by_first(EN_UNITS)
 
 
+_WRITTEN_OUT = pattern(r"\D{0,4}\d{1,3}(?:,\d{3}){3,}(?:\.\d+)?")  # a billion and more, every digit written
+
+
 def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quantity:
     pos = q.end
     if magnitude:
@@ -364,8 +367,9 @@ def _unit_after(s: str, q: Quantity, lang: str, magnitude: bool = True) -> Quant
                 word, q.comparator = word[1:], "at_least"
             word = word if word in MAGNITUDES else word.lower()
             f = MAGNITUDES.get(word) or EN_SCALES.get(word) or EN_SHORT_SCALES[word]
-            q.value *= f
-            q.scale *= f
+            if not (f >= 1e6 and _WRITTEN_OUT.fullmatch(s, q.start, q.end)):
+                q.value *= f  # not "N312,634,912,672.18 billion": written out to the unit, the word repeats it
+                q.scale *= f
             pos = mm.end()
     rest = s[pos:pos + 24]
     low = rest.lower()
