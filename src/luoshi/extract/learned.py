@@ -53,7 +53,7 @@ class Context:
     year_relation: str  # past | same | future | period-past | period-future | none, against the document's year
     year_explicit: bool
     headings: tuple[str, ...] = ()
-    half: str = "none"  # the half of the year the document is dated in (h1, h2): an estimate of the year itself late in it
+    half: str = "none"  # when in the year the document is dated (h1, h2, late: November, December): pipeline._half
     title_relation: str = "none"  # the time its title names against the document's year ("Budget 2025" of October 2024)
     focus: str = "none"  # the year the document names most against its date's: -1, 0, 1 or none
 
