@@ -71,8 +71,8 @@ _ESTIMATE = pattern(r"预计|估计|\bis estimated\b|\bestimated at\b|\bwas esti
 # A forecast or an assumption: a value expected, not yet realised (projected, assumed, 预测)
 _FORECAST = pattern(r"预测|预期|假设|展望|\b(?:forecast\w*|projected|projections?|projects|assum(?:e|ed|es|ing|ptions?)|"
                     r"anticipated|outlook|expected|expects?|seen (?:rising|growing|falling|at)|predict\w*|"
-                    r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*|on (?:track|course) (?:to|for)|"
-                    r"head(?:ed|ing) (?:for|towards?)|poised to|likely to)\b", re.I)
+                    r"revis(?:e|ed|ion)|downgrad\w*|upgrad\w*|head(?:ed|ing) (?:for|towards?)|poised to|likely to)\b",
+                    re.I)
 # A stock as of a date, or what data or a report show, is realised: 截至今年3月底, as of June, 报告显示
 _AS_OF = pattern(r"截至|截止|到目前为止|目前已|报告显示|数据显示|统计显示|据统计|监测显示|\bas (?:of|at)\b|\bso far\b|\bto date\b|"
                  r"\b(?:data|figures|statistics) (?:showed|show)\b", re.I)
