@@ -24,6 +24,10 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).parent
+# the difficulties a real page shows (its "kinds")
+DIFFICULTIES = {"currency-prefix", "bn", "number-words", "ratio", "traditional", "list-no-punct", "in-step", "from-to",
+                "zero-or-wordy", "odd-unit", "review-vs-plan", "estimate", "past-tense-mt", "multi-year",
+                "number-not-year", "task-vs-target", "headline-body", "shared-number", "no-headings"}
 FIELDS = ["class", "subject", "value", "unit", "comparator", "strength", "year", "scope", "indicator",
           "plan_node"]
 
@@ -76,35 +80,54 @@ def documents() -> list[tuple[dict, Path, Path]]:
     return out
 
 
+def read_text(path: Path) -> str:
+    """A document's text normalised by NFKC character by character (as the extractor does): offsets are into it."""
+    return "".join(unicodedata.normalize("NFKC", c) for c in path.read_text(encoding="utf-8"))
+
+
+def place(line: str, text: str) -> tuple[int, int]:
+    """The span of an annotation line's bracketed value in ``text``; ValueError when the snippet is not
+    found exactly once (or, with ``@n``, at least n times)."""
+    snippet = line.split(" | ")[0]
+    occurrence = 1
+    m = re.search(r"@(\d+)$", snippet)
+    if m:
+        occurrence, snippet = int(m.group(1)), snippet[:m.start()]
+    open_, close = ("⟦", "⟧") if "⟦" in snippet else ("[", "]")
+    if open_ not in snippet or close not in snippet:
+        raise ValueError(f"no bracketed value in the snippet: {snippet!r}")
+    i, j = snippet.index(open_), snippet.index(close)
+    plain = unicodedata.normalize("NFKC", snippet[:i] + snippet[i + 1:j] + snippet[j + 1:])
+    hits = [k.start() for k in re.finditer(re.escape(plain), text)]
+    if len(hits) < occurrence or (len(hits) > 1 and not m):
+        raise ValueError(f"snippet found {len(hits)} times: {plain!r}")
+    at = hits[occurrence - 1]
+    return at + i, at + j - 1
+
+
+def skeleton_fits(raw: str, seen_chars: int) -> bool:
+    """Whether a stored skeleton keeps to its limits: 2,000 characters and half of what the annotator read."""
+    return len(raw) <= 2000 and len(raw) <= seen_chars / 2 + 1
+
+
 def records() -> tuple[list[dict], int]:
     """Every annotated record, and the number of annotation lines that could not be placed."""
     out = []
     errors = 0
     for meta, text_path, ann_path in documents():
         doc_id = meta["id"]
-        raw = text_path.read_text(encoding="utf-8")
-        # Offsets are into the text normalised by NFKC character by character (as the extractor does).
-        text = "".join(unicodedata.normalize("NFKC", c) for c in raw)
+        text = read_text(text_path)
         lines = ann_path.read_text(encoding="utf-8").splitlines()
         for n, line in enumerate(lines):
             if not line.strip() or line.startswith("#"):
                 continue
             parts = [p.strip() for p in line.split(" | ")]
-            snippet = line.split(" | ")[0]
-            occurrence = 1
-            m = re.search(r"@(\d+)$", snippet)
-            if m:
-                occurrence, snippet = int(m.group(1)), snippet[:m.start()]
-            open_, close = ("⟦", "⟧") if "⟦" in snippet else ("[", "]")
-            i, j = snippet.index(open_), snippet.index(close)
-            plain = unicodedata.normalize("NFKC", snippet[:i] + snippet[i + 1:j] + snippet[j + 1:])
-            hits = [k.start() for k in re.finditer(re.escape(plain), text)]
-            if len(hits) < occurrence or (len(hits) > 1 and not m):
-                print(f"{doc_id}:{n + 1}: snippet found {len(hits)} times: {plain!r}", file=sys.stderr)
+            try:
+                a, b = place(line, text)
+            except ValueError as e:
+                print(f"{doc_id}:{n + 1}: {e}", file=sys.stderr)
                 errors += 1
                 continue
-            at = hits[occurrence - 1]
-            a, b = at + i, at + j - 1
             rec = dict(zip(FIELDS, parts[1:]))
             s0, s1 = sentence_bounds(text, a, b)
             subj = None

@@ -23,10 +23,6 @@ import build_gold
 FIELDS = {"id", "lang", "script", "date", "issuer", "kind", "split", "url", "title", "seen_chars", "region",
           "kinds", "annotator", "round"}
 KINDS = {"news", "work-report", "plan", "review", "budget", "communique", "speech"}
-DIFFICULTIES = {"no-headings", "number-words", "review-vs-plan", "multi-year", "task-vs-target",
-                "currency-prefix", "estimate", "bn", "number-not-year", "odd-unit", "headline-body", "from-to",
-                "zero-or-wordy", "traditional", "shared-number", "list-no-punct", "in-step", "ratio",
-                "past-tense-mt"}
 CLASSES = {"target", "task", "outcome", "none"}
 COMPARATORS = {"exact", "around", "at_least", "at_most", "range", "in_step"}
 STRENGTHS = {"expected", "strive", "ensure"}
@@ -69,7 +65,7 @@ def check(folder: Path, round_: int | None) -> list[str]:
             problems.append(f"{where}: page already in the gold set: {d['url']}")
         if d["region"].split(" / ")[0] in regions:
             problems.append(f"{where}: region already in the gold set: {d['region']}")
-        if d["kind"] not in KINDS or not set(d["kinds"]) <= DIFFICULTIES:
+        if d["kind"] not in KINDS or not set(d["kinds"]) <= build_gold.DIFFICULTIES:
             problems.append(f"{where}: kind {d['kind']!r} or kinds {d['kinds']} not in the lists")
         if d["lang"] not in ("zh", "en") or d["split"] != "lockbox" or (round_ and d["round"] != round_):
             problems.append(f"{where}: lang, split (lockbox) or round wrong")
@@ -85,8 +81,8 @@ def _check_page(folder: Path, d: dict) -> list[str]:
     if not txt.exists() or not ann.exists():
         return [f"{doc}: {txt.name} or {ann.name} missing"]
     raw = txt.read_text(encoding="utf-8")
-    text = "".join(unicodedata.normalize("NFKC", c) for c in raw)
-    if len(raw) > 2000 or len(raw) > d["seen_chars"] / 2 + 1:
+    text = build_gold.read_text(txt)
+    if not build_gold.skeleton_fits(raw, d["seen_chars"]):
         problems.append(f"{doc}.txt: {len(raw)} characters, over 2000 or half of seen_chars {d['seen_chars']}")
     covered = []
     for n, line in enumerate(ann.read_text(encoding="utf-8").splitlines(), 1):
@@ -97,25 +93,16 @@ def _check_page(folder: Path, d: dict) -> list[str]:
         if len(parts) != 11:
             problems.append(f"{where}: {len(parts)} fields, not 11")
             continue
-        snippet, cls, subject, value, unit, comp, strength, year = parts[:8]
-        m = re.search(r"@(\d+)$", snippet)
-        occurrence, snippet = (int(m.group(1)), snippet[:m.start()]) if m else (1, snippet)
-        open_, close = ("⟦", "⟧") if "⟦" in snippet else ("[", "]")
-        if open_ not in snippet or close not in snippet:
-            problems.append(f"{where}: no bracketed value in the snippet")
+        _, cls, subject, value, unit, comp, strength, year = parts[:8]
+        try:
+            covered.append(build_gold.place(line, text))
+        except ValueError as e:
+            problems.append(f"{where}: {e} (add @n when it is there more than once)")
             continue
-        i, j = snippet.index(open_), snippet.index(close)
-        plain = unicodedata.normalize("NFKC", snippet[:i] + snippet[i + 1:j] + snippet[j + 1:])
-        hits = [k.start() for k in re.finditer(re.escape(plain), text)]
-        if len(hits) < occurrence or (len(hits) > 1 and not m):
-            problems.append(f"{where}: snippet found {len(hits)} times (add @n when more than once): {plain!r}")
-            continue
-        at = hits[occurrence - 1]
-        covered.append((at + i, at + j - 1))
-        if cls not in CLASSES:
-            problems.append(f"{where}: class {cls!r}")
         if subject != "-" and unicodedata.normalize("NFKC", subject) not in text:
             problems.append(f"{where}: subject {subject!r} is not words of the page (copy them, or write -)")
+        if cls not in CLASSES:
+            problems.append(f"{where}: class {cls!r}")
         if cls == "none":
             if any(p != "-" for p in parts[2:]):
                 problems.append(f"{where}: a none line has only dashes after its class")
