@@ -169,12 +169,13 @@ _PERIOD = pattern(r"((?:19|20)\d\d)\s?(?:年)?\s?[—–\-~至到/]\s?((?:19|20)
                   r"\b(?:between|from|for|in|period|over|during) ((?:19|20)\d\d) "
                   r"(?:and|to|until|through|till) ((?:19|20)\d\d)\b|"
                   r"\bFY\s?'?(\d\d)\b", re.I)
-_PRICES = pattern(r"\s?(?:constant\s|real\s)?prices\b|价格|不变价", re.I)
+_PRICES_AFTER = r"\s?(?:constant\s|real\s)?prices\b|价格|不变价"  # "in 2018 prices": the base year of the prices
+_PRICES = pattern(_PRICES_AFTER, re.I)
 _FIVE_YEAR = {"十一五": "2006-2010", "十二五": "2011-2015", "十三五": "2016-2020", "十四五": "2021-2025",
               "十五五": "2026-2030", "11th": "2006-2010", "12th": "2011-2015", "13th": "2016-2020", "14th": "2021-2025",
               "15th": "2026-2030"}
 _YEAR_MENTION = pattern(r"(?<![\d.])(?<!\d,)((?:19|20)\d\d)(?:年|\b)(?![.,]\d)(?!\s?[%—–\-~]\s?\d)"
-                        r"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!\s?(?:constant\s|real\s)?prices\b|价格|不变价)"
+                        rf"(?!\s?(?:levels?|baseline|水平|基准)\b)(?!{_PRICES_AFTER})"
                         r"(?!\s?(?:万|亿|千|百|多|余))(?!相比|(?:的)?基础上)")
 # the words before what a value is compared with (its baseline)
 _COMPARED_EN = r"than|compared (?:with|to)|relative to|over|from"

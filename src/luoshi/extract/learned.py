@@ -188,6 +188,11 @@ def period_cues(text: str, where: str) -> frozenset[str]:
     return frozenset(f"{where}:{k}" for k, rx in _PERIOD_CUES.items() if rx.search(text))
 
 
+def focus_relation(focus: int | None, doc_year: int | None) -> str:
+    """The year a document names most against its date's: -1 (last year's), 0, 1 (next year's), or none."""
+    return "none" if focus is None or doc_year is None else str(max(-1, min(1, focus - doc_year)))
+
+
 def year_features(source: str, value, cls: str, doc_year: int | None, section_kind: str | None, lang: str,
                   doc_kind: str | None, clause_text: str, cues: frozenset[str] = frozenset(),
                   focus: int | None = None) -> dict[str, float]:
@@ -206,9 +211,8 @@ def year_features(source: str, value, cls: str, doc_year: int | None, section_ki
         to_focus = "ends" if last == focus else "holds" if first <= focus < last else "other"
     else:
         to_focus = "same" if value == focus else "before" if value < focus else "after"
-    ahead = "none" if focus is None or doc_year is None else str(max(-1, min(1, focus - doc_year)))
     return _year_features(source, rel, cls, section_kind, lang, doc_kind, bool(_AVG.search(clause_text)),
-                          isinstance(value, str), cues, to_focus, ahead)
+                          isinstance(value, str), cues, to_focus, focus_relation(focus, doc_year))
 
 
 @lru_cache(maxsize=16384)

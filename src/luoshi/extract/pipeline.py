@@ -9,7 +9,8 @@ from functools import cache, lru_cache
 
 from luoshi.extract.classify import (BASELINE, BASELINE_AFTER, BASELINE_TIME, NOW, classify, direction, in_step_class,
                                      own_time)
-from luoshi.extract.learned import Context, Model, bundled, bundled_year, choose_year, period_cues, year_features
+from luoshi.extract.learned import (Context, Model, bundled, bundled_year, choose_year, focus_relation, period_cues,
+                                    year_features)
 from luoshi.extract.calendars import fiscal_start
 from luoshi.extract.currency import CURRENCY_FAMILIES, local_currencies, localise
 from luoshi.extract.cues import (ERA_DOCUMENT, Cue, comparator, explicit_time, focus_year, in_step, names_part_of_year,
@@ -240,7 +241,7 @@ def _sentence_statements(sent: Sentence, meta: DocumentMeta, lang: str, linker: 
                                          meta.kind),
                           sent.section_kind, meta.kind, _relation(year, doc_year), year is not None and not year_inf,
                           tuple(heading_texts), _half(meta.month),
-                          _title_relation(title_cues), _focus_relation(meta))
+                          _title_relation(title_cues), focus_relation(meta.focus, meta.year))
             if contexts is not None:
                 contexts.append((ctx, (sent.start + q.start, sent.start + q.end)))
             if judge is not None:
@@ -436,13 +437,6 @@ def _half(month: int | None) -> str:
     """The part of the year a document is dated in: h1, h2 (July to October), late (November, December: a
     forecast of the year under way is an estimate of it by then), none."""
     return "none" if month is None else "h1" if month <= 6 else "h2" if month <= 10 else "late"
-
-
-def _focus_relation(meta: DocumentMeta) -> str:
-    """The year a document names most against its date's: -1 (last year's), 0, 1 (next year's), or none."""
-    if meta.focus is None or meta.year is None:
-        return "none"
-    return str(max(-1, min(1, meta.focus - meta.year)))
 
 
 def _recent(year, doc_year: int | None) -> bool:
